@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            build gosnap.ko (against KDIR) and cli/gosnap-cli
+# make demo       boot the test VM, capture a running Go program, show it
+# make check      unit tests + VM tests on 6.1 (KERNELS="6.1 6.12 7.3" for more)
+# make check-all  the same on every test kernel
+#
+# KDIR defaults to the running kernel's build tree and, where there is none
+# (build machines, CI), to the 6.1 test kernel's headers, fetched on demand.
+
+KVER	?= $(shell uname -r)
+KERNELS	?= 6.1
+W	?= 1
+export GOSNAP_CACHE ?= $(if $(wildcard /var/cache),/var/cache/gosnap,$(HOME)/.cache/gosnap)
+
+default_kdir = $(if $(wildcard /lib/modules/$(KVER)/build/Makefile),/lib/modules/$(KVER)/build,$(shell selftests/vm/kernels kdir 6.1))
+
+.PHONY: all module cli deps check check-all demo fuzz bench clean
+
+all: module cli
+
+module:
+	$(MAKE) -C $(if $(KDIR),$(KDIR),$(default_kdir)) M=$(CURDIR) W=$(W) modules
+
+cli:
+	$(MAKE) -C cli
+
+deps:
+	@scripts/install-deps
+
+check: deps
+	@selftests/run-tests --kernels "$(KERNELS)"
+
+check-all:
+	@$(MAKE) --no-print-directory check KERNELS="6.1 6.12 7.3"
+
+demo: deps
+	@selftests/demo
+
+fuzz: deps
+	@selftests/run-tests --fuzz-seconds 300 --only fuzz
+
+clean:
+	-$(MAKE) -C $(if $(KDIR),$(KDIR),$(default_kdir)) M=$(CURDIR) clean 2>/dev/null
+	$(MAKE) -C cli clean
+	rm -rf build
