@@ -224,8 +224,9 @@ struct gosnap_rec_vma {
  */
 struct gosnap_page_run {
 	__u64	addr;		/* first page */
-	__u64	pfn;		/* _PRESENT+_PFN: PFN of the first page, +1 per page;
-				 * _SWAP: swap offset of the first page, +1 per page */
+	__u64	pfn;		/* with _PFN: first page's PFN (present) or
+				 * swap offset (_SWAP); +1 per page of the run
+				 */
 	__u32	npages;
 	__u32	flags;		/* GOSNAP_PG_* */
 	__u32	mapcount;	/* of each page (0 when not present) */
@@ -245,9 +246,9 @@ struct gosnap_rec_pages {
 #define GOSNAP_PG_MIGRATION	(1U << 2)	/* migration entry (pagemap: swapped) */
 #define GOSNAP_PG_FILE		(1U << 3)	/* file page or shared anon (pagemap bit 61) */
 #define GOSNAP_PG_ANON		(1U << 4)	/* the page is anonymous (kpageflags ANON) */
-#define GOSNAP_PG_THP		(1U << 5)	/* mapped by a PMD (transparent huge page) */
+#define GOSNAP_PG_THP		(1U << 5)	/* part of a transparent huge page (kpageflags THP) */
 #define GOSNAP_PG_PUD		(1U << 6)	/* mapped by a PUD */
-#define GOSNAP_PG_ZERO		(1U << 7)	/* the zero page; with _THP the huge zero page */
+#define GOSNAP_PG_ZERO		(1U << 7)	/* the zero page; with _PMD the huge zero page */
 #define GOSNAP_PG_PTE_DIRTY	(1U << 8)	/* the entry's dirty bit */
 #define GOSNAP_PG_YOUNG		(1U << 9)	/* the entry's accessed bit */
 #define GOSNAP_PG_PAGE_DIRTY	(1U << 10)	/* the page's own PG_dirty (kpageflags DIRTY) */
@@ -259,6 +260,7 @@ struct gosnap_rec_pages {
 #define GOSNAP_PG_MARKER	(1U << 16)	/* a PTE marker, nothing mapped */
 #define GOSNAP_PG_PFN		(1U << 17)	/* pfn is valid */
 #define GOSNAP_PG_SWAPCACHE	(1U << 18)	/* the page is in the swap cache */
+#define GOSNAP_PG_PMD		(1U << 19)	/* mapped by a PMD (a huge mapping) */
 
 /* x86-64 user registers, in the order of struct user_regs_struct. */
 struct gosnap_regs {

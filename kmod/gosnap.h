@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* gosnap: declarations shared by the module's files. */
+#ifndef GOSNAP_INTERNAL_H
+#define GOSNAP_INTERNAL_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/types.h>
+#include <uapi/linux/gosnap.h>
+
+struct mm_struct;
+struct task_struct;
+struct file;
+
+/* Module parameters (main.c). */
+extern unsigned long gosnap_max_bytes;		/* bound on one snapshot */
+extern unsigned long gosnap_max_queued;		/* bound on a session's queue */
+extern unsigned int gosnap_hold_timeout_ms;	/* bound on any hold */
+
+/* ---- sbuf.c: one snapshot, built in bounded chunks and read once -------- */
+
+struct gosnap_chunk {
+	struct list_head	node;
+	size_t			used;
+	size_t			cap;
+	u8			data[];
+};
+
+struct gosnap_sbuf {
+	struct list_head	chunks;		/* struct gosnap_chunk, in order */
+	struct list_head	node;		/* in gosnap_session.ready */
+	size_t			size;		/* bytes written */
+	size_t			limit;		/* bytes allowed, closing records excluded */
+	u32			nr_records;
+	bool			truncated;	/* a record did not fit in limit */
+	struct gosnap_stream_hdr *hdr;		/* in the first chunk */
+	struct gosnap_rec_capture *capture;	/* in the first chunk */
+	/* read cursor, used only by the session's reader */
+	struct gosnap_chunk	*rd_chunk;
+	size_t			rd_off;
+};
+
+struct gosnap_sbuf *gosnap_sbuf_new(size_t limit, u64 seq, u32 flags);
+void *gosnap_sbuf_record(struct gosnap_sbuf *sb, u32 type, size_t size);
+int gosnap_sbuf_close(struct gosnap_sbuf *sb);
+void gosnap_sbuf_trim_last(struct gosnap_sbuf *sb, struct gosnap_rec *r,
+			   size_t size);
+void gosnap_sbuf_free(struct gosnap_sbuf *sb);
+ssize_t gosnap_sbuf_read(struct gosnap_sbuf *sb, char __user *buf, size_t len);
+bool gosnap_sbuf_drained(const struct gosnap_sbuf *sb);
+
+/* ---- session.c: one open /dev/gosnap --------------------------------- */
+
+struct gosnap_probe_set;
+
+struct gosnap_session {
+	struct mutex		lock;		/* serialises ioctls: config, arming */
+	struct mutex		read_lock;	/* one reader consumes the queue head */
+	spinlock_t		qlock;		/* ready, queued, closing */
+	struct list_head	ready;		/* finished snapshots, oldest first */
+	size_t			queued;		/* bytes in ready */
+	wait_queue_head_t	readq;		/* readers and pollers */
+	wait_queue_head_t	spaceq;		/* captures waiting for queue space */
+	atomic64_t		seq;		/* snapshot numbers */
+	bool			may_pfn;	/* opener had CAP_SYS_ADMIN */
+	bool			closing;	/* release() has begun */
+	struct gosnap_probe_set	*probes;	/* NULL until GOSNAP_IOC_TARGET */
+};
+
+long gosnap_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+struct gosnap_session *gosnap_session_new(bool may_pfn);
+void gosnap_session_free(struct gosnap_session *s);
+void gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb);
+size_t gosnap_effective_max(u64 req);
+
+/* ---- task.c: TASK and THREAD records ---------------------------------- */
+
+int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
+		     struct mm_struct *mm);
+int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
+			struct task_struct *hit, struct pt_regs *hit_regs);
+
+/* ---- walk.c: VMA and PAGES records ------------------------------------ */
+
+struct gosnap_walk_stats {
+	u64	nr_vmas;
+	u64	nr_runs;
+	u64	present;
+	u64	swapped;
+};
+
+int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
+		     bool show_pfn, struct gosnap_walk_stats *st);
+
+/* ---- capture.c: one whole snapshot ------------------------------------ */
+
+struct gosnap_capture_ctx {
+	struct task_struct	*task;		/* any thread of the target */
+	struct mm_struct	*mm;		/* its mm, referenced */
+	u32			trigger;	/* GOSNAP_TRIG_* */
+	u32			mode;		/* enum gosnap_mode */
+	u32			sflags;		/* GOSNAP_SF_* to set */
+	bool			show_pfn;
+	size_t			max_bytes;
+	u64			seq;
+	/* probe hits only */
+	struct pt_regs		*regs;		/* of the hitting thread (current) */
+	u32			probe_id;
+	u64			probe_vaddr;
+	u64			probe_offset;
+	u64			hit;
+	const char		*label;
+	u64			hold_start_ns;
+};
+
+struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx);
+
+/* ---- memcopy.c: MEM records -------------------------------------------- */
+
+int gosnap_emit_memory(struct gosnap_sbuf *sb, struct gosnap_capture_ctx *cx,
+		       struct gosnap_rec_capture *rc);
+
+/* ---- probe.c: uprobes, holding, lifecycle ----------------------------- */
+
+int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t);
+int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p);
+int gosnap_probe_arm(struct gosnap_session *s);
+int gosnap_probe_disarm(struct gosnap_session *s);
+int gosnap_probe_release(struct gosnap_session *s);
+void gosnap_probe_teardown(struct gosnap_session *s);
+bool gosnap_probe_armed(struct gosnap_session *s);
+
+#endif /* GOSNAP_INTERNAL_H */

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosnap: freeze a Go process at chosen functions and snapshot its page
+ * state and memory, read through /dev/gosnap.
+ *
+ * This file: module parameters, the misc device and its file operations.
+ * An open file is a session (session.c); the open file holds a reference
+ * to this module (fops.owner), so the module cannot go while any session,
+ * and so any armed probe or held thread, exists.
+ */
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include "gosnap.h"
+
+unsigned long gosnap_max_bytes = 512UL << 20;
+module_param_named(max_bytes, gosnap_max_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_bytes, "Largest snapshot, in bytes (default 512 MiB)");
+
+unsigned long gosnap_max_queued = 1024UL << 20;
+module_param_named(max_queued, gosnap_max_queued, ulong, 0644);
+MODULE_PARM_DESC(max_queued, "Most bytes of unread snapshots per session (default 1 GiB)");
+
+unsigned int gosnap_hold_timeout_ms = 2000;
+module_param_named(hold_timeout_ms, gosnap_hold_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(hold_timeout_ms, "Longest a target thread is held, in ms (default 2000)");
+
+static int gosnap_open(struct inode *inode, struct file *file)
+{
+	struct gosnap_session *s;
+
+	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_SYS_PTRACE))
+		return -EPERM;
+	/* like pagemap: PFNs only for openers with CAP_SYS_ADMIN */
+	s = gosnap_session_new(capable(CAP_SYS_ADMIN));
+	if (!s)
+		return -ENOMEM;
+	file->private_data = s;
+	return stream_open(inode, file);
+}
+
+static int gosnap_release(struct inode *inode, struct file *file)
+{
+	gosnap_session_free(file->private_data);
+	return 0;
+}
+
+static struct gosnap_sbuf *gosnap_queue_head(struct gosnap_session *s)
+{
+	struct gosnap_sbuf *sb;
+
+	spin_lock(&s->qlock);
+	sb = list_first_entry_or_null(&s->ready, struct gosnap_sbuf, node);
+	spin_unlock(&s->qlock);
+	return sb;
+}
+
+static void gosnap_queue_pop(struct gosnap_session *s, struct gosnap_sbuf *sb)
+{
+	spin_lock(&s->qlock);
+	list_del(&sb->node);
+	s->queued -= sb->size;
+	spin_unlock(&s->qlock);
+	gosnap_sbuf_free(sb);
+	wake_up_all(&s->spaceq);
+}
+
+/*
+ * The queued snapshots as one stream. With nothing queued: 0 (end of
+ * stream) unless probes are armed, then wait (or -EAGAIN if O_NONBLOCK).
+ * Locking: read_lock makes the queue head this reader's alone.
+ */
+static ssize_t gosnap_read(struct file *file, char __user *buf, size_t len,
+			   loff_t *ppos)
+{
+	struct gosnap_session *s = file->private_data;
+	ssize_t done = 0, ret = 0;
+
+	if (mutex_lock_interruptible(&s->read_lock))
+		return -ERESTARTSYS;
+	while (done < len) {
+		struct gosnap_sbuf *sb = gosnap_queue_head(s);
+		ssize_t n;
+
+		if (!sb) {
+			if (done || !gosnap_probe_armed(s))
+				break;
+			if (file->f_flags & O_NONBLOCK) {
+				ret = -EAGAIN;
+				break;
+			}
+			/* re-check now and then: the target may have exited */
+			if (wait_event_interruptible_timeout(s->readq,
+					!list_empty(&s->ready) ||
+					!gosnap_probe_armed(s), HZ / 5) < 0) {
+				ret = -ERESTARTSYS;
+				break;
+			}
+			continue;
+		}
+		n = gosnap_sbuf_read(sb, buf + done, len - done);
+		if (n < 0) {
+			ret = n;
+			break;
+		}
+		done += n;
+		if (gosnap_sbuf_drained(sb))
+			gosnap_queue_pop(s, sb);
+	}
+	mutex_unlock(&s->read_lock);
+	return done ? done : ret;
+}
+
+static __poll_t gosnap_poll(struct file *file, poll_table *wait)
+{
+	struct gosnap_session *s = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &s->readq, wait);
+	if (!list_empty(&s->ready))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	else if (!gosnap_probe_armed(s))
+		mask |= EPOLLHUP;
+	return mask;
+}
+
+static const struct file_operations gosnap_fops = {
+	.owner		= THIS_MODULE,
+	.open		= gosnap_open,
+	.release	= gosnap_release,
+	.read		= gosnap_read,
+	.poll		= gosnap_poll,
+	.unlocked_ioctl	= gosnap_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static struct miscdevice gosnap_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "gosnap",
+	.fops	= &gosnap_fops,
+	.mode	= 0600,
+};
+
+static int __init gosnap_init(void)
+{
+	return misc_register(&gosnap_dev);
+}
+
+static void __exit gosnap_exit(void)
+{
+	misc_deregister(&gosnap_dev);
+}
+
+module_init(gosnap_init);
+module_exit(gosnap_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Freeze Go processes at chosen functions and snapshot their memory");
+MODULE_AUTHOR("gosnap developers");

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MEM records: the target's memory, for the decoders. Runs in the hitting
+ * thread's own context (probe captures only), so its memory is simply
+ * user memory: copy_from_user_nofault() copies what is resident and fails,
+ * rather than faulting anything in, on what is not.
+ *
+ * What is copied, by mode:
+ *   meta: writable segments of the executable (data, noptrdata) and the
+ *         anonymous mapping right after them (bss, noptrbss); anonymous
+ *         writable mappings that are not Go heap arenas; the hitting
+ *         thread's stack from sp up;
+ *   full: every writable mapping.
+ * Go heap arenas are mapped 64 MiB at a time at 64 MiB-aligned addresses;
+ * an anonymous mapping aligned and sized so is taken for arenas in meta mode.
+ */
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "gosnap.h"
+
+#define GOSNAP_MEM_REC_MAX	(256 * 1024)
+#define GOSNAP_ARENA_BYTES	(64UL << 20)
+#define GOSNAP_MAX_RANGES	256
+
+struct gosnap_range {
+	unsigned long	start;
+	unsigned long	end;
+	u32		why;
+};
+
+static bool gosnap_looks_like_arena(struct vm_area_struct *vma)
+{
+	return IS_ALIGNED(vma->vm_start, GOSNAP_ARENA_BYTES) &&
+	       IS_ALIGNED(vma->vm_end - vma->vm_start, GOSNAP_ARENA_BYTES);
+}
+
+/* Choose the ranges to copy. Takes mmap_read_lock(mm). */
+static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
+			      struct gosnap_range *r, unsigned int *nr)
+{
+	struct vm_area_struct *vma, *prev = NULL;
+	struct file *exe = READ_ONCE(mm->exe_file);	/* compared only */
+	unsigned long addr = 0;
+	unsigned int n = 0;
+	int err;
+
+	err = mmap_read_lock_killable(mm);
+	if (err)
+		return err;
+	while (n < GOSNAP_MAX_RANGES && (vma = find_vma(mm, addr)) != NULL) {
+		bool w = vma->vm_flags & VM_WRITE;
+		bool exe_data = w && vma->vm_file && vma->vm_file == exe;
+		bool bss = w && !vma->vm_file && prev && prev->vm_file == exe &&
+			   (prev->vm_flags & VM_WRITE) && prev->vm_end == vma->vm_start;
+		bool stack = vma->vm_start <= sp && sp < vma->vm_end;
+		u32 why = 0;
+
+		if (exe_data || bss)
+			why = GOSNAP_MEM_EXE_DATA;
+		else if (stack)
+			why = GOSNAP_MEM_STACK;
+		else if (w && !vma->vm_file && !(vma->vm_flags & VM_SHARED) &&
+			 !gosnap_looks_like_arena(vma))
+			why = GOSNAP_MEM_ANON;
+		else if (w && mode == GOSNAP_MODE_FULL)
+			why = GOSNAP_MEM_OTHER;
+		if (vma->vm_flags & (VM_PFNMAP | VM_IO))
+			why = 0;
+		if (why) {
+			r[n].start = stack ? (sp & PAGE_MASK) : vma->vm_start;
+			r[n].end = vma->vm_end;
+			r[n].why = why;
+			n++;
+		}
+		prev = vma;
+		addr = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	*nr = n;
+	return 0;
+}
+
+/* Copy one range, resident pages only, in records of up to 256 KiB. */
+static int gosnap_copy_range(struct gosnap_sbuf *sb, const struct gosnap_range *r,
+			     struct gosnap_rec_capture *rc)
+{
+	unsigned long addr = r->start;
+
+	while (addr < r->end) {
+		size_t want = min_t(size_t, r->end - addr, GOSNAP_MEM_REC_MAX);
+		struct gosnap_rec_mem *m;
+		size_t got = 0;
+
+		/* skip pages that are not resident before opening a record */
+		if (copy_from_user_nofault(&got, (void __user *)addr, 1)) {
+			addr += PAGE_SIZE;
+			continue;
+		}
+		m = gosnap_sbuf_record(sb, GOSNAP_REC_MEM, sizeof(*m) + want);
+		if (IS_ERR(m)) {
+			rc->mem_skipped += r->end - addr;
+			return PTR_ERR(m);
+		}
+		got = 0;
+		while (got < want &&
+		       !copy_from_user_nofault(m->data + got,
+					       (void __user *)(addr + got), PAGE_SIZE))
+			got += PAGE_SIZE;
+		m->addr = addr;
+		m->len = got;
+		m->why = r->why;
+		gosnap_sbuf_trim_last(sb, &m->hdr, sizeof(*m) + got);
+		rc->mem_bytes += got;
+		addr += got + (got < want ? PAGE_SIZE : 0);
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * gosnap_emit_memory - MEM records for the capture's mode
+ * @sb: the snapshot
+ * @cx: the capture; cx->mm must be current->mm
+ * @rc: counters to fill in
+ *
+ * Locking: takes mmap_read_lock(cx->mm) to choose ranges, copies without
+ * it. May sleep.
+ */
+int gosnap_emit_memory(struct gosnap_sbuf *sb, struct gosnap_capture_ctx *cx,
+		       struct gosnap_rec_capture *rc)
+{
+	struct gosnap_range *r;
+	unsigned int nr = 0, i;
+	int err;
+
+	if (cx->mm != current->mm || !cx->regs)
+		return 0;	/* memory is copied only from the target's own context */
+	r = kmalloc_array(GOSNAP_MAX_RANGES, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	err = gosnap_pick_ranges(cx->mm, cx->mode, cx->regs->sp, r, &nr);
+	for (i = 0; !err && i < nr; i++)
+		err = gosnap_copy_range(sb, &r[i], rc);
+	for (; err == -ENOSPC && i < nr; i++)
+		rc->mem_skipped += r[i].end - r[i].start;
+	kfree(r);
+	return err;
+}

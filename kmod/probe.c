@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Probe captures: uprobes at file offsets of the target's executable,
+ * filtered to one thread group. The hitting thread captures its own
+ * process from its handler (where it may sleep and its own memory is
+ * current), queues the snapshot, and goes on; with GOSNAP_TARGET_HOLD it
+ * stays parked until GOSNAP_IOC_RELEASE, session close, SIGKILL or the
+ * hold timeout, whichever comes first. Nothing is locked while parked.
+ *
+ * Lifetime: a probe set belongs to its session and is freed only after
+ * every uprobe is unregistered and the unregistration synchronised, which
+ * waits out every handler still running; parked handlers are woken first
+ * (6.1's unregister waits for them with the uprobe's rwsem held).
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/namei.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include "gosnap.h"
+#include "compat.h"
+
+struct gosnap_uprobe {
+	struct uprobe_consumer	uc;		/* container_of() in the handlers */
+	struct gosnap_probe_set	*set;		/* owner; outlives the registration */
+	struct path		path;		/* pins the inode while registered */
+	loff_t			offset;
+	gosnap_uprobe_t		handle;
+	bool			registered;
+	u32			id;
+	u64			vaddr;
+	u64			want_hit;	/* 0: every hit */
+	atomic64_t		hits;
+	char			label[GOSNAP_LABEL_LEN];
+};
+
+struct gosnap_probe_set {
+	struct gosnap_session	*s;		/* the owning session */
+	struct pid		*tgid;		/* target thread group, referenced */
+	struct mm_struct	*mm;		/* target mm, mmgrab()ed; compared only */
+	u32			flags;		/* GOSNAP_TARGET_* */
+	u32			mode;
+	size_t			max_bytes;
+	u32			max_snapshots;
+	unsigned long		hold_jiffies;
+	bool			show_pfn;
+	bool			armed;		/* probes registered */
+	atomic_t		live;		/* handlers may capture */
+	atomic_t		taken;		/* snapshots taken */
+	atomic_t		release_gen;	/* bumped to let parked threads go */
+	wait_queue_head_t	holdq;		/* parked threads */
+	unsigned int		nr;
+	struct gosnap_uprobe	probes[GOSNAP_MAX_PROBES];
+};
+
+bool gosnap_probe_armed(struct gosnap_session *s)
+{
+	struct gosnap_probe_set *ps = READ_ONCE(s->probes);
+
+	if (!ps || !atomic_read(&ps->live))
+		return false;
+	/* a target that is gone will never hit again: end the stream */
+	if (!pid_has_task(ps->tgid, PIDTYPE_TGID)) {
+		atomic_set(&ps->live, 0);
+		return false;
+	}
+	return true;
+}
+
+/* Is @mm the target's? Called with the uprobe's locks held: never sleeps. */
+static bool gosnap_is_target_mm(struct gosnap_probe_set *ps, struct mm_struct *mm)
+{
+	struct mm_struct *tmm = READ_ONCE(ps->mm);
+
+	if (tmm)
+		return mm == tmm;
+	/*
+	 * GOSNAP_TARGET_EXEC: the target maps the binary while it execs, and
+	 * the probes are installed into the new mm from that task's context.
+	 */
+	return current->mm == mm && task_tgid(current) == ps->tgid;
+}
+
+static bool gosnap_uprobe_filter(GOSNAP_UPROBE_FILTER_ARGS)
+{
+	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, uc);
+
+	return gosnap_is_target_mm(up->set, mm);
+}
+
+/* Park the hitting thread until released; never with a lock held. */
+static void gosnap_hold(struct gosnap_probe_set *ps)
+{
+	int gen = atomic_read(&ps->release_gen);
+
+	wait_event_killable_timeout(ps->holdq,
+		atomic_read(&ps->release_gen) != gen || !atomic_read(&ps->live),
+		ps->hold_jiffies);
+}
+
+/* Wait for room in the session's queue, as long as a hold may last. */
+static bool gosnap_wait_queue_room(struct gosnap_session *s,
+				   struct gosnap_probe_set *ps)
+{
+	long left = wait_event_killable_timeout(s->spaceq,
+		READ_ONCE(s->queued) < gosnap_max_queued || READ_ONCE(s->closing) ||
+		!atomic_read(&ps->live), ps->hold_jiffies);
+
+	return left > 0 && atomic_read(&ps->live) && !READ_ONCE(s->closing);
+}
+
+static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
+{
+	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, uc);
+	struct gosnap_probe_set *ps = up->set;
+	struct gosnap_session *s = ps->s;
+	struct gosnap_capture_ctx cx = {};
+	struct gosnap_sbuf *sb;
+	struct mm_struct *tmm;
+	u64 hit;
+
+	if (task_tgid(current) != ps->tgid)
+		return gosnap_is_target_mm(ps, current->mm) ? 0 : UPROBE_HANDLER_REMOVE;
+	if (!atomic_read(&ps->live))
+		return 0;
+	hit = atomic64_inc_return(&up->hits);
+	if (up->want_hit && hit != up->want_hit)
+		return 0;
+	if (ps->max_snapshots &&
+	    atomic_inc_return(&ps->taken) > ps->max_snapshots)
+		return 0;
+
+	/* GOSNAP_TARGET_EXEC: learn the target's mm at its first hit */
+	tmm = READ_ONCE(ps->mm);
+	if (!tmm) {
+		mmgrab(current->mm);
+		if (cmpxchg(&ps->mm, NULL, current->mm))
+			mmdrop(current->mm);
+	}
+
+	cx.hold_start_ns = ktime_get_ns();
+	if (READ_ONCE(s->queued) >= gosnap_max_queued &&
+	    !gosnap_wait_queue_room(s, ps))
+		return 0;	/* the reader is gone or stuck: let the target go */
+
+	cx.task = current;
+	cx.mm = current->mm;
+	cx.trigger = GOSNAP_TRIG_PROBE;
+	cx.mode = ps->mode;
+	cx.sflags = GOSNAP_SF_PROBE;
+	cx.show_pfn = ps->show_pfn;
+	cx.max_bytes = ps->max_bytes;
+	cx.seq = atomic64_inc_return(&s->seq);
+	cx.regs = regs;
+	cx.probe_id = up->id;
+	cx.probe_vaddr = up->vaddr;
+	cx.probe_offset = up->offset;
+	cx.hit = hit;
+	cx.label = up->label;
+
+	sb = gosnap_capture(&cx);
+	if (!IS_ERR(sb))
+		gosnap_session_queue(s, sb);
+	if (ps->flags & GOSNAP_TARGET_HOLD)
+		gosnap_hold(ps);
+	return 0;
+}
+
+int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
+{
+	struct gosnap_probe_set *ps;
+	struct task_struct *task;
+	struct pid *pid;
+
+	if (s->probes)
+		return -EBUSY;
+	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_SYS_PTRACE))
+		return -EPERM;
+	if (t->pid <= 0)
+		return -ESRCH;
+	pid = find_get_pid(t->pid);
+	if (!pid)
+		return -ESRCH;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	put_pid(pid);
+	if (!task)
+		return -ESRCH;
+	if (task->flags & PF_KTHREAD) {
+		put_task_struct(task);
+		return -EINVAL;
+	}
+	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
+	if (!ps) {
+		put_task_struct(task);
+		return -ENOMEM;
+	}
+	ps->s = s;
+	ps->tgid = get_pid(task_tgid(task));
+	if (!(t->flags & GOSNAP_TARGET_EXEC)) {
+		struct mm_struct *mm = get_task_mm(task);
+
+		if (!mm) {
+			put_pid(ps->tgid);
+			kfree(ps);
+			put_task_struct(task);
+			return -ESRCH;
+		}
+		mmgrab(mm);
+		mmput(mm);
+		ps->mm = mm;
+	}
+	put_task_struct(task);
+	ps->flags = t->flags;
+	ps->mode = t->mode;
+	ps->max_bytes = gosnap_effective_max(t->max_bytes);
+	ps->max_snapshots = t->max_snapshots;
+	ps->hold_jiffies = msecs_to_jiffies(t->hold_ms && t->hold_ms < gosnap_hold_timeout_ms ?
+					    t->hold_ms : gosnap_hold_timeout_ms);
+	ps->show_pfn = s->may_pfn && !(t->flags & GOSNAP_TARGET_NO_PFN);
+	init_waitqueue_head(&ps->holdq);
+	WRITE_ONCE(s->probes, ps);
+	return 0;
+}
+
+int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p)
+{
+	struct gosnap_probe_set *ps = s->probes;
+	struct gosnap_uprobe *up;
+	struct inode *inode;
+	struct fd f;
+	int err = -EINVAL;
+
+	if (!ps)
+		return -ENOENT;
+	if (ps->armed)
+		return -EBUSY;
+	if (ps->nr == GOSNAP_MAX_PROBES)
+		return -ENOSPC;
+	f = fdget(p->fd);
+	if (!fd_file(f))
+		return -EBADF;
+	inode = file_inode(fd_file(f));
+	if (!S_ISREG(inode->i_mode) || p->offset >= i_size_read(inode))
+		goto put_fd;
+
+	up = &ps->probes[ps->nr];
+	memset(up, 0, sizeof(*up));
+	up->set = ps;
+	up->path = fd_file(f)->f_path;
+	path_get(&up->path);
+	up->offset = p->offset;
+	up->id = p->id;
+	up->vaddr = p->vaddr;
+	up->want_hit = p->hit;
+	atomic64_set(&up->hits, 0);
+	strscpy(up->label, p->label, sizeof(up->label));
+	up->uc.handler = gosnap_uprobe_handler;
+	up->uc.filter = gosnap_uprobe_filter;
+	ps->nr++;
+	err = 0;
+put_fd:
+	fdput(f);
+	return err;
+}
+
+static struct inode *gosnap_probe_inode(struct gosnap_uprobe *up)
+{
+	return d_real_inode(up->path.dentry);
+}
+
+/* Unregister every registered probe; wakes parked threads first. */
+static void gosnap_probe_unregister_all(struct gosnap_probe_set *ps)
+{
+	unsigned int i;
+	bool any = false;
+
+	atomic_set(&ps->live, 0);
+	atomic_inc(&ps->release_gen);
+	wake_up_all(&ps->holdq);
+	wake_up_all(&ps->s->spaceq);
+	for (i = 0; i < ps->nr; i++) {
+		struct gosnap_uprobe *up = &ps->probes[i];
+
+		if (!up->registered)
+			continue;
+		gosnap_uprobe_unregister(gosnap_probe_inode(up), up->offset,
+					 &up->uc, up->handle);
+		up->registered = false;
+		any = true;
+	}
+	if (any)
+		gosnap_uprobe_unregister_sync();
+	ps->armed = false;
+	wake_up_all(&ps->s->readq);
+}
+
+int gosnap_probe_arm(struct gosnap_session *s)
+{
+	struct gosnap_probe_set *ps = s->probes;
+	unsigned int i;
+	int err = 0;
+
+	if (!ps || !ps->nr)
+		return -ENOENT;
+	if (ps->armed)
+		return -EBUSY;
+	atomic_set(&ps->live, 1);
+	for (i = 0; i < ps->nr; i++) {
+		struct gosnap_uprobe *up = &ps->probes[i];
+
+		err = gosnap_uprobe_register(gosnap_probe_inode(up), up->offset,
+					     &up->uc, &up->handle);
+		if (err)
+			break;
+		up->registered = true;
+	}
+	ps->armed = true;
+	if (err)
+		gosnap_probe_unregister_all(ps);
+	return err;
+}
+
+int gosnap_probe_disarm(struct gosnap_session *s)
+{
+	struct gosnap_probe_set *ps = s->probes;
+
+	if (!ps)
+		return -ENOENT;
+	gosnap_probe_unregister_all(ps);
+	return 0;
+}
+
+int gosnap_probe_release(struct gosnap_session *s)
+{
+	struct gosnap_probe_set *ps = s->probes;
+
+	if (!ps)
+		return -ENOENT;
+	atomic_inc(&ps->release_gen);
+	wake_up_all(&ps->holdq);
+	return 0;
+}
+
+/* Session close: nothing of the probe set survives this. */
+void gosnap_probe_teardown(struct gosnap_session *s)
+{
+	struct gosnap_probe_set *ps = s->probes;
+	unsigned int i;
+
+	if (!ps)
+		return;
+	gosnap_probe_unregister_all(ps);
+	for (i = 0; i < ps->nr; i++)
+		path_put(&ps->probes[i].path);
+	if (ps->mm)
+		mmdrop(ps->mm);
+	put_pid(ps->tgid);
+	WRITE_ONCE(s->probes, NULL);
+	kfree(ps);
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A snapshot under construction: a list of chunks, each record contiguous
+ * inside one chunk, the whole bounded by a byte limit fixed at creation.
+ * Records that do not fit are refused and the snapshot is marked truncated;
+ * the closing END record always fits, because it is kept out of the limit.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+#include <linux/timekeeping.h>
+#include "gosnap.h"
+
+#define GOSNAP_CHUNK_SIZE	(256 * 1024)
+
+static struct gosnap_chunk *gosnap_chunk_new(size_t need)
+{
+	size_t cap = max_t(size_t, GOSNAP_CHUNK_SIZE,
+			   round_up(need + sizeof(struct gosnap_chunk), PAGE_SIZE));
+	struct gosnap_chunk *c;
+
+	c = kvmalloc(cap, GFP_KERNEL_ACCOUNT);
+	if (!c)
+		return NULL;
+	c->used = 0;
+	c->cap = cap - sizeof(*c);
+	return c;
+}
+
+/* Room for len contiguous bytes at the end of the stream, or NULL (-ENOMEM). */
+static void *gosnap_sbuf_room(struct gosnap_sbuf *sb, size_t len)
+{
+	struct gosnap_chunk *c = NULL;
+	void *p;
+
+	if (!list_empty(&sb->chunks))
+		c = list_last_entry(&sb->chunks, struct gosnap_chunk, node);
+	if (!c || c->cap - c->used < len) {
+		c = gosnap_chunk_new(len);
+		if (!c)
+			return NULL;
+		list_add_tail(&c->node, &sb->chunks);
+	}
+	p = c->data + c->used;
+	memset(p, 0, len);
+	c->used += len;
+	sb->size += len;
+	return p;
+}
+
+/**
+ * gosnap_sbuf_new - start a snapshot
+ * @limit: bytes the snapshot may take, END record excluded
+ * @seq:   its number within the session
+ * @flags: initial GOSNAP_SF_* flags
+ *
+ * Writes the stream header and an empty CAPTURE record for the caller to
+ * fill in. May sleep.
+ */
+struct gosnap_sbuf *gosnap_sbuf_new(size_t limit, u64 seq, u32 flags)
+{
+	struct gosnap_stream_hdr *h;
+	struct gosnap_sbuf *sb;
+
+	sb = kzalloc(sizeof(*sb), GFP_KERNEL_ACCOUNT);
+	if (!sb)
+		return NULL;
+	INIT_LIST_HEAD(&sb->chunks);
+	INIT_LIST_HEAD(&sb->node);
+	sb->limit = max_t(size_t, limit, PAGE_SIZE);
+
+	h = gosnap_sbuf_room(sb, sizeof(*h));
+	if (!h)
+		goto free_sb;
+	h->magic = GOSNAP_STREAM_MAGIC;
+	h->abi_version = GOSNAP_ABI_VERSION;
+	h->hdr_size = sizeof(*h);
+	h->page_size = PAGE_SIZE;
+	h->flags = flags;
+	h->arch = GOSNAP_ARCH_X86_64;
+	h->seq = seq;
+	h->realtime_ns = ktime_get_real_ns();
+	h->boottime_ns = ktime_get_boottime_ns();
+	strscpy(h->release, utsname()->release, sizeof(h->release));
+	sb->hdr = h;
+
+	sb->capture = gosnap_sbuf_record(sb, GOSNAP_REC_CAPTURE,
+					 sizeof(struct gosnap_rec_capture));
+	if (IS_ERR(sb->capture))
+		goto free_sb;
+	return sb;
+
+free_sb:
+	gosnap_sbuf_free(sb);
+	return NULL;
+}
+
+/**
+ * gosnap_sbuf_record - append a zeroed record
+ * @sb:   the snapshot
+ * @type: GOSNAP_REC_*
+ * @size: bytes, header included; rounded up to 8
+ *
+ * Return: the record, with its header filled in; ERR_PTR(-ENOSPC) when it
+ * would pass the snapshot's limit (the snapshot is then marked truncated),
+ * ERR_PTR(-ENOMEM) when memory ran out. May sleep.
+ */
+void *gosnap_sbuf_record(struct gosnap_sbuf *sb, u32 type, size_t size)
+{
+	struct gosnap_rec *r;
+
+	size = round_up(size, 8);
+	if (size > U32_MAX || sb->size + size > sb->limit) {
+		sb->truncated = true;
+		return ERR_PTR(-ENOSPC);
+	}
+	r = gosnap_sbuf_room(sb, size);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	r->type = type;
+	r->size = size;
+	sb->nr_records++;
+	return r;
+}
+
+/* Shrink the record just added (the stream's last bytes) to @size. */
+void gosnap_sbuf_trim_last(struct gosnap_sbuf *sb, struct gosnap_rec *r,
+			   size_t size)
+{
+	struct gosnap_chunk *c = list_last_entry(&sb->chunks,
+						 struct gosnap_chunk, node);
+	size_t cut;
+
+	size = round_up(size, 8);
+	if (WARN_ON_ONCE((u8 *)r + r->size != c->data + c->used || size > r->size))
+		return;
+	cut = r->size - size;
+	c->used -= cut;
+	sb->size -= cut;
+	r->size = size;
+}
+
+/* Append END and settle the header: 0, or -ENOMEM (then drop the snapshot). */
+int gosnap_sbuf_close(struct gosnap_sbuf *sb)
+{
+	struct gosnap_rec_end *e;
+
+	if (sb->truncated)
+		sb->hdr->flags |= GOSNAP_SF_TRUNCATED;
+	e = gosnap_sbuf_room(sb, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->hdr.type = GOSNAP_REC_END;
+	e->hdr.size = sizeof(*e);
+	e->stream_size = sb->size;
+	e->nr_records = sb->nr_records;
+	sb->rd_chunk = list_first_entry(&sb->chunks, struct gosnap_chunk, node);
+	sb->rd_off = 0;
+	return 0;
+}
+
+void gosnap_sbuf_free(struct gosnap_sbuf *sb)
+{
+	struct gosnap_chunk *c, *tmp;
+
+	if (!sb)
+		return;
+	list_for_each_entry_safe(c, tmp, &sb->chunks, node)
+		kvfree(c);
+	kfree(sb);
+}
+
+bool gosnap_sbuf_drained(const struct gosnap_sbuf *sb)
+{
+	return !sb->rd_chunk;
+}
+
+/*
+ * Copy the next bytes of a closed snapshot to user space. Returns bytes
+ * copied (0 once drained) or -EFAULT if nothing could be copied.
+ */
+ssize_t gosnap_sbuf_read(struct gosnap_sbuf *sb, char __user *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len && sb->rd_chunk) {
+		struct gosnap_chunk *c = sb->rd_chunk;
+		size_t n = min(len - done, c->used - sb->rd_off);
+
+		if (copy_to_user(buf + done, c->data + sb->rd_off, n))
+			return done ? done : -EFAULT;
+		done += n;
+		sb->rd_off += n;
+		if (sb->rd_off == c->used) {
+			sb->rd_off = 0;
+			sb->rd_chunk = list_is_last(&c->node, &sb->chunks) ?
+				NULL : list_next_entry(c, node);
+		}
+	}
+	return done;
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A session is one open /dev/gosnap: its queue of finished snapshots and
+ * its ioctls. Every ioctl argument is copied in once, whole, and checked
+ * before anything is done (see the ABI header for the rules).
+ */
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "gosnap.h"
+
+struct gosnap_session *gosnap_session_new(bool may_pfn)
+{
+	struct gosnap_session *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	mutex_init(&s->lock);
+	mutex_init(&s->read_lock);
+	spin_lock_init(&s->qlock);
+	INIT_LIST_HEAD(&s->ready);
+	init_waitqueue_head(&s->readq);
+	init_waitqueue_head(&s->spaceq);
+	atomic64_set(&s->seq, 0);
+	s->may_pfn = may_pfn;
+	return s;
+}
+
+/* Called once no file refers to the session any more. */
+void gosnap_session_free(struct gosnap_session *s)
+{
+	struct gosnap_sbuf *sb, *tmp;
+
+	spin_lock(&s->qlock);
+	s->closing = true;
+	spin_unlock(&s->qlock);
+	wake_up_all(&s->spaceq);
+	gosnap_probe_teardown(s);
+	list_for_each_entry_safe(sb, tmp, &s->ready, node)
+		gosnap_sbuf_free(sb);
+	kfree(s);
+}
+
+/* Hand a closed snapshot to the reader. */
+void gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb)
+{
+	spin_lock(&s->qlock);
+	list_add_tail(&sb->node, &s->ready);
+	s->queued += sb->size;
+	spin_unlock(&s->qlock);
+	wake_up_interruptible_poll(&s->readq, EPOLLIN | EPOLLRDNORM);
+}
+
+/*
+ * Copy an ioctl argument whose first field is its __u32 size. Sizes below
+ * @min_size are -EINVAL; larger than @ksize with non-zero tail -E2BIG.
+ */
+static int gosnap_copy_arg(void *karg, size_t ksize, size_t min_size,
+			   const void __user *uarg, u32 *usize_out)
+{
+	u32 usize;
+	int err;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < min_size)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	err = copy_struct_from_user(karg, ksize, uarg, usize);
+	if (err)
+		return err;
+	if (usize_out)
+		*usize_out = usize;
+	return 0;
+}
+
+static bool gosnap_all_zero(const void *p, size_t n)
+{
+	return !memchr_inv(p, 0, n);
+}
+
+static int gosnap_ioc_info(struct gosnap_session *s, void __user *uarg)
+{
+	struct gosnap_info in;
+	u32 usize;
+	int err;
+
+	err = gosnap_copy_arg(&in, sizeof(in), sizeof(in), uarg, &usize);
+	if (err)
+		return err;
+	if (in.flags || in.abi_version || in.page_size || in.max_bytes ||
+	    in.hold_timeout_ms || !gosnap_all_zero(in.reserved, sizeof(in.reserved)))
+		return -EINVAL;
+	in.abi_version = GOSNAP_ABI_VERSION;
+	in.page_size = PAGE_SIZE;
+	in.max_bytes = gosnap_max_bytes;
+	in.hold_timeout_ms = gosnap_hold_timeout_ms;
+	if (copy_to_user(uarg, &in, min_t(size_t, usize, sizeof(in))))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * The process @nr names (any of its thread ids), referenced, with its mm.
+ * -ESRCH if there is none or it is exiting, -EINVAL for a kernel thread.
+ */
+static int gosnap_get_target(pid_t nr, struct task_struct **taskp,
+			     struct mm_struct **mmp)
+{
+	struct task_struct *task;
+	struct pid *pid;
+
+	if (nr <= 0)
+		return -ESRCH;
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	put_pid(pid);
+	if (!task)
+		return -ESRCH;
+	if (task->flags & PF_KTHREAD) {
+		put_task_struct(task);
+		return -EINVAL;
+	}
+	*mmp = get_task_mm(task);
+	if (!*mmp) {
+		put_task_struct(task);
+		return -ESRCH;
+	}
+	*taskp = task;
+	return 0;
+}
+
+/* Bytes a snapshot may take: the caller's bound, within the module's. */
+size_t gosnap_effective_max(u64 req)
+{
+	if (!req || req > gosnap_max_bytes)
+		return gosnap_max_bytes;
+	return req;
+}
+
+static int gosnap_ioc_capture(struct gosnap_session *s, void __user *uarg)
+{
+	struct gosnap_capture in;
+	struct gosnap_capture_ctx cx = {};
+	struct gosnap_sbuf *sb;
+	u32 usize;
+	int err;
+
+	err = gosnap_copy_arg(&in, sizeof(in), sizeof(in), uarg, &usize);
+	if (err)
+		return err;
+	if (in.flags & ~GOSNAP_CAPTURE_FLAGS || in.mode != GOSNAP_MODE_PAGES ||
+	    in.stream_size || !gosnap_all_zero(in.reserved, sizeof(in.reserved)))
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_SYS_PTRACE))
+		return -EPERM;
+
+	err = gosnap_get_target(in.pid, &cx.task, &cx.mm);
+	if (err)
+		return err;
+	cx.trigger = GOSNAP_TRIG_PID;
+	cx.mode = in.mode;
+	cx.show_pfn = s->may_pfn && !(in.flags & GOSNAP_CAPTURE_NO_PFN);
+	cx.max_bytes = gosnap_effective_max(in.max_bytes);
+	cx.seq = atomic64_inc_return(&s->seq);
+
+	sb = gosnap_capture(&cx);
+	mmput(cx.mm);
+	put_task_struct(cx.task);
+	if (IS_ERR(sb))
+		return PTR_ERR(sb);
+
+	in.stream_size = sb->size;
+	gosnap_session_queue(s, sb);
+	if (put_user(in.stream_size, (u64 __user *)(uarg +
+			offsetof(struct gosnap_capture, stream_size))))
+		return -EFAULT;
+	return 0;
+}
+
+static int gosnap_ioc_target(struct gosnap_session *s, void __user *uarg)
+{
+	struct gosnap_target in;
+	int err;
+
+	err = gosnap_copy_arg(&in, sizeof(in), sizeof(in), uarg, NULL);
+	if (err)
+		return err;
+	if (in.flags & ~GOSNAP_TARGET_FLAGS || in.mode > GOSNAP_MODE_MAX ||
+	    !gosnap_all_zero(in.reserved, sizeof(in.reserved)))
+		return -EINVAL;
+	return gosnap_probe_target(s, &in);
+}
+
+static int gosnap_ioc_probe(struct gosnap_session *s, void __user *uarg)
+{
+	struct gosnap_probe in;
+	int err;
+
+	err = gosnap_copy_arg(&in, sizeof(in), sizeof(in), uarg, NULL);
+	if (err)
+		return err;
+	if (in.flags || in.reserved0 ||
+	    !gosnap_all_zero(in.reserved, sizeof(in.reserved)) ||
+	    !memchr(in.label, 0, sizeof(in.label)))
+		return -EINVAL;
+	return gosnap_probe_add(s, &in);
+}
+
+static int gosnap_ioc_ctl(struct gosnap_session *s, void __user *uarg,
+			  int (*fn)(struct gosnap_session *s))
+{
+	struct gosnap_ctl in;
+	int err;
+
+	err = gosnap_copy_arg(&in, sizeof(in), sizeof(in), uarg, NULL);
+	if (err)
+		return err;
+	if (in.flags || !gosnap_all_zero(in.reserved, sizeof(in.reserved)))
+		return -EINVAL;
+	return fn(s);
+}
+
+long gosnap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct gosnap_session *s = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	if (mutex_lock_interruptible(&s->lock))
+		return -EINTR;
+	switch (cmd) {
+	case GOSNAP_IOC_INFO:
+		ret = gosnap_ioc_info(s, uarg);
+		break;
+	case GOSNAP_IOC_CAPTURE:
+		ret = gosnap_ioc_capture(s, uarg);
+		break;
+	case GOSNAP_IOC_TARGET:
+		ret = gosnap_ioc_target(s, uarg);
+		break;
+	case GOSNAP_IOC_PROBE:
+		ret = gosnap_ioc_probe(s, uarg);
+		break;
+	case GOSNAP_IOC_ARM:
+		ret = gosnap_ioc_ctl(s, uarg, gosnap_probe_arm);
+		break;
+	case GOSNAP_IOC_DISARM:
+		ret = gosnap_ioc_ctl(s, uarg, gosnap_probe_disarm);
+		break;
+	case GOSNAP_IOC_RELEASE:
+		ret = gosnap_ioc_ctl(s, uarg, gosnap_probe_release);
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&s->lock);
+	return ret;
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TASK and THREAD records: who the process is (executable, build-id) and
+ * what its threads are doing.
+ */
+#include <linux/cred.h>
+#include <linux/elf.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <asm/ptrace.h>
+#include "gosnap.h"
+
+#define GOSNAP_NOTE_MAX		(64 * 1024)
+#define GOSNAP_PHDR_MAX		64
+#define GOSNAP_NT_GNU_BUILD_ID	3	/* elf.h has it only in newer kernels */
+
+/*
+ * The executable's file, referenced, found among its VMAs: the ELF loader
+ * maps the segments from the very file it records as mm->exe_file, so the
+ * pointers compare equal (compared, never dereferenced).
+ * Locking: takes mmap_read_lock(@mm).
+ */
+static struct file *gosnap_exe_file(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	struct file *exe = NULL;
+	unsigned long addr = 0;
+
+	if (mmap_read_lock_killable(mm))
+		return NULL;
+	while ((vma = find_vma(mm, addr)) != NULL) {
+		if (vma->vm_file && vma->vm_file == READ_ONCE(mm->exe_file)) {
+			exe = get_file(vma->vm_file);
+			break;
+		}
+		addr = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+	return exe;
+}
+
+/* Look through one PT_NOTE segment for a GNU or Go build-id. */
+static void gosnap_scan_notes(const u8 *buf, size_t len,
+			      struct gosnap_rec_task *t)
+{
+	size_t off = 0;
+
+	while (off + sizeof(Elf64_Nhdr) <= len) {
+		const Elf64_Nhdr *n = (const void *)(buf + off);
+		size_t name_off = off + sizeof(*n);
+		size_t desc_off = name_off + ALIGN(n->n_namesz, 4);
+		size_t next = desc_off + ALIGN(n->n_descsz, 4);
+
+		if (next > len || next <= off)
+			return;
+		if (n->n_namesz == 4 && !memcmp(buf + name_off, "GNU", 4) &&
+		    n->n_type == GOSNAP_NT_GNU_BUILD_ID &&
+		    n->n_descsz <= GOSNAP_BUILD_ID_MAX) {
+			t->build_id_type = GOSNAP_BUILD_ID_GNU;
+			t->build_id_size = n->n_descsz;
+			memcpy(t->build_id, buf + desc_off, n->n_descsz);
+			return;		/* preferred over Go's */
+		}
+		/* the Go linker's note: name "Go", type 4, an ASCII id */
+		if (n->n_namesz == 3 && !memcmp(buf + name_off, "Go", 3) &&
+		    n->n_type == 4 && n->n_descsz <= GOSNAP_BUILD_ID_MAX &&
+		    t->build_id_type == GOSNAP_BUILD_ID_NONE) {
+			t->build_id_type = GOSNAP_BUILD_ID_GO;
+			t->build_id_size = n->n_descsz;
+			memcpy(t->build_id, buf + desc_off, n->n_descsz);
+		}
+		off = next;
+	}
+}
+
+/* Read the ELF notes of @exe from the page cache. Best effort. */
+static void gosnap_build_id(struct file *exe, struct gosnap_rec_task *t)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph;
+	loff_t pos = 0;
+	int i;
+
+	if (kernel_read(exe, &eh, sizeof(eh), &pos) != sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(*ph) || !eh.e_phnum ||
+	    eh.e_phnum > GOSNAP_PHDR_MAX)
+		return;
+	ph = kmalloc_array(eh.e_phnum, sizeof(*ph), GFP_KERNEL);
+	if (!ph)
+		return;
+	pos = eh.e_phoff;
+	if (kernel_read(exe, ph, eh.e_phnum * sizeof(*ph), &pos) !=
+	    eh.e_phnum * sizeof(*ph))
+		goto free_ph;
+	for (i = 0; i < eh.e_phnum && t->build_id_type != GOSNAP_BUILD_ID_GNU; i++) {
+		u8 *buf;
+
+		if (ph[i].p_type != PT_NOTE || !ph[i].p_filesz ||
+		    ph[i].p_filesz > GOSNAP_NOTE_MAX)
+			continue;
+		buf = kmalloc(ph[i].p_filesz, GFP_KERNEL);
+		if (!buf)
+			break;
+		pos = ph[i].p_offset;
+		if (kernel_read(exe, buf, ph[i].p_filesz, &pos) == ph[i].p_filesz)
+			gosnap_scan_notes(buf, ph[i].p_filesz, t);
+		kfree(buf);
+	}
+free_ph:
+	kfree(ph);
+}
+
+/**
+ * gosnap_emit_task - the TASK record
+ * @sb:   the snapshot
+ * @task: any thread of the process
+ * @mm:   its mm, referenced by the caller
+ *
+ * Locking: takes mmap_read_lock(@mm) briefly; may sleep (reads the
+ * executable's ELF notes from the page cache).
+ */
+int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
+		     struct mm_struct *mm)
+{
+	struct gosnap_rec_task *t;
+	struct file *exe = gosnap_exe_file(mm);
+	char *pathbuf = NULL, *path = NULL;
+	size_t plen = 0;
+	int err = -ENOMEM;
+
+	if (exe) {
+		pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+		if (!pathbuf)
+			goto put_exe;
+		path = d_path(&exe->f_path, pathbuf, PATH_MAX);
+		if (IS_ERR(path))
+			path = NULL;
+		else
+			plen = strlen(path);
+	}
+	t = gosnap_sbuf_record(sb, GOSNAP_REC_TASK, sizeof(*t) + plen);
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto free_path;
+	}
+	t->tgid = task_tgid_vnr(task);
+	t->nr_threads = get_nr_threads(task);
+	t->uid = from_kuid_munged(current_user_ns(), task_uid(task));
+	t->start_boottime_ns = task->group_leader->start_boottime;
+	get_task_comm(t->comm, task->group_leader);
+	t->exe_len = plen;
+	if (plen)
+		memcpy(t->exe, path, plen);
+	if (exe)
+		gosnap_build_id(exe, t);
+	err = 0;
+free_path:
+	kfree(pathbuf);
+put_exe:
+	if (exe)
+		fput(exe);
+	return err;
+}
+
+static u32 gosnap_thread_state(struct task_struct *t)
+{
+	switch (task_state_index(t)) {
+	case 0:
+		return GOSNAP_TS_RUNNING;
+	case 1:
+		return GOSNAP_TS_SLEEPING;
+	case 2:
+		return GOSNAP_TS_DISK;
+	case 3:
+		return GOSNAP_TS_STOPPED;
+	case 4:
+		return GOSNAP_TS_TRACED;
+	default:
+		return GOSNAP_TS_DEAD;
+	}
+}
+
+static void gosnap_fill_regs(struct gosnap_regs *o, struct pt_regs *r,
+			     struct task_struct *t)
+{
+	o->r15 = r->r15;
+	o->r14 = r->r14;
+	o->r13 = r->r13;
+	o->r12 = r->r12;
+	o->rbp = r->bp;
+	o->rbx = r->bx;
+	o->r11 = r->r11;
+	o->r10 = r->r10;
+	o->r9 = r->r9;
+	o->r8 = r->r8;
+	o->rax = r->ax;
+	o->rcx = r->cx;
+	o->rdx = r->dx;
+	o->rsi = r->si;
+	o->rdi = r->di;
+	o->orig_rax = r->orig_ax;
+	o->rip = r->ip;
+	o->cs = r->cs;
+	o->eflags = r->flags;
+	o->rsp = r->sp;
+	o->ss = r->ss;
+	/* current's fsbase is live in the CPU; others' saved at switch-out */
+	if (t == current) {
+		rdmsrl(MSR_FS_BASE, o->fs_base);
+		rdmsrl(MSR_KERNEL_GS_BASE, o->gs_base);
+	} else {
+		o->fs_base = t->thread.fsbase;
+		o->gs_base = t->thread.gsbase;
+	}
+}
+
+struct gosnap_thread_info {
+	pid_t	tid;
+	u32	state;
+	u32	cpu;
+	bool	leader;
+	char	comm[GOSNAP_COMM_LEN];
+};
+
+/**
+ * gosnap_emit_threads - a THREAD record per thread of @task's process
+ * @sb:       the snapshot
+ * @task:     any thread of the process
+ * @hit:      the thread that hit a probe (current), or NULL
+ * @hit_regs: its user registers
+ *
+ * Thread facts are gathered under rcu_read_lock() into a bounded array,
+ * then written out. May sleep.
+ */
+int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
+			struct task_struct *hit, struct pt_regs *hit_regs)
+{
+	struct gosnap_thread_info *info;
+	struct task_struct *t;
+	unsigned int n = 0, max = get_nr_threads(task) + 16, i;
+	int err = 0;
+
+	info = kvmalloc_array(max, sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		if (n == max)
+			break;
+		info[n].tid = task_pid_vnr(t);
+		info[n].state = t == hit ? GOSNAP_TS_HELD : gosnap_thread_state(t);
+		info[n].cpu = task_cpu(t);
+		info[n].leader = thread_group_leader(t);
+		get_task_comm(info[n].comm, t);
+		n++;
+	}
+	rcu_read_unlock();
+
+	for (i = 0; i < n; i++) {
+		struct gosnap_rec_thread *r;
+
+		r = gosnap_sbuf_record(sb, GOSNAP_REC_THREAD, sizeof(*r));
+		if (IS_ERR(r)) {
+			err = PTR_ERR(r);
+			break;
+		}
+		r->tid = info[i].tid;
+		r->state = info[i].state;
+		r->cpu = info[i].cpu;
+		memcpy(r->comm, info[i].comm, sizeof(r->comm));
+		if (info[i].leader)
+			r->flags |= GOSNAP_THR_LEADER;
+		if (hit && hit_regs && r->tid == task_pid_vnr(hit)) {
+			r->flags |= GOSNAP_THR_HIT | GOSNAP_THR_REGS;
+			gosnap_fill_regs(&r->regs, hit_regs, hit);
+		}
+	}
+	kvfree(info);
+	return err;
+}

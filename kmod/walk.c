@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page-table walk: VMA and PAGES records for every mapping of an mm.
+ *
+ * Each level is one small function looping over its entries; empty entries
+ * at any level are skipped whole, so the cost follows the populated page
+ * tables, not the reserved address space. Nothing is faulted in: entries
+ * are read, never acted on. Pages in equal state are merged into runs
+ * (struct gosnap_page_run); PFNs and swap offsets must ascend by one page
+ * per page to stay in a run.
+ *
+ * Locking: the caller holds mmap_read_lock(mm), which keeps the VMA tree
+ * and the upper page-table levels in place. A PTE table can still be freed
+ * under us from 6.6 on (retracted by khugepaged under the i_mmap lock, freed
+ * after an RCU grace period), so each one is mapped inside rcu_read_lock(),
+ * its pmd re-checked under the PTE lock. PMD leaves are read under the pmd
+ * lock. Runs found under a spinlock go to a preallocated scratch array and
+ * are written out after the lock is dropped.
+ */
+#include <linux/mm.h>
+#include <linux/huge_mm.h>
+#include <linux/hugetlb.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include "gosnap.h"
+#include "compat.h"
+
+/* Scratch runs: flushed whenever fewer than one PTE table's worth is left. */
+#define GOSNAP_SCRATCH_RUNS	2048
+#define GOSNAP_RUNS_PER_REC	4096
+
+struct gosnap_walk {
+	struct gosnap_sbuf	*sb;
+	struct mm_struct	*mm;
+	struct vm_area_struct	*vma;
+	u32			vma_index;
+	u32			vma_pgflags;	/* flags every page of this VMA gets */
+	bool			show_pfn;
+	struct gosnap_page_run	cur;		/* run being extended (npages 0: none) */
+	struct gosnap_page_run	*runs;		/* finished runs, not yet written */
+	unsigned int		nr_runs;
+	struct gosnap_walk_stats *st;
+};
+
+/* ---- runs ---------------------------------------------------------------- */
+
+static bool gosnap_run_extends(const struct gosnap_page_run *r,
+			       unsigned long addr, u32 flags, u64 pfn,
+			       u32 mapcount, u8 swap_type)
+{
+	if (!r->npages || r->flags != flags || r->mapcount != mapcount ||
+	    r->swap_type != swap_type)
+		return false;
+	if (r->addr + ((u64)r->npages << PAGE_SHIFT) != addr)
+		return false;
+	if (flags & GOSNAP_PG_PFN)
+		return r->pfn + r->npages == pfn;
+	return true;
+}
+
+static void gosnap_run_finish(struct gosnap_walk *w)
+{
+	if (!w->cur.npages)
+		return;
+	w->runs[w->nr_runs++] = w->cur;
+	w->cur.npages = 0;
+}
+
+/* Account @n pages from @addr in one state. Never sleeps. */
+static void gosnap_add_pages(struct gosnap_walk *w, unsigned long addr,
+			     unsigned long n, u32 flags, u64 pfn, u32 mapcount,
+			     u8 swap_type)
+{
+	flags |= w->vma_pgflags;
+	if (!w->show_pfn) {
+		flags &= ~GOSNAP_PG_PFN;
+		pfn = 0;
+		swap_type = 0;
+	}
+	if (flags & GOSNAP_PG_PRESENT)
+		w->st->present += n;
+	if (flags & GOSNAP_PG_SWAP)
+		w->st->swapped += n;
+
+	if (gosnap_run_extends(&w->cur, addr, flags, pfn, mapcount, swap_type)) {
+		w->cur.npages += n;
+		return;
+	}
+	gosnap_run_finish(w);
+	w->cur.addr = addr;
+	w->cur.pfn = pfn;
+	w->cur.npages = n;
+	w->cur.flags = flags;
+	w->cur.mapcount = mapcount;
+	w->cur.swap_type = swap_type;
+}
+
+/* Write the finished runs out as PAGES records. May sleep. */
+static int gosnap_flush_runs(struct gosnap_walk *w)
+{
+	unsigned int done = 0;
+
+	while (done < w->nr_runs) {
+		unsigned int n = min_t(unsigned int, w->nr_runs - done,
+				       GOSNAP_RUNS_PER_REC);
+		struct gosnap_rec_pages *rp;
+
+		rp = gosnap_sbuf_record(w->sb, GOSNAP_REC_PAGES,
+					struct_size(rp, runs, n));
+		if (IS_ERR(rp))
+			return PTR_ERR(rp);
+		rp->vma_index = w->vma_index;
+		rp->nr_runs = n;
+		memcpy(rp->runs, w->runs + done, n * sizeof(*rp->runs));
+		done += n;
+	}
+	w->st->nr_runs += w->nr_runs;
+	w->nr_runs = 0;
+	return 0;
+}
+
+/* ---- what a page is -------------------------------------------------------- */
+
+/* Flags that come from the struct page itself, as kpageflags/pagemap see it. */
+static u32 gosnap_page_flags(struct page *page, bool migration, u32 *mapcount)
+{
+	u32 flags = 0;
+	int mc = gosnap_page_mapcount(page);
+
+	*mapcount = mc > 0 ? mc : 0;
+	if (PageAnon(page))
+		flags |= GOSNAP_PG_ANON;
+	else
+		flags |= GOSNAP_PG_FILE;
+	if (gosnap_page_thp(page))
+		flags |= GOSNAP_PG_THP;
+	if (gosnap_page_dirty(page))
+		flags |= GOSNAP_PG_PAGE_DIRTY;
+	if (PageSwapCache(page))
+		flags |= GOSNAP_PG_SWAPCACHE;
+	if (!migration && mc == 1)
+		flags |= GOSNAP_PG_EXCLUSIVE;
+	return flags;
+}
+
+/* A present PTE. Called under the PTE lock. */
+static void gosnap_pte_present(struct gosnap_walk *w, unsigned long addr,
+			       pte_t pte)
+{
+	unsigned long pfn = pte_pfn(pte);
+	u32 flags = GOSNAP_PG_PRESENT | GOSNAP_PG_PFN;
+	u32 mapcount = 0;
+
+	if (pte_dirty(pte))
+		flags |= GOSNAP_PG_PTE_DIRTY;
+	if (pte_young(pte))
+		flags |= GOSNAP_PG_YOUNG;
+	if (pte_write(pte))
+		flags |= GOSNAP_PG_WRITE;
+	if (pte_soft_dirty(pte))
+		flags |= GOSNAP_PG_SOFT_DIRTY;
+	if (pte_uffd_wp(pte))
+		flags |= GOSNAP_PG_UFFD_WP;
+
+	/* vm_normal_page() is not exported; on x86 this is what it decides. */
+	if (is_zero_pfn(pfn))
+		flags |= GOSNAP_PG_ZERO;
+	else if (pte_special(pte) || !pfn_valid(pfn))
+		flags |= GOSNAP_PG_SPECIAL;
+	else
+		flags |= gosnap_page_flags(pfn_to_page(pfn), false, &mapcount);
+
+	gosnap_add_pages(w, addr, 1, flags, pfn, mapcount, 0);
+}
+
+/* A non-present, non-none PTE: swap, migration, marker... */
+static void gosnap_pte_swap(struct gosnap_walk *w, unsigned long addr,
+			    pte_t pte)
+{
+	swp_entry_t entry = pte_to_swp_entry(pte);
+	u32 flags = GOSNAP_PG_SWAP;
+	u32 mapcount = 0;
+	u64 off = 0;
+	u8 type = 0;
+
+	if (pte_swp_soft_dirty(pte))
+		flags |= GOSNAP_PG_SOFT_DIRTY;
+	if (pte_swp_uffd_wp(pte))
+		flags |= GOSNAP_PG_UFFD_WP;
+
+	if (gosnap_is_marker(entry)) {
+		/* pagemap reports markers as swapped too */
+		flags |= GOSNAP_PG_MARKER | GOSNAP_PG_PFN;
+		if (gosnap_marker_uffd_wp(entry))
+			flags |= GOSNAP_PG_UFFD_WP;
+		type = swp_type(entry);
+		off = swp_offset(entry);
+	} else if (is_pfn_swap_entry(entry)) {
+		/* migration, device-private, hwpoison: carry a PFN */
+		bool migration = is_migration_entry(entry);
+		struct page *page = pfn_swap_entry_to_page(entry);
+		u32 pf;
+
+		if (migration)
+			flags |= GOSNAP_PG_MIGRATION;
+		type = swp_type(entry);
+		off = swp_offset_pfn(entry);
+		flags |= GOSNAP_PG_PFN;
+		pf = gosnap_page_flags(page, migration, &mapcount);
+		if (!GOSNAP_PAGEMAP_EXCL_SWAP)
+			pf &= ~GOSNAP_PG_EXCLUSIVE;
+		flags |= pf & (GOSNAP_PG_FILE | GOSNAP_PG_ANON |
+			       GOSNAP_PG_EXCLUSIVE);
+	} else {
+		flags |= GOSNAP_PG_PFN;
+		type = swp_type(entry);
+		off = swp_offset(entry);
+	}
+	gosnap_add_pages(w, addr, 1, flags, off, mapcount, type);
+}
+
+/* ---- the levels ------------------------------------------------------------ */
+
+static void gosnap_walk_pte_table(struct gosnap_walk *w, pmd_t *pmdp,
+				  unsigned long addr, unsigned long end)
+{
+	spinlock_t *ptl;
+	pmd_t pmdval;
+	pte_t *pte;
+
+again:
+	rcu_read_lock();
+	pmdval = gosnap_pmdp_get(pmdp);
+	if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_leaf(pmdval) ||
+	    pmd_bad(pmdval)) {
+		/* emptied or turned huge since the caller looked: skip it */
+		rcu_read_unlock();
+		return;
+	}
+	pte = pte_offset_kernel(&pmdval, addr);
+	ptl = pte_lockptr(w->mm, &pmdval);
+	spin_lock(ptl);
+	if (unlikely(!pmd_same(pmdval, gosnap_pmdp_get(pmdp)))) {
+		spin_unlock(ptl);
+		rcu_read_unlock();
+		goto again;
+	}
+	for (; addr != end; pte++, addr += PAGE_SIZE) {
+		pte_t e = ptep_get(pte);
+
+		if (pte_none(e))
+			continue;
+		if (pte_present(e))
+			gosnap_pte_present(w, addr, e);
+		else
+			gosnap_pte_swap(w, addr, e);
+	}
+	spin_unlock(ptl);
+	rcu_read_unlock();
+}
+
+/* A PMD leaf: a transparent huge page (or the huge zero page). */
+static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
+				 unsigned long addr, unsigned long end)
+{
+	unsigned long n = (end - addr) >> PAGE_SHIFT;
+	unsigned long idx = (addr & ~PMD_MASK) >> PAGE_SHIFT;
+	u32 flags = GOSNAP_PG_PRESENT | GOSNAP_PG_PMD | GOSNAP_PG_PFN;
+	unsigned long pfn = pmd_pfn(pmd) + idx;
+	struct page *page;
+	u32 mapcount = 0;
+
+	if (pmd_dirty(pmd))
+		flags |= GOSNAP_PG_PTE_DIRTY;
+	if (pmd_young(pmd))
+		flags |= GOSNAP_PG_YOUNG;
+	if (pmd_write(pmd))
+		flags |= GOSNAP_PG_WRITE;
+	if (pmd_soft_dirty(pmd))
+		flags |= GOSNAP_PG_SOFT_DIRTY;
+	if (pmd_uffd_wp(pmd))
+		flags |= GOSNAP_PG_UFFD_WP;
+
+	if (!pfn_valid(pfn)) {
+		gosnap_add_pages(w, addr, n, flags | GOSNAP_PG_SPECIAL, pfn, 0, 0);
+		return;
+	}
+	/*
+	 * huge_zero_pfn is not exported: a PMD-mapped page in an anonymous
+	 * private VMA that is not itself anonymous can only be the huge zero
+	 * page. kpageflags calls it THP and ZERO_PAGE; pagemap calls it a
+	 * file page.
+	 */
+	page = pfn_to_page(pfn);
+	if (vma_is_anonymous(w->vma) && !PageAnon(page)) {
+		flags |= GOSNAP_PG_ZERO | GOSNAP_PG_THP | GOSNAP_PG_FILE;
+		gosnap_add_pages(w, addr, n, flags, pfn, 0, 0);
+		return;
+	}
+	/*
+	 * pagemap computes "exclusive" once per PMD from the head page (6.1:
+	 * page_mapcount(head); 6.12+: the head's precise mapcount), and gives
+	 * every subpage that answer; do the same.
+	 */
+	flags |= gosnap_page_flags(pmd_page(pmd), false, &mapcount);
+	flags &= ~(GOSNAP_PG_PAGE_DIRTY | GOSNAP_PG_THP);
+	/* the page's own flags, per subpage, as kpageflags reads them */
+	for (; n; n--, addr += PAGE_SIZE, pfn++, page++) {
+		u32 f = flags;
+
+		if (gosnap_page_dirty(page))
+			f |= GOSNAP_PG_PAGE_DIRTY;
+		if (gosnap_page_thp(page))
+			f |= GOSNAP_PG_THP;
+		gosnap_add_pages(w, addr, 1, f, pfn, mapcount, 0);
+	}
+}
+
+static void gosnap_walk_pmd_range(struct gosnap_walk *w, pud_t *pudp,
+				  unsigned long addr, unsigned long end)
+{
+	unsigned long next;
+	pmd_t *pmdp = pmd_offset(pudp, addr);
+
+	do {
+		pmd_t pmd = gosnap_pmdp_get(pmdp);
+
+		next = pmd_addr_end(addr, end);
+		if (pmd_none(pmd))
+			continue;
+		if (pmd_leaf(pmd) || !pmd_present(pmd)) {
+			spinlock_t *ptl = pmd_lock(w->mm, pmdp);
+
+			pmd = gosnap_pmdp_get(pmdp);
+			if (pmd_present(pmd) && pmd_leaf(pmd)) {
+				gosnap_walk_pmd_leaf(w, pmd, addr, next);
+				spin_unlock(ptl);
+				continue;
+			}
+			spin_unlock(ptl);
+			if (pmd_none(pmd) || !pmd_present(pmd))
+				continue;	/* THP migration entry: in flux */
+		}
+		gosnap_walk_pte_table(w, pmdp, addr, next);
+		if (w->nr_runs > GOSNAP_SCRATCH_RUNS - PTRS_PER_PTE - 1)
+			break;	/* caller flushes and comes back */
+	} while (pmdp++, addr = next, addr != end);
+}
+
+/* Returns the address the walk got to (end, or earlier to flush runs). */
+static unsigned long gosnap_walk_range(struct gosnap_walk *w,
+				       unsigned long addr, unsigned long end)
+{
+	pgd_t *pgd = pgd_offset(w->mm, addr);
+	unsigned long pgd_next, p4d_next, pud_next;
+
+	do {
+		p4d_t *p4d;
+
+		pgd_next = pgd_addr_end(addr, end);
+		if (pgd_none(*pgd) || pgd_bad(*pgd))
+			continue;
+		p4d = p4d_offset(pgd, addr);
+		do {
+			pud_t *pud;
+
+			p4d_next = p4d_addr_end(addr, pgd_next);
+			if (p4d_none(*p4d) || p4d_bad(*p4d))
+				continue;
+			pud = pud_offset(p4d, addr);
+			do {
+				pud_t pv = gosnap_pudp_get(pud);
+
+				pud_next = pud_addr_end(addr, p4d_next);
+				if (pud_none(pv))
+					continue;
+				if (pud_leaf(pv)) {
+					/* DAX/PFN-map 1 GiB leaf: state only */
+					gosnap_add_pages(w, addr,
+						(pud_next - addr) >> PAGE_SHIFT,
+						GOSNAP_PG_PRESENT | GOSNAP_PG_PUD |
+						GOSNAP_PG_SPECIAL | GOSNAP_PG_PFN,
+						pud_pfn(pv) +
+						((addr & ~PUD_MASK) >> PAGE_SHIFT),
+						0, 0);
+					continue;
+				}
+				if (pud_bad(pv))
+					continue;
+				gosnap_walk_pmd_range(w, pud, addr, pud_next);
+				if (w->nr_runs > GOSNAP_SCRATCH_RUNS -
+						 PTRS_PER_PTE - 1)
+					return pud_next;
+			} while (pud++, addr = pud_next, addr != p4d_next);
+		} while (p4d++, addr = p4d_next, addr != pgd_next);
+	} while (pgd++, addr = pgd_next, addr != end);
+	return end;
+}
+
+/* ---- VMAs -------------------------------------------------------------------- */
+
+static u32 gosnap_vma_flags(struct vm_area_struct *vma, struct mm_struct *mm)
+{
+	unsigned long f = vma->vm_flags;
+	u32 o = 0;
+
+	o |= (f & VM_READ) ? GOSNAP_VMA_READ : 0;
+	o |= (f & VM_WRITE) ? GOSNAP_VMA_WRITE : 0;
+	o |= (f & VM_EXEC) ? GOSNAP_VMA_EXEC : 0;
+	o |= (f & VM_SHARED) ? GOSNAP_VMA_SHARED : 0;
+	o |= (f & VM_MAYSHARE) ? GOSNAP_VMA_MAYSHARE : 0;
+	o |= (f & VM_GROWSDOWN) ? GOSNAP_VMA_GROWSDOWN : 0;
+	o |= (f & VM_HUGEPAGE) ? GOSNAP_VMA_HUGEPAGE : 0;
+	o |= (f & VM_NOHUGEPAGE) ? GOSNAP_VMA_NOHUGEPAGE : 0;
+	o |= (f & (VM_PFNMAP | VM_IO | VM_MIXEDMAP)) ? GOSNAP_VMA_PFNMAP : 0;
+	o |= (f & VM_LOCKED) ? GOSNAP_VMA_LOCKED : 0;
+	o |= (f & VM_SOFTDIRTY) ? GOSNAP_VMA_SOFTDIRTY : 0;
+	o |= (f & VM_DONTDUMP) ? GOSNAP_VMA_DONTDUMP : 0;
+	o |= is_vm_hugetlb_page(vma) ? GOSNAP_VMA_HUGETLB : 0;
+	o |= vma->vm_file ? GOSNAP_VMA_FILE : 0;
+	o |= vma->vm_file ? 0 : GOSNAP_VMA_ANON;
+	if (vma->vm_start <= mm->start_stack && mm->start_stack < vma->vm_end)
+		o |= GOSNAP_VMA_STACK;
+	if (!vma->vm_file && vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
+		o |= GOSNAP_VMA_HEAP;
+	if (vma->vm_ops && vma->vm_ops->name)
+		o |= GOSNAP_VMA_SPECIAL;
+	return o;
+}
+
+/* Name of a VMA as /proc/PID/maps shows it, into buf; returns its length. */
+static size_t gosnap_vma_name(struct vm_area_struct *vma, u32 vflags,
+			      char *buf, size_t len)
+{
+	const char *name = NULL;
+	char *p;
+
+	if (vma->vm_file) {
+		p = d_path(&vma->vm_file->f_path, buf, len);
+		if (IS_ERR(p))
+			return 0;
+		memmove(buf, p, strlen(p) + 1);
+		return strlen(buf);
+	}
+	if (vma->vm_ops && vma->vm_ops->name)
+		name = vma->vm_ops->name(vma);
+	else if (vflags & GOSNAP_VMA_HEAP)
+		name = "[heap]";
+	else if (vflags & GOSNAP_VMA_STACK)
+		name = "[stack]";
+	if (!name)
+		return 0;
+	return strscpy(buf, name, len) < 0 ? 0 : strlen(buf);
+}
+
+static int gosnap_emit_vma(struct gosnap_walk *w, char *pathbuf)
+{
+	struct vm_area_struct *vma = w->vma;
+	struct gosnap_rec_vma *rv;
+	u32 vflags = gosnap_vma_flags(vma, w->mm);
+	size_t plen = gosnap_vma_name(vma, vflags, pathbuf, PATH_MAX);
+
+	rv = gosnap_sbuf_record(w->sb, GOSNAP_REC_VMA, sizeof(*rv) + plen);
+	if (IS_ERR(rv))
+		return PTR_ERR(rv);
+	rv->start = vma->vm_start;
+	rv->end = vma->vm_end;
+	rv->file_offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	if (vma->vm_file) {
+		struct inode *inode = file_inode(vma->vm_file);
+
+		rv->inode = inode->i_ino;
+		rv->dev = new_encode_dev(inode->i_sb->s_dev);
+	}
+	rv->flags = vflags;
+	rv->index = w->vma_index;
+	rv->path_len = plen;
+	memcpy(rv->path, pathbuf, plen);
+
+	/* pagemap reports every page of a VM_SOFTDIRTY VMA as soft-dirty */
+	w->vma_pgflags = (vma->vm_flags & VM_SOFTDIRTY) ? GOSNAP_PG_SOFT_DIRTY : 0;
+	return 0;
+}
+
+static int gosnap_walk_vma(struct gosnap_walk *w)
+{
+	struct vm_area_struct *vma = w->vma;
+	unsigned long addr = vma->vm_start;
+	int err;
+
+	/* pagemap shows PFN-map and hugetlb VMAs as holes; we do not walk them */
+	if (vma->vm_flags & VM_PFNMAP || is_vm_hugetlb_page(vma))
+		return 0;
+	while (addr < vma->vm_end) {
+		addr = gosnap_walk_range(w, addr, vma->vm_end);
+		if (addr < vma->vm_end || w->nr_runs) {
+			if (addr >= vma->vm_end)
+				gosnap_run_finish(w);
+			err = gosnap_flush_runs(w);
+			if (err)
+				return err;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	gosnap_run_finish(w);
+	return gosnap_flush_runs(w);
+}
+
+/**
+ * gosnap_emit_vmas - VMA and PAGES records for every mapping of @mm
+ * @sb:       the snapshot
+ * @mm:       the address space, with a reference held by the caller
+ * @show_pfn: report PFNs and swap entries
+ * @st:       counters, filled in
+ *
+ * Locking: takes mmap_read_lock(@mm) (killable) for the whole walk, PTE
+ * and PMD locks inside; the caller holds no mm locks. May sleep.
+ *
+ * Return: 0, -ENOSPC if the snapshot's bound was reached (what fitted is
+ * kept), or another -errno.
+ */
+int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
+		     bool show_pfn, struct gosnap_walk_stats *st)
+{
+	struct gosnap_walk w = {
+		.sb = sb, .mm = mm, .show_pfn = show_pfn, .st = st,
+	};
+	struct vm_area_struct *vma;
+	unsigned long addr = 0;
+	char *pathbuf;
+	int err = -ENOMEM;
+
+	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!pathbuf)
+		return -ENOMEM;
+	w.runs = kvmalloc_array(GOSNAP_SCRATCH_RUNS, sizeof(*w.runs), GFP_KERNEL);
+	if (!w.runs)
+		goto free_path;
+
+	err = mmap_read_lock_killable(mm);
+	if (err)
+		goto free_runs;
+	while ((vma = find_vma(mm, addr)) != NULL) {
+		w.vma = vma;
+		err = gosnap_emit_vma(&w, pathbuf);
+		if (!err)
+			err = gosnap_walk_vma(&w);
+		if (err)
+			break;
+		st->nr_vmas++;
+		w.vma_index++;
+		addr = vma->vm_end;
+	}
+	mmap_read_unlock(mm);
+free_runs:
+	kvfree(w.runs);
+free_path:
+	kfree(pathbuf);
+	return err;
+}
