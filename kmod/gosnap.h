@@ -80,7 +80,8 @@ size_t gosnap_effective_max(u64 req);
 int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
 		     struct mm_struct *mm);
 int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
-			struct task_struct *hit, struct pt_regs *hit_regs);
+			struct task_struct *hit, struct pt_regs *hit_regs,
+			bool stopped);
 
 /* ---- walk.c: VMA and PAGES records ------------------------------------ */
 

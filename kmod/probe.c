@@ -103,6 +103,44 @@ static void gosnap_hold(struct gosnap_probe_set *ps)
 		ps->hold_jiffies);
 }
 
+/*
+ * GOSNAP_TARGET_STOP_WORLD: a group stop (SIGSTOP to the thread group),
+ * then wait, bounded by the hold timeout, until every other thread has
+ * stopped. The hitting thread is in its handler and stops only on its way
+ * out, which gosnap_resume_others() cancels first. Visible side effects:
+ * a parent waiting with WUNTRACED/WCONTINUED sees the stop and the
+ * continue, and the target receives a SIGCONT (its handler runs once).
+ */
+static void gosnap_stop_others(struct gosnap_probe_set *ps)
+{
+	unsigned long deadline = jiffies + ps->hold_jiffies;
+
+	kill_pid(ps->tgid, SIGSTOP, 1);
+	while (time_before(jiffies, deadline) && !fatal_signal_pending(current)) {
+		struct task_struct *t;
+		bool all = true;
+
+		rcu_read_lock();
+		for_each_thread(current, t) {
+			if (t != current && !task_is_stopped(t) &&
+			    !(t->flags & PF_EXITING)) {
+				all = false;
+				break;
+			}
+		}
+		rcu_read_unlock();
+		if (all)
+			break;
+		schedule_timeout_killable(1);
+	}
+}
+
+static void gosnap_resume_others(struct gosnap_probe_set *ps)
+{
+	/* SIGCONT also drops the SIGSTOP still pending for current */
+	kill_pid(ps->tgid, SIGCONT, 1);
+}
+
 /* Wait for room in the session's queue, as long as a hold may last. */
 static bool gosnap_wait_queue_room(struct gosnap_session *s,
 				   struct gosnap_probe_set *ps)
@@ -163,11 +201,18 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 	cx.hit = hit;
 	cx.label = up->label;
 
+	if ((ps->flags & GOSNAP_TARGET_STOP_WORLD) && get_nr_threads(current) > 1) {
+		gosnap_stop_others(ps);
+		cx.sflags |= GOSNAP_SF_STOP_WORLD;
+	}
 	sb = gosnap_capture(&cx);
 	if (!IS_ERR(sb))
 		gosnap_session_queue(s, sb);
+	/* with both, the whole process stays stopped while held */
 	if (ps->flags & GOSNAP_TARGET_HOLD)
 		gosnap_hold(ps);
+	if (cx.sflags & GOSNAP_SF_STOP_WORLD)
+		gosnap_resume_others(ps);
 	return 0;
 }
 

@@ -187,8 +187,7 @@ static u32 gosnap_thread_state(struct task_struct *t)
 	}
 }
 
-static void gosnap_fill_regs(struct gosnap_regs *o, struct pt_regs *r,
-			     struct task_struct *t)
+static void gosnap_fill_regs(struct gosnap_regs *o, const struct pt_regs *r)
 {
 	o->r15 = r->r15;
 	o->r14 = r->r14;
@@ -211,22 +210,18 @@ static void gosnap_fill_regs(struct gosnap_regs *o, struct pt_regs *r,
 	o->eflags = r->flags;
 	o->rsp = r->sp;
 	o->ss = r->ss;
-	/* current's fsbase is live in the CPU; others' saved at switch-out */
-	if (t == current) {
-		rdmsrl(MSR_FS_BASE, o->fs_base);
-		rdmsrl(MSR_KERNEL_GS_BASE, o->gs_base);
-	} else {
-		o->fs_base = t->thread.fsbase;
-		o->gs_base = t->thread.gsbase;
-	}
 }
 
 struct gosnap_thread_info {
-	pid_t	tid;
-	u32	state;
-	u32	cpu;
-	bool	leader;
-	char	comm[GOSNAP_COMM_LEN];
+	pid_t		tid;
+	u32		state;
+	u32		cpu;
+	bool		leader;
+	bool		has_regs;
+	char		comm[GOSNAP_COMM_LEN];
+	struct pt_regs	regs;
+	unsigned long	fsbase;
+	unsigned long	gsbase;
 };
 
 /**
@@ -235,12 +230,15 @@ struct gosnap_thread_info {
  * @task:     any thread of the process
  * @hit:      the thread that hit a probe (current), or NULL
  * @hit_regs: its user registers
+ * @stopped:  the other threads were group-stopped for this capture: record
+ *            the user registers of each one that is stopped
  *
  * Thread facts are gathered under rcu_read_lock() into a bounded array,
  * then written out. May sleep.
  */
 int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
-			struct task_struct *hit, struct pt_regs *hit_regs)
+			struct task_struct *hit, struct pt_regs *hit_regs,
+			bool stopped)
 {
 	struct gosnap_thread_info *info;
 	struct task_struct *t;
@@ -258,7 +256,21 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 		info[n].state = t == hit ? GOSNAP_TS_HELD : gosnap_thread_state(t);
 		info[n].cpu = task_cpu(t);
 		info[n].leader = thread_group_leader(t);
+		info[n].has_regs = false;
 		get_task_comm(info[n].comm, t);
+		if (t == hit && hit_regs) {
+			/* current's bases are live in the CPU */
+			info[n].regs = *hit_regs;
+			rdmsrl(MSR_FS_BASE, info[n].fsbase);
+			rdmsrl(MSR_KERNEL_GS_BASE, info[n].gsbase);
+			info[n].has_regs = true;
+		} else if (stopped && task_is_stopped(t)) {
+			/* a stopped thread's entry regs and bases are saved */
+			info[n].regs = *task_pt_regs(t);
+			info[n].fsbase = t->thread.fsbase;
+			info[n].gsbase = t->thread.gsbase;
+			info[n].has_regs = true;
+		}
 		n++;
 	}
 	rcu_read_unlock();
@@ -277,9 +289,13 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 		memcpy(r->comm, info[i].comm, sizeof(r->comm));
 		if (info[i].leader)
 			r->flags |= GOSNAP_THR_LEADER;
-		if (hit && hit_regs && r->tid == task_pid_vnr(hit)) {
-			r->flags |= GOSNAP_THR_HIT | GOSNAP_THR_REGS;
-			gosnap_fill_regs(&r->regs, hit_regs, hit);
+		if (hit && r->tid == task_pid_vnr(hit))
+			r->flags |= GOSNAP_THR_HIT;
+		if (info[i].has_regs) {
+			r->flags |= GOSNAP_THR_REGS;
+			gosnap_fill_regs(&r->regs, &info[i].regs);
+			r->regs.fs_base = info[i].fsbase;
+			r->regs.gs_base = info[i].gsbase;
 		}
 	}
 	kvfree(info);
