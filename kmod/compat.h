@@ -105,16 +105,60 @@ static inline pud_t gosnap_pudp_get(pud_t *pudp)
 	return READ_ONCE(*pudp);
 }
 
-/* pte_marker_entry_uffd_wp() exists since 5.19 on every supported kernel. */
-static inline bool gosnap_is_marker(swp_entry_t entry)
+/*
+ * Non-present entries. 6.1-6.x: swp_entry_t helpers in swapops.h. 7.x
+ * replaced them with "software leaf" helpers (linux/leafops.h) and renamed
+ * the uffd-wp bit helpers (pte_uffd_wp -> pte_uffd, ...).
+ */
+#if __has_include(<linux/leafops.h>)
+#include <linux/leafops.h>
+#define GOSNAP_SOFTLEAF	1
+#endif
+
+struct gosnap_swp {
+	bool		marker;		/* a PTE marker, nothing mapped */
+	bool		marker_uffd_wp;
+	bool		has_pfn;	/* migration, device, hwpoison */
+	bool		migration;
+	unsigned int	type;
+	u64		offset;		/* swap offset, or the PFN with has_pfn */
+	struct page	*page;		/* with has_pfn */
+};
+
+static inline void gosnap_decode_swp(pte_t pte, struct gosnap_swp *o)
 {
-	return is_pte_marker_entry(entry);
+#ifdef GOSNAP_SOFTLEAF
+	softleaf_t e = softleaf_from_pte(pte);
+
+	o->marker = softleaf_is_marker(e);
+	o->marker_uffd_wp = softleaf_is_uffd_wp_marker(e);
+	o->has_pfn = softleaf_has_pfn(e);
+	o->migration = softleaf_is_migration(e);
+	o->type = swp_type(e);
+	o->offset = o->has_pfn ? softleaf_to_pfn(e) : swp_offset(e);
+	o->page = o->has_pfn ? softleaf_to_page(e) : NULL;
+#else
+	swp_entry_t e = pte_to_swp_entry(pte);
+
+	o->marker = is_pte_marker_entry(e);
+	o->marker_uffd_wp = pte_marker_entry_uffd_wp(e);
+	o->has_pfn = is_pfn_swap_entry(e);
+	o->migration = is_migration_entry(e);
+	o->type = swp_type(e);
+	o->offset = o->has_pfn ? swp_offset_pfn(e) : swp_offset(e);
+	o->page = o->has_pfn ? pfn_swap_entry_to_page(e) : NULL;
+#endif
 }
 
-static inline bool gosnap_marker_uffd_wp(swp_entry_t entry)
-{
-	return pte_marker_entry_uffd_wp(entry);
-}
+#ifdef GOSNAP_SOFTLEAF
+#define gosnap_pte_uffd_wp(pte)		pte_uffd(pte)
+#define gosnap_pmd_uffd_wp(pmd)		pmd_uffd(pmd)
+#define gosnap_pte_swp_uffd_wp(pte)	pte_swp_uffd(pte)
+#else
+#define gosnap_pte_uffd_wp(pte)		pte_uffd_wp(pte)
+#define gosnap_pmd_uffd_wp(pmd)		pmd_uffd_wp(pmd)
+#define gosnap_pte_swp_uffd_wp(pte)	pte_swp_uffd_wp(pte)
+#endif
 
 /* ---- page facts, each computed the way /proc/kpageflags and pagemap do -- */
 
@@ -158,14 +202,45 @@ static inline bool gosnap_page_thp(struct page *page)
 #define GOSNAP_PAGEMAP_EXCL_SWAP \
 	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0))
 
-/* The mapcount pagemap's "exclusively mapped" bit is computed from. */
+/*
+ * The mapcount pagemap's "exclusively mapped" bit is computed from: up to
+ * 6.11 page_mapcount(); from 6.12 the page's precise mapcount (its own
+ * PTE mappings plus the folio's PMD mappings), which mm/internal.h keeps
+ * to itself, so it is computed here the same way. Kernels built without
+ * per-page mapcounts (CONFIG_NO_PAGE_MAPCOUNT) only know whether the folio
+ * may be shared: 1 or 2 stands for that.
+ */
 static inline int gosnap_page_mapcount(struct page *page)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-	return folio_precise_page_mapcount(page_folio(page), page);
+	struct folio *folio = page_folio(page);
+	int mc;
+
+#ifdef CONFIG_NO_PAGE_MAPCOUNT
+	if (!folio_mapped(folio))
+		return 0;
+	return folio_maybe_mapped_shared(folio) ? 2 : 1;
+#endif
+	mc = atomic_read(&page->_mapcount) + 1;
+	if (page_mapcount_is_type(mc))
+		mc = 0;
+	if (folio_test_large(folio))
+		mc += folio_entire_mapcount(folio);
+	return mc;
 #else
 	return page_mapcount(page);
 #endif
 }
+
+static inline bool gosnap_page_swapcache(struct page *page)
+{
+	return folio_test_swapcache(page_folio(page));
+}
+
+/* ---- registers: rdmsrl() became rdmsrq() in 6.16 ------------------------ */
+#include <asm/msr.h>
+#ifndef rdmsrl
+#define rdmsrl(msr, val)	rdmsrq(msr, val)
+#endif
 
 #endif /* GOSNAP_COMPAT_H */

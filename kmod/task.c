@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <asm/ptrace.h>
 #include "gosnap.h"
+#include "compat.h"
 
 #define GOSNAP_NOTE_MAX		(64 * 1024)
 #define GOSNAP_PHDR_MAX		64

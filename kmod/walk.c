@@ -140,7 +140,7 @@ static u32 gosnap_page_flags(struct page *page, bool migration, u32 *mapcount)
 		flags |= GOSNAP_PG_THP;
 	if (gosnap_page_dirty(page))
 		flags |= GOSNAP_PG_PAGE_DIRTY;
-	if (PageSwapCache(page))
+	if (gosnap_page_swapcache(page))
 		flags |= GOSNAP_PG_SWAPCACHE;
 	if (!migration && mc == 1)
 		flags |= GOSNAP_PG_EXCLUSIVE;
@@ -163,7 +163,7 @@ static void gosnap_pte_present(struct gosnap_walk *w, unsigned long addr,
 		flags |= GOSNAP_PG_WRITE;
 	if (pte_soft_dirty(pte))
 		flags |= GOSNAP_PG_SOFT_DIRTY;
-	if (pte_uffd_wp(pte))
+	if (gosnap_pte_uffd_wp(pte))
 		flags |= GOSNAP_PG_UFFD_WP;
 
 	/* vm_normal_page() is not exported; on x86 this is what it decides. */
@@ -181,46 +181,28 @@ static void gosnap_pte_present(struct gosnap_walk *w, unsigned long addr,
 static void gosnap_pte_swap(struct gosnap_walk *w, unsigned long addr,
 			    pte_t pte)
 {
-	swp_entry_t entry = pte_to_swp_entry(pte);
-	u32 flags = GOSNAP_PG_SWAP;
+	u32 flags = GOSNAP_PG_SWAP | GOSNAP_PG_PFN;	/* pagemap: "swapped" */
+	struct gosnap_swp e;
 	u32 mapcount = 0;
-	u64 off = 0;
-	u8 type = 0;
 
+	gosnap_decode_swp(pte, &e);
 	if (pte_swp_soft_dirty(pte))
 		flags |= GOSNAP_PG_SOFT_DIRTY;
-	if (pte_swp_uffd_wp(pte))
+	if (gosnap_pte_swp_uffd_wp(pte) || e.marker_uffd_wp)
 		flags |= GOSNAP_PG_UFFD_WP;
+	if (e.marker)
+		flags |= GOSNAP_PG_MARKER;
+	if (e.migration)
+		flags |= GOSNAP_PG_MIGRATION;
+	if (e.has_pfn && e.page) {
+		u32 pf = gosnap_page_flags(e.page, e.migration, &mapcount);
 
-	if (gosnap_is_marker(entry)) {
-		/* pagemap reports markers as swapped too */
-		flags |= GOSNAP_PG_MARKER | GOSNAP_PG_PFN;
-		if (gosnap_marker_uffd_wp(entry))
-			flags |= GOSNAP_PG_UFFD_WP;
-		type = swp_type(entry);
-		off = swp_offset(entry);
-	} else if (is_pfn_swap_entry(entry)) {
-		/* migration, device-private, hwpoison: carry a PFN */
-		bool migration = is_migration_entry(entry);
-		struct page *page = pfn_swap_entry_to_page(entry);
-		u32 pf;
-
-		if (migration)
-			flags |= GOSNAP_PG_MIGRATION;
-		type = swp_type(entry);
-		off = swp_offset_pfn(entry);
-		flags |= GOSNAP_PG_PFN;
-		pf = gosnap_page_flags(page, migration, &mapcount);
 		if (!GOSNAP_PAGEMAP_EXCL_SWAP)
 			pf &= ~GOSNAP_PG_EXCLUSIVE;
 		flags |= pf & (GOSNAP_PG_FILE | GOSNAP_PG_ANON |
 			       GOSNAP_PG_EXCLUSIVE);
-	} else {
-		flags |= GOSNAP_PG_PFN;
-		type = swp_type(entry);
-		off = swp_offset(entry);
 	}
-	gosnap_add_pages(w, addr, 1, flags, off, mapcount, type);
+	gosnap_add_pages(w, addr, 1, flags, e.offset, mapcount, e.type);
 }
 
 /* ---- the levels ------------------------------------------------------------ */
@@ -282,7 +264,7 @@ static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
 		flags |= GOSNAP_PG_WRITE;
 	if (pmd_soft_dirty(pmd))
 		flags |= GOSNAP_PG_SOFT_DIRTY;
-	if (pmd_uffd_wp(pmd))
+	if (gosnap_pmd_uffd_wp(pmd))
 		flags |= GOSNAP_PG_UFFD_WP;
 
 	if (!pfn_valid(pfn)) {
