@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Probe captures. Every symbol is resolved before anything is armed, so a
+ * typo changes nothing. A program to start is forked first and waits on a
+ * pipe; it is made the target (GOSNAP_TARGET_EXEC), the probes are armed
+ * on its executable's inode, and only then is it let go to exec, so even
+ * runtime.mallocinit, a few thousand instructions in, is caught.
+ *
+ * The loop polls the device and the target: each snapshot becomes one file
+ * DIR/NNN-LABEL.gsnap; the stream ends when the target is gone. Ctrl-C
+ * disarms and leaves the target running.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "capture_probe.h"
+#include "commands.h"
+#include "device.h"
+#include "elfsym.h"
+#include "flags.h"
+#include "snapshot.h"
+
+struct probe_site {
+	char		label[GOSNAP_LABEL_LEN];
+	char		spec[256];
+	uint64_t	vaddr;
+	uint64_t	file_off;
+	unsigned long	hit;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* "SPEC#N" -> SPEC and N; SPEC alone -> the --hits default. */
+static int split_hit(const char *at, unsigned long dflt, char *spec,
+		     size_t speclen, unsigned long *hit)
+{
+	const char *h = strrchr(at, '#');
+	size_t n = h ? (size_t)(h - at) : strlen(at);
+	char *end;
+
+	if (n == 0 || n >= speclen)
+		return -1;
+	memcpy(spec, at, n);
+	spec[n] = '\0';
+	*hit = dflt;
+	if (h) {
+		errno = 0;
+		*hit = strtoul(h + 1, &end, 10);
+		if (errno || *end || *hit == 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int resolve_sites(const char *exe, const struct probe_opts *o,
+			 struct probe_site *sites)
+{
+	char err[512];
+	struct gs_symtab *st = gs_symtab_open(exe, err, sizeof(err));
+	unsigned int i;
+	int ret = -1;
+
+	if (!st) {
+		p_err("%s", err);
+		return -1;
+	}
+	for (i = 0; i < o->nr_at; i++) {
+		struct probe_site *s = &sites[i];
+
+		if (split_hit(o->at[i], o->hits, s->spec, sizeof(s->spec), &s->hit)) {
+			p_err("capture: --at '%s': expected SYMBOL[+OFF][#N] or ADDRESS[#N]",
+			      o->at[i]);
+			goto out;
+		}
+		if (gs_symtab_resolve(st, s->spec, &s->vaddr, &s->file_off, err,
+				      sizeof(err))) {
+			p_err("capture: --at '%s' in %s: %s", s->spec, exe, err);
+			goto out;
+		}
+		if (s->file_off == GS_NO_FILE_OFF) {
+			p_err("capture: --at '%s': 0x%llx is not backed by %s",
+			      s->spec, (unsigned long long)s->vaddr, exe);
+			goto out;
+		}
+		snprintf(s->label, sizeof(s->label), "%s", s->spec);
+	}
+	ret = 0;
+out:
+	gs_symtab_close(st);
+	return ret;
+}
+
+/* PATH lookup as execvp() will do it, so the probes go on the same file. */
+static int find_program(const char *name, char *out, size_t outlen)
+{
+	const char *path = getenv("PATH");
+	const char *p;
+
+	if (strchr(name, '/')) {
+		snprintf(out, outlen, "%s", name);
+		return access(out, X_OK);
+	}
+	for (p = path ? path : "/usr/bin:/bin"; *p; ) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+
+		snprintf(out, outlen, "%.*s/%s", (int)n, n ? p : ".", name);
+		if (!access(out, X_OK))
+			return 0;
+		p += n + (colon ? 1 : 0);
+	}
+	return -1;
+}
+
+/* Start argv stopped before exec; returns the child's pid and its go-pipe. */
+static pid_t spawn_waiting(char **argv, int *go_fd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		char c;
+
+		close(fds[1]);
+		if (read(fds[0], &c, 1) != 1)
+			_exit(127);	/* the CLI gave up before arming */
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: cannot run %s: %s\n", PROG, argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	*go_fd = fds[1];
+	return pid;
+}
+
+static int ioctl_ctl(int fd, unsigned long cmd)
+{
+	struct gosnap_ctl c = { .size = sizeof(c) };
+
+	return ioctl(fd, cmd, &c);
+}
+
+static int arm(int fd, pid_t pid, bool exec_mode, const struct probe_opts *o,
+	       const char *exe, const struct probe_site *sites)
+{
+	struct gosnap_target t = {
+		.size = sizeof(t),
+		.pid = pid,
+		.mode = o->mode,
+		.max_bytes = o->max_bytes,
+		.max_snapshots = (uint32_t)o->max_snapshots,
+		.hold_ms = o->hold_ms,
+	};
+	unsigned int i;
+	int exe_fd, ret = -1;
+
+	t.flags = (exec_mode ? GOSNAP_TARGET_EXEC : 0) |
+		  (o->stop_world ? GOSNAP_TARGET_STOP_WORLD : 0) |
+		  (o->hold ? GOSNAP_TARGET_HOLD : 0) |
+		  (o->no_pfn ? GOSNAP_TARGET_NO_PFN : 0);
+	if (ioctl(fd, GOSNAP_IOC_TARGET, &t)) {
+		p_err("capture: setting target %d: %s", (int)pid, strerror(errno));
+		return -1;
+	}
+	exe_fd = open(exe, O_RDONLY | O_CLOEXEC);
+	if (exe_fd < 0) {
+		p_err("capture: %s: %s", exe, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < o->nr_at; i++) {
+		struct gosnap_probe p = {
+			.size = sizeof(p),
+			.fd = exe_fd,
+			.id = i,
+			.offset = sites[i].file_off,
+			.vaddr = sites[i].vaddr,
+			.hit = (uint32_t)sites[i].hit,
+		};
+
+		snprintf(p.label, sizeof(p.label), "%s", sites[i].label);
+		if (ioctl(fd, GOSNAP_IOC_PROBE, &p)) {
+			p_err("capture: probe at %s: %s", sites[i].spec,
+			      strerror(errno));
+			goto out;
+		}
+	}
+	if (ioctl_ctl(fd, GOSNAP_IOC_ARM)) {
+		p_err("capture: arming: %s", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	close(exe_fd);
+	return ret;
+}
+
+/* DIR/NNN-LABEL.gsnap, the label made safe for a file name. */
+static void snapshot_path(char *out, size_t len, const char *dir,
+			  unsigned int n, const char *label)
+{
+	char safe[GOSNAP_LABEL_LEN];
+	size_t i;
+
+	for (i = 0; label[i] && i < sizeof(safe) - 1; i++)
+		safe[i] = (isalnum((unsigned char)label[i]) || strchr(".+-_", label[i])) ?
+			label[i] : '_';
+	safe[i] = '\0';
+	snprintf(out, len, "%s/%03u-%s.gsnap", dir, n, safe[0] ? safe : "probe");
+}
+
+static int run_while_held(const char *cmd, const char *snap, pid_t pid)
+{
+	char pidbuf[32];
+	int st;
+
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
+	setenv("GOSNAP_SNAPSHOT", snap, 1);
+	setenv("GOSNAP_PID", pidbuf, 1);
+	st = system(cmd);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		p_warn("--while-held command exited with status %d",
+		       st == -1 ? -1 : (WIFEXITED(st) ? WEXITSTATUS(st) : 128));
+		return -1;
+	}
+	return 0;
+}
+
+static int save_one(const struct probe_opts *o, const struct gosnap_info *info,
+		    const struct probe_site *sites, pid_t pid,
+		    const void *data, size_t size, unsigned int n, char *path,
+		    size_t pathlen)
+{
+	const struct gosnap_rec_capture *rc;
+	struct capture_snap snap = { data, size };
+	struct gs_snapshot s;
+	struct gs_meta meta;
+	char err[512];
+	unsigned int i;
+	int ret;
+
+	if (gs_snapshot_parse(data, size, &s, err, sizeof(err))) {
+		p_err("snapshot %u from the module is invalid: %s", n, err);
+		return -1;
+	}
+	rc = s.capture;
+	snapshot_path(path, pathlen, o->outdir, n, rc ? rc->label : "");
+	capture_meta_init(&meta, info);
+	gs_meta_add(&meta, "capture.trigger", "probe");
+	gs_meta_addf(&meta, "capture.pid", "%d", (int)pid);
+	gs_meta_add(&meta, "capture.mode", gs_mode_name(o->mode));
+	for (i = 0; i < o->nr_at; i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "probe.%u.symbol", i);
+		gs_meta_add(&meta, key, sites[i].spec);
+		snprintf(key, sizeof(key), "probe.%u.vaddr", i);
+		gs_meta_addf(&meta, key, "0x%llx", (unsigned long long)sites[i].vaddr);
+	}
+	gs_snapshot_free(&s);
+	ret = capture_save(path, &meta, &snap, 1);
+	gs_meta_free(&meta);
+	return ret;
+}
+
+int capture_probes(const struct probe_opts *o)
+{
+	struct probe_site sites[PROBE_MAX_AT];
+	struct gosnap_info info;
+	struct gs_stream st = { 0 };
+	struct sigaction sa = { .sa_handler = on_sigint };
+	char exe[PATH_MAX], err[512], path[PATH_MAX];
+	bool exec_mode = !o->pid, child_done = false;
+	int fd = -1, go_fd = -1, status = 0, ret = 1;
+	unsigned int n = 0;
+	pid_t pid = o->pid;
+
+	if (exec_mode) {
+		if (find_program(o->argv[0], exe, sizeof(exe))) {
+			p_err("capture: %s: not found or not executable", o->argv[0]);
+			return 1;
+		}
+	} else {
+		snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
+	}
+	if (resolve_sites(exe, o, sites))
+		return 1;
+	if (mkdir(o->outdir, 0700) && errno != EEXIST) {
+		p_err("capture: %s: %s", o->outdir, strerror(errno));
+		return 1;
+	}
+	fd = gs_device_open(o->device, err, sizeof(err));
+	if (fd < 0 || gs_device_info(fd, &info, err, sizeof(err))) {
+		p_err("%s", err);
+		goto out;
+	}
+	if (exec_mode) {
+		pid = spawn_waiting(o->argv, &go_fd);
+		if (pid < 0) {
+			p_err("capture: fork: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (arm(fd, pid, exec_mode, o, exe, sites))
+		goto out;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (go_fd >= 0) {
+		if (write(go_fd, "g", 1) != 1) {
+			p_err("capture: starting %s: %s", o->argv[0], strerror(errno));
+			goto out;
+		}
+		close(go_fd);
+		go_fd = -1;
+	}
+
+	while (!interrupted) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long len;
+
+		if (exec_mode && !child_done && waitpid(pid, &status, WNOHANG) == pid)
+			child_done = true;	/* reaped: the module ends the stream */
+		if (poll(&pfd, 1, 200) < 0) {
+			if (errno == EINTR)
+				continue;
+			p_err("capture: poll: %s", strerror(errno));
+			goto out;
+		}
+		if (!pfd.revents)
+			continue;
+		len = gs_stream_next(fd, &st, 0, err, sizeof(err));
+		if (len < 0) {
+			p_err("%s", err);
+			goto out;
+		}
+		if (len == 0)
+			break;		/* target gone or disarmed */
+		n++;
+		if (save_one(o, &info, sites, pid, st.buf, (size_t)len, n, path,
+			     sizeof(path)))
+			goto out;
+		gs_stream_consume(&st, (size_t)len);
+		if (o->hold) {
+			if (o->while_held)
+				run_while_held(o->while_held, path, pid);
+			ioctl_ctl(fd, GOSNAP_IOC_RELEASE);
+		}
+		if (o->max_snapshots && n >= o->max_snapshots)
+			break;
+	}
+	ret = 0;
+out:
+	if (fd >= 0) {
+		ioctl_ctl(fd, GOSNAP_IOC_DISARM);
+		close(fd);
+	}
+	if (go_fd >= 0)
+		close(go_fd);	/* the child exits 127 without running */
+	if (exec_mode && pid > 0 && !child_done && !interrupted) {
+		if (waitpid(pid, &status, 0) == pid)
+			child_done = true;
+	}
+	gs_stream_free(&st);
+	if (interrupted)
+		p_warn("interrupted: probes disarmed, target %d left running", (int)pid);
+	if (child_done && !json_output)
+		fprintf(stderr, "%s: %d snapshot%s; %s exited with status %d\n", PROG,
+			n, n == 1 ? "" : "s", o->argv[0],
+			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	if (!ret && n == 0)
+		p_warn("no probe was hit");
+	return ret;
+}
