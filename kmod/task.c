@@ -67,8 +67,9 @@ static void gosnap_scan_notes(const u8 *buf, size_t len,
 			memcpy(t->build_id, buf + desc_off, n->n_descsz);
 			return;		/* preferred over Go's */
 		}
-		/* the Go linker's note: name "Go", type 4, an ASCII id */
-		if (n->n_namesz == 3 && !memcmp(buf + name_off, "Go", 3) &&
+		/* the Go linker's note: name "Go" (namesz 4, NUL-padded), type 4 */
+		if ((n->n_namesz == 3 || n->n_namesz == 4) &&
+		    !memcmp(buf + name_off, "Go", 3) &&
 		    n->n_type == 4 && n->n_descsz <= GOSNAP_BUILD_ID_MAX &&
 		    t->build_id_type == GOSNAP_BUILD_ID_NONE) {
 			t->build_id_type = GOSNAP_BUILD_ID_GO;

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gosnap-cli capture: take snapshots from /dev/gosnap and write them to a
+ * snapshot file. The pid path (GOSNAP_IOC_CAPTURE) is here; whatever the
+ * trigger, snapshots end in capture_save(), which validates, writes and
+ * reports.
+ */
+#include "capture.h"
+#include "capture_probe.h"
+#include "commands.h"
+#include "device.h"
+#include "flags.h"
+#include "snapfile.h"
+#include "snapshot.h"
+#include "summary.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+void capture_meta_init(struct gs_meta *m, const struct gosnap_info *info)
+{
+	struct utsname u;
+
+	memset(m, 0, sizeof(*m));
+	gs_meta_add(m, "tool", PROG);
+	gs_meta_add(m, "tool_version", GOSNAP_VERSION);
+	gs_meta_add_argv(m, "command_line", main_argc, main_argv);
+	if (uname(&u) == 0) {
+		gs_meta_add(m, "host.release", u.release);
+		gs_meta_add(m, "host.machine", u.machine);
+	}
+	if (info) {
+		gs_meta_addf(m, "module.abi_version", "%u", info->abi_version);
+		gs_meta_addf(m, "module.page_size", "%u", info->page_size);
+		gs_meta_addf(m, "module.max_bytes", "%llu",
+			     (unsigned long long)info->max_bytes);
+		gs_meta_addf(m, "module.hold_timeout_ms", "%llu",
+			     (unsigned long long)info->hold_timeout_ms);
+	}
+}
+
+static void report_plain(const char *path, const struct gs_snapshot *s,
+			 size_t n, uint64_t file_bytes)
+{
+	size_t i, k;
+
+	printf("%s: %zu snapshot%s, %" PRIu64 " bytes\n", path, n,
+	       n == 1 ? "" : "s", file_bytes);
+	for (i = 0; i < n; i++) {
+		struct gs_sum total = { 0 }, sum;
+
+		for (k = 0; k < s[i].nr_vmas; k++) {
+			gs_sum_vma(&s[i], &s[i].vmas[k], &sum);
+			gs_sum_add(&total, &sum);
+		}
+		printf("  seq %" PRIu64 ": pid %d (%.*s), %zu VMAs, rss %" PRIu64
+		       " KiB, swap %" PRIu64 " KiB%s\n",
+		       (uint64_t)s[i].hdr->seq, s[i].task ? s[i].task->tgid : 0,
+		       GOSNAP_COMM_LEN, s[i].task ? s[i].task->comm : "?",
+		       s[i].nr_vmas, total.rss >> 10, total.swap >> 10,
+		       s[i].hdr->flags & GOSNAP_SF_TRUNCATED ? ", TRUNCATED" : "");
+	}
+}
+
+static void report_json(const char *path, const struct gs_snapshot *s,
+			size_t n, uint64_t file_bytes)
+{
+	struct json_writer *w = json_wtr;
+	size_t i, k;
+
+	jw_start_object(w);
+	jw_kv_string(w, "file", path);
+	jw_kv_u64(w, "file_bytes", file_bytes);
+	jw_key(w, "snapshots");
+	jw_start_array(w);
+	for (i = 0; i < n; i++) {
+		struct gs_sum total = { 0 }, sum;
+
+		for (k = 0; k < s[i].nr_vmas; k++) {
+			gs_sum_vma(&s[i], &s[i].vmas[k], &sum);
+			gs_sum_add(&total, &sum);
+		}
+		jw_start_object(w);
+		jw_kv_u64(w, "seq", s[i].hdr->seq);
+		jw_kv_i64(w, "pid", s[i].task ? s[i].task->tgid : 0);
+		jw_kv_u64(w, "stream_bytes", s[i].size);
+		jw_kv_u64(w, "nr_vmas", s[i].nr_vmas);
+		jw_kv_u64(w, "rss_bytes", total.rss);
+		jw_kv_u64(w, "swap_bytes", total.swap);
+		jw_kv_bool(w, "truncated", s[i].hdr->flags & GOSNAP_SF_TRUNCATED);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_end_object(w);
+}
+
+int capture_save(const char *path, const struct gs_meta *meta,
+		 const struct capture_snap *snaps, size_t n)
+{
+	struct gs_snapshot *parsed = calloc(n + 1, sizeof(*parsed));
+	struct gsf_chunk *chunks = calloc(n + 1, sizeof(*chunks));
+	uint64_t file_bytes = sizeof(struct gsf_header);
+	char err[512];
+	size_t i, nr_parsed = 0;
+	int ret = -1;
+
+	if (!parsed || !chunks) {
+		p_err("out of memory");
+		goto out;
+	}
+	if (meta->failed) {
+		p_err("could not build the file's metadata");
+		goto out;
+	}
+	chunks[0] = (struct gsf_chunk){
+		.type = GSF_CHUNK_CLI_META, .data = meta->buf, .size = meta->len,
+	};
+	for (i = 0; i < n; i++) {
+		if (gs_snapshot_parse(snaps[i].data, snaps[i].size, &parsed[i],
+				      err, sizeof(err))) {
+			p_err("snapshot %zu from the module is invalid: %s", i, err);
+			goto out;
+		}
+		nr_parsed++;
+		if (parsed[i].size != snaps[i].size) {
+			p_err("snapshot %zu from the module: %zu bytes after its END record",
+			      i, snaps[i].size - parsed[i].size);
+			goto out;
+		}
+		chunks[i + 1] = (struct gsf_chunk){
+			.type = GSF_CHUNK_STREAM, .data = snaps[i].data,
+			.size = snaps[i].size,
+		};
+	}
+	for (i = 0; i <= n; i++)
+		file_bytes += sizeof(struct gsf_chunk_hdr) + ((chunks[i].size + 7) & ~7ULL);
+	if (gsf_write(path, chunks, n + 1, err, sizeof(err))) {
+		p_err("%s", err);
+		goto out;
+	}
+	if (json_wtr)
+		report_json(path, parsed, n, file_bytes);
+	else
+		report_plain(path, parsed, n, file_bytes);
+	ret = 0;
+out:
+	for (i = 0; i < nr_parsed; i++)
+		gs_snapshot_free(&parsed[i]);
+	free(parsed);
+	free(chunks);
+	return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* capture --pid                                                           */
+/* ---------------------------------------------------------------------- */
+
+struct capture_opts {
+	pid_t pid;
+	const char *output;
+	const char *device;
+	uint32_t mode;
+	unsigned long long max_bytes;
+	bool no_pfn;
+};
+
+static int capture_pid(const struct capture_opts *o)
+{
+	struct gosnap_capture cap = { 0 };
+	struct gosnap_info info;
+	struct gs_stream st = { 0 };
+	struct capture_snap snap;
+	struct gs_meta meta;
+	char err[512];
+	long len;
+	int fd, ret = -1;
+
+	fd = gs_device_open(o->device, err, sizeof(err));
+	if (fd < 0) {
+		p_err("%s", err);
+		return -1;
+	}
+	if (gs_device_info(fd, &info, err, sizeof(err)))
+		goto out_close;
+	cap.flags = o->no_pfn ? GOSNAP_CAPTURE_NO_PFN : 0;
+	cap.pid = o->pid;
+	cap.mode = o->mode;
+	cap.max_bytes = o->max_bytes;
+	if (gs_device_capture(fd, &cap, err, sizeof(err)))
+		goto out_close;
+	if (cap.stream_size == 0) {
+		snprintf(err, sizeof(err), "the module queued an empty snapshot");
+		goto out_close;
+	}
+	/* The ioctl says how much it queued: read exactly that. */
+	len = gs_stream_next(fd, &st, cap.stream_size, err, sizeof(err));
+	if (len < 0)
+		goto out_close;
+	if (len == 0 || (uint64_t)len != cap.stream_size) {
+		snprintf(err, sizeof(err),
+			 "the module announced a %llu-byte snapshot, the stream holds %ld",
+			 (unsigned long long)cap.stream_size, len);
+		goto out_close;
+	}
+	close(fd);
+	fd = -1;
+
+	capture_meta_init(&meta, &info);
+	gs_meta_addf(&meta, "capture.trigger", "pid");
+	gs_meta_addf(&meta, "capture.pid", "%d", (int)o->pid);
+	gs_meta_add(&meta, "capture.mode", gs_mode_name(o->mode));
+	gs_meta_addf(&meta, "capture.max_bytes", "%llu", o->max_bytes);
+	gs_meta_add(&meta, "capture.no_pfn", o->no_pfn ? "1" : "0");
+	snap.data = st.buf;
+	snap.size = (size_t)len;
+	ret = capture_save(o->output, &meta, &snap, 1);
+	gs_meta_free(&meta);
+	gs_stream_free(&st);
+	return ret;
+
+out_close:
+	p_err("%s", err);
+	gs_stream_free(&st);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static void capture_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s capture --pid PID -o FILE [--mode pages] [--max-bytes N] [--no-pfn]\n"
+		"       %s capture --at SYM [--at SYM]... -o DIR [OPTIONS] -- PROG [ARGS...]\n"
+		"       %s capture --at SYM [--at SYM]... -o DIR [OPTIONS] --pid PID\n\n"
+		"Without --at: capture the page state of a running process now and write\n"
+		"it to FILE (replaced atomically, mode 0600).\n"
+		"With --at: freeze the process each time a thread reaches one of the\n"
+		"functions, capture it, let it go, and write DIR/NNN-SYM.gsnap per hit.\n"
+		"PROG is started under capture (so start-up functions are caught); with\n"
+		"--pid a running process is probed. Ctrl-C disarms and leaves it running.\n\n"
+		"  --pid PID          the process (thread group) to capture\n"
+		"  -o, --output F     the snapshot file (or, with --at, the directory)\n"
+		"  --at SPEC          a function name, NAME+0xOFF or an address; SPEC#N\n"
+		"                     captures only its Nth hit (repeatable, up to %d)\n"
+		"  --hits N           capture only the Nth hit of every --at without #N\n"
+		"  --max-snapshots N  stop after N snapshots\n"
+		"  --mode M           pages: page state, threads, registers;\n"
+		"                     meta (default with --at): + writable exe data,\n"
+		"                     off-heap anon, the hitting thread's stack;\n"
+		"                     full: + every resident writable page\n"
+		"  --max-bytes N      bound on each snapshot (K, M, G suffixes); 0 = module max\n"
+		"  --stop-world       also stop the other threads while capturing\n"
+		"  --hold             keep the thread held after each capture until the\n"
+		"                     snapshot is written (and --while-held has run)\n"
+		"  --while-held CMD   with --hold: run CMD (sh -c) while held; it gets\n"
+		"                     GOSNAP_PID and GOSNAP_SNAPSHOT in its environment\n"
+		"  --hold-ms N        longest hold, in ms (the module bounds it too)\n"
+		"  --no-pfn           do not report physical frame numbers\n"
+		"  --device PATH      the device node (default %s)\n",
+		PROG, PROG, PROG, PROBE_MAX_AT, GOSNAP_DEVICE);
+}
+
+static int parse_mode(const char *s, uint32_t *mode)
+{
+	uint32_t m;
+
+	for (m = 0; m <= GOSNAP_MODE_MAX; m++) {
+		if (!strcmp(s, gs_mode_name(m))) {
+			*mode = m;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int cmd_capture(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pid",	required_argument,	NULL, 'P' },
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "mode",	required_argument,	NULL, 'm' },
+		{ "max-bytes",	required_argument,	NULL, 'M' },
+		{ "no-pfn",	no_argument,		NULL, 'N' },
+		{ "device",	required_argument,	NULL, 'D' },
+		{ "at",		required_argument,	NULL, 'A' },
+		{ "hits",	required_argument,	NULL, 'H' },
+		{ "max-snapshots", required_argument,	NULL, 'S' },
+		{ "stop-world",	no_argument,		NULL, 'W' },
+		{ "hold",	no_argument,		NULL, 'L' },
+		{ "while-held",	required_argument,	NULL, 'X' },
+		{ "hold-ms",	required_argument,	NULL, 'T' },
+		COMMON_LONG_OPTS,
+		{ 0 }
+	};
+	struct capture_opts o = { .mode = GOSNAP_MODE_PAGES };
+	struct probe_opts po = { .mode = GOSNAP_MODE_META };
+	bool mode_set = false;
+	unsigned long long num;
+	char *end;
+	long pid;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+" COMMON_SHORT_OPTS "o:", opts,
+				  NULL)) != -1) {
+		if (common_option(opt))
+			continue;
+		switch (opt) {
+		case 'P':
+			errno = 0;
+			pid = strtol(optarg, &end, 10);
+			if (errno || *end || pid <= 0 || pid > INT32_MAX) {
+				output_begin();
+				p_err("capture: --pid '%s' is not a process id", optarg);
+				return EXIT_USAGE;
+			}
+			o.pid = (pid_t)pid;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'm':
+			mode_set = true;
+			if (parse_mode(optarg, &o.mode)) {
+				output_begin();
+				p_err("capture: --mode '%s': use pages, meta or full", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'M':
+			if (parse_size(optarg, &o.max_bytes)) {
+				output_begin();
+				p_err("capture: --max-bytes '%s' is not a size", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'N':
+			o.no_pfn = true;
+			break;
+		case 'D':
+			o.device = optarg;
+			break;
+		case 'A':
+			if (po.nr_at == PROBE_MAX_AT) {
+				output_begin();
+				p_err("capture: at most %d --at", PROBE_MAX_AT);
+				return EXIT_USAGE;
+			}
+			po.at[po.nr_at++] = optarg;
+			break;
+		case 'H':
+		case 'S':
+		case 'T':
+			if (parse_size(optarg, &num) || num > UINT32_MAX) {
+				output_begin();
+				p_err("capture: '%s' is not a count", optarg);
+				return EXIT_USAGE;
+			}
+			if (opt == 'H')
+				po.hits = num;
+			else if (opt == 'S')
+				po.max_snapshots = num;
+			else
+				po.hold_ms = num;
+			break;
+		case 'W':
+			po.stop_world = true;
+			break;
+		case 'L':
+			po.hold = true;
+			break;
+		case 'X':
+			po.while_held = optarg;
+			break;
+		case 'h':
+			capture_usage(stdout);
+			return 0;
+		default:
+			capture_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	output_begin();
+	if (po.nr_at) {
+		po.pid = o.pid;
+		po.outdir = o.output;
+		po.device = o.device;
+		po.max_bytes = o.max_bytes;
+		po.no_pfn = o.no_pfn;
+		if (mode_set)
+			po.mode = o.mode;
+		po.argv = argv + optind;
+		if (!po.outdir || (!po.pid) == (optind == argc)) {
+			p_err("capture --at needs -o DIR and either --pid PID or -- PROG [ARGS] (try '%s capture --help')",
+			      PROG);
+			return EXIT_USAGE;
+		}
+		if (po.while_held && !po.hold) {
+			p_err("capture: --while-held goes with --hold");
+			return EXIT_USAGE;
+		}
+		return capture_probes(&po);
+	}
+	if (optind != argc) {
+		p_err("capture: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!o.pid || !o.output) {
+		p_err("capture needs --pid PID and -o FILE (try '%s capture --help')",
+		      PROG);
+		return EXIT_USAGE;
+	}
+	return capture_pid(&o) ? 1 : 0;
+}
