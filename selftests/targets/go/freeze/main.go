@@ -24,7 +24,17 @@ func main() {
 	workers := flag.Int("workers", 1, "goroutines calling marker at once")
 	calls := flag.Int("calls", 1, "calls of marker per goroutine")
 	sleep := flag.Duration("sleep", 0, "pause between calls")
+	heapMiB := flag.Int("heap", 0, "MiB to allocate and touch before the calls")
 	flag.Parse()
+
+	var heap [][]byte
+	for i := 0; i < *heapMiB; i++ {
+		b := make([]byte, 1<<20)
+		for j := 0; j < len(b); j += 4096 {
+			b[j] = 1
+		}
+		heap = append(heap, b)
+	}
 
 	var wg sync.WaitGroup
 	total := 0
@@ -46,6 +56,6 @@ func main() {
 		}()
 	}
 	wg.Wait()
-	fmt.Fprintf(os.Stdout, "freeze: %d marker calls, GOMAXPROCS=%d, %s\n",
-		total, runtime.GOMAXPROCS(0), runtime.Version())
+	fmt.Fprintf(os.Stdout, "freeze: %d marker calls, %d MiB heap, GOMAXPROCS=%d, %s\n",
+		total, len(heap), runtime.GOMAXPROCS(0), runtime.Version())
 }

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Check the guest output of the freeze tests against their oracles.
+
+The guest prints `key=value` lines and JSON documents of `gosnap-cli show`
+between `=== BEGIN BINARY FILE` and `=== END`; `=== GO BINARY FILE VERSION`
+lines carry the version `gosnap-cli go` read from a snapshot's memory.
+Prints TAP test lines (the caller prints the plan).
+"""
+import json
+import sys
+
+GO_ARENA_LO, GO_ARENA_HI = 0xC000000000, 0x7FC000000000 + (1 << 40)
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+
+    def check(self, ok, desc, diag=None):
+        self.n += 1
+        print(("ok" if ok else "not ok"), self.n, desc)
+        if not ok and diag:
+            for line in str(diag).splitlines()[:20]:
+                print("#", line)
+
+
+def parse(text):
+    docs, kv, gover, cur, buf = {}, {}, {}, None, []
+    for line in text.splitlines():
+        if line.startswith("=== BEGIN "):
+            cur, buf = tuple(line.split()[2:4]), []
+        elif line.startswith("=== END") and cur:
+            try:
+                docs[cur] = json.loads("\n".join(buf))
+            except ValueError as e:
+                docs[cur] = {"error": "bad JSON: %s" % e}
+            cur = None
+        elif line.startswith("=== GO "):
+            parts = line.split(None, 4)
+            gover[(parts[2], parts[3])] = parts[4].strip() if len(parts) > 4 else ""
+        elif cur:
+            buf.append(line)
+        elif "=" in line:
+            k, v = line.split("=", 1)
+            kv[k.strip()] = v.strip()
+    return docs, kv, gover
+
+
+def nm_table(build):
+    addrs = {}
+    with open(build + "/nm.txt") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3:
+                addrs.setdefault(parts[2], int(parts[0], 16))
+    return addrs
+
+
+def snap_of(docs, binary, label):
+    for (b, _), doc in sorted(docs.items()):
+        if b != binary or "snapshots" not in doc:
+            continue
+        for s in doc["snapshots"]:
+            if (s.get("capture") or {}).get("label") == label:
+                return s
+    return None
+
+
+def hit_thread(s):
+    for t in s.get("threads", []):
+        if t.get("hit") and "rip" in t:
+            return t
+    return None
+
+
+def vma_of(s, addr):
+    for v in s.get("vmas", []):
+        if int(v["start"], 16) <= addr < int(v["end"], 16):
+            return v
+    return None
+
+
+def check_start(tap, docs, kv, gover, build, syms):
+    nm = nm_table(build)
+    with open(build + "/version.txt") as f:
+        version = f.read().strip()
+    for binary in ("freeze", "freeze-stripped"):
+        for sym in syms:
+            s = snap_of(docs, binary, sym)
+            tap.check(s is not None and kv.get("rc." + binary) == "0",
+                      "%s: a snapshot at %s" % (binary, sym),
+                      "rc=%s, files: %s" % (kv.get("rc." + binary),
+                                            [k for k in docs if k[0] == binary]))
+            t = hit_thread(s) if s else None
+            rip = int(t["rip"], 16) if t else None
+            tap.check(rip is not None and rip == nm.get(sym),
+                      "%s at %s: ip 0x%x is the symbol's address (go tool nm)"
+                      % (binary, sym, rip or 0),
+                      "go tool nm: %s" % hex(nm.get(sym, 0)))
+            rsp = int(t["rsp"], 16) if t else 0
+            v = vma_of(s, rsp) if s else None
+            if sym in ("runtime.mallocinit", "runtime.schedinit"):
+                ok, where = v is not None and v.get("name") == "[stack]", "[stack]"
+            else:
+                ok = v is not None and GO_ARENA_LO <= int(v["start"], 16) < GO_ARENA_HI
+                where = "a Go heap arena (goroutine stack)"
+            tap.check(ok, "%s at %s: sp 0x%x lies in %s" % (binary, sym, rsp, where),
+                      "VMA: %r" % ((v["start"], v["end"], v["name"]) if v else None,))
+    for binary in ("freeze", "freeze-stripped"):
+        got = {k[1]: v for k, v in gover.items() if k[0] == binary}
+        tap.check(len(got) == len(syms) and all(v == version for v in got.values()),
+                  "%s: runtime.buildVersion read from every snapshot is %s (go version)"
+                  % (binary, version), "read: %s" % got)
+
+    s = None
+    for (b, _), doc in docs.items():
+        if b == "big" and doc.get("snapshots"):
+            s = doc["snapshots"][0]
+    cap = (s or {}).get("capture") or {}
+    rss = ((s or {}).get("totals") or {}).get("rss_bytes", 0)
+    tap.check(kv.get("rc.big") == "0" and cap.get("mode") == "pages" and
+              rss >= 256 << 20,
+              "pages-mode capture of a 256 MiB heap (resident %d MiB)" % (rss >> 20),
+              "rc=%s capture=%s" % (kv.get("rc.big"), cap))
+    hold = cap.get("hold_ns", 0)
+    size = int(kv.get("big.size", "0"))
+    tap.check(hold > 0 and size > 0,
+              "held %.3f ms (walk %.3f ms), snapshot %d KiB"
+              % (hold / 1e6, cap.get("walk_ns", 0) / 1e6, size >> 10))
+    print("# 256 MiB heap, pages mode: held %.3f ms, walk %.3f ms, snapshot file %d bytes"
+          % (hold / 1e6, cap.get("walk_ns", 0) / 1e6, size))
+
+
+def main():
+    mode, build = sys.argv[1], sys.argv[2]
+    docs, kv, gover = parse(sys.stdin.read())
+    tap = Tap()
+    if mode == "start":
+        check_start(tap, docs, kv, gover, build, sys.argv[3].split())
+    else:
+        sys.exit("unknown mode " + mode)
+
+
+if __name__ == "__main__":
+    main()
