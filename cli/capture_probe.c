@@ -38,6 +38,7 @@ struct probe_site {
 	uint64_t	vaddr;
 	uint64_t	file_off;
 	unsigned long	hit;
+	uint32_t	arg_regs;	/* integer argument registers (Go ABI) */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -70,6 +71,26 @@ static int split_hit(const char *at, unsigned long dflt, char *spec,
 	return 0;
 }
 
+/*
+ * How many integer registers carry the function's arguments: its argument
+ * frame (pclntab "args", in bytes, register spill space included) in
+ * words, at most the nine of Go's register ABI. The module compares them
+ * to tell a call from its re-entry after a prologue preemption.
+ */
+static uint32_t arg_regs_of(const struct gs_symtab *st, uint64_t vaddr)
+{
+	const struct gs_pclntab *tab = gs_symtab_pclntab(st);
+	struct gs_pcln_func fn;
+	long i;
+	char err[128];
+
+	if (!tab || (i = gs_pclntab_find(tab, vaddr)) < 0 ||
+	    gs_pclntab_func(tab, (uint64_t)i, &fn, err, sizeof(err)) ||
+	    !fn.fields_valid || fn.args <= 0)
+		return 0;
+	return fn.args / 8 > GOSNAP_MAX_ARG_REGS ? GOSNAP_MAX_ARG_REGS : (uint32_t)fn.args / 8;
+}
+
 static int resolve_sites(const char *exe, const struct probe_opts *o,
 			 struct probe_site *sites)
 {
@@ -100,7 +121,9 @@ static int resolve_sites(const char *exe, const struct probe_opts *o,
 			      s->spec, (unsigned long long)s->vaddr, exe);
 			goto out;
 		}
-		snprintf(s->label, sizeof(s->label), "%s", s->spec);
+		s->arg_regs = arg_regs_of(st, s->vaddr);
+		/* the kernel echoes at most GOSNAP_LABEL_LEN - 1 bytes */
+		memcpy(s->label, s->spec, strnlen(s->spec, sizeof(s->label) - 1));
 	}
 	ret = 0;
 out:
@@ -202,9 +225,10 @@ static int arm(int fd, pid_t pid, bool exec_mode, const struct probe_opts *o,
 			.offset = sites[i].file_off,
 			.vaddr = sites[i].vaddr,
 			.hit = (uint32_t)sites[i].hit,
+			.arg_regs = sites[i].arg_regs,
 		};
 
-		snprintf(p.label, sizeof(p.label), "%s", sites[i].label);
+		memcpy(p.label, sites[i].label, sizeof(p.label) - 1);
 		if (ioctl(fd, GOSNAP_IOC_PROBE, &p)) {
 			p_err("capture: probe at %s: %s", sites[i].spec,
 			      strerror(errno));
@@ -291,7 +315,7 @@ static int save_one(const struct probe_opts *o, const struct gosnap_info *info,
 
 int capture_probes(const struct probe_opts *o)
 {
-	struct probe_site sites[PROBE_MAX_AT];
+	struct probe_site sites[PROBE_MAX_AT] = { 0 };
 	struct gosnap_info info;
 	struct gs_stream st = { 0 };
 	struct sigaction sa = { .sa_handler = on_sigint };

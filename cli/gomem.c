@@ -142,6 +142,45 @@ bool gs_mem_read(const struct gs_mem *m, uint64_t addr, void *dst, size_t len)
 	return true;
 }
 
+/* Bytes from addr on that read as zero: an untouched private anon page. */
+static size_t untouched_zero_bytes(const struct gs_snapshot *snap,
+				   uint64_t addr, size_t len)
+{
+	uint64_t ps = snap->hdr && snap->hdr->page_size ? snap->hdr->page_size : 4096;
+	const struct gs_vma *v = gs_find_vma(snap, addr);
+	uint64_t n = ps - addr % ps;
+
+	if (!v || !(v->rec->flags & GOSNAP_VMA_ANON) ||
+	    (v->rec->flags & GOSNAP_VMA_SHARED) || gs_find_run(snap, addr))
+		return 0;
+	return n < len ? (size_t)n : len;
+}
+
+bool gs_mem_read_zfill(const struct gs_mem *m, uint64_t addr, void *dst,
+		       size_t len)
+{
+	uint8_t *out = dst;
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n = 0;
+
+		if (addr + done < addr)
+			return false;
+		if (m->snap)
+			n = gs_read_mem(m->snap, addr + done, out + done, len - done);
+		if (!n)
+			n = read_file_bytes(m, addr + done, out + done, len - done);
+		if (!n && m->snap &&
+		    (n = untouched_zero_bytes(m->snap, addr + done, len - done)))
+			memset(out + done, 0, n);
+		if (!n)
+			return false;
+		done += n;
+	}
+	return true;
+}
+
 bool gs_mem_u64(const struct gs_mem *m, uint64_t addr, uint64_t *out)
 {
 	return gs_mem_read(m, addr, out, sizeof(*out));

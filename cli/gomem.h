@@ -24,6 +24,14 @@ void gs_mem_close(struct gs_mem *m);
 
 /* Copy len bytes at addr; true only if every byte was available. */
 bool gs_mem_read(const struct gs_mem *m, uint64_t addr, void *dst, size_t len);
+/*
+ * Like gs_mem_read, but a page of a private anonymous mapping that the
+ * snapshot shows was never populated reads as zeros (as the process would
+ * read it). Runtime metadata such as a heapArena's spans array is largely
+ * such pages.
+ */
+bool gs_mem_read_zfill(const struct gs_mem *m, uint64_t addr, void *dst,
+		       size_t len);
 bool gs_mem_u64(const struct gs_mem *m, uint64_t addr, uint64_t *out);
 bool gs_mem_u32(const struct gs_mem *m, uint64_t addr, uint32_t *out);
 

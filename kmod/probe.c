@@ -22,8 +22,30 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include "gosnap.h"
 #include "compat.h"
+
+/*
+ * What identifies one call at a function's entry. A goroutine preempted
+ * in the function's prologue (its stack check fails once the scheduler
+ * has marked it, which a capture or a hold easily gives time for) goes
+ * through morestack and starts the function again from its entry, maybe
+ * on another thread: the probe fires a second time for the same call,
+ * with the same stack pointer (goroutine stacks are distinct), return
+ * address and argument registers (morestack spills and reloads those; the
+ * other registers hold whatever it left there). Such a hit, within
+ * GOSNAP_REENTRY_NS of the end of the previous one, is not counted.
+ * GOSNAP_TARGET_EVERY_ENTRY turns this off.
+ */
+struct gosnap_hit_sig {
+	u64	sp, ret;
+	u64	args[GOSNAP_MAX_ARG_REGS];
+	u64	done_ns;	/* when its handler finished; 0 while running */
+};
+
+#define GOSNAP_REENTRY_NS	(2000 * NSEC_PER_MSEC)
+#define GOSNAP_RECENT_HITS	32
 
 struct gosnap_uprobe {
 	struct uprobe_consumer	uc;		/* container_of() in the handlers */
@@ -35,8 +57,12 @@ struct gosnap_uprobe {
 	u32			id;
 	u64			vaddr;
 	u64			want_hit;	/* 0: every hit */
+	u32			arg_regs;	/* argument registers in a hit's signature */
 	atomic64_t		hits;
 	char			label[GOSNAP_LABEL_LEN];
+	spinlock_t		recent_lock;	/* protects recent, next_recent */
+	struct gosnap_hit_sig	recent[GOSNAP_RECENT_HITS];
+	unsigned int		next_recent;
 };
 
 struct gosnap_probe_set {
@@ -152,6 +178,55 @@ static bool gosnap_wait_queue_room(struct gosnap_session *s,
 	return left > 0 && atomic_read(&ps->live) && !READ_ONCE(s->closing);
 }
 
+/*
+ * Is this hit the same call entering again (see struct gosnap_hit_sig)?
+ * If not, it is remembered; *slot says where, for gosnap_hit_done().
+ */
+static bool gosnap_is_reentry(struct gosnap_uprobe *up, struct pt_regs *regs,
+			      unsigned int *slot)
+{
+	const unsigned long argv[GOSNAP_MAX_ARG_REGS] = {
+		regs->ax, regs->bx, regs->cx, regs->di, regs->si,
+		regs->r8, regs->r9, regs->r10, regs->r11,
+	};
+	struct gosnap_hit_sig sig = { .sp = regs->sp };
+	u64 now = ktime_get_ns();
+	bool again = false;
+	unsigned int i;
+
+	for (i = 0; i < up->arg_regs; i++)
+		sig.args[i] = argv[i];
+	if (copy_from_user_nofault(&sig.ret, (void __user *)regs->sp,
+				   sizeof(sig.ret)))
+		sig.ret = 0;
+	spin_lock(&up->recent_lock);
+	/* one slot per stack pointer: a goroutine's calls at one depth */
+	for (i = 0; i < GOSNAP_RECENT_HITS; i++)
+		if (up->recent[i].sp == sig.sp)
+			break;
+	if (i < GOSNAP_RECENT_HITS) {
+		struct gosnap_hit_sig *r = &up->recent[i];
+
+		again = r->ret == sig.ret && !memcmp(r->args, sig.args, sizeof(sig.args)) &&
+			(!r->done_ns || now - r->done_ns < GOSNAP_REENTRY_NS);
+	} else {
+		i = up->next_recent++ % GOSNAP_RECENT_HITS;
+	}
+	if (!again) {
+		up->recent[i] = sig;
+		*slot = i;
+	}
+	spin_unlock(&up->recent_lock);
+	return again;
+}
+
+static void gosnap_hit_done(struct gosnap_uprobe *up, unsigned int slot)
+{
+	spin_lock(&up->recent_lock);
+	up->recent[slot].done_ns = ktime_get_ns();
+	spin_unlock(&up->recent_lock);
+}
+
 static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 {
 	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, uc);
@@ -160,11 +235,15 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 	struct gosnap_capture_ctx cx = {};
 	struct gosnap_sbuf *sb;
 	struct mm_struct *tmm;
+	unsigned int slot = 0;
 	u64 hit;
 
 	if (task_tgid(current) != ps->tgid)
 		return gosnap_is_target_mm(ps, current->mm) ? 0 : UPROBE_HANDLER_REMOVE;
 	if (!atomic_read(&ps->live))
+		return 0;
+	if (!(ps->flags & GOSNAP_TARGET_EVERY_ENTRY) &&
+	    gosnap_is_reentry(up, regs, &slot))
 		return 0;
 	hit = atomic64_inc_return(&up->hits);
 	if (up->want_hit && hit != up->want_hit)
@@ -213,6 +292,8 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 		gosnap_hold(ps);
 	if (cx.sflags & GOSNAP_SF_STOP_WORLD)
 		gosnap_resume_others(ps);
+	if (!(ps->flags & GOSNAP_TARGET_EVERY_ENTRY))
+		gosnap_hit_done(up, slot);
 	return 0;
 }
 
@@ -302,7 +383,9 @@ int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p)
 	up->id = p->id;
 	up->vaddr = p->vaddr;
 	up->want_hit = p->hit;
+	up->arg_regs = p->arg_regs;
 	atomic64_set(&up->hits, 0);
+	spin_lock_init(&up->recent_lock);
 	strscpy(up->label, p->label, sizeof(up->label));
 	up->uc.handler = gosnap_uprobe_handler;
 	up->uc.filter = gosnap_uprobe_filter;

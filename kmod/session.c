@@ -209,7 +209,7 @@ static int gosnap_ioc_probe(struct gosnap_session *s, void __user *uarg)
 	err = gosnap_copy_arg(&in, sizeof(in), sizeof(in), uarg, NULL);
 	if (err)
 		return err;
-	if (in.flags || in.reserved0 ||
+	if (in.flags || in.arg_regs > GOSNAP_MAX_ARG_REGS ||
 	    !gosnap_all_zero(in.reserved, sizeof(in.reserved)) ||
 	    !memchr(in.label, 0, sizeof(in.label)))
 		return -EINVAL;

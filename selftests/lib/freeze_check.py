@@ -132,12 +132,73 @@ def check_start(tap, docs, kv, gover, build, syms):
           % (hold / 1e6, cap.get("walk_ns", 0) / 1e6, size))
 
 
+def pids_of(docs, group):
+    out = []
+    for (b, _), doc in sorted(docs.items()):
+        if b == group:
+            for snap in doc.get("snapshots", []):
+                out.append((snap.get("task") or {}).get("pid"))
+    return out
+
+
+def check_faults(tap, docs, kv):
+    g = kv.get
+    a, b = int(g("two.a", "-1")), int(g("two.b", "-2"))
+    two = pids_of(docs, "two")
+    tap.check(g("two.rc") == "0" and len(two) == 3,
+              "--pid with --max-snapshots 3: three snapshots", "rc=%s pids=%s" % (g("two.rc"), two))
+    tap.check(two and all(p == a for p in two),
+              "every snapshot is of the targeted pid %d, none of %d" % (a, b), two)
+    tap.check(g("two.b_rc") == "0" and "40 marker calls" in g("two.b_out", ""),
+              "the other instance of the binary ran to completion", g("two.b_out"))
+    tap.check(g("two.a_rc") == "0", "the target ran to completion after the captures")
+    tap.check(g("nohit.rc") == "0" and g("nohit.files") == "0",
+              "a target that exits before any hit: clean exit, no snapshot",
+              "rc=%s files=%s" % (g("nohit.rc"), g("nohit.files")))
+    tap.check("no probe was hit" in g("nohit.log", ""), "... and the CLI says so", g("nohit.log"))
+    tap.check(g("nosym.rc") not in (None, "0") and "nosuchfunction" in g("nosym.log", ""),
+              "a symbol that does not exist is a clear error", g("nosym.log"))
+    tap.check("marker calls" not in g("nosym.log", ""),
+              "... and the program was not started", g("nosym.log"))
+    ds = int(g("kill.resumed_after_ds", "999"))
+    tap.check(ds <= 15, "CLI SIGKILLed while the target is held: target resumed in %.1f s "
+              "(before the 2 s hold timeout)" % (ds / 10.0))
+    tap.check(g("kill.target_finished") == "1", "... and ran to completion")
+    tap.check(g("tkill.state") in ("Z", "gone") and "status 137" in g("tkill.log", ""),
+              "target SIGKILLed while held dies at once (state %s)" % g("tkill.state"),
+              g("tkill.log"))
+    tap.check(g("tkill.rc") == "0", "... and the CLI ends cleanly", g("tkill.log"))
+    tap.check(g("rmmod.busy_rc") not in (None, "0"),
+              "rmmod while armed and holding is refused (module in use)",
+              "rmmod rc=%s" % g("rmmod.busy_rc"))
+    tap.check(g("rmmod.state_after_4s") in ("Z", "gone"),
+              "the hold timeout released the target while the CLI was busy",
+              "state=%s" % g("rmmod.state_after_4s"))
+    tap.check(g("rmmod.after_rc") == "0" and g("rmmod.reinsmod_rc") == "0",
+              "rmmod succeeds once the capture has ended")
+    p1, p2 = pids_of(docs, "p1"), pids_of(docs, "p2")
+    tap.check(g("pair.rc1") == "0" and g("pair.rc2") == "0" and len(p1) == 3 and len(p2) == 3,
+              "two CLIs on two targets at once: three snapshots each",
+              "rc=%s,%s p1=%s p2=%s" % (g("pair.rc1"), g("pair.rc2"), p1, p2))
+    tap.check(p1 and p2 and len(set(p1)) == 1 and len(set(p2)) == 1 and p1[0] != p2[0],
+              "... each of its own target", "p1=%s p2=%s" % (p1, p2))
+    tap.check(g("conc.rc") == "0" and g("conc.files") == "160" and g("conc.bad") == "0" and
+              "160 marker calls" in g("conc.out", ""),
+              "8 goroutines on GOMAXPROCS=2 hitting main.marker: all 160 hits captured",
+              "rc=%s files=%s bad=%s out=%s" % (g("conc.rc"), g("conc.files"),
+                                                g("conc.bad"), g("conc.out")))
+    tap.check(int(g("conc.tids", "0")) >= 2,
+              "... by %s different threads" % g("conc.tids"))
+
+
 def main():
     mode, build = sys.argv[1], sys.argv[2]
     docs, kv, gover = parse(sys.stdin.read())
     tap = Tap()
     if mode == "start":
         check_start(tap, docs, kv, gover, build, sys.argv[3].split())
+    elif mode == "faults":
+        check_faults(tap, docs, kv)
     else:
         sys.exit("unknown mode " + mode)
 

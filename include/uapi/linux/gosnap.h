@@ -86,11 +86,14 @@ struct gosnap_target {
 #define GOSNAP_TARGET_STOP_WORLD (1U << 1) /* stop the other threads while capturing */
 #define GOSNAP_TARGET_HOLD	 (1U << 2) /* keep the hitting thread parked until RELEASE */
 #define GOSNAP_TARGET_NO_PFN	 (1U << 3) /* never report PFNs */
+#define GOSNAP_TARGET_EVERY_ENTRY (1U << 4) /* count a Go prologue's re-entry as a hit */
 #define GOSNAP_TARGET_FLAGS	 (GOSNAP_TARGET_EXEC | GOSNAP_TARGET_STOP_WORLD | \
-				  GOSNAP_TARGET_HOLD | GOSNAP_TARGET_NO_PFN)
+				  GOSNAP_TARGET_HOLD | GOSNAP_TARGET_NO_PFN | \
+				  GOSNAP_TARGET_EVERY_ENTRY)
 
 #define GOSNAP_LABEL_LEN	64
 #define GOSNAP_MAX_PROBES	64
+#define GOSNAP_MAX_ARG_REGS	9
 
 struct gosnap_probe {
 	__u32	size;		/* in: sizeof(struct gosnap_probe) */
@@ -100,7 +103,8 @@ struct gosnap_probe {
 	__u64	offset;		/* in: file offset of the probed instruction */
 	__u64	vaddr;		/* in: its link-time address, echoed */
 	__u32	hit;		/* in: capture only the Nth hit (1-based); 0 = every hit */
-	__u32	reserved0;	/* in: 0 */
+	__u32	arg_regs;	/* in: integer argument registers of the function
+				 * (Go ABI: rax rbx rcx rdi rsi r8 r9 r10 r11), 0-9 */
 	char	label[GOSNAP_LABEL_LEN]; /* in: NUL-terminated name, echoed */
 	__u64	reserved[2];	/* in: 0 */
 };

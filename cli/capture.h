@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every way of capturing shares once snapshots are in memory: the
+ * CLI_META every file carries, validation, the atomic file write and the
+ * report. `capture --pid` uses it; probe captures are to use it as well.
+ */
+#ifndef GOSNAP_CAPTURE_H
+#define GOSNAP_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/gosnap.h>
+
+#include "meta.h"
+
+/* One snapshot exactly as read from the device (8-byte aligned). */
+struct capture_snap {
+	const void	*data;
+	size_t		size;
+};
+
+/*
+ * Start the CLI_META of a new file: tool, tool_version, command_line,
+ * host.release, host.machine and, when info is given, the module's
+ * module.* figures. Callers add their own keys (capture.*, probe.N.*).
+ */
+void capture_meta_init(struct gs_meta *m, const struct gosnap_info *info);
+
+/*
+ * Check every snapshot with gs_snapshot_parse (each must be exactly one
+ * snapshot), write them with the meta to path atomically, then report
+ * what was written (text or JSON). Returns 0, or -1 after p_err().
+ */
+int capture_save(const char *path, const struct gs_meta *meta,
+		 const struct capture_snap *snaps, size_t n);
+
+#endif /* GOSNAP_CAPTURE_H */

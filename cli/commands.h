@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the subcommands share: their entry points, the global output
+ * options, and error reporting that follows -j (an {"error": …} object
+ * on stdout instead of a message on stderr).
+ */
+#ifndef GOSNAP_COMMANDS_H
+#define GOSNAP_COMMANDS_H
+
+#include <stdbool.h>
+#include <getopt.h>
+
+#include "json.h"
+
+#define GOSNAP_VERSION	"0.1.0"
+#define PROG		"gosnap-cli"
+
+/* Exit statuses. */
+#define EXIT_USAGE	2
+
+extern bool json_output;	/* -j/--json */
+extern bool pretty_output;	/* -p/--pretty (implies -j) */
+extern struct json_writer *json_wtr;	/* on stdout, set when json_output */
+extern int main_argc;			/* the whole command line, for CLI_META */
+extern char **main_argv;
+
+/*
+ * Subcommands: argv[0] is the subcommand's name; options follow, getopt
+ * is reset. Return an exit status.
+ */
+int cmd_capture(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_goinfo(int argc, char **argv);	/* cmd_goinfo.c: "go" */
+/*
+ * cmd_symbols.c is written separately; until it is linked in, the weak
+ * reference stays NULL and main() leaves the subcommand out.
+ */
+int cmd_symbols(int argc, char **argv) __attribute__((weak));
+/* cmd_pcsp.c, cmd_stacks.c, cmd_sched.c (docs/stacks.md) */
+int cmd_pcsp(int argc, char **argv) __attribute__((weak));
+/* cmd_heap.c (docs/heap.md) */
+int cmd_heap(int argc, char **argv) __attribute__((weak));
+int cmd_stacks(int argc, char **argv) __attribute__((weak));
+int cmd_sched(int argc, char **argv) __attribute__((weak));
+
+/* Report an error (JSON-aware). */
+void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A warning on stderr; never in the JSON output. */
+void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Long options every subcommand accepts (-j, -p, -h): append to a
+ * subcommand's table with COMMON_LONG_OPTS and handle with
+ * common_option(); "jph" goes into its short option string.
+ */
+#define COMMON_SHORT_OPTS	"jph"
+#define COMMON_LONG_OPTS					\
+	{ "json",	no_argument,	NULL, 'j' },		\
+	{ "pretty",	no_argument,	NULL, 'p' },		\
+	{ "help",	no_argument,	NULL, 'h' }
+
+/* Handle -j/-p; returns false for any other option. */
+bool common_option(int opt);
+/* Start the JSON writer if -j/-p was given (call after option parsing). */
+void output_begin(void);
+
+/* Parse "64M", "1g", "4096": bytes. Returns 0, or -1 if malformed. */
+int parse_size(const char *s, unsigned long long *out);
+
+#endif /* GOSNAP_COMMANDS_H */

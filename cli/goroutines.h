@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every goroutine of a snapshot, from runtime.allgs: id, status and wait
+ * reason, stack bounds and how many of the stack's pages are resident,
+ * the saved pc/sp (g.sched, or g.syscallpc/sp in a system call), the
+ * functions it was started at and created from, and its frames unwound
+ * from there. The goroutine running on the thread that hit the probe is
+ * unwound from that thread's captured registers instead.
+ *
+ * Field offsets come from the layout interface (runtime.g, runtime.gobuf,
+ * runtime.stack by name); the allgs global from the layout, else from
+ * instruction decoding (goglobals.h). What cannot be read is reported
+ * per goroutine or in problem, and the rest is still decoded.
+ */
+#ifndef GOSNAP_GOROUTINES_H
+#define GOSNAP_GOROUTINES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapctx.h"
+#include "unwind.h"
+
+#define GS_MAX_GOROUTINES	(1u << 20)	/* bound on allglen */
+
+/* Goroutine status values (runtime2.go, the same from 1.19 to 1.26). */
+#define GS_G_IDLE	0
+#define GS_G_RUNNABLE	1
+#define GS_G_RUNNING	2
+#define GS_G_SYSCALL	3
+#define GS_G_WAITING	4
+#define GS_G_DEAD	6
+#define GS_G_COPYSTACK	8
+#define GS_G_PREEMPTED	9
+#define GS_G_LEAKED	10	/* go1.26 */
+#define GS_G_SCAN	0x1000
+
+/* Offsets into runtime.g (-1: this release has no such field). */
+struct gs_g_layout {
+	int64_t goid, status, waitreason, stack_lo, stack_hi;
+	int64_t sched_pc, sched_sp, syscallsp, syscallpc;
+	int64_t startpc, gopc, m, waitsince;
+	uint64_t goid_size, waitreason_size;
+};
+
+struct gs_goroutine {
+	uint64_t g;			/* address of the runtime.g */
+	int64_t goid;
+	uint32_t status;		/* raw atomicstatus, scan bit included */
+	uint32_t waitreason;
+	const char *wait_reason;	/* NULL: none, or no table for this Go */
+	int64_t waitsince;
+	uint64_t stack_lo, stack_hi;
+	uint64_t stack_pages, stack_resident;	/* OS pages */
+	uint64_t sched_pc, sched_sp;
+	uint64_t syscallpc, syscallsp;
+	uint64_t startpc, gopc, m;
+	const char *start_func;		/* function at startpc, or NULL */
+	const char *created_by;		/* function holding gopc, or NULL */
+	bool on_hit_thread;		/* unwound from the captured registers */
+	bool unwound;			/* frames below are valid */
+	const char *no_unwind;		/* why not, when !unwound */
+	struct gs_unwind unwind;
+};
+
+struct gs_goroutines {
+	uint64_t allgs;			/* address of the allgs slice header */
+	uint64_t allglen;
+	const char *allgs_source;	/* "layout" or "decoded" */
+	uint64_t hit_g;			/* g the hitting thread ran (0 unknown) */
+	struct gs_goroutine *gs;
+	size_t n;
+	char problem[256];		/* why nothing (or not all) was decoded */
+};
+
+/* Decode every goroutine. Returns 0 (see problem), -1 out of memory. */
+int gs_goroutines_decode(struct gs_snapctx *c, struct gs_goroutines *out);
+void gs_goroutines_free(struct gs_goroutines *gr);
+
+/* Offsets of runtime.g; false if the essential ones are unavailable. */
+bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl);
+
+/* "running", "waiting", ... (without the scan bit); "???" if unknown. */
+const char *gs_g_status_name(uint32_t status);
+/* The wait reason text of a Go release (minor 19 = go1.19); NULL if none. */
+const char *gs_wait_reason(int go_minor, unsigned int reason);
+
+/*
+ * The g a thread was running: without cgo, the word right below the
+ * thread's fs_base is the TLS slot the runtime keeps g in. 0 if unknown.
+ */
+uint64_t gs_thread_g(const struct gs_snapctx *c,
+		     const struct gosnap_rec_thread *t);
+
+#endif /* GOSNAP_GOROUTINES_H */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scheduler's view of a snapshot: every M (OS thread) from
+ * runtime.allm (or, without it, m0 and the Ms that Ps and goroutines
+ * point to, each followed along alllink), every P of runtime.allp, and
+ * the counters of runtime.sched. Offsets come from the layout interface;
+ * a field a release lacks reads as unavailable (-1), never as a guess.
+ */
+#ifndef GOSNAP_GOSCHED_H
+#define GOSNAP_GOSCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapctx.h"
+
+#define GS_MAX_MS	4096
+#define GS_MAX_PS	4096
+
+struct gs_m {
+	uint64_t m;			/* address of the runtime.m */
+	int64_t id;
+	uint64_t procid;		/* the thread id */
+	uint64_t g0, curg, p;
+	uint64_t g0_stack_lo, g0_stack_hi;
+	const struct gosnap_rec_thread *thread;	/* its THREAD record, or NULL */
+};
+
+struct gs_p {
+	uint64_t p;
+	int64_t id;
+	uint32_t status;
+	uint32_t runqhead, runqtail;
+	uint64_t runnext, mcache, m;
+};
+
+struct gs_sched {
+	struct gs_m *ms;
+	size_t nms;
+	const char *ms_source;		/* "allm" or "reachable from m0, Ps, goroutines" */
+	struct gs_p *ps;
+	size_t nps;
+	/* runtime.sched counters, -1 when unavailable */
+	int64_t nmidle, nmidlelocked, mnext, nmsys, nmspinning;
+	int64_t npidle, runqsize, ngsys;
+	char problem[256];
+};
+
+int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *out);
+void gs_sched_free(struct gs_sched *s);
+/* "idle", "running", "syscall", "gcstop", "dead"; "?" otherwise. */
+const char *gs_p_status_name(uint32_t status);
+
+#endif /* GOSNAP_GOSCHED_H */

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `gosnap-cli stacks -j`: keys in docs/json.md, section "stacks".
+ */
+#include "commands.h"
+#include "stacks_out.h"
+
+static void json_unwind(struct json_writer *w, const struct gs_unwind *u)
+{
+	size_t i;
+
+	jw_key(w, "frames");
+	jw_start_array(w);
+	for (i = 0; i < u->nframes; i++) {
+		const struct gs_frame *f = &u->frames[i];
+
+		jw_start_object(w);
+		jw_kv_string(w, "function", f->func);
+		jw_kv_string(w, "file", f->file);
+		jw_kv_i64(w, "line", f->line);
+		jw_kv_u64(w, "pc", f->pc);
+		jw_kv_u64(w, "sp", f->sp);
+		jw_kv_i64(w, "frame_size", f->frame_size);
+		jw_kv_bool(w, "inlined", f->inlined);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_key(w, "stop");
+	jw_start_object(w);
+	jw_kv_string(w, "reason", gs_unwind_stop_name(u->stop));
+	jw_kv_bool(w, "clean", gs_unwind_stop_clean(u->stop));
+	jw_kv_u64(w, "address", u->stop_addr);
+	jw_kv_string(w, "detail", u->stop_detail);
+	jw_end_object(w);
+}
+
+static void json_str_or_null(struct json_writer *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	if (s)
+		jw_string(w, s);
+	else
+		jw_null(w);
+}
+
+static void json_hit(struct json_writer *w, const struct stacks_model *sm)
+{
+	const struct gosnap_rec_thread *t = sm->hit;
+
+	jw_key(w, "hit_thread");
+	if (!t) {
+		jw_null(w);
+		return;
+	}
+	jw_start_object(w);
+	jw_kv_i64(w, "tid", t->tid);
+	jw_kv_string(w, "comm", t->comm[0] ? t->comm : "");
+	jw_kv_u64(w, "rip", t->regs.rip);
+	jw_kv_u64(w, "rsp", t->regs.rsp);
+	jw_kv_u64(w, "fs_base", t->regs.fs_base);
+	jw_kv_u64(w, "g", sm->hit_g);
+	jw_key(w, "goid");
+	if (sm->hit_goroutine)
+		jw_i64(w, sm->hit_goroutine->goid);
+	else
+		jw_null(w);
+	if (sm->have_hit_unwind)
+		json_unwind(w, &sm->hit_unwind);
+	jw_end_object(w);
+}
+
+static void json_goroutine(struct json_writer *w, const struct gs_goroutine *g)
+{
+	jw_start_object(w);
+	jw_kv_i64(w, "goid", g->goid);
+	jw_kv_u64(w, "g", g->g);
+	jw_kv_u64(w, "status_raw", g->status);
+	jw_kv_string(w, "status", gs_g_status_name(g->status));
+	jw_kv_bool(w, "scan", g->status & GS_G_SCAN);
+	jw_kv_u64(w, "wait_reason_raw", g->waitreason);
+	json_str_or_null(w, "wait_reason", g->waitreason ? g->wait_reason : NULL);
+	jw_kv_i64(w, "wait_since", g->waitsince);
+	jw_kv_u64(w, "stack_lo", g->stack_lo);
+	jw_kv_u64(w, "stack_hi", g->stack_hi);
+	jw_kv_u64(w, "stack_pages", g->stack_pages);
+	jw_kv_u64(w, "stack_pages_resident", g->stack_resident);
+	jw_kv_u64(w, "sched_pc", g->sched_pc);
+	jw_kv_u64(w, "sched_sp", g->sched_sp);
+	jw_kv_u64(w, "syscall_pc", g->syscallpc);
+	jw_kv_u64(w, "syscall_sp", g->syscallsp);
+	jw_kv_u64(w, "m", g->m);
+	jw_kv_u64(w, "start_pc", g->startpc);
+	json_str_or_null(w, "start_function", g->start_func);
+	jw_kv_u64(w, "go_pc", g->gopc);
+	json_str_or_null(w, "created_by", g->created_by);
+	jw_kv_bool(w, "on_hit_thread", g->on_hit_thread);
+	jw_kv_bool(w, "unwound", g->unwound);
+	if (g->unwound)
+		json_unwind(w, &g->unwind);
+	else
+		json_str_or_null(w, "not_unwound", g->no_unwind);
+	jw_end_object(w);
+}
+
+void stacks_print_json(const struct stacks_model *sm)
+{
+	struct json_writer *w = json_wtr;
+	size_t i;
+
+	jw_start_object(w);
+	jw_kv_string(w, "snapshot", sm->snap_path);
+	jw_kv_string(w, "exe", sm->ctx->exe);
+	json_str_or_null(w, "go_version", sm->ctx->go_version);
+	json_hit(w, sm);
+	json_str_or_null(w, "goroutines_problem", sm->gr.problem[0] ? sm->gr.problem : NULL);
+	jw_key(w, "allgs");
+	jw_u64(w, sm->gr.allgs);
+	jw_kv_u64(w, "allglen", sm->gr.allglen);
+	jw_key(w, "goroutines");
+	jw_start_array(w);
+	for (i = 0; i < sm->gr.n; i++)
+		json_goroutine(w, &sm->gr.gs[i]);
+	jw_end_array(w);
+	jw_end_object(w);
+}

@@ -1,0 +1,165 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh PROG LABEL [PROG-ARGS...]: run in the test VM (busybox sh).
+# Captures PROG (selftests/targets/go/heap) at main.marker, reads the
+# kernel's pagemap while the process is held there (present, the oracle),
+# then compares `gosnap-cli heap --spans` with what the program printed
+# after the capture and with the pagemap. Prints TAP lines without a plan,
+# numbered from the count in $TAP_COUNTER (a file).
+set -eu
+
+prog="$1" label="$2"
+shift 2
+dir="/tmp/heap-$label"
+mkdir -p "$dir"
+: "${TAP_COUNTER:=/tmp/tap.count}"
+[ -e "$TAP_COUNTER" ] || echo 0 >"$TAP_COUNTER"
+
+tap() {	# tap OK|FAIL description [detail file]
+	n=$(($(cat "$TAP_COUNTER") + 1))
+	echo "$n" >"$TAP_COUNTER"
+	if [ "$1" = OK ]; then
+		echo "ok $n $label: $2"
+	else
+		echo "not ok $n $label: $2"
+		[ -z "${3:-}" ] || sed 's/^/# /' "$3" | head -n 40
+	fi
+}
+
+rm -rf "$dir/snap"
+if ! gosnap-cli capture --at main.marker -o "$dir/snap" --hold \
+	--while-held "/gosnap/present \$GOSNAP_PID >$dir/present.txt" \
+	-- "$prog" "$@" >"$dir/prog.out" 2>"$dir/capture.err"; then
+	cat "$dir/capture.err" >>"$dir/prog.out"
+	tap FAIL "capture at main.marker" "$dir/prog.out"
+	exit 0
+fi
+snap="$(ls "$dir"/snap/*.gsnap | head -n 1)"
+if [ ! -s "$dir/present.txt" ]; then
+	tap FAIL "pagemap read while held at main.marker" "$dir/capture.err"
+	exit 0
+fi
+start=$(date +%s)
+if ! gosnap-cli heap "$snap" --spans >"$dir/heap.txt" 2>"$dir/heap.err"; then
+	tap FAIL "gosnap-cli heap decodes the snapshot" "$dir/heap.err"
+	exit 0
+fi
+echo "# $label: $(sed -n 1p "$dir/heap.txt"), decoded in $(($(date +%s) - start)) s"
+if grep -q '^Not decoded' "$dir/heap.txt"; then
+	sed -n '/^Not decoded/,$p' "$dir/heap.txt" >"$dir/nd.txt"
+	tap FAIL "everything decoded" "$dir/nd.txt"
+else
+	tap OK "everything decoded"
+fi
+
+# 1. MemStats counters equal the numbers the program printed.
+awk -v out="$dir/c.txt" '
+	FILENAME == ARGV[1] { if (NF == 2 && $1 ~ /^(Heap|Stack)/) want[$1] = $2; next }
+	/^  MEMSTATS/ { t = 1; next }
+	t && /^  (HeapInuse|StackInuse|HeapIdle|HeapReleased|HeapSys) / { got[$1] = $2 }
+	/^$/ { t = 0 }
+	END {
+		bad = 0
+		split("HeapInuse StackInuse HeapIdle HeapReleased HeapSys", names, " ")
+		for (i = 1; i <= 5; i++) {
+			k = names[i]
+			printf "%s program %s tool %s\n", k, want[k], got[k] > out
+			if (want[k] == "" || got[k] != want[k]) bad = 1
+		}
+		exit bad
+	}' "$dir/prog.out" "$dir/heap.txt" && r=OK || r=FAIL
+tap "$r" "HeapInuse, StackInuse, HeapIdle, HeapReleased, HeapSys equal ReadMemStats" "$dir/c.txt"
+
+# 2. Live objects per size class equal MemStats.BySize (Mallocs - Frees);
+#    all objects and bytes equal HeapObjects and HeapAlloc.
+awk -v out="$dir/bysize.txt" '
+	FILENAME == ARGV[1] {
+		if ($1 == "BySize" && $2 > 0) live[$2] = $3
+		if ($1 == "HeapObjects") objects = $2
+		if ($1 == "HeapAlloc") alloc = $2
+		next
+	}
+	/^Size classes/ { t = 1; next }
+	t && /^  +[0-9]/ { obj[$2] = $4; tobj += $4; tbytes += $5 }
+	/^$/ { t = 0 }
+	END {
+		bad = 0
+		for (s in live) {
+			got = (s in obj) ? obj[s] : 0
+			if (got != live[s]) { bad = 1; printf "size %s: BySize %s tool %s\n", s, live[s], got > out }
+		}
+		if (tobj != objects) { bad = 1; printf "objects: HeapObjects %s tool %s\n", objects, tobj > out }
+		if (tbytes != alloc) { bad = 1; printf "bytes: HeapAlloc %s tool %s\n", alloc, tbytes > out }
+		exit bad
+	}' "$dir/prog.out" "$dir/heap.txt" && r=OK || r=FAIL
+tap "$r" "objects per size class equal MemStats.BySize; totals equal HeapObjects, HeapAlloc" "$dir/bysize.txt"
+
+# 3. Resident bytes per arena, per span and per free range equal the
+#    pagemap's present pages over the same range.
+awk -v out="$dir/res.txt" -v arena=67108864 -v rpage=8192 -v ps=4096 '
+	function hex(s,   i, n, c) {
+		n = 0; s = tolower(s); sub(/^0x/, "", s)
+		for (i = 1; i <= length(s); i++) {
+			c = index("0123456789abcdef", substr(s, i, 1)) - 1
+			n = n * 16 + c
+		}
+		return n
+	}
+	function present(a, b,   i, s, e, n) {
+		n = 0
+		for (i = 1; i <= nr; i++) {
+			if (re[i] <= a) continue
+			if (rs[i] >= b) break
+			s = rs[i] > a ? rs[i] : a; e = re[i] < b ? re[i] : b
+			n += (e - s) / ps
+		}
+		return n * ps
+	}
+	function check(what, a, b, got,   want) {
+		want = present(a, b); checked[what]++
+		if (want != got) { bad++; printf "%s [%x, %x): tool %s pagemap %s\n", what, a, b, got, want > out }
+	}
+	FILENAME == ARGV[1] { nr++; rs[nr] = hex($1); re[nr] = hex($2); next }
+	/^Arenas/ { sec = "arena"; next }
+	/^Spans/ { sec = "span"; next }
+	/^Free ranges/ { sec = "free"; next }
+	/^(Size classes|Not decoded)/ { sec = ""; next }
+	/^$/ { sec = ""; next }
+	sec == "arena" && /^  0x/ { a = hex($1); check("arena", a, a + arena, $9) }
+	sec == "span" && /^  0x/ { a = hex($1); check("span", a, a + $2 * rpage, $10) }
+	sec == "free" && /^  0x/ {
+		a = hex($1); check($3, a, a + $2 * rpage, $4)
+		if ($3 == "released") { relpages += $2; relres += $4 }
+	}
+	/^  HeapReleased / { tool_rel_res = $4 }
+	END {
+		for (k in checked) printf "# %s: %d ranges compared\n", k, checked[k]
+		printf "# released: %d pages, %d bytes resident (tool summary %s)\n", relpages, relres, tool_rel_res
+		if (relres != tool_rel_res) { bad++; printf "released-resident sum %s != summary %s\n", relres, tool_rel_res > out }
+		if (!checked["arena"] || !checked["span"]) bad++
+		exit bad ? 1 : 0
+	}' "$dir/present.txt" "$dir/heap.txt" >"$dir/res.sum" && r=OK || r=FAIL
+cat "$dir/res.sum"
+tap "$r" "resident bytes per arena, span and free range equal /proc/PID/pagemap" "$dir/res.txt"
+
+# 4. With debug.FreeOSMemory: released pages are reported as released.
+#    Pages a P holds in its page cache are free to the runtime but taken
+#    out of the page allocator's bitmaps; a meta snapshot has no Ps (they
+#    live on the heap), so those few pages may be released or not.
+case " $* " in
+*" -freeos "*)
+	awk -v out="$dir/rel.txt" '
+		/^  HeapIdle / { idle_rt = $2; idle_pg = $3 }
+		/^  HeapReleased / { rel_rt = $2; rel_pg = $3 }
+		/page caches/ { cached = $NF }
+		END {
+			printf "HeapReleased %s, released pages %s B, page caches %s B; HeapIdle %s vs %s\n",
+				rel_rt, rel_pg, cached, idle_rt, idle_pg > out
+			exit !(rel_rt > 0 && rel_pg > 0 && rel_pg <= rel_rt &&
+			       rel_rt <= rel_pg + cached && idle_rt == idle_pg)
+		}' "$dir/heap.txt" && r=OK || r=FAIL
+	cat "$dir/rel.txt" | sed 's/^/# /'
+	tap "$r" "after FreeOSMemory, HeapReleased is decoded from the scavenged bits (HeapIdle exact)" "$dir/rel.txt"
+	;;
+esac

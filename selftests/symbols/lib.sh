@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Fixtures for the symbol tests, sourced by selftests/host/symbols.t:
+# Go test programs built here, Debian's newest Go toolchain, the gosym
+# oracle built with it, and real stripped Go binaries from npm. Downloads
+# and the oracle are cached under $GOSNAP_CACHE/symbols; builds go to
+# $SYM_BUILD. Every function prints the path of what it made.
+
+: "${GOSNAP_CACHE:=/var/cache/gosnap}"
+SYM_TOP="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SYM_CACHE="$GOSNAP_CACHE/symbols"
+: "${SYM_BUILD:=$SYM_TOP/build/symbols}"
+readonly GO119=/usr/lib/go-1.19/bin/go
+readonly NEWEST_GO_WANTED=1.26
+
+# Run the go command $1 with a private, offline environment.
+go_env() {
+	local go="$1"
+	shift
+	env CGO_ENABLED=0 GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false \
+		GOCACHE="$SYM_BUILD/gocache" GOPATH="$SYM_BUILD/gopath" \
+		GOENV=off GOTELEMETRY=off "$go" "$@"
+}
+
+# build_hello GO OUT [go build flags...]: the hello target, built by GO.
+build_hello() {
+	local go="$1" out="$2"
+	shift 2
+	mkdir -p "$(dirname "$out")"
+	(cd "$SYM_TOP/selftests/targets/go/hello" && go_env "$go" build "$@" -o "$out" .)
+	echo "$out"
+}
+
+# The newest Go from Debian unstable, cached; prints its go binary.
+# Takes golang-$NEWEST_GO_WANTED-go if sid has it, else the newest
+# golang-1.NN-go that it lists.
+newest_go() {
+	local dir="$SYM_CACHE/go-sid" ver go
+	for go in "$dir"/usr/lib/go-*/bin/go; do
+		[[ -x "$go" ]] && { echo "$go"; return 0; }
+	done
+	ver="$NEWEST_GO_WANTED"
+	if ! "$SYM_TOP/selftests/lib/debfetch" sid "$dir.tmp" \
+		"golang-$ver-go" "golang-$ver-src" >/dev/null 2>&1; then
+		ver="$("$SYM_TOP/selftests/lib/debfetch" --list sid '^golang-1\.[0-9]+-go$' |
+			sed -n 's/^golang-\(1\.[0-9]*\)-go .*/\1/p' | sort -V | tail -n 1)"
+		[[ -n "$ver" ]] || { echo "no golang-1.NN-go in sid" >&2; return 1; }
+		echo "# golang-$NEWEST_GO_WANTED-go not in sid, using golang-$ver-go" >&2
+		"$SYM_TOP/selftests/lib/debfetch" sid "$dir.tmp" \
+			"golang-$ver-go" "golang-$ver-src" >/dev/null
+	fi
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+	echo "$dir/usr/lib/go-$ver/bin/go"
+}
+
+# gosym_oracle GO: the oracle program built with GO, cached by source hash.
+gosym_oracle() {
+	local go="$1" src="$SYM_TOP/selftests/symbols/gosym-oracle" key out
+	key="$(cat "$src/main.go" "$src/go.mod" <("$go" version) | sha256sum | cut -c1-16)"
+	out="$SYM_CACHE/gosym-oracle-$key"
+	if [[ ! -x "$out" ]]; then
+		mkdir -p "$SYM_CACHE"
+		(cd "$src" && go_env "$go" build -o "$out.tmp" .)
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
+}
+
+# npm_esbuild PACKAGE VERSION: the stripped Go binary bin/esbuild of an
+# esbuild platform package (@esbuild/linux-x64, or esbuild-linux-64 before
+# esbuild 0.15), fetched with npm pack once.
+npm_esbuild() {
+	local pkg="$1" v="$2" dir tgz
+	dir="$GOSNAP_CACHE/npm/$(echo "${pkg#@}" | tr / -)-$v"
+	if [[ ! -x "$dir/package/bin/esbuild" ]]; then
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		tgz="$(cd "$dir.tmp" && npm pack --silent \
+			--cache "$GOSNAP_CACHE/npm/.npm-cache" "$pkg@$v" | tail -n 1)"
+		tar -xzf "$dir.tmp/$tgz" -C "$dir.tmp"
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+	fi
+	echo "$dir/package/bin/esbuild"
+}
+
+# file_off_readelf BINARY VADDR: VADDR's file offset from readelf's PT_LOAD
+# lines (Offset VirtAddr PhysAddr FileSiz ...), or "none".
+file_off_readelf() {
+	local bin="$1" addr=$(($2)) type off va fsz rest
+	while read -r type off va _ fsz rest; do
+		[[ "$type" == LOAD ]] || continue
+		if ((addr >= va && addr < va + fsz)); then
+			printf '0x%x\n' $((addr - va + off))
+			return 0
+		fi
+	done < <(readelf -lW "$bin")
+	echo none
+}
+
+# nm_addr BINARY NAME: NAME's address as `go tool nm` prints it ("" if none).
+nm_addr() {
+	go_env "$GO119" tool nm "$1" | awk -v n="$2" '!found && $NF == n && NF >= 3 { print "0x" $1; found = 1 }'
+}
+
+# sstrip_copy IN OUT: OUT is IN without section headers (e_shoff, e_shnum,
+# e_shstrndx zeroed in the ELF64 header), as sstrip leaves a binary.
+sstrip_copy() {
+	cp "$1" "$2"
+	printf '\0\0\0\0\0\0\0\0' | dd of="$2" bs=1 seek=40 conv=notrunc status=none
+	printf '\0\0\0\0' | dd of="$2" bs=1 seek=60 conv=notrunc status=none
+}
+
+# section_range BINARY NAME: "OFFSET SIZE" (decimal) of a section, from readelf.
+section_range() {
+	readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\] *//' |
+		awk -v n="$2" '$1 == n { print $4, $5 }' |
+		{ read -r off size; echo "$((16#$off)) $((16#$size))"; }
+}
