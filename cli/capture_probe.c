@@ -207,7 +207,8 @@ static int arm(int fd, pid_t pid, bool exec_mode, const struct probe_opts *o,
 	t.flags = (exec_mode ? GOSNAP_TARGET_EXEC : 0) |
 		  (o->stop_world ? GOSNAP_TARGET_STOP_WORLD : 0) |
 		  (o->hold ? GOSNAP_TARGET_HOLD : 0) |
-		  (o->no_pfn ? GOSNAP_TARGET_NO_PFN : 0);
+		  (o->no_pfn ? GOSNAP_TARGET_NO_PFN : 0) |
+		  (o->every_entry ? GOSNAP_TARGET_EVERY_ENTRY : 0);
 	if (ioctl(fd, GOSNAP_IOC_TARGET, &t)) {
 		p_err("capture: setting target %d: %s", (int)pid, strerror(errno));
 		return -1;

@@ -24,6 +24,7 @@ struct probe_opts {
 	unsigned long long max_bytes;
 	bool		no_pfn;
 	bool		stop_world;
+	bool		every_entry;	/* count prologue re-entries as hits */
 	bool		hold;		/* keep the thread parked while ... */
 	const char	*while_held;	/* ... this shell command runs */
 	unsigned int	hold_ms;

@@ -260,6 +260,8 @@ static void capture_usage(FILE *out)
 		"  --while-held CMD   with --hold: run CMD (sh -c) while held; it gets\n"
 		"                     GOSNAP_PID and GOSNAP_SNAPSHOT in its environment\n"
 		"  --hold-ms N        longest hold, in ms (the module bounds it too)\n"
+		"  --every-entry      count a function's re-entry after a goroutine was\n"
+		"                     preempted in its prologue as another hit\n"
 		"  --no-pfn           do not report physical frame numbers\n"
 		"  --device PATH      the device node (default %s)\n",
 		PROG, PROG, PROG, PROBE_MAX_AT, GOSNAP_DEVICE);
@@ -294,6 +296,7 @@ int cmd_capture(int argc, char **argv)
 		{ "hold",	no_argument,		NULL, 'L' },
 		{ "while-held",	required_argument,	NULL, 'X' },
 		{ "hold-ms",	required_argument,	NULL, 'T' },
+		{ "every-entry", no_argument,		NULL, 'E' },
 		COMMON_LONG_OPTS,
 		{ 0 }
 	};
@@ -372,6 +375,9 @@ int cmd_capture(int argc, char **argv)
 			break;
 		case 'L':
 			po.hold = true;
+			break;
+		case 'E':
+			po.every_entry = true;
 			break;
 		case 'X':
 			po.while_held = optarg;

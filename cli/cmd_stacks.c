@@ -144,7 +144,7 @@ int cmd_stacks(int argc, char **argv)
 	}
 	sm.ctx = &ctx;
 	sm.hit = gs_snapctx_hit_thread(&ctx);
-	if (gs_goroutines_decode(&ctx, &sm.gr)) {
+	if (gs_goroutines_decode(&ctx, max_frames, &sm.gr)) {
 		p_err("out of memory");
 		gs_goroutines_free(&sm.gr);
 		gs_snapctx_close(&ctx);

@@ -173,10 +173,12 @@ static bool read_g(struct gs_snapctx *c, const struct gs_g_layout *gl,
 
 /* Unwind one goroutine from wherever its frames start. */
 static int unwind_g(struct gs_snapctx *c, const struct gosnap_rec_thread *hit,
-		    struct gs_goroutines *gr, struct gs_goroutine *g)
+		    size_t max_frames, struct gs_goroutines *gr,
+		    struct gs_goroutine *g)
 {
 	struct gs_unwind_req req = {
 		.stack_lo = g->stack_lo, .stack_hi = g->stack_hi,
+		.max_frames = max_frames,
 	};
 	uint32_t st = g->status & ~(uint32_t)GS_G_SCAN;
 
@@ -211,7 +213,8 @@ static int unwind_g(struct gs_snapctx *c, const struct gosnap_rec_thread *hit,
 	return 0;
 }
 
-int gs_goroutines_decode(struct gs_snapctx *c, struct gs_goroutines *gr)
+int gs_goroutines_decode(struct gs_snapctx *c, size_t max_frames,
+			 struct gs_goroutines *gr)
 {
 	const struct gosnap_rec_thread *hit = gs_snapctx_hit_thread(c);
 	struct gs_g_layout gl;
@@ -256,7 +259,7 @@ int gs_goroutines_decode(struct gs_snapctx *c, struct gs_goroutines *gr)
 			continue;
 		}
 		gr->n++;
-		if (unwind_g(c, hit, gr, g))
+		if (unwind_g(c, hit, max_frames, gr, g))
 			return -1;
 	}
 	return 0;

@@ -74,8 +74,12 @@ struct gs_goroutines {
 	char problem[256];		/* why nothing (or not all) was decoded */
 };
 
-/* Decode every goroutine. Returns 0 (see problem), -1 out of memory. */
-int gs_goroutines_decode(struct gs_snapctx *c, struct gs_goroutines *out);
+/*
+ * Decode every goroutine, each walk bounded by max_frames physical frames
+ * (0: GS_UNWIND_MAX_FRAMES). Returns 0 (see problem), -1 out of memory.
+ */
+int gs_goroutines_decode(struct gs_snapctx *c, size_t max_frames,
+			 struct gs_goroutines *out);
 void gs_goroutines_free(struct gs_goroutines *gr);
 
 /* Offsets of runtime.g; false if the essential ones are unavailable. */

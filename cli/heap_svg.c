@@ -18,7 +18,7 @@
 #define SVG_COLS	128
 #define SVG_CELL	6		/* px */
 #define SVG_LEFT	150		/* room for the arena labels */
-#define SVG_TOP		120		/* title and legend */
+#define SVG_TOP		140		/* title and legend */
 #define SVG_ARENA_GAP	14
 
 /* One cell's look: colour index and opacity level. */
@@ -109,7 +109,7 @@ static void legend(const struct goheap *h, FILE *out, uint64_t group)
 	for (i = 0; i < 3; i++) {
 		static const char *const what[] = { "not resident", "partly resident",
 						    "resident" };
-		int x = 10 + (int)i * 260, y = 90;
+		int x = 10 + (int)i * 260, y = 110;
 
 		fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" "
 			"class=\"c%d o%zu\"/><text x=\"%d\" y=\"%d\">%s</text>\n",

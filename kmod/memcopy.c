@@ -10,7 +10,7 @@
  *         anonymous mapping right after them (bss, noptrbss); anonymous
  *         writable mappings that are not Go heap arenas; the hitting
  *         thread's stack from sp up;
- *   full: every writable mapping.
+ *   full: every writable mapping, whole (the OS stack from sp up).
  * Go heap arenas are mapped 64 MiB at a time at 64 MiB-aligned addresses;
  * an anonymous mapping aligned and sized so is taken for arenas in meta mode.
  */
@@ -23,7 +23,7 @@
 
 #define GOSNAP_MEM_REC_MAX	(256 * 1024)
 #define GOSNAP_ARENA_BYTES	(64UL << 20)
-#define GOSNAP_MAX_RANGES	256
+#define GOSNAP_MAX_RANGES	1024
 
 struct gosnap_range {
 	unsigned long	start;
@@ -37,9 +37,13 @@ static bool gosnap_looks_like_arena(struct vm_area_struct *vma)
 	       IS_ALIGNED(vma->vm_end - vma->vm_start, GOSNAP_ARENA_BYTES);
 }
 
-/* Choose the ranges to copy. Takes mmap_read_lock(mm). */
+/*
+ * Choose the ranges to copy, at most GOSNAP_MAX_RANGES (*more says there
+ * were others). Takes mmap_read_lock(mm).
+ */
 static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
-			      struct gosnap_range *r, unsigned int *nr)
+			      struct gosnap_range *r, unsigned int *nr,
+			      bool *more)
 {
 	struct vm_area_struct *vma, *prev = NULL;
 	struct file *exe = READ_ONCE(mm->exe_file);	/* compared only */
@@ -50,7 +54,7 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 	err = mmap_read_lock_killable(mm);
 	if (err)
 		return err;
-	while (n < GOSNAP_MAX_RANGES && (vma = find_vma(mm, addr)) != NULL) {
+	while ((vma = find_vma(mm, addr)) != NULL) {
 		bool w = vma->vm_flags & VM_WRITE;
 		bool exe_data = w && vma->vm_file && vma->vm_file == exe;
 		bool bss = w && !vma->vm_file && prev && prev->vm_file == exe &&
@@ -69,8 +73,19 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 			why = GOSNAP_MEM_OTHER;
 		if (vma->vm_flags & (VM_PFNMAP | VM_IO))
 			why = 0;
+		/*
+		 * full: the whole mapping, even the one holding sp (for a
+		 * goroutine that is a heap arena, other goroutines' stacks
+		 * included)
+		 */
+		if (stack && mode == GOSNAP_MODE_FULL && !(vma->vm_flags & VM_GROWSDOWN))
+			why = GOSNAP_MEM_OTHER;
+		if (why && n == GOSNAP_MAX_RANGES) {
+			*more = true;
+			break;
+		}
 		if (why) {
-			r[n].start = stack ? (sp & PAGE_MASK) : vma->vm_start;
+			r[n].start = why == GOSNAP_MEM_STACK ? (sp & PAGE_MASK) : vma->vm_start;
 			r[n].end = vma->vm_end;
 			r[n].why = why;
 			n++;
@@ -134,18 +149,21 @@ int gosnap_emit_memory(struct gosnap_sbuf *sb, struct gosnap_capture_ctx *cx,
 {
 	struct gosnap_range *r;
 	unsigned int nr = 0, i;
+	bool more = false;
 	int err;
 
 	if (cx->mm != current->mm || !cx->regs)
 		return 0;	/* memory is copied only from the target's own context */
-	r = kmalloc_array(GOSNAP_MAX_RANGES, sizeof(*r), GFP_KERNEL);
+	r = kvmalloc_array(GOSNAP_MAX_RANGES, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	err = gosnap_pick_ranges(cx->mm, cx->mode, cx->regs->sp, r, &nr);
+	err = gosnap_pick_ranges(cx->mm, cx->mode, cx->regs->sp, r, &nr, &more);
+	if (more)
+		sb->truncated = true;	/* mappings past the range table */
 	for (i = 0; !err && i < nr; i++)
 		err = gosnap_copy_range(sb, &r[i], rc);
 	for (; err == -ENOSPC && i < nr; i++)
 		rc->mem_skipped += r[i].end - r[i].start;
-	kfree(r);
+	kvfree(r);
 	return err;
 }

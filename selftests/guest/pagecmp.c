@@ -35,9 +35,14 @@ struct cmp {
 	int kpf_fd;
 	uint64_t page_size;
 	bool pfn_reported;		/* GOSNAP_SF_PFN */
-	unsigned int max_logged;
+	unsigned int max_logged;	/* in all */
+	unsigned int vma_logged;	/* in the current VMA */
+	uint64_t vma_mismatches;
 	struct pagecmp_stats *st;
 };
+
+/* Pages logged per VMA: distinct problems in other VMAs get shown too. */
+#define MAX_LOGGED_PER_VMA	4
 
 enum pagecmp_vma_kind pagecmp_vma_kind(const struct proc_vma *v)
 {
@@ -95,11 +100,11 @@ static void log_page(struct cmp *c, const struct proc_vma *v, uint64_t addr,
 	char ours[256], pg[192], pm[160], kf[96];
 
 	c->st->mismatches++;
-	if (c->st->mismatches > c->max_logged) {
-		if (c->st->mismatches == c->max_logged + 1)
-			fprintf(stderr, "# (further mismatches not shown)\n");
+	c->vma_mismatches++;
+	if (c->vma_logged >= MAX_LOGGED_PER_VMA || !c->max_logged)
 		return;
-	}
+	c->vma_logged++;
+	c->max_logged--;
 	if (run)
 		snprintf(ours, sizeof(ours), "%s pfn=%#" PRIx64 " swap_type=%u",
 			 pg_flags_str(run->flags, pg, sizeof(pg)),
@@ -190,6 +195,9 @@ static int compare_vma(struct cmp *c, const struct proc_vma *v,
 	size_t ri = 0, n, i;
 	int err;
 
+	c->vma_logged = 0;
+	c->vma_mismatches = 0;
+
 	while (addr < v->end) {
 		n = (v->end - addr) / c->page_size;
 		if (n > CHUNK_PAGES)
@@ -211,6 +219,11 @@ static int compare_vma(struct cmp *c, const struct proc_vma *v,
 			compare_page(c, v, gv, addr, run, buf[i]);
 		}
 	}
+	if (c->vma_mismatches > c->vma_logged)
+		fprintf(stderr, "# VMA %#" PRIx64 "-%#" PRIx64 " %s: %" PRIu64
+			" pages differ (%u shown)\n", v->start, v->end,
+			v->path[0] ? v->path : "[anon]", c->vma_mismatches,
+			c->vma_logged);
 	/* smaps counts PMD mappings of real THPs (never the huge zero page). */
 	smaps_pmd_kb = v->anon_huge_kb + v->shmem_pmd_kb + v->file_pmd_kb;
 	if (pmd_pages * (c->page_size / 1024) != smaps_pmd_kb) {

@@ -34,7 +34,8 @@ struct pagecmp_stats {
 };
 
 /*
- * Compare everything. At most max_logged mismatches are printed. Returns
+ * Compare everything. At most max_logged mismatching pages are printed (a
+ * few per VMA, and a count for each VMA with more). Returns
  * 0 (look at st->mismatches) or -errno if an oracle could not be read.
  */
 int pagecmp_run(pid_t pid, const struct gs_snapshot *snap,

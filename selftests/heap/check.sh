@@ -35,7 +35,7 @@ if ! gosnap-cli capture --at main.marker -o "$dir/snap" --hold \
 	tap FAIL "capture at main.marker" "$dir/prog.out"
 	exit 0
 fi
-snap="$(ls "$dir"/snap/*.gsnap | head -n 1)"
+snap="$(find "$dir/snap" -name '*.gsnap' | sort | head -n 1)"
 if [ ! -s "$dir/present.txt" ]; then
 	tap FAIL "pagemap read while held at main.marker" "$dir/capture.err"
 	exit 0
@@ -159,7 +159,7 @@ case " $* " in
 			exit !(rel_rt > 0 && rel_pg > 0 && rel_pg <= rel_rt &&
 			       rel_rt <= rel_pg + cached && idle_rt == idle_pg)
 		}' "$dir/heap.txt" && r=OK || r=FAIL
-	cat "$dir/rel.txt" | sed 's/^/# /'
+	sed 's/^/# /' "$dir/rel.txt"
 	tap "$r" "after FreeOSMemory, HeapReleased is decoded from the scavenged bits (HeapIdle exact)" "$dir/rel.txt"
 	;;
 esac
