@@ -199,9 +199,11 @@ static void decode_constants(struct dec *d)
 		problem(h, "pallocChunkPages is %" PRIu64 ", this decoder reads 512-page chunks",
 			h->chunk_pages);
 
-	if (get_const(d, "runtime.mSpanInUse", &inuse) &
-	    get_const(d, "runtime.mSpanManual", &manual) &
-	    get_const(d, "runtime.mSpanDead", &dead)) {
+	/* Ask for all three, so each missing one is named. */
+	ok = get_const(d, "runtime.mSpanInUse", &inuse);
+	ok = get_const(d, "runtime.mSpanManual", &manual) && ok;
+	ok = get_const(d, "runtime.mSpanDead", &dead) && ok;
+	if (ok) {
 		h->state_inuse = (uint8_t)inuse;
 		h->state_manual = (uint8_t)manual;
 		h->state_dead = (uint8_t)dead;

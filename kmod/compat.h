@@ -85,12 +85,6 @@ static inline void gosnap_uprobe_unregister_sync(void)
 #endif
 }
 
-/* ---- files: struct fd became opaque in 6.12 ---------------------------- */
-#include <linux/file.h>
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
-#define fd_file(f)	((f).file)
-#endif
-
 /* ---- page tables --------------------------------------------------------
  * pmdp_get_lockless() is generic only from 6.x; on x86-64 a pmd is one
  * word, so a single READ_ONCE() is the lockless read on every version.
@@ -196,6 +190,14 @@ static inline bool gosnap_page_thp(struct page *page)
 	return PageLRU(head) || PageAnon(head);
 #endif
 }
+
+/*
+ * pagemap's PMD path took the huge zero page for a file page (it looked at
+ * pmd_page()) up to 6.18; later kernels ask vm_normal_page_pmd(), which
+ * has no page for it, so neither FILE nor exclusive is set.
+ */
+#define GOSNAP_PAGEMAP_HUGE_ZERO_FILE \
+	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0))
 
 /* Up to 6.11 pagemap also calls non-present PFN entries (device-private,
  * hwpoison) exclusive when mapped once; from 6.12 only present pages. */

@@ -358,7 +358,7 @@ int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p)
 	struct gosnap_probe_set *ps = s->probes;
 	struct gosnap_uprobe *up;
 	struct inode *inode;
-	struct fd f;
+	struct file *file;
 	int err = -EINVAL;
 
 	if (!ps)
@@ -367,18 +367,19 @@ int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p)
 		return -EBUSY;
 	if (ps->nr == GOSNAP_MAX_PROBES)
 		return -ENOSPC;
-	f = fdget(p->fd);
-	if (!fd_file(f))
+	/* O_PATH is enough: only the inode is used */
+	file = p->fd >= 0 ? fget_raw(p->fd) : NULL;
+	if (!file)
 		return -EBADF;
-	inode = file_inode(fd_file(f));
+	inode = file_inode(file);
 	if (!S_ISREG(inode->i_mode) || p->offset >= i_size_read(inode))
-		goto put_fd;
+		goto put_file;
 
 	up = &ps->probes[ps->nr];
 	memset(up, 0, sizeof(*up));
 	up->set = ps;
-	up->path = fd_file(f)->f_path;
-	path_get(&up->path);
+	up->path = file->f_path;
+	path_get(&up->path);		/* dropped in gosnap_probe_teardown() */
 	up->offset = p->offset;
 	up->id = p->id;
 	up->vaddr = p->vaddr;
@@ -391,8 +392,8 @@ int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p)
 	up->uc.filter = gosnap_uprobe_filter;
 	ps->nr++;
 	err = 0;
-put_fd:
-	fdput(f);
+put_file:
+	fput(file);
 	return err;
 }
 

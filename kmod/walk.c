@@ -275,11 +275,13 @@ static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
 	 * huge_zero_pfn is not exported: a PMD-mapped page in an anonymous
 	 * private VMA that is not itself anonymous can only be the huge zero
 	 * page. kpageflags calls it THP and ZERO_PAGE; pagemap calls it a
-	 * file page.
+	 * file page up to 6.18 (see compat.h).
 	 */
 	page = pfn_to_page(pfn);
 	if (vma_is_anonymous(w->vma) && !PageAnon(page)) {
-		flags |= GOSNAP_PG_ZERO | GOSNAP_PG_THP | GOSNAP_PG_FILE;
+		flags |= GOSNAP_PG_ZERO | GOSNAP_PG_THP;
+		if (GOSNAP_PAGEMAP_HUGE_ZERO_FILE)
+			flags |= GOSNAP_PG_FILE;
 		gosnap_add_pages(w, addr, n, flags, pfn, 0, 0);
 		return;
 	}
@@ -302,8 +304,9 @@ static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
 	}
 }
 
-static void gosnap_walk_pmd_range(struct gosnap_walk *w, pud_t *pudp,
-				  unsigned long addr, unsigned long end)
+/* Returns the address reached: end, or earlier when the runs must be flushed. */
+static unsigned long gosnap_walk_pmd_range(struct gosnap_walk *w, pud_t *pudp,
+					   unsigned long addr, unsigned long end)
 {
 	unsigned long next;
 	pmd_t *pmdp = pmd_offset(pudp, addr);
@@ -329,8 +332,9 @@ static void gosnap_walk_pmd_range(struct gosnap_walk *w, pud_t *pudp,
 		}
 		gosnap_walk_pte_table(w, pmdp, addr, next);
 		if (w->nr_runs > GOSNAP_SCRATCH_RUNS - PTRS_PER_PTE - 1)
-			break;	/* caller flushes and comes back */
+			return next;	/* caller flushes and comes back */
 	} while (pmdp++, addr = next, addr != end);
+	return end;
 }
 
 /* Returns the address the walk got to (end, or earlier to flush runs). */
@@ -373,10 +377,9 @@ static unsigned long gosnap_walk_range(struct gosnap_walk *w,
 				}
 				if (pud_bad(pv))
 					continue;
-				gosnap_walk_pmd_range(w, pud, addr, pud_next);
-				if (w->nr_runs > GOSNAP_SCRATCH_RUNS -
-						 PTRS_PER_PTE - 1)
-					return pud_next;
+				addr = gosnap_walk_pmd_range(w, pud, addr, pud_next);
+				if (addr != pud_next)
+					return addr;	/* flush, then resume here */
 			} while (pud++, addr = pud_next, addr != p4d_next);
 		} while (p4d++, addr = p4d_next, addr != pgd_next);
 	} while (pgd++, addr = pgd_next, addr != end);

@@ -39,7 +39,7 @@ fi
 
 fail=0
 set +e
-"$TOP/selftests/vm/run" --kernel "${GOSNAP_KERNEL:-6.1}" "${module_opt[@]}" --timeout 1200 \
+"$TOP/selftests/vm/run" --kernel "${GOSNAP_KERNEL:-6.1}" "${module_opt[@]}" --timeout 1200 --mem 3G \
 	"${adds[@]}" -- "sh /gosnap/guest.sh ${built[*]}" >"$work/out" 2>"$work/err"
 rc=$?
 set -e

@@ -98,7 +98,7 @@ struct gosnap_target {
 struct gosnap_probe {
 	__u32	size;		/* in: sizeof(struct gosnap_probe) */
 	__u32	flags;		/* in: 0 */
-	__s32	fd;		/* in: the executable, open for reading */
+	__s32	fd;		/* in: open file of the executable (O_PATH is enough) */
 	__u32	id;		/* in: caller's id, echoed in GOSNAP_REC_CAPTURE */
 	__u64	offset;		/* in: file offset of the probed instruction */
 	__u64	vaddr;		/* in: its link-time address, echoed */
