@@ -22,10 +22,12 @@
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #define GOSNAP_UPROBE_HANDLE	1
-typedef struct uprobe *gosnap_uprobe_t;
-#else
-typedef int gosnap_uprobe_t;	/* nothing to keep: (inode, offset) names it */
 #endif
+
+/* What unregistering needs besides (inode, offset, consumer). */
+struct gosnap_uprobe_handle {
+	struct uprobe	*uprobe;	/* 6.12+: uprobe_register()'s result */
+};
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 #define GOSNAP_UPROBE_HANDLER_ARGS \
@@ -47,17 +49,17 @@ typedef int gosnap_uprobe_t;	/* nothing to keep: (inode, offset) names it */
 /* Returns 0 and fills *up, or -errno. */
 static inline int gosnap_uprobe_register(struct inode *inode, loff_t offset,
 					 struct uprobe_consumer *uc,
-					 gosnap_uprobe_t *up)
+					 struct gosnap_uprobe_handle *up)
 {
 #ifdef GOSNAP_UPROBE_HANDLE
 	struct uprobe *u = uprobe_register(inode, offset, 0, uc);
 
 	if (IS_ERR(u))
 		return PTR_ERR(u);
-	*up = u;
+	up->uprobe = u;
 	return 0;
 #else
-	*up = 0;
+	up->uprobe = NULL;
 	return uprobe_register(inode, offset, uc);
 #endif
 }
@@ -69,10 +71,10 @@ static inline int gosnap_uprobe_register(struct inode *inode, loff_t offset,
  */
 static inline void gosnap_uprobe_unregister(struct inode *inode, loff_t offset,
 					    struct uprobe_consumer *uc,
-					    gosnap_uprobe_t up)
+					    struct gosnap_uprobe_handle *up)
 {
 #ifdef GOSNAP_UPROBE_HANDLE
-	uprobe_unregister_nosync(up, uc);
+	uprobe_unregister_nosync(up->uprobe, uc);
 #else
 	uprobe_unregister(inode, offset, uc);
 #endif
@@ -104,7 +106,7 @@ static inline pud_t gosnap_pudp_get(pud_t *pudp)
  * replaced them with "software leaf" helpers (linux/leafops.h) and renamed
  * the uffd-wp bit helpers (pte_uffd_wp -> pte_uffd, ...).
  */
-#if __has_include(<linux/leafops.h>)
+#if __has_include("linux/leafops.h")
 #include <linux/leafops.h>
 #define GOSNAP_SOFTLEAF	1
 #endif
@@ -199,8 +201,10 @@ static inline bool gosnap_page_thp(struct page *page)
 #define GOSNAP_PAGEMAP_HUGE_ZERO_FILE \
 	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0))
 
-/* Up to 6.11 pagemap also calls non-present PFN entries (device-private,
- * hwpoison) exclusive when mapped once; from 6.12 only present pages. */
+/*
+ * Up to 6.11 pagemap also calls non-present PFN entries (device-private,
+ * hwpoison) exclusive when mapped once; from 6.12 only present pages.
+ */
 #define GOSNAP_PAGEMAP_EXCL_SWAP \
 	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0))
 

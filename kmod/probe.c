@@ -52,7 +52,7 @@ struct gosnap_uprobe {
 	struct gosnap_probe_set	*set;		/* owner; outlives the registration */
 	struct path		path;		/* pins the inode while registered */
 	loff_t			offset;
-	gosnap_uprobe_t		handle;
+	struct gosnap_uprobe_handle handle;
 	bool			registered;
 	u32			id;
 	u64			vaddr;
@@ -418,7 +418,7 @@ static void gosnap_probe_unregister_all(struct gosnap_probe_set *ps)
 		if (!up->registered)
 			continue;
 		gosnap_uprobe_unregister(gosnap_probe_inode(up), up->offset,
-					 &up->uc, up->handle);
+					 &up->uc, &up->handle);
 		up->registered = false;
 		any = true;
 	}

@@ -191,14 +191,50 @@ def check_faults(tap, docs, kv):
               "... by %s different threads" % g("conc.tids"))
 
 
+def check_stopworld(tap, docs, text):
+    kv = {}
+    tasks = {}
+    for line in text.splitlines():
+        if line.startswith("task="):
+            tid, state = line[5:].split()
+            tasks[int(tid)] = state
+        elif "=" in line and not line.startswith("{"):
+            k, v = line.split("=", 1)
+            kv[k] = v
+    snaps = [sn for (b, _), d in docs.items() if b == "sw" for sn in d.get("snapshots", [])]
+    s = snaps[0] if snaps else {}
+    threads = s.get("threads", [])
+    others = [t for t in threads if not t.get("hit")]
+    tap.check(kv.get("sw.rc") == "0" and len(snaps) == 1 and "stop_world" in s.get("flags", []),
+              "a stop-world snapshot at the 3rd hit of main.marker",
+              "rc=%s flags=%s" % (kv.get("sw.rc"), s.get("flags")))
+    tap.check(len(others) >= 2 and all(t.get("state") == "stopped" for t in others),
+              "every other thread (%d) was stopped during the capture" % len(others),
+              [(t.get("tid"), t.get("state")) for t in threads])
+    tap.check(others and all("rip" in t and "rsp" in t for t in others),
+              "... and its registers are in the snapshot",
+              [(t.get("tid"), t.get("rip")) for t in others])
+    held = [t["tid"] for t in threads if t.get("hit")]
+    stopped_in_proc = [tid for tid, st in tasks.items() if tid not in held]
+    tap.check(tasks and all(tasks[t] == "T" for t in stopped_in_proc) and
+              all(tasks.get(t) in ("D", "S") for t in held),
+              "while held, /proc shows the other threads stopped (T) and the held one asleep",
+              tasks)
+    tap.check("20 marker calls" in kv.get("sw.out", ""),
+              "the program ran to completion afterwards", kv.get("sw.out"))
+
+
 def main():
     mode, build = sys.argv[1], sys.argv[2]
-    docs, kv, gover = parse(sys.stdin.read())
+    text = sys.stdin.read()
+    docs, kv, gover = parse(text)
     tap = Tap()
     if mode == "start":
         check_start(tap, docs, kv, gover, build, sys.argv[3].split())
     elif mode == "faults":
         check_faults(tap, docs, kv)
+    elif mode == "stopworld":
+        check_stopworld(tap, docs, text)
     else:
         sys.exit("unknown mode " + mode)
 

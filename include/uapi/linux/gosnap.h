@@ -103,8 +103,9 @@ struct gosnap_probe {
 	__u64	offset;		/* in: file offset of the probed instruction */
 	__u64	vaddr;		/* in: its link-time address, echoed */
 	__u32	hit;		/* in: capture only the Nth hit (1-based); 0 = every hit */
-	__u32	arg_regs;	/* in: integer argument registers of the function
-				 * (Go ABI: rax rbx rcx rdi rsi r8 r9 r10 r11), 0-9 */
+	__u32	arg_regs;	/* in: the function's integer argument registers,
+				 * 0-9 of rax rbx rcx rdi rsi r8 r9 r10 r11
+				 */
 	char	label[GOSNAP_LABEL_LEN]; /* in: NUL-terminated name, echoed */
 	__u64	reserved[2];	/* in: 0 */
 };
