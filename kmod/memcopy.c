@@ -11,8 +11,12 @@
  *         writable mappings that are not Go heap arenas; the hitting
  *         thread's stack from sp up;
  *   full: every writable mapping, whole (the OS stack from sp up).
- * Go heap arenas are mapped 64 MiB at a time at 64 MiB-aligned addresses;
- * an anonymous mapping aligned and sized so is taken for arenas in meta mode.
+ * Go reserves heap arenas 64 MiB at a time at 64 MiB-aligned addresses and
+ * makes parts of them accessible as it grows, so an arena shows as a run of
+ * adjacent anonymous mappings (read-write and PROT_NONE) that together
+ * start and end on 64 MiB boundaries. Meta mode takes such a run for heap
+ * arenas and leaves it out (an unrelated neighbour breaks the alignment:
+ * then the run is copied, which costs bytes, never correctness).
  */
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -31,10 +35,24 @@ struct gosnap_range {
 	u32		why;
 };
 
-static bool gosnap_looks_like_arena(struct vm_area_struct *vma)
+static bool gosnap_private_anon(struct vm_area_struct *vma)
 {
-	return IS_ALIGNED(vma->vm_start, GOSNAP_ARENA_BYTES) &&
-	       IS_ALIGNED(vma->vm_end - vma->vm_start, GOSNAP_ARENA_BYTES);
+	return !vma->vm_file && !(vma->vm_flags & (VM_SHARED | VM_PFNMAP | VM_IO |
+						   VM_GROWSDOWN)) &&
+	       !(vma->vm_ops && vma->vm_ops->name);
+}
+
+/* End of the run of adjacent private anonymous mappings from @vma on. */
+static unsigned long gosnap_anon_run_end(struct mm_struct *mm,
+					 struct vm_area_struct *vma)
+{
+	unsigned long end = vma->vm_end;
+	struct vm_area_struct *next;
+
+	while ((next = find_vma(mm, end)) && next->vm_start == end &&
+	       gosnap_private_anon(next))
+		end = next->vm_end;
+	return end;
 }
 
 /*
@@ -47,7 +65,7 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 {
 	struct vm_area_struct *vma, *prev = NULL;
 	struct file *exe = READ_ONCE(mm->exe_file);	/* compared only */
-	unsigned long addr = 0;
+	unsigned long addr = 0, run_start = 0, run_end = 0;
 	unsigned int n = 0;
 	int err;
 
@@ -60,14 +78,23 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 		bool bss = w && !vma->vm_file && prev && prev->vm_file == exe &&
 			   (prev->vm_flags & VM_WRITE) && prev->vm_end == vma->vm_start;
 		bool stack = vma->vm_start <= sp && sp < vma->vm_end;
+		bool arena = false;
 		u32 why = 0;
+
+		if (gosnap_private_anon(vma)) {
+			if (vma->vm_start >= run_end) {
+				run_start = vma->vm_start;
+				run_end = gosnap_anon_run_end(mm, vma);
+			}
+			arena = IS_ALIGNED(run_start, GOSNAP_ARENA_BYTES) &&
+				IS_ALIGNED(run_end, GOSNAP_ARENA_BYTES);
+		}
 
 		if (exe_data || bss)
 			why = GOSNAP_MEM_EXE_DATA;
 		else if (stack)
 			why = GOSNAP_MEM_STACK;
-		else if (w && !vma->vm_file && !(vma->vm_flags & VM_SHARED) &&
-			 !gosnap_looks_like_arena(vma))
+		else if (w && gosnap_private_anon(vma) && !arena)
 			why = GOSNAP_MEM_ANON;
 		else if (w && mode == GOSNAP_MODE_FULL)
 			why = GOSNAP_MEM_OTHER;
