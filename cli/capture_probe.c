@@ -92,7 +92,7 @@ static uint32_t arg_regs_of(const struct gs_symtab *st, uint64_t vaddr)
 }
 
 static int resolve_sites(const char *exe, const struct probe_opts *o,
-			 struct probe_site *sites)
+			 struct probe_site *sites, bool *is_go)
 {
 	char err[512];
 	struct gs_symtab *st = gs_symtab_open(exe, err, sizeof(err));
@@ -103,6 +103,8 @@ static int resolve_sites(const char *exe, const struct probe_opts *o,
 		p_err("%s", err);
 		return -1;
 	}
+	/* re-entry after a prologue preemption is a Go matter */
+	*is_go = gs_symtab_pclntab(st) != NULL;
 	for (i = 0; i < o->nr_at; i++) {
 		struct probe_site *s = &sites[i];
 
@@ -190,8 +192,9 @@ static int ioctl_ctl(int fd, unsigned long cmd)
 	return ioctl(fd, cmd, &c);
 }
 
-static int arm(int fd, pid_t pid, bool exec_mode, const struct probe_opts *o,
-	       const char *exe, const struct probe_site *sites)
+static int arm(int fd, pid_t pid, bool exec_mode, bool is_go,
+	       const struct probe_opts *o, const char *exe,
+	       const struct probe_site *sites)
 {
 	struct gosnap_target t = {
 		.size = sizeof(t),
@@ -208,7 +211,7 @@ static int arm(int fd, pid_t pid, bool exec_mode, const struct probe_opts *o,
 		  (o->stop_world ? GOSNAP_TARGET_STOP_WORLD : 0) |
 		  (o->hold ? GOSNAP_TARGET_HOLD : 0) |
 		  (o->no_pfn ? GOSNAP_TARGET_NO_PFN : 0) |
-		  (o->every_entry ? GOSNAP_TARGET_EVERY_ENTRY : 0);
+		  (o->every_entry || !is_go ? GOSNAP_TARGET_EVERY_ENTRY : 0);
 	if (ioctl(fd, GOSNAP_IOC_TARGET, &t)) {
 		p_err("capture: setting target %d: %s", (int)pid, strerror(errno));
 		return -1;
@@ -321,7 +324,7 @@ int capture_probes(const struct probe_opts *o)
 	struct gs_stream st = { 0 };
 	struct sigaction sa = { .sa_handler = on_sigint };
 	char exe[PATH_MAX], err[512], path[PATH_MAX];
-	bool exec_mode = !o->pid, child_done = false;
+	bool exec_mode = !o->pid, child_done = false, is_go = false;
 	int fd = -1, go_fd = -1, status = 0, ret = 1;
 	unsigned int n = 0;
 	pid_t pid = o->pid;
@@ -334,7 +337,7 @@ int capture_probes(const struct probe_opts *o)
 	} else {
 		snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
 	}
-	if (resolve_sites(exe, o, sites))
+	if (resolve_sites(exe, o, sites, &is_go))
 		return 1;
 	if (mkdir(o->outdir, 0700) && errno != EEXIST) {
 		p_err("capture: %s: %s", o->outdir, strerror(errno));
@@ -352,7 +355,7 @@ int capture_probes(const struct probe_opts *o)
 			goto out;
 		}
 	}
-	if (arm(fd, pid, exec_mode, o, exe, sites))
+	if (arm(fd, pid, exec_mode, is_go, o, exe, sites))
 		goto out;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -3,7 +3,8 @@
 #
 # Fixtures for the freeze tests (selftests/vm-tests/4*.t): the Go 1.19
 # freeze target built with symbols and stripped, its oracles (go tool nm,
-# go version), and one way to run a guest script and keep its output.
+# go version), the C fork target, and one way to run a guest script and
+# keep its output.
 
 : "${GOSNAP_CACHE:=/var/cache/gosnap}"
 FREEZE_TOP="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -24,6 +25,8 @@ freeze_build() {
 	(cd "$src" && freeze_go build -o "$BUILD/freeze" . &&
 		freeze_go build -ldflags='-s -w' -o "$BUILD/freeze-stripped" .) >&2 || return 1
 	freeze_go tool nm "$BUILD/freeze" >"$BUILD/nm.txt" || return 1
+	gcc -static -O2 -Wall -Wextra -Werror -o "$BUILD/forker" \
+		"$FREEZE_TOP/selftests/targets/c/forker.c" >&2 || return 1
 	freeze_go version "$BUILD/freeze" | awk '{print $2}' >"$BUILD/version.txt"
 }
 
@@ -37,6 +40,7 @@ vm_run() {
 	"$FREEZE_TOP/selftests/vm/run" --kernel "$ver" --timeout 420 \
 		--add "$BUILD/freeze:/gosnap/freeze" \
 		--add "$BUILD/freeze-stripped:/gosnap/freeze-stripped" \
+		--add "$BUILD/forker:/gosnap/forker" \
 		--add "$f:/gosnap/test.sh" -- sh /gosnap/test.sh 2>"$f.err"
 	rc=$?
 	set -e

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Interrupting a capture and forked children (issue 3): SIGINT to the CLI
+# disarms every probe and leaves the target running (it completes, and no
+# snapshot is taken after the interruption); a child the target forks is
+# never stopped or captured, though it runs the same code at the same
+# address (the probes sit in pages the fork copied).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+TOP="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=../lib/freeze.sh
+. "$TOP/selftests/lib/freeze.sh"
+
+ver="${GOSNAP_KERNEL:-6.1}"
+echo "TAP version 13"
+freeze_build || { echo "1..0 # SKIP cannot build the targets"; exit 0; }
+
+# shellcheck disable=SC2016
+guest='
+insmod /gosnap/gosnap.ko || exit 1
+/gosnap/freeze -calls 150 -sleep 20ms >/tmp/t.out 2>&1 & T=$!
+gosnap-cli capture --pid $T --at main.marker -o /tmp/int >/tmp/int.log 2>&1 & C=$!
+i=0; while [ $(ls /tmp/int 2>/dev/null | wc -l) -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+kill -INT $C; wait $C; echo "int.rc=$?"
+n1=$(ls /tmp/int | wc -l); sleep 1; n2=$(ls /tmp/int | wc -l)
+echo "int.before=$n1"; echo "int.after=$n2"
+echo "int.log=$(tr "\n" " " </tmp/int.log)"
+wait $T; echo "int.target_rc=$?"; echo "int.target_out=$(cat /tmp/t.out)"
+gosnap-cli capture --at marker -o /tmp/fork -- /gosnap/forker >/tmp/fork.log 2>&1
+echo "fork.rc=$?"; echo "fork.files=$(ls /tmp/fork | wc -l)"
+echo "fork.parent=$(sed -n "s/^parent \([0-9]*\):.*/\1/p" /tmp/fork.log)"
+echo "fork.child_out=$(grep "^child" /tmp/fork.log)"
+echo "fork.pids=$(for f in /tmp/fork/*.gsnap; do gosnap-cli -j show $f | tr "," "\n" | sed -n "s/.*\"task\":{\"pid\":\([0-9]*\).*/\1/p"; done | sort -u | tr "\n" " ")"
+'
+out="$(vm_run "$ver" "$guest")" || { vm_fail "$out"; exit 0; }
+field() { sed -n "s/^$1=//p" <<<"$out" | head -n 1; }
+n=0
+check() { n=$((n + 1)); if [[ "$1" == 1 ]]; then echo "ok $n $2"; else echo "not ok $n $2"; echo "# ${3:-}"; fi; }
+echo "1..6"
+[[ "$(field int.rc)" == 0 && "$(field int.log)" == *interrupted* ]] && r=1 || r=0
+check $r "SIGINT: the CLI disarms and exits cleanly" "rc=$(field int.rc) log=$(field int.log)"
+b="$(field int.before)"; a="$(field int.after)"
+[[ "$b" -ge 2 && "$a" == "$b" ]] && r=1 || r=0
+check $r "no snapshot after the interruption ($b before, $a a second later)"
+[[ "$(field int.target_rc)" == 0 && "$(field int.target_out)" == *"150 marker calls"* ]] && r=1 || r=0
+check $r "the target ran on to completion" "$(field int.target_out)"
+[[ "$(field fork.rc)" == 0 && "$(field fork.files)" == 3 ]] && r=1 || r=0
+check $r "forked target: three snapshots, the parent's three calls" "rc=$(field fork.rc) files=$(field fork.files)"
+p="$(field fork.parent)"
+[[ -n "$p" && "$(field fork.pids | xargs)" == "$p" ]] && r=1 || r=0
+check $r "every snapshot is of the parent ($p), none of the child" "pids: $(field fork.pids)"
+[[ "$(field fork.child_out)" == *"3 marker calls"* ]] && r=1 || r=0
+check $r "the child ran its calls unhindered" "$(field fork.child_out)"
