@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "buildinfo.h"
 
 #define BI_MAGIC	"\xff Go buildinf:"
@@ -16,20 +17,6 @@
 #define BI_FLAG_INLINE	0x2	/* Go 1.18+: strings follow the header */
 #define BI_VERSION_PTR_AT 16	/* before 1.18: address of a string header */
 #define GO_VERSION_MAX	256	/* longer than any real one: "go1.x.y X:..." */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static uint64_t get_le(const uint8_t *p, unsigned size)
 {

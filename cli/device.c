@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "errbuf.h"
 #include "device.h"
 #include "snapshot.h"
 
@@ -10,18 +11,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 int gs_device_open(const char *path, char *err, size_t errlen)
 {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "buildinfo.h"
 #include "elfsym.h"
 
@@ -47,20 +48,6 @@ struct gs_symtab {
 	bool have_version;
 	char go_version[GO_VERSION_LEN];
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static const struct segment *seg_of(const struct gs_symtab *st, uint64_t vaddr)
 {

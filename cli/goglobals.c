@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "elfsym.h"
 #include "goglobals.h"
 #include "x86dec.h"
@@ -161,20 +162,6 @@ struct finder {
 	struct gs_globals	*out;
 	int			go_minor;	/* N of "go1.N", -1 if unknown */
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---------------------------------------------------------------------- */
 /* The file image                                                          */

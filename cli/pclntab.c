@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "pclntab.h"
 
 #define MAGIC_GO12	0xfffffffbu
@@ -42,20 +43,6 @@
 #define MD_MINPC	20
 #define MD_TEXT		22
 #define MD_WORDS	24
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Is [off, off+n) inside a buffer of size bytes? Overflow-safe. */
 static bool in_bounds(size_t size, uint64_t off, uint64_t n)

@@ -4,6 +4,7 @@
  * handing out a chunk; writing goes through a temporary file so that a
  * crash or a full disk never leaves a half-written file under the name.
  */
+#include "errbuf.h"
 #include "snapfile.h"
 #include "crc32c.h"
 
@@ -19,20 +20,6 @@
 #include <unistd.h>
 
 #define PAD8(n)		(((n) + 7) & ~(uint64_t)7)
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 const char *gsf_chunk_type_name(uint32_t type)
 {

@@ -10,6 +10,7 @@
  *
  * Depends on libc and the ABI header only: the in-guest tests link it alone.
  */
+#include "errbuf.h"
 #include "snapshot.h"
 
 #include <stdarg.h>
@@ -36,20 +37,6 @@ struct rec_pos {
 	uint32_t size;
 	const uint8_t *p;
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 #define rec_err(ps, r, fmt, ...)					\
 	set_err((ps)->err, (ps)->errlen, "record %zu at offset %#zx: " fmt, \

@@ -74,6 +74,7 @@ struct gosnap_session *gosnap_session_new(bool may_pfn);
 void gosnap_session_free(struct gosnap_session *s);
 void gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb);
 size_t gosnap_effective_max(u64 req);
+int gosnap_find_task(pid_t nr, struct task_struct **taskp);
 
 /* ---- task.c: TASK and THREAD records ---------------------------------- */
 

@@ -301,46 +301,31 @@ int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
 {
 	struct gosnap_probe_set *ps;
 	struct task_struct *task;
-	struct pid *pid;
+	int err;
 
 	if (s->probes)
 		return -EBUSY;
 	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_SYS_PTRACE))
 		return -EPERM;
-	if (t->pid <= 0)
-		return -ESRCH;
-	pid = find_get_pid(t->pid);
-	if (!pid)
-		return -ESRCH;
-	task = get_pid_task(pid, PIDTYPE_PID);
-	put_pid(pid);
-	if (!task)
-		return -ESRCH;
-	if (task->flags & PF_KTHREAD) {
-		put_task_struct(task);
-		return -EINVAL;
-	}
+	err = gosnap_find_task(t->pid, &task);
+	if (err)
+		return err;
+	err = -ENOMEM;
 	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
-	if (!ps) {
-		put_task_struct(task);
-		return -ENOMEM;
-	}
-	ps->s = s;
-	ps->tgid = get_pid(task_tgid(task));
+	if (!ps)
+		goto put_task;
 	if (!(t->flags & GOSNAP_TARGET_EXEC)) {
 		struct mm_struct *mm = get_task_mm(task);
 
-		if (!mm) {
-			put_pid(ps->tgid);
-			kfree(ps);
-			put_task_struct(task);
-			return -ESRCH;
-		}
-		mmgrab(mm);
+		err = -ESRCH;
+		if (!mm)
+			goto free_ps;
+		mmgrab(mm);		/* compared in the filter; dropped at teardown */
 		mmput(mm);
 		ps->mm = mm;
 	}
-	put_task_struct(task);
+	ps->s = s;
+	ps->tgid = get_pid(task_tgid(task));	/* dropped at teardown */
 	ps->flags = t->flags;
 	ps->mode = t->mode;
 	ps->max_bytes = gosnap_effective_max(t->max_bytes);
@@ -350,7 +335,14 @@ int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
 	ps->show_pfn = s->may_pfn && !(t->flags & GOSNAP_TARGET_NO_PFN);
 	init_waitqueue_head(&ps->holdq);
 	WRITE_ONCE(s->probes, ps);
+	put_task_struct(task);
 	return 0;
+
+free_ps:
+	kfree(ps);
+put_task:
+	put_task_struct(task);
+	return err;
 }
 
 int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p)

@@ -107,12 +107,14 @@ static int gosnap_ioc_info(struct gosnap_session *s, void __user *uarg)
 	return 0;
 }
 
-/*
- * The process @nr names (any of its thread ids), referenced, with its mm.
- * -ESRCH if there is none or it is exiting, -EINVAL for a kernel thread.
+/**
+ * gosnap_find_task - the thread @nr names, in the caller's pid namespace
+ * @nr:    any thread id of the process
+ * @taskp: the thread, with a reference the caller drops
+ *
+ * Return: 0, -ESRCH if there is none, -EINVAL for a kernel thread.
  */
-static int gosnap_get_target(pid_t nr, struct task_struct **taskp,
-			     struct mm_struct **mmp)
+int gosnap_find_task(pid_t nr, struct task_struct **taskp)
 {
 	struct task_struct *task;
 	struct pid *pid;
@@ -130,12 +132,23 @@ static int gosnap_get_target(pid_t nr, struct task_struct **taskp,
 		put_task_struct(task);
 		return -EINVAL;
 	}
-	*mmp = get_task_mm(task);
+	*taskp = task;
+	return 0;
+}
+
+/* The process @nr names, referenced, with its mm (-ESRCH if exiting). */
+static int gosnap_get_target(pid_t nr, struct task_struct **taskp,
+			     struct mm_struct **mmp)
+{
+	int err = gosnap_find_task(nr, taskp);
+
+	if (err)
+		return err;
+	*mmp = get_task_mm(*taskp);
 	if (!*mmp) {
-		put_task_struct(task);
+		put_task_struct(*taskp);
 		return -ESRCH;
 	}
-	*taskp = task;
 	return 0;
 }
 
