@@ -46,7 +46,7 @@ struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx)
 
 	err = gosnap_emit_task(sb, cx->task, cx->mm);
 	if (!err)
-		err = gosnap_emit_threads(sb, cx->task,
+		err = gosnap_emit_threads(sb, cx->task, cx->mm,
 					  cx->regs ? current : NULL, cx->regs,
 					  cx->sflags & GOSNAP_SF_STOP_WORLD);
 	t0 = ktime_get_ns();

@@ -81,8 +81,8 @@ int gosnap_find_task(pid_t nr, struct task_struct **taskp);
 int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
 		     struct mm_struct *mm);
 int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
-			struct task_struct *hit, struct pt_regs *hit_regs,
-			bool stopped);
+			struct mm_struct *mm, struct task_struct *hit,
+			struct pt_regs *hit_regs, bool stopped);
 
 /* ---- walk.c: VMA and PAGES records ------------------------------------ */
 

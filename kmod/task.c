@@ -224,23 +224,27 @@ struct gosnap_thread_info {
 	struct pt_regs	regs;
 	unsigned long	fsbase;
 	unsigned long	gsbase;
+	unsigned long	stack_start;	/* the mapping holding regs.sp */
+	unsigned long	stack_end;
 };
 
 /**
  * gosnap_emit_threads - a THREAD record per thread of @task's process
  * @sb:       the snapshot
  * @task:     any thread of the process
+ * @mm:       its mm (referenced by the caller), to find stacks in
  * @hit:      the thread that hit a probe (current), or NULL
  * @hit_regs: its user registers
  * @stopped:  the other threads were group-stopped for this capture: record
  *            the user registers of each one that is stopped
  *
  * Thread facts are gathered under rcu_read_lock() into a bounded array,
- * then written out. May sleep.
+ * then written out; the mapping holding each known stack pointer is found
+ * under mmap_read_lock(@mm). May sleep.
  */
 int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
-			struct task_struct *hit, struct pt_regs *hit_regs,
-			bool stopped)
+			struct mm_struct *mm, struct task_struct *hit,
+			struct pt_regs *hit_regs, bool stopped)
 {
 	struct gosnap_thread_info *info;
 	struct task_struct *t;
@@ -259,6 +263,8 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 		info[n].cpu = task_cpu(t);
 		info[n].leader = thread_group_leader(t);
 		info[n].has_regs = false;
+		info[n].stack_start = 0;
+		info[n].stack_end = 0;
 		get_task_comm(info[n].comm, t);
 		if (t == hit && hit_regs) {
 			/* current's bases are live in the CPU */
@@ -277,6 +283,20 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 	}
 	rcu_read_unlock();
 
+	if (mmap_read_lock_killable(mm) == 0) {
+		for (i = 0; i < n; i++) {
+			struct vm_area_struct *vma;
+
+			if (!info[i].has_regs)
+				continue;
+			vma = find_vma(mm, info[i].regs.sp);
+			if (vma && vma->vm_start <= info[i].regs.sp) {
+				info[i].stack_start = vma->vm_start;
+				info[i].stack_end = vma->vm_end;
+			}
+		}
+		mmap_read_unlock(mm);
+	}
 	for (i = 0; i < n; i++) {
 		struct gosnap_rec_thread *r;
 
@@ -293,6 +313,8 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 			r->flags |= GOSNAP_THR_LEADER;
 		if (hit && r->tid == task_pid_vnr(hit))
 			r->flags |= GOSNAP_THR_HIT;
+		r->stack_start = info[i].stack_start;
+		r->stack_end = info[i].stack_end;
 		if (info[i].has_regs) {
 			r->flags |= GOSNAP_THR_REGS;
 			gosnap_fill_regs(&r->regs, &info[i].regs);

@@ -283,7 +283,7 @@ struct gosnap_rec_thread {
 	__u32	state;		/* GOSNAP_TS_* */
 	__u32	cpu;		/* last CPU it ran on */
 	char	comm[GOSNAP_COMM_LEN];
-	__u64	stack_start;	/* the VMA holding its saved sp, or 0 */
+	__u64	stack_start;	/* the VMA holding regs.rsp (with _REGS), or 0 */
 	__u64	stack_end;
 	struct gosnap_regs regs; /* valid with GOSNAP_THR_REGS */
 };
