@@ -61,11 +61,11 @@ long gs_exe_any_build_id(const char *path, uint32_t *kind, uint8_t *buf,
 {
 	long n;
 
-	*kind = GOSNAP_BUILD_ID_GO;
+	*kind = GOSNAP_BUILD_ID_GNU;
 	n = gs_exe_build_id(path, *kind, buf, len);
 	if (n >= 0)
 		return n;
-	*kind = GOSNAP_BUILD_ID_GNU;
+	*kind = GOSNAP_BUILD_ID_GO;
 	n = gs_exe_build_id(path, *kind, buf, len);
 	if (n < 0)
 		*kind = GOSNAP_BUILD_ID_NONE;

@@ -18,8 +18,8 @@
 long gs_exe_build_id(const char *path, uint32_t kind, uint8_t *buf, size_t len);
 
 /*
- * The executable's own build ID, the kind the kernel prefers (Go's, else
- * GNU): its length with *kind set, or -1 (*kind GOSNAP_BUILD_ID_NONE).
+ * The executable's own build ID, the kind the kernel prefers (GNU's, else
+ * Go's): its length with *kind set, or -1 (*kind GOSNAP_BUILD_ID_NONE).
  */
 long gs_exe_any_build_id(const char *path, uint32_t *kind, uint8_t *buf,
 			 size_t len);

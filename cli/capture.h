@@ -28,10 +28,18 @@ void capture_meta_init(struct gs_meta *m, const struct gosnap_info *info);
 
 /*
  * Check every snapshot with gs_snapshot_parse (each must be exactly one
- * snapshot), write them with the meta to path atomically, then report
+ * snapshot), write them with the meta (and, unless embed is NULL, an
+ * EMBED chunk holding it: see embed.h) to path atomically, then report
  * what was written (text or JSON). Returns 0, or -1 after p_err().
  */
 int capture_save(const char *path, const struct gs_meta *meta,
-		 const struct capture_snap *snaps, size_t n);
+		 const struct capture_snap *snaps, size_t n,
+		 const struct capture_snap *embed);
+
+/*
+ * The EMBED payload of the executable at exe (capture --embed), malloc'd
+ * into *out. Returns 0, or -1 after p_err().
+ */
+int capture_embed_exe(const char *exe, struct capture_snap *out);
 
 #endif /* GOSNAP_CAPTURE_H */

@@ -30,7 +30,9 @@
 #include "device.h"
 #include "elfsym.h"
 #include "flags.h"
+#include "gomem.h"
 #include "snapshot.h"
+#include "x86dec.h"
 
 struct probe_site {
 	char		label[GOSNAP_LABEL_LEN];
@@ -91,6 +93,56 @@ static uint32_t arg_regs_of(const struct gs_symtab *st, uint64_t vaddr)
 	return fn.args / 8 > GOSNAP_MAX_ARG_REGS ? GOSNAP_MAX_ARG_REGS : (uint32_t)fn.args / 8;
 }
 
+/*
+ * A breakpoint must sit on the first byte of an instruction: one written
+ * into the middle of another would change what the program executes.
+ * Decode the function from its entry up to vaddr to be sure.
+ */
+static int check_boundary(const struct gs_symtab *st, const char *exe,
+			  const char *spec, uint64_t vaddr)
+{
+	const struct gs_func *fn = gs_symtab_find_addr(st, vaddr);
+	char err[256];
+	struct gs_mem *m;
+	uint64_t pc;
+	int ret = -1;
+
+	if (!fn || fn->entry == vaddr)
+		return 0;	/* an entry, or outside any known function */
+	m = gs_mem_open(NULL, exe, err, sizeof(err));
+	if (!m) {
+		p_err("capture: --at '%s': %s", spec, err);
+		return -1;
+	}
+	for (pc = fn->entry; pc < vaddr; ) {
+		uint8_t code[X86_MAX_INSN_LEN];
+		struct x86_insn in;
+		size_t avail = sizeof(code);
+		int len;
+
+		while (avail && !gs_mem_read(m, pc, code, avail))
+			avail--;
+		len = avail ? x86_decode(code, avail, pc, &in) : -1;
+		if (len <= 0) {
+			p_err("capture: --at '%s': cannot decode %s at 0x%llx to check that 0x%llx starts an instruction",
+			      spec, fn->name, (unsigned long long)pc,
+			      (unsigned long long)vaddr);
+			goto out;
+		}
+		if (pc + len > vaddr) {
+			p_err("capture: --at '%s': 0x%llx is inside the instruction at 0x%llx (%d bytes); the next one starts at 0x%llx",
+			      spec, (unsigned long long)vaddr, (unsigned long long)pc,
+			      len, (unsigned long long)(pc + len));
+			goto out;
+		}
+		pc += len;
+	}
+	ret = 0;
+out:
+	gs_mem_close(m);
+	return ret;
+}
+
 static int resolve_sites(const char *exe, const struct probe_opts *o,
 			 struct probe_site *sites, bool *is_go)
 {
@@ -123,6 +175,8 @@ static int resolve_sites(const char *exe, const struct probe_opts *o,
 			      s->spec, (unsigned long long)s->vaddr, exe);
 			goto out;
 		}
+		if (check_boundary(st, exe, s->spec, s->vaddr))
+			goto out;
 		s->arg_regs = arg_regs_of(st, s->vaddr);
 		/* the kernel echoes at most GOSNAP_LABEL_LEN - 1 bytes */
 		memcpy(s->label, s->spec, strnlen(s->spec, sizeof(s->label) - 1));
@@ -281,7 +335,8 @@ static int run_while_held(const char *cmd, const char *snap, pid_t pid)
 }
 
 static int save_one(const struct probe_opts *o, const struct gosnap_info *info,
-		    const struct probe_site *sites, pid_t pid,
+		    const struct probe_site *sites, const struct capture_snap *embed,
+		    pid_t pid,
 		    const void *data, size_t size, unsigned int n, char *path,
 		    size_t pathlen)
 {
@@ -303,6 +358,7 @@ static int save_one(const struct probe_opts *o, const struct gosnap_info *info,
 	gs_meta_add(&meta, "capture.trigger", "probe");
 	gs_meta_addf(&meta, "capture.pid", "%d", (int)pid);
 	gs_meta_add(&meta, "capture.mode", gs_mode_name(o->mode));
+	gs_meta_add(&meta, "capture.embed", embed ? "1" : "0");
 	for (i = 0; i < o->nr_at; i++) {
 		char key[64];
 
@@ -312,7 +368,7 @@ static int save_one(const struct probe_opts *o, const struct gosnap_info *info,
 		gs_meta_addf(&meta, key, "0x%llx", (unsigned long long)sites[i].vaddr);
 	}
 	gs_snapshot_free(&s);
-	ret = capture_save(path, &meta, &snap, 1);
+	ret = capture_save(path, &meta, &snap, 1, embed);
 	gs_meta_free(&meta);
 	return ret;
 }
@@ -320,6 +376,7 @@ static int save_one(const struct probe_opts *o, const struct gosnap_info *info,
 int capture_probes(const struct probe_opts *o)
 {
 	struct probe_site sites[PROBE_MAX_AT] = { 0 };
+	struct capture_snap embed = { 0 };
 	struct gosnap_info info;
 	struct gs_stream st = { 0 };
 	struct sigaction sa = { .sa_handler = on_sigint };
@@ -343,6 +400,9 @@ int capture_probes(const struct probe_opts *o)
 		p_err("capture: %s: %s", o->outdir, strerror(errno));
 		return 1;
 	}
+	/* Once: every snapshot of the run is of this executable. */
+	if (o->embed && capture_embed_exe(exe, &embed))
+		return 1;
 	fd = gs_device_open(o->device, err, sizeof(err));
 	if (fd < 0 || gs_device_info(fd, &info, err, sizeof(err))) {
 		p_err("%s", err);
@@ -390,8 +450,8 @@ int capture_probes(const struct probe_opts *o)
 		if (len == 0)
 			break;		/* target gone or disarmed */
 		n++;
-		if (save_one(o, &info, sites, pid, st.buf, (size_t)len, n, path,
-			     sizeof(path)))
+		if (save_one(o, &info, sites, o->embed ? &embed : NULL, pid, st.buf,
+			     (size_t)len, n, path, sizeof(path)))
 			goto out;
 		gs_stream_consume(&st, (size_t)len);
 		if (o->hold) {
@@ -415,6 +475,7 @@ out:
 			child_done = true;
 	}
 	gs_stream_free(&st);
+	free((void *)embed.data);
 	if (interrupted)
 		p_warn("interrupted: probes disarmed, target %d left running", (int)pid);
 	if (child_done && !json_output)

@@ -23,6 +23,7 @@ struct probe_opts {
 	uint32_t	mode;
 	unsigned long long max_bytes;
 	bool		no_pfn;
+	bool		embed;		/* --embed: an EMBED chunk in every file */
 	bool		stop_world;
 	bool		every_entry;	/* count prologue re-entries as hits */
 	bool		hold;		/* keep the thread parked while ... */

@@ -9,6 +9,7 @@
 #include "capture_probe.h"
 #include "commands.h"
 #include "device.h"
+#include "embed.h"
 #include "flags.h"
 #include "snapfile.h"
 #include "snapshot.h"
@@ -99,11 +100,28 @@ static void report_json(const char *path, const struct gs_snapshot *s,
 	jw_end_object(w);
 }
 
+int capture_embed_exe(const char *exe, struct capture_snap *out)
+{
+	char err[512];
+	void *p;
+	size_t len;
+
+	if (gs_embed_build(exe, &p, &len, err, sizeof(err))) {
+		p_err("capture --embed: %s", err);
+		return -1;
+	}
+	out->data = p;
+	out->size = len;
+	return 0;
+}
+
 int capture_save(const char *path, const struct gs_meta *meta,
-		 const struct capture_snap *snaps, size_t n)
+		 const struct capture_snap *snaps, size_t n,
+		 const struct capture_snap *embed)
 {
 	struct gs_snapshot *parsed = calloc(n + 1, sizeof(*parsed));
-	struct gsf_chunk *chunks = calloc(n + 1, sizeof(*chunks));
+	struct gsf_chunk *chunks = calloc(n + 2, sizeof(*chunks));
+	size_t nr_chunks = n + 1;
 	uint64_t file_bytes = sizeof(struct gsf_header);
 	char err[512];
 	size_t i, nr_parsed = 0;
@@ -137,9 +155,14 @@ int capture_save(const char *path, const struct gs_meta *meta,
 			.size = snaps[i].size,
 		};
 	}
-	for (i = 0; i <= n; i++)
+	/* Not REQUIRED: a reader that ignores it still has the snapshots. */
+	if (embed)
+		chunks[nr_chunks++] = (struct gsf_chunk){
+			.type = GSF_CHUNK_EMBED, .data = embed->data, .size = embed->size,
+		};
+	for (i = 0; i < nr_chunks; i++)
 		file_bytes += sizeof(struct gsf_chunk_hdr) + ((chunks[i].size + 7) & ~7ULL);
-	if (gsf_write(path, chunks, n + 1, err, sizeof(err))) {
+	if (gsf_write(path, chunks, nr_chunks, err, sizeof(err))) {
 		p_err("%s", err);
 		goto out;
 	}
@@ -167,19 +190,24 @@ struct capture_opts {
 	uint32_t mode;
 	unsigned long long max_bytes;
 	bool no_pfn;
+	bool embed;
 };
 
 static int capture_pid(const struct capture_opts *o)
 {
 	struct gosnap_capture cap = { 0 };
 	struct gosnap_info info;
+	struct capture_snap snap, embed = { 0 };
 	struct gs_stream st = { 0 };
-	struct capture_snap snap;
 	struct gs_meta meta;
-	char err[512];
+	char err[512], exe[64];
 	long len;
 	int fd, ret = -1;
 
+	/* Before the capture: the process may be gone after it. */
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)o->pid);
+	if (o->embed && capture_embed_exe(exe, &embed))
+		return -1;
 	fd = gs_device_open(o->device, err, sizeof(err));
 	if (fd < 0) {
 		p_err("%s", err);
@@ -216,16 +244,19 @@ static int capture_pid(const struct capture_opts *o)
 	gs_meta_add(&meta, "capture.mode", gs_mode_name(o->mode));
 	gs_meta_addf(&meta, "capture.max_bytes", "%llu", o->max_bytes);
 	gs_meta_add(&meta, "capture.no_pfn", o->no_pfn ? "1" : "0");
+	gs_meta_add(&meta, "capture.embed", o->embed ? "1" : "0");
 	snap.data = st.buf;
 	snap.size = (size_t)len;
-	ret = capture_save(o->output, &meta, &snap, 1);
+	ret = capture_save(o->output, &meta, &snap, 1, o->embed ? &embed : NULL);
 	gs_meta_free(&meta);
 	gs_stream_free(&st);
+	free((void *)embed.data);
 	return ret;
 
 out_close:
 	p_err("%s", err);
 	gs_stream_free(&st);
+	free((void *)embed.data);
 	if (fd >= 0)
 		close(fd);
 	return -1;
@@ -234,7 +265,7 @@ out_close:
 static void capture_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s capture --pid PID -o FILE [--mode pages] [--max-bytes N] [--no-pfn]\n"
+		"Usage: %s capture --pid PID -o FILE [--mode pages] [--max-bytes N] [--no-pfn] [--embed]\n"
 		"       %s capture --at SYM [--at SYM]... -o DIR [OPTIONS] -- PROG [ARGS...]\n"
 		"       %s capture --at SYM [--at SYM]... -o DIR [OPTIONS] --pid PID\n\n"
 		"Without --at: capture the page state of a running process now and write\n"
@@ -263,6 +294,9 @@ static void capture_usage(FILE *out)
 		"  --every-entry      count a function's re-entry after a goroutine was\n"
 		"                     preempted in its prologue as another hit\n"
 		"  --no-pfn           do not report physical frame numbers\n"
+		"  --embed            store the executable's sections that decoding needs\n"
+		"                     (symbols, pclntab, DWARF, data) in each file, so it\n"
+		"                     can be decoded where the executable is not\n"
 		"  --device PATH      the device node (default %s)\n",
 		PROG, PROG, PROG, PROBE_MAX_AT, GOSNAP_DEVICE);
 }
@@ -288,6 +322,7 @@ int cmd_capture(int argc, char **argv)
 		{ "mode",	required_argument,	NULL, 'm' },
 		{ "max-bytes",	required_argument,	NULL, 'M' },
 		{ "no-pfn",	no_argument,		NULL, 'N' },
+		{ "embed",	no_argument,		NULL, 'B' },
 		{ "device",	required_argument,	NULL, 'D' },
 		{ "at",		required_argument,	NULL, 'A' },
 		{ "hits",	required_argument,	NULL, 'H' },
@@ -344,6 +379,9 @@ int cmd_capture(int argc, char **argv)
 		case 'N':
 			o.no_pfn = true;
 			break;
+		case 'B':
+			o.embed = true;
+			break;
 		case 'D':
 			o.device = optarg;
 			break;
@@ -397,6 +435,7 @@ int cmd_capture(int argc, char **argv)
 		po.device = o.device;
 		po.max_bytes = o.max_bytes;
 		po.no_pfn = o.no_pfn;
+		po.embed = o.embed;
 		if (mode_set)
 			po.mode = o.mode;
 		po.argv = argv + optind;

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "gomem.h"
 #include "goglobals.h"
+#include "snapctx.h"
 #include "snapfile.h"
 #include "snapshot.h"
 
@@ -29,7 +30,9 @@ struct goinfo_opts {
 struct goinfo {
 	const struct goinfo_opts *o;
 	bool is_snapshot;
-	const char *exe;
+	const char *exe;		/* what to open */
+	const char *exe_name;		/* what to show */
+	struct gs_exe exe_src;		/* a snapshot's: see gs_exe_resolve */
 	struct gs_globals globals;
 	/* snapshot only */
 	struct gsf_file file;
@@ -172,6 +175,7 @@ static void read_snapshot_memory(struct goinfo *gi)
 static void goinfo_free(struct goinfo *gi)
 {
 	gs_go_globals_release(&gi->globals);
+	gs_exe_release(&gi->exe_src);
 	free(gi->mem_version);
 	if (gi->have_snap)
 		gs_snapshot_free(&gi->snap);
@@ -195,7 +199,7 @@ static void goinfo_plain(const struct goinfo *gi)
 	printf("file:        %s (%s)\n", gi->o->input,
 	       gi->is_snapshot ? "snapshot" : "executable");
 	if (gi->is_snapshot)
-		printf("executable:  %s\n", gi->exe);
+		printf("executable:  %s\n", gi->exe_name);
 	printf("go version:  %s (.go.buildinfo)\n",
 	       gs->go_version[0] ? gs->go_version : "unknown");
 	/* the version alone after the label: scripts take the rest of the line */
@@ -305,7 +309,7 @@ static void goinfo_json(const struct goinfo *gi)
 	jw_start_object(w);
 	jw_kv_string(w, "file", gi->o->input);
 	jw_kv_string(w, "kind", gi->is_snapshot ? "snapshot" : "executable");
-	jw_kv_string(w, "executable", gi->exe);
+	jw_kv_string(w, "executable", gi->exe_name);
 	jw_key(w, "go_version");
 	jw_start_object(w);
 	jw_key(w, "buildinfo");
@@ -350,8 +354,8 @@ static void goinfo_json(const struct goinfo *gi)
 int cmd_goinfo(int argc, char **argv)
 {
 	struct goinfo_opts o = { 0 };
-	struct goinfo gi = { .o = &o };
-	char err[512];
+	struct goinfo gi = { .o = &o, .exe_src.memfd = -1 };
+	char err[1024], note[1024];
 	bool done;
 	int ret;
 
@@ -359,17 +363,20 @@ int cmd_goinfo(int argc, char **argv)
 	if (ret || done)
 		return ret;
 	gi.is_snapshot = is_snapshot_file(o.input);
-	gi.exe = o.exe ? o.exe : o.input;
+	gi.exe = gi.exe_name = o.exe ? o.exe : o.input;
 	if (gi.is_snapshot) {
 		if (load_snapshot(&gi))
 			goto fail;
-		if (!o.exe)
-			gi.exe = gi.snap.exe;
-		if (!gi.exe || !gi.exe[0]) {
-			p_err("%s: the snapshot names no executable; give --exe PATH",
-			      o.input);
+		/* The named executable, --exe, or the embedded copy. */
+		if (gs_exe_resolve(&gi.file, &gi.snap, o.exe, &gi.exe_src, note,
+				   sizeof(note), err, sizeof(err))) {
+			p_err("%s", err);
 			goto fail;
 		}
+		if (note[0])
+			p_warn("%s", note);
+		gi.exe = gi.exe_src.path;
+		gi.exe_name = gi.exe_src.name;
 	}
 	if (gs_go_globals(gi.exe, o.source, &gi.globals, err, sizeof(err))) {
 		p_err("%s", err);

@@ -1,25 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gosnap-cli heap SNAP: decode the Go heap of a snapshot (goheap.c) with
- * the executable it names (or --exe, whose build ID must match), then print
- * it as text, JSON, and/or an SVG heat map.
+ * its executable (snapctx.c: the one it names, --exe, or the copy embedded
+ * in the file), then print it as text, JSON, and/or an SVG heat map.
  */
 #include "commands.h"
-#include "elfsym.h"
 #include "goheap.h"
 #include "heap_out.h"
-#include "snapfile.h"
-#include "snapshot.h"
+#include "snapctx.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
-#include <inttypes.h>
-#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static void usage(FILE *out)
 {
@@ -29,73 +22,10 @@ static void usage(FILE *out)
 		"page tables' truth, arenas, size classes; see docs/heap.md.\n\n"
 		"  --spans       list every live span and free page range\n"
 		"  --svg FILE    also write a heat map of the heap to FILE\n"
-		"  --exe PATH    the executable (default: the one the snapshot names);\n"
-		"                its build ID must equal the snapshot's\n"
+		"  --exe PATH    the executable (default: the one the snapshot names,\n"
+		"                else its embedded copy); its build ID must match\n"
 		"  --seq N       the snapshot with this sequence number (default: first)\n",
 		PROG);
-}
-
-/* The executable's build ID of the snapshot's kind into buf; its length or -1. */
-static long exe_build_id(const char *path, uint32_t type, uint8_t *buf,
-			 size_t len)
-{
-	const char *want_name = type == GOSNAP_BUILD_ID_GO ? "Go" : "GNU";
-	uint32_t want_type = type == GOSNAP_BUILD_ID_GO ? 4 : NT_GNU_BUILD_ID;
-	Elf_Scn *scn = NULL;
-	long found = -1;
-	Elf *elf;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	while (elf && found < 0 && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		size_t off = 0, noff, doff;
-		GElf_Nhdr nh;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
-		    !(data = elf_getdata(scn, NULL)))
-			continue;
-		while ((off = gelf_getnote(data, off, &nh, &noff, &doff)) > 0) {
-			/* Go pads its note name: "Go\0\0". */
-			if (nh.n_type == want_type && nh.n_namesz >= strlen(want_name) + 1 &&
-			    !memcmp((char *)data->d_buf + noff, want_name,
-				    strlen(want_name) + 1) &&
-			    nh.n_descsz <= len) {
-				memcpy(buf, (char *)data->d_buf + doff, nh.n_descsz);
-				found = nh.n_descsz;
-				break;
-			}
-		}
-	}
-	elf_end(elf);
-	close(fd);
-	return found;
-}
-
-static int check_build_id(const struct gs_snapshot *s, const char *exe)
-{
-	uint8_t id[GOSNAP_BUILD_ID_MAX];
-	long n;
-
-	if (!s->task || s->task->build_id_type == GOSNAP_BUILD_ID_NONE)
-		return 0;	/* nothing to compare with */
-	n = exe_build_id(exe, s->task->build_id_type, id, sizeof(id));
-	if (n < 0) {
-		p_err("%s: no build ID to compare with the snapshot's", exe);
-		return -1;
-	}
-	if ((uint32_t)n != s->task->build_id_size ||
-	    memcmp(id, s->task->build_id, (size_t)n)) {
-		p_err("%s: build ID differs from the snapshot's (wrong executable? use --exe)",
-		      exe);
-		return -1;
-	}
-	return 0;
 }
 
 struct heap_args {
@@ -138,27 +68,6 @@ static int parse_args(int argc, char **argv, struct heap_args *a)
 	return 0;
 }
 
-/* The requested snapshot of the file, parsed into *s. */
-static int load_snapshot(const struct gsf_file *f, long seq,
-			 struct gs_snapshot *s, const char *path)
-{
-	const struct gsf_chunk *c;
-	char err[512];
-	size_t i = 0;
-
-	while ((c = gsf_next_chunk(f, GSF_CHUNK_STREAM, &i))) {
-		if (gs_snapshot_parse(c->data, c->size, s, err, sizeof(err))) {
-			p_err("%s: %s", path, err);
-			return -1;
-		}
-		if (seq < 0 || (uint64_t)seq == s->hdr->seq)
-			return 0;
-		gs_snapshot_free(s);
-	}
-	p_err("%s: no snapshot%s", path, seq < 0 ? "" : " with that --seq");
-	return -1;
-}
-
 static int write_svg(const struct goheap *h, const struct heap_out_opts *o,
 		     const char *path)
 {
@@ -180,15 +89,10 @@ static int write_svg(const struct goheap *h, const struct heap_out_opts *o,
 
 int cmd_heap(int argc, char **argv)
 {
-	struct gs_snapshot snap = { 0 };
-	struct gsf_file file = { 0 };
-	struct gs_layout *layout = NULL;
-	struct gs_symtab *st = NULL;
-	struct gs_mem *mem = NULL;
 	struct goheap *h = NULL;
 	struct heap_out_opts o;
+	struct gs_snapctx c;
 	struct heap_args a;
-	char err[512], note[512];
 	int ret;
 
 	ret = parse_args(argc, argv, &a);
@@ -196,53 +100,27 @@ int cmd_heap(int argc, char **argv)
 		return ret == 1 ? 0 : ret;
 	output_begin();
 	ret = 1;
-	if (gsf_read(a.snap_path, &file, err, sizeof(err))) {
-		p_err("%s", err);
-		return 1;
-	}
-	if (load_snapshot(&file, a.seq, &snap, a.snap_path))
-		goto out_file;
-	if (!a.exe)
-		a.exe = snap.exe;
-	if (!a.exe || !a.exe[0]) {
-		p_err("%s: the snapshot names no executable: use --exe", a.snap_path);
-		goto out_snap;
-	}
-	if (check_build_id(&snap, a.exe))
-		goto out_snap;
-	mem = gs_mem_open(&snap, a.exe, err, sizeof(err));
-	if (!mem) {
-		p_err("%s", err);
-		goto out_snap;
-	}
-	layout = gs_layout_open(a.exe, note, sizeof(note));
-	if (!layout) {
+	if (gs_snapctx_open(&c, a.snap_path, a.exe, a.seq))
+		goto out;
+	if (!c.layout) {
 		p_err("out of memory");
-		goto out_mem;
+		goto out;
 	}
-	if (note[0])
-		p_warn("%s", note);
-	st = gs_symtab_open(a.exe, err, sizeof(err));
-	h = goheap_decode(&snap, mem, layout, st ? gs_symtab_go_version(st) : NULL);
+	if (c.note[0])
+		p_warn("%s", c.note);
+	h = goheap_decode(&c.snap, c.mem, c.layout, c.go_version);
 	if (!h) {
 		p_err("out of memory");
-		goto out_layout;
+		goto out;
 	}
-	o = (struct heap_out_opts){ a.snap_path, a.exe, a.spans };
+	o = (struct heap_out_opts){ a.snap_path, c.exe_name, a.spans };
 	if (json_wtr)
 		heap_print_json(h, &o, json_wtr);
 	else
 		heap_print_text(h, &o, stdout);
 	ret = a.svg_path && write_svg(h, &o, a.svg_path) ? 1 : 0;
 	goheap_free(h);
-out_layout:
-	gs_symtab_close(st);
-	gs_layout_free(layout);
-out_mem:
-	gs_mem_close(mem);
-out_snap:
-	gs_snapshot_free(&snap);
-out_file:
-	gsf_free(&file);
+out:
+	gs_snapctx_close(&c);
 	return ret;
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gosnap-cli show FILE: the file is read and every snapshot decoded first
- * (one model), then printed as text (show_*_plain) or JSON (show_*_json).
+ * (one model; for a Go program also its heap, show_go.c), then printed as
+ * text (show_*_plain) or JSON (show_*_json).
  */
 #include "commands.h"
 #include "flags.h"
 #include "meta.h"
+#include "show_go.h"
 #include "snapfile.h"
 #include "snapshot.h"
 #include "summary.h"
@@ -28,6 +30,7 @@ struct show_model {
 	const char *path;
 	struct gsf_file file;
 	struct gs_snapshot *snaps;
+	struct show_go *go;		/* per snapshot */
 	size_t nr_snaps;
 	struct gs_meta_kv *meta;
 	size_t nr_meta;
@@ -44,6 +47,7 @@ static void model_free(struct show_model *m)
 	for (i = 0; i < m->nr_snaps; i++)
 		gs_snapshot_free(&m->snaps[i]);
 	free(m->snaps);
+	free(m->go);
 	gs_meta_kv_free(m->meta, m->nr_meta);
 	gsf_free(&m->file);
 }
@@ -61,7 +65,8 @@ static int model_load(struct show_model *m, const char *path)
 		return -1;
 	}
 	m->snaps = calloc(m->file.nr_chunks + 1, sizeof(*m->snaps));
-	if (!m->snaps) {
+	m->go = calloc(m->file.nr_chunks + 1, sizeof(*m->go));
+	if (!m->snaps || !m->go) {
 		p_err("out of memory");
 		return -1;
 	}
@@ -85,6 +90,8 @@ static int model_load(struct show_model *m, const char *path)
 		p_err("%s: no snapshot (stream chunk) in the file", path);
 		return -1;
 	}
+	for (i = 0; i < m->nr_snaps; i++)
+		show_go_decode(&m->file, &m->snaps[i], &m->go[i]);
 	i = 0;
 	c = gsf_next_chunk(&m->file, GSF_CHUNK_CLI_META, &i);
 	if (c && gs_meta_parse(c->data, c->size, &m->meta, &m->nr_meta)) {
@@ -382,6 +389,33 @@ static void show_header_plain(const struct show_model *m,
 	       s->nr_threads, s->nr_mems, mem, s->nr_unknown);
 }
 
+static void show_go_plain(const struct show_go *g, bool exact)
+{
+	char a[32], b[32], c[32], d[32], e[32], f[32];
+
+	if (!g->is_go)
+		return;
+	printf("  %-12s %s", "go", g->version[0] ? g->version : "version unknown");
+	if (g->version[0])
+		printf(" (%s)", g->version_from);
+	if (g->exe[0])
+		printf(", decoded with %s%s", g->exe, g->embedded ? " (embedded)" : "");
+	putchar('\n');
+	if (!g->heap_ok) {
+		printf("  %-12s not decoded: %s\n", "go heap", g->error);
+		return;
+	}
+	printf("  %-12s in use %s, resident %s; mapped %s, resident %s\n", "go heap",
+	       fmt_size(g->heap_inuse, exact, a, sizeof(a)),
+	       fmt_size(g->heap_inuse_resident, exact, b, sizeof(b)),
+	       fmt_size(g->heap_sys, exact, c, sizeof(c)),
+	       fmt_size(g->heap_sys_resident, exact, d, sizeof(d)));
+	printf("  %-12s in use %s, resident %s%s\n", "go stacks",
+	       fmt_size(g->stack_inuse, exact, e, sizeof(e)),
+	       fmt_size(g->stack_inuse_resident, exact, f, sizeof(f)),
+	       g->nr_problems ? " (parts not decoded: see gosnap-cli heap)" : "");
+}
+
 static int show_plain(const struct show_model *m, const struct show_opts *o)
 {
 	size_t i;
@@ -398,6 +432,7 @@ static int show_plain(const struct show_model *m, const struct show_opts *o)
 		if (i || m->nr_meta)
 			putchar('\n');
 		show_header_plain(m, &m->snaps[i], i);
+		show_go_plain(&m->go[i], o->bytes);
 		putchar('\n');
 		if (show_vmas_plain(&m->snaps[i], o))
 			return -1;
@@ -576,7 +611,7 @@ static void json_mems(struct json_writer *w, const struct gs_snapshot *s)
 }
 
 static void json_snapshot(struct json_writer *w, const struct gs_snapshot *s,
-			  const struct show_opts *o)
+			  const struct show_go *g, const struct show_opts *o)
 {
 	const struct gosnap_stream_hdr *h = s->hdr;
 	struct gs_sum total = { 0 };
@@ -598,6 +633,7 @@ static void json_snapshot(struct json_writer *w, const struct gs_snapshot *s,
 	jw_kv_u64(w, "stream_bytes", s->size);
 	jw_kv_u64(w, "unknown_records", s->nr_unknown);
 	json_task(w, s);
+	show_go_json(w, g);
 	json_capture(w, s->capture);
 	json_threads(w, s);
 	json_mems(w, s);
@@ -653,7 +689,7 @@ static int show_json(const struct show_model *m, const struct show_opts *o)
 	jw_key(w, "snapshots");
 	jw_start_array(w);
 	for (i = 0; i < m->nr_snaps; i++)
-		json_snapshot(w, &m->snaps[i], o);
+		json_snapshot(w, &m->snaps[i], &m->go[i], o);
 	jw_end_array(w);
 	jw_end_object(w);
 	return 0;
@@ -666,7 +702,8 @@ static void show_usage(FILE *out)
 	fprintf(out,
 		"Usage: %s show FILE [--pages] [--flags LIST] [--bytes] [-j|--json] [-p|--pretty]\n\n"
 		"Print a snapshot file: for each snapshot, a header (kernel, time, trigger,\n"
-		"process, mode, hold time, PFNs, truncation) and a table of its mappings with\n"
+		"process, mode, hold time, PFNs, truncation; for a Go program its version and\n"
+		"heap in use beside what is resident) and a table of its mappings with\n"
 		"size, resident (as smaps Rss), swapped, THP, zero-page, PTE-dirty and\n"
 		"page-dirty amounts, then totals.\n\n"
 		"  --pages        list every run of pages with its flags, PFN, mapcount, swap entry\n"

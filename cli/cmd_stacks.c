@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gosnap-cli stacks SNAP: the frames of the thread that hit the probe
- * (from its captured registers) and of every goroutine in allgs (from
- * g.sched), each frame as function, file:line, pc, sp and frame size,
- * inlined calls expanded. See docs/stacks.md.
+ * and of every other thread with captured registers (threadwalk.h), and
+ * of every goroutine in allgs (from its thread, else g.sched), each
+ * frame as function, file:line, pc, sp and frame size, inlined calls
+ * expanded. See docs/stacks.md.
  */
 #include "commands.h"
 #include "stacks_out.h"
@@ -18,8 +19,10 @@ static void stacks_usage(FILE *out)
 	fprintf(out,
 		"Usage: %s stacks SNAP [--exe PATH] [--seq N] [--max-frames N] [-j|-p]\n"
 		"       %s stacks --wait-reasons go1.NN\n\n"
-		"Unwind the thread that hit the probe (from its captured registers) and\n"
-		"every goroutine of runtime.allgs (from g.sched): goid, status, wait\n"
+		"Unwind the thread that hit the probe and, with --stop-world captures,\n"
+		"every other thread (from their captured registers, following a switch\n"
+		"from g0 back to the goroutine's stack), and every goroutine of\n"
+		"runtime.allgs (from its thread, else g.sched): goid, status, wait\n"
 		"reason, stack bounds and resident stack pages, and each frame's function,\n"
 		"file:line, pc, sp and frame size, inlined calls expanded. Each walk ends\n"
 		"with why it stopped (goexit, mstart, rt0_go, system-stack switch, missing\n"
@@ -28,7 +31,8 @@ static void stacks_usage(FILE *out)
 		"  --seq N           the snapshot with this sequence number (default: first)\n"
 		"  --max-frames N    bound on physical frames per stack (default %d)\n"
 		"  --wait-reasons V  print the wait reason table used for Go release V\n"
-		"  -j, --json        JSON (docs/json.md, section stacks); -p pretty\n",
+		"  -j, --json        JSON (docs/json.md, section stacks); -p pretty\n"
+		"  -h, --help        this text\n",
 		PROG, PROG, GS_UNWIND_MAX_FRAMES);
 }
 
@@ -51,34 +55,6 @@ static int print_wait_reasons(const char *ver)
 	return 0;
 }
 
-static void hit_thread(struct stacks_model *sm, size_t max_frames)
-{
-	const struct gosnap_rec_thread *t = sm->hit;
-	struct gs_unwind_req req = { 0 };
-	size_t i;
-
-	if (!t)
-		return;
-	sm->hit_g = sm->gr.hit_g;
-	for (i = 0; i < sm->gr.n; i++)
-		if (sm->gr.gs[i].g == sm->hit_g && sm->hit_g)
-			sm->hit_goroutine = &sm->gr.gs[i];
-	req.pc = t->regs.rip;
-	req.sp = t->regs.rsp;
-	req.exact_pc = true;
-	req.max_frames = max_frames;
-	/* the mapping the sp is in (the OS stack on g0) bounds the walk */
-	req.stack_lo = t->stack_start;
-	req.stack_hi = t->stack_end;
-	if (sm->hit_goroutine && sm->hit_goroutine->stack_hi) {
-		req.stack_lo = sm->hit_goroutine->stack_lo;
-		req.stack_hi = sm->hit_goroutine->stack_hi;
-	}
-	if (!gs_unwind(&sm->ctx->fi, sm->ctx->mem, &sm->ctx->snap, &req,
-		       &sm->hit_unwind))
-		sm->have_hit_unwind = true;
-}
-
 int cmd_stacks(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -95,7 +71,8 @@ int cmd_stacks(int argc, char **argv)
 	unsigned long max_frames = 0;
 	long seq = -1;
 	char *end;
-	int opt;
+	int opt, ret = 0;
+	size_t i;
 
 	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTS "e:s:m:W:", opts,
 				  NULL)) != -1) {
@@ -143,18 +120,20 @@ int cmd_stacks(int argc, char **argv)
 		return 1;
 	}
 	sm.ctx = &ctx;
-	sm.hit = gs_snapctx_hit_thread(&ctx);
-	if (gs_goroutines_decode(&ctx, max_frames, &sm.gr)) {
+	if (gs_thread_walks_decode(&ctx, max_frames, &sm.tw) ||
+	    gs_goroutines_decode(&ctx, max_frames, &sm.tw, &sm.gr)) {
 		p_err("out of memory");
-		gs_goroutines_free(&sm.gr);
-		gs_snapctx_close(&ctx);
-		return 1;
+		ret = 1;
+		goto free_all;
 	}
-	hit_thread(&sm, max_frames);
+	sm.hit = gs_thread_walks_hit(&sm.tw);
+	for (i = 0; sm.hit && sm.hit->g && i < sm.gr.n; i++)
+		if (sm.gr.gs[i].g == sm.hit->goroutine)
+			sm.hit_goroutine = &sm.gr.gs[i];
 	(json_wtr ? stacks_print_json : stacks_print_plain)(&sm);
-	if (sm.have_hit_unwind)
-		gs_unwind_free(&sm.hit_unwind);
+free_all:
 	gs_goroutines_free(&sm.gr);
+	gs_thread_walks_free(&sm.tw);
 	gs_snapctx_close(&ctx);
-	return 0;
+	return ret;
 }

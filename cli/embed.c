@@ -48,26 +48,15 @@ static int add_extent(struct extent_list *l, const char *name, uint64_t off,
 	return 0;
 }
 
-static bool has_symtab(Elf *elf)
-{
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
-
-	while ((scn = elf_nextscn(elf, scn)))
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB && sh.sh_size)
-			return true;
-	return false;
-}
-
 /*
- * What decoders need: the headers and every section with bytes, except
- * code when a symbol table names the globals (without one, globals are
- * found by decoding runtime code, which must then come along).
+ * What decoders need: the headers and every section with bytes. Code
+ * comes too: `go` checks each global the symbol table names against the
+ * instructions that use it, and stripped binaries are decoded through it.
+ * Left out: padding between sections, and whatever no section covers.
  */
 static int list_extents(Elf *elf, uint64_t file_size, struct extent_list *l,
 			char *err, size_t errlen)
 {
-	bool skip_code = has_symtab(elf);
 	size_t phnum = 0, shnum = 0, shstrndx = 0;
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr eh;
@@ -87,8 +76,7 @@ static int list_extents(Elf *elf, uint64_t file_size, struct extent_list *l,
 		const char *name;
 		GElf_Shdr sh;
 
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
-		    (skip_code && (sh.sh_flags & SHF_EXECINSTR)))
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
 			continue;
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
 		if (add_extent(l, name ? name : "?", sh.sh_offset, sh.sh_size,

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The EMBED chunk (docs/format.md): the parts of the executable that
- * decoding needs (ELF and section headers, symbol tables, .gopclntab,
- * DWARF, .go.buildinfo, data, notes), each stored at its offset in the
- * original file. Decoders get the file back with what was left out (code,
- * when the symbol table makes it unnecessary) reading as zeros, in an
+ * decoding needs (ELF, program and section headers, and every section with
+ * bytes: symbol tables, .gopclntab, DWARF, .go.buildinfo, data, rodata,
+ * code, notes), each with its offset in the original file. Decoders get
+ * the file back, what was left out (padding) reading as zeros, in an
  * anonymous memory file that every ELF reader opens by path.
  */
 #ifndef GOSNAP_EMBED_H

@@ -70,16 +70,6 @@ bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl)
 	       gl->stack_hi >= 0 && gl->sched_pc >= 0 && gl->sched_sp >= 0;
 }
 
-uint64_t gs_thread_g(const struct gs_snapctx *c, const struct gosnap_rec_thread *t)
-{
-	uint64_t g;
-
-	if (!(t->flags & GOSNAP_THR_REGS) || t->regs.fs_base < 8 ||
-	    !gs_mem_u64(c->mem, t->regs.fs_base - 8, &g))
-		return 0;
-	return g;
-}
-
 /* Where allgs is: the layout's globals, else instruction decoding. */
 static bool find_allgs(struct gs_snapctx *c, struct gs_goroutines *gr)
 {
@@ -171,11 +161,15 @@ static bool read_g(struct gs_snapctx *c, const struct gs_g_layout *gl,
 	return true;
 }
 
-/* Unwind one goroutine from wherever its frames start. */
-static int unwind_g(struct gs_snapctx *c, const struct gosnap_rec_thread *hit,
-		    size_t max_frames, struct gs_goroutines *gr,
-		    struct gs_goroutine *g)
+/*
+ * Unwind one goroutine from wherever its frames start: a thread's
+ * registers when a captured thread runs it (or runs g0 for it), else
+ * what the runtime saved when it stopped running.
+ */
+static int unwind_g(struct gs_snapctx *c, const struct gs_thread_walks *tw,
+		    size_t max_frames, struct gs_goroutine *g)
 {
+	const struct gs_thread_walk *w = gs_thread_walks_for_g(tw, g->g);
 	struct gs_unwind_req req = {
 		.stack_lo = g->stack_lo, .stack_hi = g->stack_hi,
 		.max_frames = max_frames,
@@ -186,16 +180,22 @@ static int unwind_g(struct gs_snapctx *c, const struct gosnap_rec_thread *hit,
 		g->no_unwind = "dead goroutine";
 		return 0;
 	}
-	if (hit && gr->hit_g == g->g) {
-		/* the probe hit this goroutine: its registers are exact */
-		req.pc = hit->regs.rip;
-		req.sp = hit->regs.rsp;
-		req.exact_pc = true;
-		g->on_hit_thread = true;
-	} else if (st == GS_G_RUNNING) {
-		g->no_unwind = "running on another thread; its registers were not captured";
+	if (w) {
+		/* a copy: the thread's walk is printed on its own too */
+		if (gs_unwind_dup(&w->unwind, &g->unwind))
+			return -1;
+		g->thread_tid = w->t->tid;
+		g->on_hit_thread = w->t->flags & GOSNAP_THR_HIT;
+		g->via_system_stack = w->on == GS_ON_G0;
+		g->unwound = true;
 		return 0;
-	} else if (g->syscallsp) {
+	}
+	if (st == GS_G_RUNNING) {
+		g->no_unwind = "running on another thread; its registers were not captured "
+			       "(capture --stop-world records them)";
+		return 0;
+	}
+	if (g->syscallsp) {
 		/* in a system call, the runtime saved these and not sched */
 		req.pc = g->syscallpc;
 		req.sp = g->syscallsp;
@@ -214,15 +214,15 @@ static int unwind_g(struct gs_snapctx *c, const struct gosnap_rec_thread *hit,
 }
 
 int gs_goroutines_decode(struct gs_snapctx *c, size_t max_frames,
-			 struct gs_goroutines *gr)
+			 const struct gs_thread_walks *tw, struct gs_goroutines *gr)
 {
-	const struct gosnap_rec_thread *hit = gs_snapctx_hit_thread(c);
+	const struct gs_thread_walk *hit = gs_thread_walks_hit(tw);
 	struct gs_g_layout gl;
 	uint64_t hdr[2], i;
 
 	memset(gr, 0, sizeof(*gr));
 	if (hit)
-		gr->hit_g = gs_thread_g(c, hit);
+		gr->hit_g = hit->g;
 	if (!gs_g_layout_get(c, &gl)) {
 		snprintf(gr->problem, sizeof(gr->problem),
 			 "runtime.g layout unavailable (goid, atomicstatus, stack, sched)");
@@ -259,7 +259,7 @@ int gs_goroutines_decode(struct gs_snapctx *c, size_t max_frames,
 			continue;
 		}
 		gr->n++;
-		if (unwind_g(c, hit, max_frames, gr, g))
+		if (unwind_g(c, tw, max_frames, g))
 			return -1;
 	}
 	return 0;

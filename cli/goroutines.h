@@ -4,8 +4,9 @@
  * reason, stack bounds and how many of the stack's pages are resident,
  * the saved pc/sp (g.sched, or g.syscallpc/sp in a system call), the
  * functions it was started at and created from, and its frames unwound
- * from there. The goroutine running on the thread that hit the probe is
- * unwound from that thread's captured registers instead.
+ * from there. A goroutine that a thread with captured registers runs
+ * (the hitting thread; every thread with --stop-world) is unwound from
+ * that thread's walk instead (threadwalk.h), system stack included.
  *
  * Field offsets come from the layout interface (runtime.g, runtime.gobuf,
  * runtime.stack by name); the allgs global from the layout, else from
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "snapctx.h"
+#include "threadwalk.h"
 #include "unwind.h"
 
 #define GS_MAX_GOROUTINES	(1u << 20)	/* bound on allglen */
@@ -58,7 +60,10 @@ struct gs_goroutine {
 	uint64_t startpc, gopc, m;
 	const char *start_func;		/* function at startpc, or NULL */
 	const char *created_by;		/* function holding gopc, or NULL */
-	bool on_hit_thread;		/* unwound from the captured registers */
+	bool on_hit_thread;		/* unwound from the hitting thread's registers */
+	int32_t thread_tid;		/* the thread whose registers it was unwound
+					 * from; 0: from its saved pc/sp */
+	bool via_system_stack;		/* that thread was on g0 working for it */
 	bool unwound;			/* frames below are valid */
 	const char *no_unwind;		/* why not, when !unwound */
 	struct gs_unwind unwind;
@@ -76,10 +81,11 @@ struct gs_goroutines {
 
 /*
  * Decode every goroutine, each walk bounded by max_frames physical frames
- * (0: GS_UNWIND_MAX_FRAMES). Returns 0 (see problem), -1 out of memory.
+ * (0: GS_UNWIND_MAX_FRAMES); goroutines that a walk of tw reaches take
+ * their frames from it. Returns 0 (see problem), -1 out of memory.
  */
 int gs_goroutines_decode(struct gs_snapctx *c, size_t max_frames,
-			 struct gs_goroutines *out);
+			 const struct gs_thread_walks *tw, struct gs_goroutines *out);
 void gs_goroutines_free(struct gs_goroutines *gr);
 
 /* Offsets of runtime.g; false if the essential ones are unavailable. */
@@ -89,12 +95,5 @@ bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl);
 const char *gs_g_status_name(uint32_t status);
 /* The wait reason text of a Go release (minor 19 = go1.19); NULL if none. */
 const char *gs_wait_reason(int go_minor, unsigned int reason);
-
-/*
- * The g a thread was running: without cgo, the word right below the
- * thread's fs_base is the TLS slot the runtime keeps g in. 0 if unknown.
- */
-uint64_t gs_thread_g(const struct gs_snapctx *c,
-		     const struct gosnap_rec_thread *t);
 
 #endif /* GOSNAP_GOROUTINES_H */

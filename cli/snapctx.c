@@ -2,77 +2,127 @@
 /*
  * Opening a snapshot with its executable for decoding; see snapctx.h.
  */
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "buildid.h"
 #include "commands.h"
+#include "embed.h"
+#include "flags.h"
 #include "snapctx.h"
 
-#define NOTE_TYPE_GO_BUILD_ID	4	/* Go's own build ID note ("Go\0\0") */
-
-/* The executable's build ID of the given kind into buf: its length or -1. */
-static long exe_build_id(const char *path, uint32_t kind, uint8_t *buf,
-			 size_t len)
+/* 0 if path's build ID equals the snapshot's (or it records none). */
+static int match_build_id(const struct gs_snapshot *s, const char *path,
+			  char *err, size_t errlen)
 {
-	const char *name = kind == GOSNAP_BUILD_ID_GO ? "Go" : "GNU";
-	uint32_t type = kind == GOSNAP_BUILD_ID_GO ? NOTE_TYPE_GO_BUILD_ID :
-						     NT_GNU_BUILD_ID;
-	size_t namesz = strlen(name) + 1;
-	Elf_Scn *scn = NULL;
-	long found = -1;
-	Elf *elf;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	while (elf && found < 0 && (scn = elf_nextscn(elf, scn))) {
-		size_t off = 0, noff, doff;
-		Elf_Data *data;
-		GElf_Shdr sh;
-		GElf_Nhdr nh;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
-		    !(data = elf_getdata(scn, NULL)))
-			continue;
-		while ((off = gelf_getnote(data, off, &nh, &noff, &doff)) > 0) {
-			if (nh.n_type != type || nh.n_namesz < namesz ||
-			    memcmp((char *)data->d_buf + noff, name, namesz) ||
-			    nh.n_descsz > len)
-				continue;
-			memcpy(buf, (char *)data->d_buf + doff, nh.n_descsz);
-			found = nh.n_descsz;
-			break;
-		}
-	}
-	if (elf)
-		elf_end(elf);
-	close(fd);
-	return found;
-}
-
-static int check_build_id(const struct gs_snapshot *s, const char *exe)
-{
+	const struct gosnap_rec_task *t = s->task;
 	uint8_t id[GOSNAP_BUILD_ID_MAX];
+	char want[3 * GOSNAP_BUILD_ID_MAX], got[3 * GOSNAP_BUILD_ID_MAX];
 	long n;
 
-	if (!s->task || s->task->build_id_type == GOSNAP_BUILD_ID_NONE)
+	if (!t || t->build_id_type == GOSNAP_BUILD_ID_NONE)
 		return 0;
-	n = exe_build_id(exe, s->task->build_id_type, id, sizeof(id));
-	if (n < 0 || (uint32_t)n != s->task->build_id_size ||
-	    memcmp(id, s->task->build_id, (size_t)n)) {
-		p_err("%s: build ID %s the snapshot's (wrong executable? use --exe)",
-		      exe, n < 0 ? "missing, cannot check against" : "differs from");
+	gs_build_id_str(t->build_id_type, t->build_id,
+			t->build_id_size < sizeof(t->build_id) ? t->build_id_size :
+								 sizeof(t->build_id),
+			want, sizeof(want));
+	n = gs_exe_build_id(path, t->build_id_type, id, sizeof(id));
+	if (n < 0) {
+		snprintf(err, errlen, "%s: no %s build ID to compare with the snapshot's %s",
+			 path, gs_build_id_type_name(t->build_id_type), want);
+		return -1;
+	}
+	if ((uint32_t)n != t->build_id_size || memcmp(id, t->build_id, (size_t)n)) {
+		gs_build_id_str(t->build_id_type, id, (size_t)n, got, sizeof(got));
+		snprintf(err, errlen, "%s: build ID %s differs from the snapshot's %s",
+			 path, got, want);
 		return -1;
 	}
 	return 0;
+}
+
+/* The embedded copy, if its build ID is the snapshot's. */
+static int use_embedded(const struct gsf_chunk *ch, const struct gs_snapshot *s,
+			struct gs_exe *e, char *err, size_t errlen)
+{
+	const struct gs_embed_hdr *h = gs_embed_check(ch->data, ch->size, err, errlen);
+	const struct gosnap_rec_task *t = s->task;
+
+	if (!h)
+		return -1;
+	if (t && t->build_id_type != GOSNAP_BUILD_ID_NONE &&
+	    (h->build_id_type != t->build_id_type ||
+	     h->build_id_size != t->build_id_size ||
+	     memcmp(h->build_id, t->build_id, h->build_id_size))) {
+		char want[3 * GOSNAP_BUILD_ID_MAX], got[3 * GOSNAP_BUILD_ID_MAX];
+
+		gs_build_id_str(t->build_id_type, t->build_id,
+				t->build_id_size < sizeof(t->build_id) ?
+				t->build_id_size : sizeof(t->build_id),
+				want, sizeof(want));
+		gs_build_id_str(h->build_id_type, h->build_id, h->build_id_size,
+				got, sizeof(got));
+		snprintf(err, errlen, "embedded executable: build ID %s differs from the snapshot's %s",
+			 got, want);
+		return -1;
+	}
+	e->memfd = gs_embed_materialize(ch->data, ch->size, err, errlen);
+	if (e->memfd < 0)
+		return -1;
+	snprintf(e->path, sizeof(e->path), "/proc/self/fd/%d", e->memfd);
+	e->embedded = true;
+	return 0;
+}
+
+int gs_exe_resolve(const struct gsf_file *f, const struct gs_snapshot *s,
+		   const char *override, struct gs_exe *e, char *note,
+		   size_t notelen, char *err, size_t errlen)
+{
+	const char *rec = s->exe && s->exe[0] ? s->exe : NULL;
+	const struct gsf_chunk *ch;
+	char why[PATH_MAX + 3 * 2 * GOSNAP_BUILD_ID_MAX];
+	size_t i = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->memfd = -1;
+	note[0] = '\0';
+	if (override) {
+		if (match_build_id(s, override, err, errlen))
+			return -1;
+		snprintf(e->path, sizeof(e->path), "%s", override);
+		snprintf(e->name, sizeof(e->name), "%s", override);
+		return 0;
+	}
+	if (!rec)
+		snprintf(why, sizeof(why), "the snapshot names no executable");
+	else if (access(rec, R_OK))
+		snprintf(why, sizeof(why), "%s: %s", rec, strerror(errno));
+	else if (!match_build_id(s, rec, why, sizeof(why))) {
+		snprintf(e->path, sizeof(e->path), "%s", rec);
+		snprintf(e->name, sizeof(e->name), "%s", rec);
+		return 0;
+	}
+	ch = gsf_next_chunk(f, GSF_CHUNK_EMBED, &i);
+	if (!ch) {
+		snprintf(err, errlen, "%s; the file holds no copy of it (capture --embed): use --exe",
+			 why);
+		return -1;
+	}
+	if (use_embedded(ch, s, e, err, errlen))
+		return -1;
+	snprintf(e->name, sizeof(e->name), "%s (embedded)", rec ? rec : "executable");
+	snprintf(note, notelen, "%s: using the executable embedded in the snapshot", why);
+	return 0;
+}
+
+void gs_exe_release(struct gs_exe *e)
+{
+	if (e->memfd >= 0)
+		close(e->memfd);
+	e->memfd = -1;
 }
 
 static int load_snapshot(struct gs_snapctx *c, const char *path, long seq)
@@ -99,22 +149,25 @@ static int load_snapshot(struct gs_snapctx *c, const char *path, long seq)
 int gs_snapctx_open(struct gs_snapctx *c, const char *path, const char *exe,
 		    long seq)
 {
-	char err[512];
+	char err[1024], note[1024];
 
 	memset(c, 0, sizeof(*c));
+	c->exe_src.memfd = -1;
 	if (gsf_read(path, &c->file, err, sizeof(err))) {
 		p_err("%s", err);
 		return -1;
 	}
 	if (load_snapshot(c, path, seq))
 		return -1;
-	c->exe = exe ? exe : c->snap.exe;
-	if (!c->exe || !c->exe[0]) {
-		p_err("%s: the snapshot names no executable: use --exe", path);
+	if (gs_exe_resolve(&c->file, &c->snap, exe, &c->exe_src, note, sizeof(note),
+			   err, sizeof(err))) {
+		p_err("%s", err);
 		return -1;
 	}
-	if (check_build_id(&c->snap, c->exe))
-		return -1;
+	if (note[0])
+		p_warn("%s", note);
+	c->exe = c->exe_src.path;
+	c->exe_name = c->exe_src.name;
 	c->st = gs_symtab_open(c->exe, err, sizeof(err));
 	if (!c->st) {
 		p_err("%s", err);
@@ -142,6 +195,7 @@ void gs_snapctx_close(struct gs_snapctx *c)
 		gs_symtab_close(c->st);
 	if (c->have_snap)
 		gs_snapshot_free(&c->snap);
+	gs_exe_release(&c->exe_src);
 	gsf_free(&c->file);
 	memset(c, 0, sizeof(*c));
 }

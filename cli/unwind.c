@@ -145,7 +145,9 @@ int gs_unwind(const struct gs_funcinfo *fi, const struct gs_mem *mem,
 {
 	size_t cap = 0, max = req->max_frames ? req->max_frames : GS_UNWIND_MAX_FRAMES;
 	uint64_t pc = req->pc, sp = req->sp;
-	bool exact = req->exact_pc;
+	uint64_t lo = req->stack_lo, hi = req->stack_hi;
+	bool exact = req->exact_pc, jumped = false, mark_switch = false;
+	size_t seg_phys = 0;		/* physical frames on the current stack */
 
 	memset(u, 0, sizeof(*u));
 	for (;;) {
@@ -158,12 +160,14 @@ int gs_unwind(const struct gs_funcinfo *fi, const struct gs_mem *mem,
 			stop(u, GS_STOP_MAX_FRAMES, pc, "stopped after %zu frames", max);
 			return 0;
 		}
-		if (req->stack_hi && (sp < req->stack_lo || sp >= req->stack_hi)) {
+		if (hi && (sp < lo || sp >= hi)) {
 			stop(u, GS_STOP_SP_BOUNDS, sp,
 			     "sp 0x%" PRIx64 " outside the stack [0x%" PRIx64 ", 0x%" PRIx64 ")",
-			     sp, req->stack_lo, req->stack_hi);
+			     sp, lo, hi);
 			return 0;
 		}
+		f.after_switch = mark_switch;
+		mark_switch = false;
 		if (!gs_funcinfo_find(fi, pc, &fn)) {
 			if (push(u, &f, &cap))
 				return -1;
@@ -193,6 +197,7 @@ int gs_unwind(const struct gs_funcinfo *fi, const struct gs_mem *mem,
 		if (push_source_frames(fi, &fn, tracepc, &f, u, &cap))
 			return -1;
 		u->nphys++;
+		seg_phys++;
 
 		if (!strcmp(fn.name, "runtime.goexit")) {
 			stop(u, GS_STOP_GOEXIT, pc, "end of the goroutine's stack");
@@ -210,13 +215,30 @@ int gs_unwind(const struct gs_funcinfo *fi, const struct gs_mem *mem,
 			stop(u, GS_STOP_TOPFRAME, pc, "%s has no caller (topframe)", fn.name);
 			return 0;
 		}
+		if (is_switcher(fn.name) && req->have_jump && !jumped) {
+			/* the frames below go on on the goroutine's stack */
+			snprintf(u->switch_detail, sizeof(u->switch_detail),
+				 "%s switched stacks: continued at %s (pc 0x%" PRIx64
+				 " sp 0x%" PRIx64 ")", fn.name,
+				 req->jump_what ? req->jump_what : "the goroutine's g.sched",
+				 req->jump_pc, req->jump_sp);
+			u->switch_frame = u->nframes;
+			jumped = mark_switch = true;
+			pc = req->jump_pc;
+			sp = req->jump_sp;
+			lo = req->jump_lo;
+			hi = req->jump_hi;
+			exact = false;
+			seg_phys = 0;
+			continue;
+		}
 		if (is_switcher(fn.name)) {
 			stop(u, GS_STOP_SYSTEMSTACK, pc,
 			     "system-stack switch in %s: the caller's frames are on another stack",
 			     fn.name);
 			return 0;
 		}
-		if ((fn.flag & GS_FUNCFLAG_SPWRITE) && u->nphys > 1) {
+		if ((fn.flag & GS_FUNCFLAG_SPWRITE) && seg_phys > 1) {
 			stop(u, GS_STOP_SPWRITE, pc,
 			     "%s writes SP: its caller cannot be found", fn.name);
 			return 0;
@@ -237,6 +259,21 @@ int gs_unwind(const struct gs_funcinfo *fi, const struct gs_mem *mem,
 		pc = ret;
 		sp = f.fp;
 	}
+}
+
+int gs_unwind_dup(const struct gs_unwind *src, struct gs_unwind *dst)
+{
+	*dst = *src;
+	dst->frames = NULL;
+	if (!src->nframes)
+		return 0;
+	dst->frames = malloc(src->nframes * sizeof(*dst->frames));
+	if (!dst->frames) {
+		dst->nframes = dst->nphys = 0;
+		return -1;
+	}
+	memcpy(dst->frames, src->frames, src->nframes * sizeof(*dst->frames));
+	return 0;
 }
 
 void gs_unwind_free(struct gs_unwind *u)

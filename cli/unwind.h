@@ -11,11 +11,14 @@
  *   flagged topframe  - the normal bottom of a stack;
  *   runtime.systemstack, mcall, morestack, and other functions that
  *   write SP (flag spwrite) - a system-stack switch: the frames go on
- *   on another stack, which this walk does not follow;
+ *   on another stack; the walk follows it once when the caller says
+ *   where that stack's frames start (req.jump_*: the g.sched of the
+ *   goroutine a thread's g0 was running for), else stops;
  *   a stack word that the snapshot does not hold - a missing stack page;
  *   a pc in no function, a damaged pcsp table, sp outside the stack
- *   bounds, and a frame limit. sp strictly increases from frame to frame,
- *   so the walk always ends.
+ *   bounds, and a frame limit. sp strictly increases from frame to frame
+ *   on each stack and a switch is followed at most once, so the walk
+ *   always ends.
  */
 #ifndef GOSNAP_UNWIND_H
 #define GOSNAP_UNWIND_H
@@ -55,6 +58,7 @@ struct gs_frame {
 	const char *file;
 	int32_t line;
 	bool inlined;			/* an inlined call (no frame of its own) */
+	bool after_switch;		/* first frame on the stack a switch led to */
 };
 
 struct gs_unwind_req {
@@ -63,6 +67,15 @@ struct gs_unwind_req {
 	bool exact_pc;			/* pc is not a return address (a probe hit,
 					 * a signal): no pc-1 for its line */
 	size_t max_frames;		/* 0: GS_UNWIND_MAX_FRAMES */
+	/*
+	 * Where a system-stack switch leads: a walk on g0 that reaches
+	 * runtime.systemstack (or mcall, morestack) goes on once at
+	 * jump_pc/jump_sp, a return address and its sp on the goroutine's
+	 * stack [jump_lo, jump_hi), instead of stopping.
+	 */
+	bool have_jump;
+	uint64_t jump_pc, jump_sp, jump_lo, jump_hi;
+	const char *jump_what;		/* for the message: "goroutine 1's g.sched" */
 };
 
 struct gs_unwind {
@@ -72,6 +85,9 @@ struct gs_unwind {
 	enum gs_unwind_stop stop;
 	uint64_t stop_addr;		/* the word / pc the stop is about */
 	char stop_detail[160];		/* one line for people */
+	size_t switch_frame;		/* index of the first frame after a followed
+					 * switch; 0: none was followed */
+	char switch_detail[160];	/* what was followed, for people */
 };
 
 /*
@@ -83,6 +99,8 @@ int gs_unwind(const struct gs_funcinfo *fi, const struct gs_mem *mem,
 	      const struct gs_snapshot *snap, const struct gs_unwind_req *req,
 	      struct gs_unwind *out);
 void gs_unwind_free(struct gs_unwind *u);
+/* A deep copy of src into dst; -1 out of memory (dst then empty). */
+int gs_unwind_dup(const struct gs_unwind *src, struct gs_unwind *dst);
 
 /* "goexit", "system-stack switch", ... (JSON values, docs/json.md). */
 const char *gs_unwind_stop_name(enum gs_unwind_stop s);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Interrupting a capture and forked children (issue 3): SIGINT to the CLI
+# The forms --at takes, interrupting a capture and forked children
+# (issue 3): NAME+0xOFF and a raw address stop there (oracle: go tool nm),
+# an offset inside an instruction is refused; SIGINT to the CLI
 # disarms every probe and leaves the target running (it completes, and no
 # snapshot is taken after the interruption); a child the target forks is
 # never stopped or captured, though it runs the same code at the same
@@ -16,10 +18,19 @@ TOP="$(cd "$HERE/../.." && pwd)"
 ver="${GOSNAP_KERNEL:-6.1}"
 echo "TAP version 13"
 freeze_build || { echo "1..0 # SKIP cannot build the targets"; exit 0; }
+marker="$(awk '$3 == "main.marker" { print $1 }' "$BUILD/nm.txt")"
+raw="$(printf '0x%x' $((0x$marker + 6)))"
 
 # shellcheck disable=SC2016
 guest='
 insmod /gosnap/gosnap.ko || exit 1
+gosnap-cli capture --at main.marker+0x4 --at '"$raw"' -o /tmp/off -- /gosnap/freeze >/tmp/off.log 2>&1
+echo "off.rc=$?"
+for f in /tmp/off/*.gsnap; do
+	echo "off.snap=$(gosnap-cli -j show $f | tr "," "\n" | grep -E "\"(label|rip)\"" | tr -d "\" " | tr "\n" " ")"
+done
+gosnap-cli capture --at main.marker+0x2 -o /tmp/mid -- /gosnap/freeze >/tmp/mid.log 2>&1
+echo "mid.rc=$?"; echo "mid.log=$(cat /tmp/mid.log)"
 /gosnap/freeze -calls 150 -sleep 20ms >/tmp/t.out 2>&1 & T=$!
 gosnap-cli capture --pid $T --at main.marker -o /tmp/int >/tmp/int.log 2>&1 & C=$!
 i=0; while [ $(ls /tmp/int 2>/dev/null | wc -l) -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
@@ -38,7 +49,16 @@ out="$(vm_run "$ver" "$guest")" || { vm_fail "$out"; exit 0; }
 field() { sed -n "s/^$1=//p" <<<"$out" | head -n 1; }
 n=0
 check() { n=$((n + 1)); if [[ "$1" == 1 ]]; then echo "ok $n $2"; else echo "not ok $n $2"; echo "# ${3:-}"; fi; }
-echo "1..6"
+echo "1..9"
+snap_rip() { sed -n "s/^off.snap=.*label:$1 .*rip:\(0x[0-9a-f]*\).*/\1/p" <<<"$out" | head -n 1; }
+r1="$(snap_rip 'main.marker+0x4')"
+[[ "$(field off.rc)" == 0 && -n "$r1" && $((r1)) -eq $((0x$marker + 4)) ]] && r=1 || r=0
+check $r "--at main.marker+0x4 stops at 0x$marker+4 (go tool nm): $r1" "$(grep '^off' <<<"$out")"
+r2="$(snap_rip "$raw")"
+[[ -n "$r2" && $((r2)) -eq $((raw)) ]] && r=1 || r=0
+check $r "--at $raw (a raw address) stops there: $r2" "$(grep '^off' <<<"$out")"
+[[ "$(field mid.rc)" != 0 && "$(field mid.log)" == *"inside the instruction"* ]] && r=1 || r=0
+check $r "an offset inside an instruction is refused before anything is armed" "$(field mid.log)"
 [[ "$(field int.rc)" == 0 && "$(field int.log)" == *interrupted* ]] && r=1 || r=0
 check $r "SIGINT: the CLI disarms and exits cleanly" "rc=$(field int.rc) log=$(field int.log)"
 b="$(field int.before)"; a="$(field int.after)"
