@@ -28,13 +28,15 @@ void capture_meta_init(struct gs_meta *m, const struct gosnap_info *info);
 
 /*
  * Check every snapshot with gs_snapshot_parse (each must be exactly one
- * snapshot), write them with the meta (and, unless embed is NULL, an
- * EMBED chunk holding it: see embed.h) to path atomically, then report
+ * snapshot), write them with the meta to path atomically, then report
  * what was written (text or JSON). Returns 0, or -1 after p_err().
  */
 int capture_save(const char *path, const struct gs_meta *meta,
-		 const struct capture_snap *snaps, size_t n,
-		 const struct capture_snap *embed);
+		 const struct capture_snap *snaps, size_t n);
+/* The same, with an EMBED chunk holding embed (see embed.h) unless NULL. */
+int capture_save_embed(const char *path, const struct gs_meta *meta,
+		       const struct capture_snap *snaps, size_t n,
+		       const struct capture_snap *embed);
 
 /*
  * The EMBED payload of the executable at exe (capture --embed), malloc'd

@@ -368,7 +368,7 @@ static int save_one(const struct probe_opts *o, const struct gosnap_info *info,
 		gs_meta_addf(&meta, key, "0x%llx", (unsigned long long)sites[i].vaddr);
 	}
 	gs_snapshot_free(&s);
-	ret = capture_save(path, &meta, &snap, 1, embed);
+	ret = capture_save_embed(path, &meta, &snap, 1, embed);
 	gs_meta_free(&meta);
 	return ret;
 }

@@ -116,8 +116,14 @@ int capture_embed_exe(const char *exe, struct capture_snap *out)
 }
 
 int capture_save(const char *path, const struct gs_meta *meta,
-		 const struct capture_snap *snaps, size_t n,
-		 const struct capture_snap *embed)
+		 const struct capture_snap *snaps, size_t n)
+{
+	return capture_save_embed(path, meta, snaps, n, NULL);
+}
+
+int capture_save_embed(const char *path, const struct gs_meta *meta,
+		       const struct capture_snap *snaps, size_t n,
+		       const struct capture_snap *embed)
 {
 	struct gs_snapshot *parsed = calloc(n + 1, sizeof(*parsed));
 	struct gsf_chunk *chunks = calloc(n + 2, sizeof(*chunks));
@@ -247,7 +253,7 @@ static int capture_pid(const struct capture_opts *o)
 	gs_meta_add(&meta, "capture.embed", o->embed ? "1" : "0");
 	snap.data = st.buf;
 	snap.size = (size_t)len;
-	ret = capture_save(o->output, &meta, &snap, 1, o->embed ? &embed : NULL);
+	ret = capture_save_embed(o->output, &meta, &snap, 1, o->embed ? &embed : NULL);
 	gs_meta_free(&meta);
 	gs_stream_free(&st);
 	free((void *)embed.data);

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "gosched.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,12 @@ static void sched_usage(FILE *out)
 		"Usage: %s sched SNAP [--exe PATH] [--seq N] [-j|-p]\n\n"
 		"List the snapshot's Ms (OS threads: id, thread id, g0 stack, current\n"
 		"goroutine, P, captured registers), Ps (status, local run queue, mcache)\n"
-		"and runtime.sched counters (idle Ms and Ps, global run queue).\n"
-		"Counters a Go release does not have print as -1 / null.\n", PROG);
+		"and runtime.sched counters (Ms alive, idle Ms and Ps, global run queue).\n"
+		"Counters a Go release does not have print as -1 / null.\n\n"
+		"  --exe PATH   the executable (default: the one the snapshot names)\n"
+		"  --seq N      the snapshot with this sequence number (default: first)\n"
+		"  -j, --json   JSON (docs/json.md, section sched); -p pretty\n"
+		"  -h, --help   this text\n", PROG);
 }
 
 static void plain(const struct gs_snapctx *c, const struct gs_sched *s)
@@ -29,16 +34,26 @@ static void plain(const struct gs_snapctx *c, const struct gs_sched *s)
 	printf("# %s, %s\n", c->exe, c->go_version ? c->go_version : "Go version unknown");
 	if (s->problem[0])
 		printf("problem: %s\n", s->problem);
-	printf("sched: idle Ms %" PRId64 ", spinning Ms %" PRId64 ", idle Ps %" PRId64
-	       ", global run queue %" PRId64 ", next M id %" PRId64 ", system goroutines %" PRId64 "\n",
-	       s->nmidle, s->nmspinning, s->npidle, s->runqsize, s->mnext, s->ngsys);
+	printf("sched: Ms %" PRId64 " (idle %" PRId64 ", idle locked %" PRId64 ", spinning %"
+	       PRId64 ", system %" PRId64 ", next id %" PRId64 ", freed %" PRId64 ")\n"
+	       "       idle Ps %" PRId64 ", global run queue %" PRId64 ", system goroutines %" PRId64
+	       ", need spinning %" PRId64 ", GC waiting %" PRId64 ", stop wait %" PRId64
+	       ", sysmon waiting %" PRId64 "\n",
+	       s->threads, s->nmidle, s->nmidlelocked, s->nmspinning, s->nmsys, s->mnext,
+	       s->nmfreed, s->npidle, s->runqsize, s->ngsys, s->needspinning, s->gcwaiting,
+	       s->stopwait, s->sysmonwait);
 	printf("\nMs (%zu, from %s):\n", s->nms, s->ms_source ? s->ms_source : "-");
 	for (i = 0; i < s->nms; i++) {
 		const struct gs_m *m = &s->ms[i];
 
 		printf("  M%" PRId64 " m=0x%" PRIx64 " tid %" PRIu64 " g0 stack [0x%" PRIx64
-		       ", 0x%" PRIx64 ") curg 0x%" PRIx64 " p 0x%" PRIx64, m->id, m->m,
-		       m->procid, m->g0_stack_lo, m->g0_stack_hi, m->curg, m->p);
+		       ", 0x%" PRIx64 ") curg 0x%" PRIx64, m->id, m->m, m->procid,
+		       m->g0_stack_lo, m->g0_stack_hi, m->curg);
+		if (m->curg_goid >= 0)
+			printf(" (goroutine %" PRId64 ")", m->curg_goid);
+		printf(" p 0x%" PRIx64, m->p);
+		if (m->p_id >= 0)
+			printf(" (P%" PRId64 ")", m->p_id);
 		if (m->thread && (m->thread->flags & GOSNAP_THR_REGS))
 			printf(" rip 0x%llx rsp 0x%llx%s",
 			       (unsigned long long)m->thread->regs.rip,
@@ -80,6 +95,7 @@ static void json(const struct gs_snapctx *c, const struct gs_sched *s)
 		jw_null(w);
 	jw_key(w, "sched");
 	jw_start_object(w);
+	kv_count(w, "threads", s->threads);
 	kv_count(w, "idle_ms", s->nmidle);
 	kv_count(w, "idle_locked_ms", s->nmidlelocked);
 	kv_count(w, "spinning_ms", s->nmspinning);
@@ -88,6 +104,11 @@ static void json(const struct gs_snapctx *c, const struct gs_sched *s)
 	kv_count(w, "idle_ps", s->npidle);
 	kv_count(w, "global_runq", s->runqsize);
 	kv_count(w, "system_goroutines", s->ngsys);
+	kv_count(w, "freed_ms", s->nmfreed);
+	kv_count(w, "need_spinning", s->needspinning);
+	kv_count(w, "gc_waiting", s->gcwaiting);
+	kv_count(w, "stop_wait", s->stopwait);
+	kv_count(w, "sysmon_waiting", s->sysmonwait);
 	jw_end_object(w);
 	jw_kv_string(w, "ms_source", s->ms_source ? s->ms_source : "");
 	jw_key(w, "ms");
@@ -103,7 +124,9 @@ static void json(const struct gs_snapctx *c, const struct gs_sched *s)
 		jw_kv_u64(w, "g0_stack_lo", m->g0_stack_lo);
 		jw_kv_u64(w, "g0_stack_hi", m->g0_stack_hi);
 		jw_kv_u64(w, "curg", m->curg);
+		kv_count(w, "curg_goid", m->curg_goid);
 		jw_kv_u64(w, "p", m->p);
+		kv_count(w, "p_id", m->p_id);
 		jw_key(w, "regs");
 		if (m->thread && (m->thread->flags & GOSNAP_THR_REGS)) {
 			jw_start_object(w);
@@ -150,6 +173,7 @@ int cmd_sched(int argc, char **argv)
 	struct gs_snapctx ctx;
 	struct gs_sched s;
 	long seq = -1;
+	char *end;
 	int opt, ret = 0;
 
 	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTS "e:s:", opts, NULL)) != -1) {
@@ -157,7 +181,15 @@ int cmd_sched(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'e': exe = optarg; break;
-		case 's': seq = atol(optarg); break;
+		case 's':
+			errno = 0;
+			seq = strtol(optarg, &end, 0);
+			if (errno || end == optarg || *end || seq < 0) {
+				output_begin();
+				p_err("sched --seq: '%s' is not a number", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h': sched_usage(stdout); return 0;
 		default: sched_usage(stderr); return EXIT_USAGE;
 		}

@@ -84,7 +84,7 @@ int cmd_stacks(int argc, char **argv)
 		case 's':
 			errno = 0;
 			seq = strtol(optarg, &end, 0);
-			if (errno || *end || seq < 0) {
+			if (errno || end == optarg || *end || seq < 0) {
 				output_begin();
 				p_err("stacks --seq: '%s' is not a number", optarg);
 				return EXIT_USAGE;
@@ -93,7 +93,7 @@ int cmd_stacks(int argc, char **argv)
 		case 'm':
 			errno = 0;
 			max_frames = strtoul(optarg, &end, 0);
-			if (errno || *end || !max_frames) {
+			if (errno || end == optarg || *end || !max_frames || optarg[0] == '-') {
 				output_begin();
 				p_err("stacks --max-frames: '%s' is not a positive number", optarg);
 				return EXIT_USAGE;

@@ -309,6 +309,15 @@ static const struct {
 	size_t n;
 } wait_reason_tables[] = {
 	{ 19, wait_reasons_1_19, sizeof(wait_reasons_1_19) / sizeof(wait_reasons_1_19[0]) },
+	/*
+	 * go1.20 declares the same 32 reasons in the same order as go1.21:
+	 * against go1.19 it dropped "timer goroutine (idle)" and added the
+	 * sync.Mutex/RWMutex, "GC worker (active)", "GC mark termination"
+	 * and "stopping the world" reasons. Read from the go1.20 release's
+	 * runtime2.go; no Debian toolchain of 1.20 exists to check it in
+	 * selftests/host/pcsp.t.
+	 */
+	{ 20, wait_reasons_1_21, sizeof(wait_reasons_1_21) / sizeof(wait_reasons_1_21[0]) },
 	{ 21, wait_reasons_1_21, sizeof(wait_reasons_1_21) / sizeof(wait_reasons_1_21[0]) },
 	{ 22, wait_reasons_1_22, sizeof(wait_reasons_1_22) / sizeof(wait_reasons_1_22[0]) },
 	{ 23, wait_reasons_1_23, sizeof(wait_reasons_1_23) / sizeof(wait_reasons_1_23[0]) },

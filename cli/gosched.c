@@ -64,7 +64,7 @@ static bool global(struct gs_snapctx *c, const char *name, int id, uint64_t *add
 
 struct m_layout {
 	int64_t id, procid, g0, curg, p, alllink;
-	int64_t g_stack_lo, g_stack_hi;
+	int64_t g_stack_lo, g_stack_hi, g_goid, p_id;
 };
 
 static bool have_m(const struct gs_sched *s, uint64_t m)
@@ -93,6 +93,9 @@ static void add_ms(struct gs_snapctx *c, const struct m_layout *ml,
 		x->g0 = rd64(c->mem, m, ml->g0);
 		x->curg = rd64(c->mem, m, ml->curg);
 		x->p = rd64(c->mem, m, ml->p);
+		x->p_id = x->p ? rd32s(c->mem, x->p, ml->p_id) : -1;
+		x->curg_goid = x->curg && ml->g_goid >= 0 ?
+			       (int64_t)rd64(c->mem, x->curg, ml->g_goid) : -1;
 		if (x->g0) {
 			x->g0_stack_lo = rd64(c->mem, x->g0, ml->g_stack_lo);
 			x->g0_stack_hi = rd64(c->mem, x->g0, ml->g_stack_hi);
@@ -140,29 +143,52 @@ static void decode_ps(struct gs_snapctx *c, struct gs_sched *s)
 	}
 }
 
+/* A field of runtime.schedt, read at its own size; -1 if unavailable. */
+static int64_t counter(struct gs_snapctx *c, uint64_t sched, const char *path)
+{
+	uint8_t b[8] = { 0 };
+	struct gs_field f;
+	uint64_t v = 0;
+	size_t i;
+
+	if (!gs_layout_has_field(c->layout, "runtime.schedt", path, &f) ||
+	    !f.size || f.size > 8 || !gs_mem_read(c->mem, sched + f.offset, b, f.size))
+		return -1;
+	for (i = 0; i < f.size; i++)
+		v |= (uint64_t)b[i] << (8 * i);
+	if (f.size == 4)
+		return (int32_t)v;	/* int32 fields: a negative value reads as such */
+	return (int64_t)v;
+}
+
 static void decode_counters(struct gs_snapctx *c, struct gs_sched *s)
 {
-	struct gs_layout *l = c->layout;
-	const char *t = "runtime.schedt";
 	uint64_t sched;
-	int64_t o;
 
-	s->nmidle = s->nmidlelocked = s->mnext = s->nmsys = -1;
-	s->nmspinning = s->npidle = s->runqsize = s->ngsys = -1;
+	s->nmidle = s->nmidlelocked = s->mnext = s->nmfreed = s->nmsys = -1;
+	s->nmspinning = s->npidle = s->runqsize = s->ngsys = s->threads = -1;
+	s->needspinning = s->gcwaiting = s->stopwait = s->sysmonwait = -1;
 	if (!global(c, "runtime.sched", GS_GLOBAL_SCHED, &sched))
 		return;
-	s->nmidle = rd32s(c->mem, sched, off(l, t, "nmidle"));
-	s->nmidlelocked = rd32s(c->mem, sched, off(l, t, "nmidlelocked"));
-	s->mnext = rd32s(c->mem, sched, off(l, t, "mnext"));	/* int64: low half */
-	s->nmsys = rd32s(c->mem, sched, off(l, t, "nmsys"));
-	s->nmspinning = rd32s(c->mem, sched, off(l, t, "nmspinning"));
-	s->npidle = rd32s(c->mem, sched, off(l, t, "npidle"));
-	s->ngsys = rd32s(c->mem, sched, off(l, t, "ngsys"));
+	/* atomic wrappers (go1.20+: atomic.Int32, atomic.Bool) keep the value first */
+	s->nmidle = counter(c, sched, "nmidle");
+	s->nmidlelocked = counter(c, sched, "nmidlelocked");
+	s->mnext = counter(c, sched, "mnext");
+	s->nmfreed = counter(c, sched, "nmfreed");
+	s->nmsys = counter(c, sched, "nmsys");
+	s->nmspinning = counter(c, sched, "nmspinning");
+	s->npidle = counter(c, sched, "npidle");
+	s->ngsys = counter(c, sched, "ngsys");
+	s->needspinning = counter(c, sched, "needspinning");
+	s->gcwaiting = counter(c, sched, "gcwaiting");
+	s->stopwait = counter(c, sched, "stopwait");
+	s->sysmonwait = counter(c, sched, "sysmonwait");
 	/* the global run queue's length: runqsize, or runq.size (go1.26) */
-	o = off(l, t, "runqsize");
-	if (o < 0)
-		o = off(l, t, "runq.size");
-	s->runqsize = rd32s(c->mem, sched, o);
+	s->runqsize = counter(c, sched, "runqsize");
+	if (s->runqsize < 0)
+		s->runqsize = counter(c, sched, "runq.size");
+	if (s->mnext >= 0 && s->nmfreed >= 0)
+		s->threads = s->mnext - s->nmfreed;
 }
 
 int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
@@ -185,6 +211,8 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 	ml.alllink = off(l, "runtime.m", "alllink");
 	ml.g_stack_lo = off(l, "runtime.g", "stack.lo");
 	ml.g_stack_hi = off(l, "runtime.g", "stack.hi");
+	ml.g_goid = off(l, "runtime.g", "goid");
+	ml.p_id = off(l, "runtime.p", "id");
 	s->ms = calloc(GS_MAX_MS, sizeof(*s->ms));
 	if (!s->ms)
 		return -1;

@@ -23,6 +23,8 @@ struct gs_m {
 	int64_t id;
 	uint64_t procid;		/* the thread id */
 	uint64_t g0, curg, p;
+	int64_t p_id;			/* id of the P it holds; -1 none */
+	int64_t curg_goid;		/* goid of curg; -1 none */
 	uint64_t g0_stack_lo, g0_stack_hi;
 	const struct gosnap_rec_thread *thread;	/* its THREAD record, or NULL */
 };
@@ -42,8 +44,11 @@ struct gs_sched {
 	struct gs_p *ps;
 	size_t nps;
 	/* runtime.sched counters, -1 when unavailable */
-	int64_t nmidle, nmidlelocked, mnext, nmsys, nmspinning;
+	int64_t nmidle, nmidlelocked, mnext, nmfreed, nmsys, nmspinning;
 	int64_t npidle, runqsize, ngsys;
+	int64_t threads;		/* mnext - nmfreed: Ms alive (mcount) */
+	int64_t needspinning;		/* go1.21+ */
+	int64_t gcwaiting, stopwait, sysmonwait;
 	char problem[256];
 };
 

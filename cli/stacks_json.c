@@ -22,9 +22,19 @@ static void json_unwind(struct json_writer *w, const struct gs_unwind *u)
 		jw_kv_u64(w, "sp", f->sp);
 		jw_kv_i64(w, "frame_size", f->frame_size);
 		jw_kv_bool(w, "inlined", f->inlined);
+		jw_kv_bool(w, "after_switch", f->after_switch);
 		jw_end_object(w);
 	}
 	jw_end_array(w);
+	jw_key(w, "switch");
+	if (u->switch_frame) {
+		jw_start_object(w);
+		jw_kv_u64(w, "frame", u->switch_frame);
+		jw_kv_string(w, "detail", u->switch_detail);
+		jw_end_object(w);
+	} else {
+		jw_null(w);
+	}
 	jw_key(w, "stop");
 	jw_start_object(w);
 	jw_kv_string(w, "reason", gs_unwind_stop_name(u->stop));
@@ -43,29 +53,33 @@ static void json_str_or_null(struct json_writer *w, const char *key, const char 
 		jw_null(w);
 }
 
-static void json_hit(struct json_writer *w, const struct stacks_model *sm)
+static void json_i64_or_null(struct json_writer *w, const char *key, int64_t v)
 {
-	const struct gosnap_rec_thread *t = sm->hit;
-
-	jw_key(w, "hit_thread");
-	if (!t) {
+	jw_key(w, key);
+	if (v >= 0)
+		jw_i64(w, v);
+	else
 		jw_null(w);
-		return;
-	}
+}
+
+static void json_thread(struct json_writer *w, const struct gs_thread_walk *tw)
+{
+	const struct gosnap_rec_thread *t = tw->t;
+
 	jw_start_object(w);
 	jw_kv_i64(w, "tid", t->tid);
 	jw_kv_string(w, "comm", t->comm[0] ? t->comm : "");
+	jw_kv_bool(w, "hit", t->flags & GOSNAP_THR_HIT);
 	jw_kv_u64(w, "rip", t->regs.rip);
 	jw_kv_u64(w, "rsp", t->regs.rsp);
 	jw_kv_u64(w, "fs_base", t->regs.fs_base);
-	jw_kv_u64(w, "g", sm->hit_g);
-	jw_key(w, "goid");
-	if (sm->hit_goroutine)
-		jw_i64(w, sm->hit_goroutine->goid);
-	else
-		jw_null(w);
-	if (sm->have_hit_unwind)
-		json_unwind(w, &sm->hit_unwind);
+	jw_kv_u64(w, "g", tw->g);
+	jw_kv_u64(w, "m", tw->m);
+	json_i64_or_null(w, "m_id", tw->m_id);
+	jw_kv_string(w, "on", gs_thread_on_name(tw->on));
+	json_i64_or_null(w, "goid", tw->goroutine ? tw->goid : -1);
+	json_str_or_null(w, "note", tw->note);
+	json_unwind(w, &tw->unwind);
 	jw_end_object(w);
 }
 
@@ -94,6 +108,8 @@ static void json_goroutine(struct json_writer *w, const struct gs_goroutine *g)
 	jw_kv_u64(w, "go_pc", g->gopc);
 	json_str_or_null(w, "created_by", g->created_by);
 	jw_kv_bool(w, "on_hit_thread", g->on_hit_thread);
+	json_i64_or_null(w, "thread", g->thread_tid ? g->thread_tid : -1);
+	jw_kv_bool(w, "via_system_stack", g->via_system_stack);
 	jw_kv_bool(w, "unwound", g->unwound);
 	if (g->unwound)
 		json_unwind(w, &g->unwind);
@@ -111,7 +127,17 @@ void stacks_print_json(const struct stacks_model *sm)
 	jw_kv_string(w, "snapshot", sm->snap_path);
 	jw_kv_string(w, "exe", sm->ctx->exe);
 	json_str_or_null(w, "go_version", sm->ctx->go_version);
-	json_hit(w, sm);
+	jw_key(w, "hit_thread");
+	if (sm->hit)
+		json_thread(w, sm->hit);
+	else
+		jw_null(w);
+	jw_key(w, "threads");
+	jw_start_array(w);
+	for (i = 0; i < sm->tw.n; i++)
+		if (&sm->tw.w[i] != sm->hit)
+			json_thread(w, &sm->tw.w[i]);
+	jw_end_array(w);
 	json_str_or_null(w, "goroutines_problem", sm->gr.problem[0] ? sm->gr.problem : NULL);
 	jw_key(w, "allgs");
 	jw_u64(w, sm->gr.allgs);

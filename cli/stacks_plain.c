@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `gosnap-cli stacks` as text: the hitting thread, then each goroutine,
+ * `gosnap-cli stacks` as text: the hitting thread, the other threads with
+ * registers, then each goroutine,
  * frames innermost first, each ending with why the walk stopped.
  */
 #include <inttypes.h>
@@ -15,6 +16,8 @@ static void print_frames(const struct gs_unwind *u)
 	for (i = 0; i < u->nframes; i++) {
 		const struct gs_frame *f = &u->frames[i];
 
+		if (f->after_switch)
+			printf("  == %s\n", u->switch_detail);
 		printf("  %s%s\n", f->func, f->inlined ? " (inlined)" : "");
 		printf("      %s:%d", f->file, f->line);
 		if (!f->inlined)
@@ -25,28 +28,52 @@ static void print_frames(const struct gs_unwind *u)
 	printf("  -- %s: %s\n", gs_unwind_stop_name(u->stop), u->stop_detail);
 }
 
+/* "thread N (comm) ...": which stack its registers are on, and for whom. */
+static void print_thread_head(const struct stacks_model *sm,
+			      const struct gs_thread_walk *w, const char *what)
+{
+	const struct gosnap_rec_thread *t = w->t;
+
+	printf("thread %d (%.16s)%s: rip 0x%llx rsp 0x%llx fs_base 0x%llx\n",
+	       t->tid, t->comm, what, (unsigned long long)t->regs.rip,
+	       (unsigned long long)t->regs.rsp, (unsigned long long)t->regs.fs_base);
+	if (w->m_id >= 0)
+		printf("  M%" PRId64 ", on %s (g 0x%" PRIx64 ")", w->m_id,
+		       gs_thread_on_name(w->on), w->g);
+	else if (w->g)
+		printf("  g 0x%" PRIx64, w->g);
+	if (w->goroutine && w->goid >= 0)
+		printf("%s goroutine %" PRId64, w->on == GS_ON_G0 ? ", working for" :
+		       ", running", w->goid);
+	else if (w->g && !w->m && sm->gr.n)
+		printf(" (no M: not a Go thread, or a damaged g)");
+	if (w->g || w->m_id >= 0)
+		printf("\n");
+	if (w->note)
+		printf("  (%s)\n", w->note);
+	print_frames(&w->unwind);
+}
+
 static void print_hit(const struct stacks_model *sm)
 {
-	const struct gosnap_rec_thread *t = sm->hit;
-
-	if (!t) {
+	if (!sm->hit) {
 		printf("no thread hit a probe in this snapshot (or its registers are missing)\n\n");
 		return;
 	}
-	printf("thread %d (%.16s) hit the probe: rip 0x%llx rsp 0x%llx fs_base 0x%llx\n",
-	       t->tid, t->comm, (unsigned long long)t->regs.rip,
-	       (unsigned long long)t->regs.rsp, (unsigned long long)t->regs.fs_base);
-	if (sm->hit_goroutine)
-		printf("  running goroutine %" PRId64 " (g 0x%" PRIx64 ")\n",
-		       sm->hit_goroutine->goid, sm->hit_g);
-	else if (sm->hit_g && sm->gr.n)
-		printf("  g 0x%" PRIx64 " is no goroutine in allgs: a system stack (g0 or gsignal)\n",
-		       sm->hit_g);
-	else if (sm->hit_g)
-		printf("  g 0x%" PRIx64 " (goroutines not decoded)\n", sm->hit_g);
-	if (sm->have_hit_unwind)
-		print_frames(&sm->hit_unwind);
+	print_thread_head(sm, sm->hit, " hit the probe");
 	printf("\n");
+}
+
+static void print_threads(const struct stacks_model *sm)
+{
+	size_t i;
+
+	for (i = 0; i < sm->tw.n; i++) {
+		if (&sm->tw.w[i] == sm->hit)
+			continue;
+		print_thread_head(sm, &sm->tw.w[i], "");
+		printf("\n");
+	}
 }
 
 static void print_goroutine(const struct stacks_model *sm, const struct gs_goroutine *g)
@@ -72,8 +99,10 @@ static void print_goroutine(const struct stacks_model *sm, const struct gs_gorou
 		printf("  started at %s, created by %s\n",
 		       g->start_func ? g->start_func : "?",
 		       g->created_by ? g->created_by : "?");
-	if (g->on_hit_thread)
-		printf("  (unwound from the hitting thread's registers)\n");
+	if (g->thread_tid)
+		printf("  (unwound from %sthread %d's registers%s)\n",
+		       g->on_hit_thread ? "the hitting " : "", g->thread_tid,
+		       g->via_system_stack ? ", which were on its system stack" : "");
 	if (g->unwound)
 		print_frames(&g->unwind);
 	else if (g->no_unwind && st != GS_G_DEAD)
@@ -89,6 +118,7 @@ void stacks_print_plain(const struct stacks_model *sm)
 	printf("# %s: %s, %s\n", sm->snap_path, c->exe,
 	       c->go_version ? c->go_version : "Go version unknown");
 	print_hit(sm);
+	print_threads(sm);
 	if (sm->gr.problem[0])
 		printf("goroutines: %s\n", sm->gr.problem);
 	for (i = 0; i < sm->gr.n; i++) {

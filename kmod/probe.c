@@ -130,20 +130,34 @@ static void gosnap_hold(struct gosnap_probe_set *ps)
 }
 
 /*
- * GOSNAP_TARGET_STOP_WORLD: a group stop (SIGSTOP to the thread group),
- * then wait, bounded by the hold timeout, until every other thread has
- * stopped. The hitting thread is in its handler and stops only on its way
- * out, which gosnap_resume_others() cancels first. Visible side effects:
- * a parent waiting with WUNTRACED/WCONTINUED sees the stop and the
- * continue, and the target receives a SIGCONT (its handler runs once).
+ * GOSNAP_TARGET_STOP_WORLD: a group stop, started by a SIGSTOP sent to one
+ * of the other threads (a SIGSTOP to the whole group may be given to the
+ * hitting thread, which would act on it only once back in user space),
+ * then a wait, bounded by the hold timeout, until every other thread has
+ * stopped. The hitting thread stops only on its way out, which
+ * gosnap_resume_others() cancels first. Visible side effects: a parent
+ * waiting with WUNTRACED/WCONTINUED sees the stop and the continue, and the
+ * target receives a SIGCONT (its handler runs once).
  */
 static void gosnap_stop_others(struct gosnap_probe_set *ps)
 {
 	unsigned long deadline = jiffies + ps->hold_jiffies;
+	struct task_struct *t, *other = NULL;
 
-	kill_pid(ps->tgid, SIGSTOP, 1);
+	rcu_read_lock();
+	for_each_thread(current, t) {
+		if (t != current && !(t->flags & PF_EXITING)) {
+			other = get_task_struct(t);	/* put below */
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (!other)
+		return;
+	send_sig_info(SIGSTOP, SEND_SIG_PRIV, other);
+	put_task_struct(other);
+
 	while (time_before(jiffies, deadline) && !fatal_signal_pending(current)) {
-		struct task_struct *t;
 		bool all = true;
 
 		rcu_read_lock();
