@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # fuzz.t: the libFuzzer harnesses (selftests/unit/fuzz_*.c), each run for
-# GOSNAP_FUZZ_SECONDS (default 20) seconds. Skipped only when clang-14's
+# GOSNAP_FUZZ_SECONDS (default 10; make fuzz runs 300) seconds. Skipped only when clang-14's
 # libFuzzer runtime is missing.
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
-secs="${GOSNAP_FUZZ_SECONDS:-20}"
+secs="${GOSNAP_FUZZ_SECONDS:-10}"
 
 echo "TAP version 13"
 if ! command -v clang-14 >/dev/null ||
