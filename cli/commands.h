@@ -42,6 +42,7 @@ int cmd_pcsp(int argc, char **argv) __attribute__((weak));
 int cmd_heap(int argc, char **argv) __attribute__((weak));
 int cmd_stacks(int argc, char **argv) __attribute__((weak));
 int cmd_sched(int argc, char **argv) __attribute__((weak));
+int cmd_layout(int argc, char **argv) __attribute__((weak));	/* cmd_layout.c (docs/layout.md) */
 
 /* Report an error (JSON-aware). */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

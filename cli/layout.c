@@ -5,6 +5,8 @@
  * names nobody could answer.
  */
 #include "layout.h"
+#include "layout_table.h"
+#include "layout_typedesc.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -70,6 +72,13 @@ struct gs_layout *gs_layout_open(const char *exe_path, char *note,
 		return NULL;
 	if (gs_layout_add_dwarf(l, exe_path, err, sizeof(err)) && note)
 		snprintf(note, notelen, "dwarf: %s", err);
+	/* Then the runtime's type descriptors and the per-release tables. */
+	if (gs_layout_add_typedesc(l, exe_path, err, sizeof(err)) && note)
+		snprintf(note + strlen(note), notelen - strlen(note), "%stypedesc: %s",
+			 note[0] ? "; " : "", err);
+	if (gs_layout_add_table(l, exe_path, err, sizeof(err)) && note)
+		snprintf(note + strlen(note), notelen - strlen(note), "%stable: %s",
+			 note[0] ? "; " : "", err);
 	return l;
 }
 

@@ -133,6 +133,7 @@ static int push_source_frames(const struct gs_funcinfo *fi,
 		f.file = src[i].file;
 		f.line = src[i].line;
 		f.inlined = src[i].inlined;
+		f.after_switch = phys->after_switch && i == 0;	/* mark the switch once */
 		if (push(u, &f, cap))
 			return -1;
 	}

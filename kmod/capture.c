@@ -44,7 +44,7 @@ struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx)
 			strscpy(rc->label, cx->label, sizeof(rc->label));
 	}
 
-	err = gosnap_emit_task(sb, cx->task, cx->mm);
+	err = gosnap_emit_task(sb, cx->task, cx->mm, cx->bid_cache);
 	if (!err)
 		err = gosnap_emit_threads(sb, cx->task, cx->mm,
 					  cx->regs ? current : NULL, cx->regs,

@@ -42,7 +42,14 @@ struct gosnap_sbuf {
 	size_t			rd_off;
 };
 
+struct gosnap_sbuf_iter {
+	struct gosnap_chunk	*chunk;
+	size_t			off;
+};
+
 struct gosnap_sbuf *gosnap_sbuf_new(size_t limit, u64 seq, u32 flags);
+struct gosnap_rec *gosnap_sbuf_next(struct gosnap_sbuf *sb,
+				    struct gosnap_sbuf_iter *it);
 void *gosnap_sbuf_record(struct gosnap_sbuf *sb, u32 type, size_t size);
 int gosnap_sbuf_close(struct gosnap_sbuf *sb);
 void gosnap_sbuf_trim_last(struct gosnap_sbuf *sb, struct gosnap_rec *r,
@@ -78,8 +85,20 @@ int gosnap_find_task(pid_t nr, struct task_struct **taskp);
 
 /* ---- task.c: TASK and THREAD records ---------------------------------- */
 
+/*
+ * An executable's build-id, read once from its ELF notes and kept, so that
+ * a probe capture (the target held) does not read files.
+ */
+struct gosnap_build_id {
+	struct mutex	lock;		/* protects the rest */
+	struct inode	*inode;		/* whose id this is (compared only) */
+	u32		type;		/* GOSNAP_BUILD_ID_* */
+	u32		size;
+	u8		id[GOSNAP_BUILD_ID_MAX];
+};
+
 int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
-		     struct mm_struct *mm);
+		     struct mm_struct *mm, struct gosnap_build_id *cache);
 int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 			struct mm_struct *mm, struct task_struct *hit,
 			struct pt_regs *hit_regs, bool stopped);
@@ -115,6 +134,7 @@ struct gosnap_capture_ctx {
 	u64			hit;
 	const char		*label;
 	u64			hold_start_ns;
+	struct gosnap_build_id	*bid_cache;	/* or NULL */
 };
 
 struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx);

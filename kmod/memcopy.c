@@ -2,8 +2,11 @@
 /*
  * MEM records: the target's memory, for the decoders. Runs in the hitting
  * thread's own context (probe captures only), so its memory is simply
- * user memory: copy_from_user_nofault() copies what is resident and fails,
- * rather than faulting anything in, on what is not.
+ * user memory. Only pages the page-table walk just found present are
+ * copied (the PAGES records already in the snapshot say which), so no time
+ * goes into probing the holes of large sparse mappings; and
+ * copy_from_user_nofault() fails, rather than faulting anything in, on a
+ * page reclaim took away since.
  *
  * What is copied, by mode:
  *   meta: writable segments of the executable (data, noptrdata) and the
@@ -125,28 +128,23 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 	return 0;
 }
 
-/* Copy one range, resident pages only, in records of up to 256 KiB. */
-static int gosnap_copy_range(struct gosnap_sbuf *sb, const struct gosnap_range *r,
-			     struct gosnap_rec_capture *rc)
+/* Copy [start, end) of range @r, in records of up to 256 KiB. */
+static int gosnap_copy_present(struct gosnap_sbuf *sb, const struct gosnap_range *r,
+			       unsigned long start, unsigned long end,
+			       struct gosnap_rec_capture *rc)
 {
-	unsigned long addr = r->start;
+	unsigned long addr = start;
 
-	while (addr < r->end) {
-		size_t want = min_t(size_t, r->end - addr, GOSNAP_MEM_REC_MAX);
+	while (addr < end) {
+		size_t want = min_t(size_t, end - addr, GOSNAP_MEM_REC_MAX);
 		struct gosnap_rec_mem *m;
 		size_t got = 0;
 
-		/* skip pages that are not resident before opening a record */
-		if (copy_from_user_nofault(&got, (void __user *)addr, 1)) {
-			addr += PAGE_SIZE;
-			continue;
-		}
 		m = gosnap_sbuf_record(sb, GOSNAP_REC_MEM, sizeof(*m) + want);
 		if (IS_ERR(m)) {
-			rc->mem_skipped += r->end - addr;
+			rc->mem_skipped += end - addr;
 			return PTR_ERR(m);
 		}
-		got = 0;
 		while (got < want &&
 		       !copy_from_user_nofault(m->data + got,
 					       (void __user *)(addr + got), PAGE_SIZE))
@@ -156,10 +154,47 @@ static int gosnap_copy_range(struct gosnap_sbuf *sb, const struct gosnap_range *
 		m->why = r->why;
 		gosnap_sbuf_trim_last(sb, &m->hdr, sizeof(*m) + got);
 		rc->mem_bytes += got;
+		/* a page gone since the walk: skip it */
 		addr += got + (got < want ? PAGE_SIZE : 0);
 		cond_resched();
 	}
 	return 0;
+}
+
+/*
+ * The present extents the walk recorded, ascending. A cursor over the
+ * snapshot's PAGES records; the MEM records added meanwhile are skipped.
+ */
+struct gosnap_present {
+	struct gosnap_sbuf_iter	it;
+	struct gosnap_rec_pages	*rec;
+	u32			next_run;
+};
+
+static bool gosnap_next_present(struct gosnap_sbuf *sb, struct gosnap_present *p,
+				unsigned long *start, unsigned long *end)
+{
+	for (;;) {
+		struct gosnap_page_run *run;
+
+		if (p->rec && p->next_run < p->rec->nr_runs) {
+			run = &p->rec->runs[p->next_run++];
+			if (!(run->flags & GOSNAP_PG_PRESENT) ||
+			    (run->flags & GOSNAP_PG_SPECIAL))
+				continue;
+			*start = run->addr;
+			*end = run->addr + ((unsigned long)run->npages << PAGE_SHIFT);
+			return true;
+		}
+		do {
+			struct gosnap_rec *r = gosnap_sbuf_next(sb, &p->it);
+
+			if (!r || r->type == GOSNAP_REC_MEM)
+				return false;	/* the walk's records end here */
+			p->rec = r->type == GOSNAP_REC_PAGES ? (void *)r : NULL;
+		} while (!p->rec);
+		p->next_run = 0;
+	}
 }
 
 /**
@@ -174,8 +209,10 @@ static int gosnap_copy_range(struct gosnap_sbuf *sb, const struct gosnap_range *
 int gosnap_emit_memory(struct gosnap_sbuf *sb, struct gosnap_capture_ctx *cx,
 		       struct gosnap_rec_capture *rc)
 {
+	struct gosnap_present present = {};
 	struct gosnap_range *r;
-	unsigned int nr = 0, i;
+	unsigned long ps, pe;
+	unsigned int nr = 0, i, j;
 	bool more = false;
 	int err;
 
@@ -187,10 +224,25 @@ int gosnap_emit_memory(struct gosnap_sbuf *sb, struct gosnap_capture_ctx *cx,
 	err = gosnap_pick_ranges(cx->mm, cx->mode, cx->regs->sp, r, &nr, &more);
 	if (more)
 		sb->truncated = true;	/* mappings past the range table */
-	for (i = 0; !err && i < nr; i++)
-		err = gosnap_copy_range(sb, &r[i], rc);
-	for (; err == -ENOSPC && i < nr; i++)
-		rc->mem_skipped += r[i].end - r[i].start;
+	/*
+	 * Ranges and present extents both ascend: merge them. Once the
+	 * snapshot is full, what would have been copied is counted instead.
+	 */
+	i = 0;
+	while (i < nr && gosnap_next_present(sb, &present, &ps, &pe)) {
+		while (i < nr && r[i].end <= ps)
+			i++;
+		for (j = i; j < nr && r[j].start < pe; j++) {
+			unsigned long from = max(ps, r[j].start), to = min(pe, r[j].end);
+
+			if (err == -ENOSPC)
+				rc->mem_skipped += to - from;
+			else if (!err)
+				err = gosnap_copy_present(sb, &r[j], from, to, rc);
+		}
+		if (err && err != -ENOSPC)
+			break;
+	}
 	kvfree(r);
 	return err;
 }

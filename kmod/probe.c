@@ -80,6 +80,7 @@ struct gosnap_probe_set {
 	atomic_t		taken;		/* snapshots taken */
 	atomic_t		release_gen;	/* bumped to let parked threads go */
 	wait_queue_head_t	holdq;		/* parked threads */
+	struct gosnap_build_id	bid;		/* the target executable's */
 	unsigned int		nr;
 	struct gosnap_uprobe	probes[GOSNAP_MAX_PROBES];
 };
@@ -293,6 +294,7 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 	cx.probe_offset = up->offset;
 	cx.hit = hit;
 	cx.label = up->label;
+	cx.bid_cache = &ps->bid;
 
 	if ((ps->flags & GOSNAP_TARGET_STOP_WORLD) && get_nr_threads(current) > 1) {
 		gosnap_stop_others(ps);
@@ -348,6 +350,7 @@ int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
 					    t->hold_ms : gosnap_hold_timeout_ms);
 	ps->show_pfn = s->may_pfn && !(t->flags & GOSNAP_TARGET_NO_PFN);
 	init_waitqueue_head(&ps->holdq);
+	mutex_init(&ps->bid.lock);
 	WRITE_ONCE(s->probes, ps);
 	put_task_struct(task);
 	return 0;

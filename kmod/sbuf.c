@@ -124,6 +124,37 @@ void *gosnap_sbuf_record(struct gosnap_sbuf *sb, u32 type, size_t size)
 	return r;
 }
 
+/**
+ * gosnap_sbuf_next - iterate over the records written so far
+ * @sb: the snapshot
+ * @it: cursor, zeroed to start
+ *
+ * Return: the next record, or NULL at the end. The stream header is not a
+ * record and is skipped. Writing to @sb while iterating is allowed: the
+ * iteration may then see the new records too.
+ */
+struct gosnap_rec *gosnap_sbuf_next(struct gosnap_sbuf *sb,
+				    struct gosnap_sbuf_iter *it)
+{
+	struct gosnap_rec *r;
+
+	if (!it->chunk) {
+		if (list_empty(&sb->chunks))
+			return NULL;
+		it->chunk = list_first_entry(&sb->chunks, struct gosnap_chunk, node);
+		it->off = sb->hdr->hdr_size;
+	}
+	while (it->off >= it->chunk->used) {
+		if (list_is_last(&it->chunk->node, &sb->chunks))
+			return NULL;
+		it->chunk = list_next_entry(it->chunk, node);
+		it->off = 0;
+	}
+	r = (struct gosnap_rec *)(it->chunk->data + it->off);
+	it->off += r->size;
+	return r;
+}
+
 /* Shrink the record just added (the stream's last bytes) to @size. */
 void gosnap_sbuf_trim_last(struct gosnap_sbuf *sb, struct gosnap_rec *r,
 			   size_t size)

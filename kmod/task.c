@@ -121,15 +121,17 @@ free_ph:
 
 /**
  * gosnap_emit_task - the TASK record
- * @sb:   the snapshot
- * @task: any thread of the process
- * @mm:   its mm, referenced by the caller
+ * @sb:    the snapshot
+ * @task:  any thread of the process
+ * @mm:    its mm, referenced by the caller
+ * @cache: the executable's build-id from an earlier capture, or NULL
  *
- * Locking: takes mmap_read_lock(@mm) briefly; may sleep (reads the
- * executable's ELF notes from the page cache).
+ * Locking: takes mmap_read_lock(@mm) briefly and @cache's mutex; may sleep
+ * (reads the executable's ELF notes from the page cache when @cache does
+ * not have them yet).
  */
 int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
-		     struct mm_struct *mm)
+		     struct mm_struct *mm, struct gosnap_build_id *cache)
 {
 	struct gosnap_rec_task *t;
 	struct file *exe = gosnap_exe_file(mm);
@@ -160,8 +162,23 @@ int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
 	t->exe_len = plen;
 	if (plen)
 		memcpy(t->exe, path, plen);
-	if (exe)
+	if (exe && cache) {
+		mutex_lock(&cache->lock);
+		if (cache->inode != file_inode(exe)) {
+			gosnap_build_id(exe, t);
+			cache->inode = file_inode(exe);
+			cache->type = t->build_id_type;
+			cache->size = t->build_id_size;
+			memcpy(cache->id, t->build_id, sizeof(cache->id));
+		} else {
+			t->build_id_type = cache->type;
+			t->build_id_size = cache->size;
+			memcpy(t->build_id, cache->id, sizeof(t->build_id));
+		}
+		mutex_unlock(&cache->lock);
+	} else if (exe) {
 		gosnap_build_id(exe, t);
+	}
 	err = 0;
 free_path:
 	kfree(pathbuf);

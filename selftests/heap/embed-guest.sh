@@ -43,6 +43,9 @@ done
 se="$(find "$dir/embed" -name '*.gsnap' | head -n 1)"
 sp="$(find "$dir/plain" -name '*.gsnap' | head -n 1)"
 echo "# sizes: embedded $(wc -c <"$se") bytes, plain $(wc -c <"$sp") bytes, executable $(wc -c <"$dir/heap") bytes"
+for s in "$se" "$sp"; do
+	echo "# $(basename "$(dirname "$s")"): $(gosnap-cli show "$s" | grep -E '^  records ')"
+done
 
 # References, with the executable where the snapshot says it is.
 for c in heap stacks go show; do

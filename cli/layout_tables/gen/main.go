@@ -118,7 +118,84 @@ func structLayout(st *types.Struct) ([]int64, int64, int64) {
 	return offs, round(off, maxa), maxa
 }
 
+// typeName spells a type the way the gc toolchain's DWARF does: named
+// types by package path, byte and rune as uint8 and int32, parameters
+// without names, unexported struct fields qualified by their package.
 func typeName(t types.Type) string {
+	switch u := t.(type) {
+	case *types.Named:
+		obj := u.Obj()
+		name := obj.Name()
+		if args := u.TypeArgs(); args != nil && args.Len() > 0 {
+			var a []string
+			for i := 0; i < args.Len(); i++ {
+				a = append(a, typeName(args.At(i)))
+			}
+			name += "[" + strings.Join(a, ",") + "]"
+		}
+		if obj.Pkg() == nil {
+			return name
+		}
+		return obj.Pkg().Path() + "." + name
+	case *types.Basic:
+		switch u.Kind() {
+		case types.Byte:
+			return "uint8"
+		case types.Rune:
+			return "int32"
+		case types.UnsafePointer:
+			return "unsafe.Pointer"
+		}
+		return u.Name()
+	case *types.Pointer:
+		return "*" + typeName(u.Elem())
+	case *types.Slice:
+		return "[]" + typeName(u.Elem())
+	case *types.Array:
+		return fmt.Sprintf("[%d]%s", u.Len(), typeName(u.Elem()))
+	case *types.Map:
+		return "map[" + typeName(u.Key()) + "]" + typeName(u.Elem())
+	case *types.Chan:
+		switch u.Dir() {
+		case types.SendOnly:
+			return "chan<- " + typeName(u.Elem())
+		case types.RecvOnly:
+			return "<-chan " + typeName(u.Elem())
+		}
+		return "chan " + typeName(u.Elem())
+	case *types.Signature:
+		var in, out []string
+		for i := 0; i < u.Params().Len(); i++ {
+			in = append(in, typeName(u.Params().At(i).Type()))
+		}
+		for i := 0; i < u.Results().Len(); i++ {
+			out = append(out, typeName(u.Results().At(i).Type()))
+		}
+		s := "func(" + strings.Join(in, ", ") + ")"
+		if len(out) == 1 {
+			s += " " + out[0]
+		} else if len(out) > 1 {
+			s += " (" + strings.Join(out, ", ") + ")"
+		}
+		return s
+	case *types.Struct:
+		var f []string
+		for i := 0; i < u.NumFields(); i++ {
+			v := u.Field(i)
+			switch {
+			case v.Embedded():
+				f = append(f, typeName(v.Type()))
+			case v.Exported() || v.Pkg() == nil:
+				f = append(f, v.Name()+" "+typeName(v.Type()))
+			default:
+				f = append(f, v.Pkg().Path()+"."+v.Name()+" "+typeName(v.Type()))
+			}
+		}
+		if len(f) == 0 {
+			return "struct {}"
+		}
+		return "struct { " + strings.Join(f, "; ") + " }"
+	}
 	return types.TypeString(t, func(p *types.Package) string { return p.Path() })
 }
 

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# layout.t: the layout sources that work without DWARF (docs/layout.md)
+# against the DWARF of the same program, for every Debian Go toolchain
+# (selftests/lib/gotoolchain; this regenerates the check for each one).
+# The heap program (selftests/targets/go/heap) is built normally and with
+# -ldflags='-s -w'; `gosnap-cli layout --all --source X -j` lists what one
+# source answers:
+#   - typedesc (the -s -w build's type descriptors) and table (the
+#     per-release table, generated from the release's runtime source) give
+#     the same offset, size and type name as the normal build's DWARF for
+#     every field they both know, the same value for every constant, and
+#     they answer every field the decoders read (REQUIRED below);
+#   - the globals the table source reports for a copy stripped by
+#     `strip -s` (same addresses, found by instruction decoding) equal the
+#     DWARF's addresses of the normal build;
+#   - a copy without section headers decodes the same (program headers
+#     only), and a truncated binary gives a message, not a crash.
+#
+# Env: GOSNAP_CLI (default: the ASan build, made here).
+set -euo pipefail
+
+TOP="$(cd "$(dirname "$0")/../.." && pwd)"
+B="$TOP/build/layout"
+mkdir -p "$B"
+export ASAN_OPTIONS=exitcode=99:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
+
+# "TYPE FIELD" pairs the heap, goroutine and sched decoders read, and the
+# source that must answer each without DWARF.
+REQUIRED=(
+	"typedesc runtime.g stack" "typedesc runtime.g sched" "typedesc runtime.g goid"
+	"typedesc runtime.g atomicstatus" "typedesc runtime.g waitreason"
+	"typedesc runtime.g syscallsp" "typedesc runtime.g syscallpc" "typedesc runtime.g startpc"
+	"typedesc runtime.g gopc" "typedesc runtime.g m" "typedesc runtime.g waitsince"
+	"typedesc runtime.stack lo" "typedesc runtime.stack hi"
+	"typedesc runtime.gobuf pc" "typedesc runtime.gobuf sp"
+	"typedesc runtime.m g0" "typedesc runtime.m curg" "typedesc runtime.m id"
+	"typedesc runtime.m procid" "typedesc runtime.m p" "typedesc runtime.m alllink"
+	"typedesc runtime.p id" "typedesc runtime.p status" "typedesc runtime.p runqhead"
+	"typedesc runtime.p runqtail" "typedesc runtime.p runnext" "typedesc runtime.p mcache"
+	"typedesc runtime.p m" "typedesc runtime.p pcache"
+	"typedesc runtime.pageCache base" "typedesc runtime.pageCache cache"
+	"typedesc runtime.pageCache scav"
+	"typedesc runtime.mspan startAddr" "typedesc runtime.mspan npages"
+	"typedesc runtime.mspan state" "typedesc runtime.mspan spanclass"
+	"typedesc runtime.mspan elemsize" "typedesc runtime.mspan nelems"
+	"typedesc runtime.mspan allocCount" "typedesc runtime.mspan sweepgen"
+	"typedesc runtime.mSpanStateBox s"
+	"table runtime.mheap sweepgen" "table runtime.mheap allspans" "table runtime.mheap pages"
+	"table runtime.mheap arenas" "table runtime.pageAlloc chunks" "table runtime.pageAlloc inUse"
+	"table runtime.addrRanges ranges" "table runtime.addrRange base" "table runtime.addrRange limit"
+	"table runtime.offAddr a" "table runtime.pallocData pallocBits"
+	"table runtime.pallocData scavenged" "table runtime.heapArena spans"
+	"table runtime.mstats heapStats" "table runtime.consistentHeapStats stats"
+	"table runtime.heapStatsDelta inStacks" "table runtime.gcControllerState heapInUse"
+	"table runtime.gcControllerState heapFree" "table runtime.gcControllerState heapReleased"
+	"table runtime.schedt nmidle" "table runtime.schedt npidle" "table runtime.schedt nmspinning"
+	"table runtime.moduledata types" "table runtime.moduledata etypes"
+)
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; }
+diag() { sed 's/^/# /'; }
+
+echo "TAP version 13"
+if [[ -n "${GOSNAP_CLI:-}" ]]; then
+	CLI="$GOSNAP_CLI"
+else
+	CLI="$TOP/build/cli/asan/gosnap-cli"
+	make -s -C "$TOP/cli" "$CLI" >&2
+fi
+
+# compare A B KIND: every field/constant B answers equals A's (DWARF).
+# Prints a summary line, the mismatches, and exits 1 on any.
+compare() {
+	python3 - "$1" "$2" "$3" <<'EOF_PY'
+import json, sys
+d, s, kind = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+dt = {t["name"]: t for t in d["types"]}
+fields = consts = 0
+bad = []
+for t in s["types"]:
+    D = dt.get(t["name"])
+    if D is None:
+        continue
+    if t["size"] is not None and D["size"] is not None and t["size"] != D["size"]:
+        bad.append("size %s: %s, dwarf %s" % (t["name"], t["size"], D["size"]))
+    df = {f["name"]: f for f in D["fields"]}
+    for f in t["fields"]:
+        g = df.get(f["name"])
+        if f["source"] == "none" or g is None or g["source"] == "none":
+            continue
+        fields += 1
+        if (f["offset"], f["size"], f["type"]) != (g["offset"], g["size"], g["type"]):
+            bad.append("%s.%s: %s+%s %s, dwarf %s+%s %s" % (t["name"], f["name"],
+                       f["offset"], f["size"], f["type"], g["offset"], g["size"], g["type"]))
+dc = {c["name"]: c["value"] for c in d["constants"]}
+for c in s["constants"]:
+    if c["name"] in dc:
+        consts += 1
+        if dc[c["name"]] != c["value"]:
+            bad.append("constant %s: %s, dwarf %s" % (c["name"], c["value"], dc[c["name"]]))
+print("# %s: %d fields and %d constants compared with DWARF, %d differ" % (kind, fields, consts, len(bad)))
+for b in bad[:20]:
+    print("# " + b)
+sys.exit(1 if bad or fields == 0 else 0)
+EOF_PY
+}
+
+# required JSON SOURCE: every REQUIRED pair of SOURCE is answered.
+required() {
+	local j="$1" src="$2" r t f missing=()
+	for r in "${REQUIRED[@]}"; do
+		read -r s t f <<<"$r"
+		[[ "$s" == "$src" ]] || continue
+		jq -e --arg t "$t" --arg f "$f" --arg s "$src" \
+			'[.types[] | select(.name == $t) | .fields[] | select(.name == $f and .source == $s)] | length > 0' \
+			"$j" >/dev/null || missing+=("$t.$f")
+	done
+	[[ ${#missing[@]} -eq 0 ]] || { echo "# not answered: ${missing[*]}"; return 1; }
+}
+
+mapfile -t versions < <("$TOP/selftests/heap/build-targets" "$B" 2>"$B/build.err")
+diag <"$B/build.err"
+[[ ${#versions[@]} -gt 0 ]] || { not_ok "building the heap program with any Go toolchain"; echo "1..$n"; exit 1; }
+
+for v in "${versions[@]}"; do
+	go="$("$TOP/selftests/lib/gotoolchain" "$v")"
+	bin="$B/heap-$v"
+	if ! (cd "$TOP/selftests/targets/go/heap" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
+		GOCACHE="$TOP/build/go/cache-$v" GOPATH="$TOP/build/go/path" \
+		"$go" build -ldflags='-s -w' -o "$bin.sw" .) 2>"$B/sw-$v.err"; then
+		not_ok "go$v: -ldflags='-s -w' build"
+		diag <"$B/sw-$v.err"
+		continue
+	fi
+	strip -s -o "$bin.strip" "$bin"
+	"$CLI" layout "$bin" --all --source dwarf -j >"$B/dwarf-$v.json" 2>"$B/dwarf-$v.err" || true
+	for src in typedesc table; do
+		"$CLI" layout "$bin.sw" --all --source "$src" -j >"$B/$src-$v.json" 2>"$B/$src-$v.err" || true
+		if compare "$B/dwarf-$v.json" "$B/$src-$v.json" "$src" >"$B/$src-$v.cmp" 2>&1; then
+			ok "go$v: $src layouts of the -s -w build equal the DWARF of the normal build"
+		else
+			not_ok "go$v: $src layouts of the -s -w build equal the DWARF of the normal build"
+			cat "$B/$src-$v.err"
+		fi
+		cat "$B/$src-$v.cmp"
+		if required "$B/$src-$v.json" "$src"; then
+			ok "go$v: $src answers every field the decoders read"
+		else
+			not_ok "go$v: $src answers every field the decoders read"
+		fi
+	done
+	"$CLI" layout "$bin.strip" -j >"$B/strip-$v.json" 2>"$B/strip-$v.err" || true
+	if python3 - "$B/dwarf-$v.json" "$B/strip-$v.json" >"$B/glob-$v.txt" <<'EOF_PY'
+import json, sys
+d, s = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+dg = {g["name"]: g for g in d["globals"] if g["source"] != "none"}
+n = bad = 0
+for g in s["globals"]:
+    if g["source"] == "none" or g["name"] not in dg:
+        continue
+    n += 1
+    if (g["address"], g["type"]) != (dg[g["name"]]["address"], dg[g["name"]]["type"]):
+        bad += 1
+        print("# %s: %s %s, dwarf %s %s" % (g["name"], g["address"], g["type"],
+              dg[g["name"]]["address"], dg[g["name"]]["type"]))
+print("# %d globals compared" % n)
+sys.exit(1 if bad or n < 12 else 0)
+EOF_PY
+	then
+		ok "go$v: globals without symbols or DWARF equal the DWARF's addresses and types"
+	else
+		not_ok "go$v: globals without symbols or DWARF equal the DWARF's addresses and types"
+	fi
+	cat "$B/glob-$v.txt"
+done
+
+# Robustness, on the first toolchain's -s -w build.
+v="${versions[0]}"
+bin="$B/heap-$v.sw"
+python3 - "$bin" "$B/noshdr" <<'EOF_PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[0x28:0x30] = struct.pack("<Q", 0)      # e_shoff
+b[0x3c:0x40] = struct.pack("<HH", 0, 0)  # e_shnum, e_shstrndx
+open(sys.argv[2], "wb").write(b)
+EOF_PY
+"$CLI" layout "$bin" -j >"$B/sw.json" 2>/dev/null || true
+if "$CLI" layout "$B/noshdr" -j >"$B/noshdr.json" 2>"$B/noshdr.err" &&
+	diff <(jq -S 'del(.executable)' "$B/sw.json") <(jq -S 'del(.executable)' "$B/noshdr.json") >"$B/noshdr.diff"; then
+	ok "go$v: without section headers, the layouts come out the same (program headers only)"
+else
+	not_ok "go$v: without section headers, the layouts come out the same (program headers only)"
+	head -n 10 "$B/noshdr.diff" "$B/noshdr.err" | diag
+fi
+size=$(stat -c %s "$bin")
+bad=0
+for frac in 10 30 50 70 90; do
+	head -c $((size * frac / 100)) "$bin" >"$B/trunc"
+	set +e
+	"$CLI" layout "$B/trunc" >"$B/trunc.out" 2>&1
+	rc=$?
+	set -e
+	if [[ $rc -ge 98 ]] || ! grep -qiE 'unavailable|no |not |cannot' "$B/trunc.out"; then
+		bad=1
+		echo "# truncated to $frac%: exit $rc" ; head -n 5 "$B/trunc.out" | diag
+	fi
+done
+if [[ $bad -eq 0 ]]; then
+	ok "go$v: a binary truncated anywhere gives a message, no crash (ASan/UBSan)"
+else
+	not_ok "go$v: a binary truncated anywhere gives a message, no crash (ASan/UBSan)"
+fi
+echo "1..$n"
+[[ $failed -eq 0 ]]
