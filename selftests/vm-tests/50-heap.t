@@ -82,5 +82,5 @@ else
 	[[ -z "${GOSNAP_HEAP_KEEP:-}" ]] || cp "$work/heap.svg" "$work/heap.png" "$GOSNAP_HEAP_KEEP/" 2>/dev/null || true
 fi
 echo "1..$n"
-grep -q '^not ok' "$work/out" && fail=1
+grep '^not ok' "$work/out" | grep -qv '# TODO' && fail=1
 exit "$fail"

@@ -25,7 +25,9 @@
 #    the Ps' mcaches (counted as live when cached), so
 #      floor(object bytes / 2^20) <= A <= ceil(HeapInuse / 2^20)
 #    where object bytes is the sum over in-use spans of allocCount x
-#    elemsize and HeapInuse the bytes of in-use spans, both decoded. The
+#    elemsize and HeapInuse the bytes of in-use spans, both decoded from
+#    the spans (and the runtime's own heapInUse counter must equal the
+#    latter; the capture stops the world so that both are one moment). The
 #    1 MiB slack on each side is the runtime's own truncation to MB.
 set -euo pipefail
 
@@ -105,7 +107,7 @@ for e in ${esbuilds[*]}; do
 	mkdir -p \$o
 	cd /tmp
 	GOMEMLIMIT=16MiB GODEBUG=gctrace=1 gosnap-cli capture --at 'runtime.gcStart#1' \\
-		--max-snapshots 1 --mode full -o /tmp/esb-\$e -- /gosnap/g/esbuild-\$e /gosnap/g/in.js \\
+		--max-snapshots 1 --mode full --stop-world -o /tmp/esb-\$e -- /gosnap/g/esbuild-\$e /gosnap/g/in.js \\
 		--bundle --minify --outfile=/tmp/out.js >\$o/prog.out 2>&1
 	s=\$(find /tmp/esb-\$e -name '*.gsnap' | sort | head -n 1)
 	gosnap-cli heap "\$s" --spans -j >\$o/heap.json 2>\$o/heap.err
@@ -182,8 +184,14 @@ for e in "${esbuilds[@]}"; do
 		{ jq -c '.unavailable, .problems' "$j"; cat "$o/heap.err"; tail -n 5 "$o/prog.out"; } 2>&1 | head -n 20 | diag
 	fi
 	a="$(sed -n 's/^gc 1 @.* \([0-9][0-9]*\)->[0-9][0-9]*->[0-9][0-9]* MB.*/\1/p' "$o/prog.out" | head -n 1)"
-	read -r objects inuse < <(jq -r '[([.spans[] | select(.state == "in-use") | .alloc_count * .elem_size] | add),
-		.counters.HeapInuse.value] | @tsv' "$j" 2>/dev/null || echo "- -")
+	read -r objects inuse counter < <(jq -r '[([.spans[] | select(.state == "in-use") | .alloc_count * .elem_size] | add),
+		([.spans[] | select(.state == "in-use") | .pages * 8192] | add),
+		.counters.HeapInuse.value] | @tsv' "$j" 2>/dev/null || echo "- - -")
+	if [[ "$counter" == "$inuse" ]]; then
+		ok "esbuild $e: runtime's HeapInuse ($counter B) equals the decoded in-use spans' bytes"
+	else
+		not_ok "esbuild $e: runtime's HeapInuse ($counter B) equals the decoded in-use spans' bytes ($inuse B)"
+	fi
 	mib=$((1 << 20))
 	if [[ -n "$a" && "$objects" =~ ^[0-9]+$ && "$inuse" =~ ^[0-9]+$ ]] &&
 		((objects / mib <= a && a <= (inuse + mib - 1) / mib)); then

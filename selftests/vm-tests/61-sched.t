@@ -5,8 +5,9 @@
 # stacks` on snapshots taken in the test VM (GOSNAP_KERNEL), against what
 # the kernel and the Go runtime report while the target is held.
 #
-# The sched target (selftests/targets/go/sched) is built by Go 1.19, and
-# by Go 1.26 when selftests/lib/gotoolchain has it. Two runs each:
+# The sched target (selftests/targets/go/sched) is built by Go 1.19
+# (normal and -ldflags=-s -w), and by Go 1.26 when selftests/lib/gotoolchain
+# has it. Two runs each:
 #
 #   quiet   GOMAXPROCS=2 GOGC=off GODEBUG=schedtrace=1000,scheddetail=1,
 #           held (--hold) at main.marker and at runtime.gcResetMarkState
@@ -56,7 +57,7 @@ trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
 rm -rf "$W"
 mkdir -p "$W/guest" "$W/out"
 declare -A GO_OF=([go1.19]="$GO119")
-targets=(sched-go1.19)
+targets=(sched-go1.19 sched-go1.19.stripped)
 if go="$("$TOP/selftests/lib/gotoolchain" 1.26 2>"$W/gotoolchain.err")"; then
 	GO_OF[go1.26]="$go"
 	targets+=(sched-go1.26)
@@ -64,8 +65,11 @@ else
 	echo "# no Go 1.26 toolchain: $(tail -n 1 "$W/gotoolchain.err")"
 fi
 for t in "${targets[@]}"; do
+	v="${t#sched-}"
+	flags=()
+	[[ "$t" != *.stripped ]] || flags=(-ldflags='-s -w')
 	(cd "$TOP/selftests/targets/go/sched" &&
-		go_env "${GO_OF[${t#sched-}]}" build -o "$W/guest/$t" .)
+		go_env "${GO_OF[${v%.stripped}]}" build "${flags[@]}" -o "$W/guest/$t" .)
 done
 cp "$TOP/selftests/stacks/held.sh" "$W/guest/held.sh"
 
