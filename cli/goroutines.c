@@ -70,25 +70,25 @@ bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl)
 	       gl->stack_hi >= 0 && gl->sched_pc >= 0 && gl->sched_sp >= 0;
 }
 
-/* Where allgs is: the layout's globals, else instruction decoding. */
-static bool find_allgs(struct gs_snapctx *c, struct gs_goroutines *gr)
+bool gs_find_allgs(struct gs_snapctx *c, uint64_t *addr, const char **source)
 {
 	struct gs_globals gg;
 	char err[256];
 
-	if (c->layout && gs_layout_global(c->layout, "runtime.allgs", &gr->allgs,
+	*addr = 0;
+	if (c->layout && gs_layout_global(c->layout, "runtime.allgs", addr,
 					  NULL, 0, NULL)) {
-		gr->allgs_source = "layout";
+		*source = "layout";
 		return true;
 	}
 	if (gs_go_globals(c->exe, GS_GLOBALS_AUTO, &gg, err, sizeof(err)))
 		return false;
 	if (gg.g[GS_GLOBAL_ALLGS].have_addr) {
-		gr->allgs = gg.g[GS_GLOBAL_ALLGS].addr;
-		gr->allgs_source = gg.g[GS_GLOBAL_ALLGS].source;
+		*addr = gg.g[GS_GLOBAL_ALLGS].addr;
+		*source = gg.g[GS_GLOBAL_ALLGS].source;
 	}
 	gs_go_globals_release(&gg);
-	return gr->allgs != 0;
+	return *addr != 0;
 }
 
 static uint64_t read_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
@@ -228,7 +228,7 @@ int gs_goroutines_decode(struct gs_snapctx *c, size_t max_frames,
 			 "runtime.g layout unavailable (goid, atomicstatus, stack, sched)");
 		return 0;
 	}
-	if (!find_allgs(c, gr)) {
+	if (!gs_find_allgs(c, &gr->allgs, &gr->allgs_source)) {
 		snprintf(gr->problem, sizeof(gr->problem), "runtime.allgs not found");
 		return 0;
 	}

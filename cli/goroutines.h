@@ -88,6 +88,12 @@ int gs_goroutines_decode(struct gs_snapctx *c, size_t max_frames,
 			 const struct gs_thread_walks *tw, struct gs_goroutines *out);
 void gs_goroutines_free(struct gs_goroutines *gr);
 
+/*
+ * Where runtime.allgs (a []*g) is: the layout's globals, else instruction
+ * decoding (source says which). False if neither finds it.
+ */
+bool gs_find_allgs(struct gs_snapctx *c, uint64_t *addr, const char **source);
+
 /* Offsets of runtime.g; false if the essential ones are unavailable. */
 bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl);
 

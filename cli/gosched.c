@@ -63,8 +63,8 @@ static bool global(struct gs_snapctx *c, const char *name, int id, uint64_t *add
 }
 
 struct m_layout {
-	int64_t id, procid, g0, curg, p, alllink;
-	int64_t g_stack_lo, g_stack_hi, g_goid, p_id;
+	int64_t id, procid, g0, curg, p, alllink, schedlink;
+	int64_t g_stack_lo, g_stack_hi, g_goid, g_m, p_id;
 };
 
 static bool have_m(const struct gs_sched *s, uint64_t m)
@@ -105,6 +105,55 @@ static void add_ms(struct gs_snapctx *c, const struct m_layout *ml,
 				x->thread = c->snap.threads[i];
 		s->nms++;
 		m = rd64(c->mem, m, ml->alllink);
+	}
+}
+
+/* The idle Ms: runtime.sched.midle, linked through m.schedlink. */
+static void add_idle_ms(struct gs_snapctx *c, const struct m_layout *ml,
+			struct gs_sched *s)
+{
+	int64_t o_midle = off(c->layout, "runtime.schedt", "midle");
+	uint64_t sched, m = 0;
+	size_t n;
+
+	if (o_midle < 0 || ml->schedlink < 0 ||
+	    !global(c, "runtime.sched", GS_GLOBAL_SCHED, &sched))
+		return;
+	m = rd64(c->mem, sched, o_midle);
+	for (n = 0; m && n < GS_MAX_MS; n++) {
+		add_ms(c, ml, s, m);
+		m = rd64(c->mem, m, ml->schedlink);
+	}
+}
+
+/* The M of every goroutine that has one (running, in a system call). */
+static void add_goroutine_ms(struct gs_snapctx *c, const struct m_layout *ml,
+			     struct gs_sched *s)
+{
+	uint64_t allgs, hdr[2], i, g;
+	const char *src;
+
+	if (ml->g_m < 0 || !gs_find_allgs(c, &allgs, &src) ||
+	    !gs_mem_read(c->mem, allgs, hdr, sizeof(hdr)) || hdr[1] > GS_MAX_GOROUTINES)
+		return;
+	for (i = 0; i < hdr[1]; i++)
+		if (gs_mem_u64(c->mem, hdr[0] + 8 * i, &g) && g)
+			add_ms(c, ml, s, rd64(c->mem, g, ml->g_m));
+}
+
+/* The M of each thread with registers: its TLS g's m. */
+static void add_thread_ms(struct gs_snapctx *c, const struct m_layout *ml,
+			  struct gs_sched *s)
+{
+	size_t i;
+	uint64_t g;
+
+	for (i = 0; ml->g_m >= 0 && i < c->snap.nr_threads; i++) {
+		const struct gosnap_rec_thread *t = c->snap.threads[i];
+
+		if ((t->flags & GOSNAP_THR_REGS) && t->regs.fs_base >= 8 &&
+		    gs_mem_u64(c->mem, t->regs.fs_base - 8, &g) && g)
+			add_ms(c, ml, s, rd64(c->mem, g, ml->g_m));
 	}
 }
 
@@ -209,6 +258,8 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 	ml.curg = off(l, "runtime.m", "curg");
 	ml.p = off(l, "runtime.m", "p");
 	ml.alllink = off(l, "runtime.m", "alllink");
+	ml.schedlink = off(l, "runtime.m", "schedlink");
+	ml.g_m = off(l, "runtime.g", "m");
 	ml.g_stack_lo = off(l, "runtime.g", "stack.lo");
 	ml.g_stack_hi = off(l, "runtime.g", "stack.hi");
 	ml.g_goid = off(l, "runtime.g", "goid");
@@ -224,11 +275,18 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 		add_ms(c, &ml, s, allm);
 		return 0;
 	}
-	s->ms_source = "reachable from m0, Ps and threads";
+	/*
+	 * Without allm's address: every M something points to. alllink runs
+	 * from newer to older Ms, so each start adds the Ms older than it.
+	 */
+	s->ms_source = "reachable from m0, the Ps, the idle Ms, goroutines and threads";
 	if (global(c, "runtime.m0", GS_GLOBAL_M0, &m0))
 		add_ms(c, &ml, s, m0);
 	for (i = 0; i < s->nps; i++)
 		add_ms(c, &ml, s, s->ps[i].m);
+	add_idle_ms(c, &ml, s);
+	add_goroutine_ms(c, &ml, s);
+	add_thread_ms(c, &ml, s);
 	return 0;
 }
 

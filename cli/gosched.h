@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The scheduler's view of a snapshot: every M (OS thread) from
- * runtime.allm (or, without it, m0 and the Ms that Ps and goroutines
- * point to, each followed along alllink), every P of runtime.allp, and
+ * runtime.allm (or, without it, m0 and the Ms that Ps, the idle list,
+ * goroutines and captured threads point to, each followed along
+ * alllink), every P of runtime.allp, and
  * the counters of runtime.sched. Offsets come from the layout interface;
  * a field a release lacks reads as unavailable (-1), never as a guess.
  */
@@ -40,7 +41,7 @@ struct gs_p {
 struct gs_sched {
 	struct gs_m *ms;
 	size_t nms;
-	const char *ms_source;		/* "allm" or "reachable from m0, Ps, goroutines" */
+	const char *ms_source;		/* "allm" or "reachable from m0, the Ps, ..." */
 	struct gs_p *ps;
 	size_t nps;
 	/* runtime.sched counters, -1 when unavailable */

@@ -149,7 +149,7 @@ for v in "${built[@]}"; do
 		else
 			not_ok "go$v: $cmd --json of one snapshot is the same with the stripped executable"
 			head -n 20 "$o/$cmd.diff" | diag
-			cat "$o/$cmd.strip.err" 2>/dev/null | head -n 5 | diag
+			head -n 5 "$o/$cmd.strip.err" 2>/dev/null | diag
 		fi
 	done
 	if [[ -s "$o/heap.strip.json" ]] &&

@@ -1,0 +1,3 @@
+module gosnap/layoutgen
+
+go 1.19

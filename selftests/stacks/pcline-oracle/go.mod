@@ -1,0 +1,3 @@
+module gosnap.test/pcline-oracle
+
+go 1.19

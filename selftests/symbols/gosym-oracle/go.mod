@@ -1,0 +1,3 @@
+module gosnap.test/gosym-oracle
+
+go 1.22

@@ -1,0 +1,3 @@
+module gosnap.test/freeze
+
+go 1.19

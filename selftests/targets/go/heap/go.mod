@@ -1,0 +1,3 @@
+module gosnap/heap
+
+go 1.19

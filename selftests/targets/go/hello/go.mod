@@ -1,0 +1,3 @@
+module gosnap.test/hello
+
+go 1.19

@@ -1,0 +1,3 @@
+module gosnap.test/idle
+
+go 1.19

@@ -1,0 +1,3 @@
+module gosnap.test/sched
+
+go 1.19

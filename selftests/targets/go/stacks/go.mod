@@ -1,0 +1,3 @@
+module gosnap.test/stacks
+
+go 1.19
