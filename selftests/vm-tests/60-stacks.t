@@ -45,21 +45,6 @@ failed=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
 skip() { n=$((n + 1)); echo "ok $n $* # SKIP"; }
-# Known to fail until struct layouts can come without DWARF (issue 5): the
-# goroutine walk of stripped binaries. Reported, not counted as a failure.
-NO_DWARF_TODO="TODO goroutines of a binary without DWARF need type-descriptor layouts (issue 5)"
-todo_check() {
-	local desc="$1"
-	shift
-	if "$@"; then ok "$desc"; else n=$((n + 1)); echo "not ok $n $desc # $NO_DWARF_TODO"; fi
-}
-diag() { sed 's/^/# /'; }
-check() {
-	local desc="$1"
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
 echo "TAP version 13"
 trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
 
@@ -215,9 +200,7 @@ for t in "${targets[@]}"; do
 	check "$t: at main.marker the hitting thread is main.marker <- main.main <- runtime.main <- runtime.goexit" \
 		test "$(hit_funcs "$(snap_json "$d" main.marker)")" == \
 		"main.marker main.main runtime.main runtime.goexit"
-	chk=check
-	[[ "$t" != *stripped* ]] || chk=todo_check
-	$chk "$t: ids, states and frames of every goroutine equal runtime.Stack(buf, true)" \
+	check "$t: ids, states and frames of every goroutine equal runtime.Stack(buf, true)" \
 		check_marker "$t"
 done
 
@@ -241,8 +224,7 @@ if [[ $have_esbuild == 1 ]]; then
 			jq -r '.goroutines_problem // empty' "$j" | diag
 			jq -r '.goroutines[] | select(.status != "dead") | select((.unwound and .stop.clean) | not) |
 				"goroutine \(.goid): \(.stop.reason // .not_unwound)"' "$j" | head -n 10 | diag
-			n=$((n + 1))
-			echo "not ok $n esbuild 0.22.0 at runtime.gcStart: $other of $total goroutines end elsewhere (hit thread: $(hit_stop "$j")) # $NO_DWARF_TODO"
+			not_ok "esbuild 0.22.0 at runtime.gcStart: $other of $total goroutines end elsewhere (hit thread: $(hit_stop "$j"))"
 		fi
 	fi
 else
