@@ -249,6 +249,7 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 	struct gosnap_session *s = ps->s;
 	struct gosnap_capture_ctx cx = {};
 	struct gosnap_sbuf *sb;
+	bool track = !(ps->flags & GOSNAP_TARGET_EVERY_ENTRY);
 	struct mm_struct *tmm;
 	unsigned int slot = 0;
 	u64 hit;
@@ -257,15 +258,14 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 		return gosnap_is_target_mm(ps, current->mm) ? 0 : UPROBE_HANDLER_REMOVE;
 	if (!atomic_read(&ps->live))
 		return 0;
-	if (!(ps->flags & GOSNAP_TARGET_EVERY_ENTRY) &&
-	    gosnap_is_reentry(up, regs, &slot))
+	if (track && gosnap_is_reentry(up, regs, &slot))
 		return 0;
 	hit = atomic64_inc_return(&up->hits);
 	if (up->want_hit && hit != up->want_hit)
-		return 0;
+		goto done;
 	if (ps->max_snapshots &&
 	    atomic_inc_return(&ps->taken) > ps->max_snapshots)
-		return 0;
+		goto done;
 
 	/* GOSNAP_TARGET_EXEC: learn the target's mm at its first hit */
 	tmm = READ_ONCE(ps->mm);
@@ -278,7 +278,7 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 	cx.hold_start_ns = ktime_get_ns();
 	if (READ_ONCE(s->queued) >= gosnap_max_queued &&
 	    !gosnap_wait_queue_room(s, ps))
-		return 0;	/* the reader is gone or stuck: let the target go */
+		goto done;	/* the reader is gone or stuck: let the target go */
 
 	cx.task = current;
 	cx.mm = current->mm;
@@ -308,7 +308,8 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 		gosnap_hold(ps);
 	if (cx.sflags & GOSNAP_SF_STOP_WORLD)
 		gosnap_resume_others(ps);
-	if (!(ps->flags & GOSNAP_TARGET_EVERY_ENTRY))
+done:
+	if (track)
 		gosnap_hit_done(up, slot);
 	return 0;
 }
