@@ -45,6 +45,13 @@ failed=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
 skip() { n=$((n + 1)); echo "ok $n $* # SKIP"; }
+diag() { sed 's/^/# /'; }
+check() {
+	local desc="$1"
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
 echo "TAP version 13"
 trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
 
