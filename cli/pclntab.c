@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "errbuf.h"
 #include "pclntab.h"
 
@@ -43,23 +44,6 @@
 #define MD_MINPC	20
 #define MD_TEXT		22
 #define MD_WORDS	24
-
-/* Is [off, off+n) inside a buffer of size bytes? Overflow-safe. */
-static bool in_bounds(size_t size, uint64_t off, uint64_t n)
-{
-	return off <= size && n <= size - off;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 static enum gs_pcln_version version_of(uint32_t magic)
 {

@@ -5,24 +5,8 @@
  */
 #include <string.h>
 
+#include "bytes.h"
 #include "pctab.h"
-
-/* Is [off, off+n) inside a buffer of size bytes? Overflow-safe. */
-static bool in_bounds(size_t size, uint64_t off, uint64_t n)
-{
-	return off <= size && n <= size - off;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 /* A uint32 varint (7 bits a byte, low first). False past end or > 5 bytes. */
 static bool read_varint(const uint8_t **pp, const uint8_t *end, uint32_t *out)

@@ -200,17 +200,6 @@ void gs_snapctx_close(struct gs_snapctx *c)
 	memset(c, 0, sizeof(*c));
 }
 
-const struct gosnap_rec_thread *gs_snapctx_hit_thread(const struct gs_snapctx *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->snap.nr_threads; i++)
-		if ((c->snap.threads[i]->flags & GOSNAP_THR_HIT) &&
-		    (c->snap.threads[i]->flags & GOSNAP_THR_REGS))
-			return c->snap.threads[i];
-	return NULL;
-}
-
 void gs_snapctx_residency(const struct gs_snapctx *c, uint64_t lo, uint64_t hi,
 			  uint64_t *pages, uint64_t *resident)
 {

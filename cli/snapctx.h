@@ -64,8 +64,6 @@ int gs_snapctx_open(struct gs_snapctx *c, const char *path, const char *exe,
 		    long seq);
 void gs_snapctx_close(struct gs_snapctx *c);
 
-/* The thread that hit the probe (with registers), or NULL. */
-const struct gosnap_rec_thread *gs_snapctx_hit_thread(const struct gs_snapctx *c);
 
 /* Resident and total OS pages of [lo, hi) from the snapshot's page runs. */
 void gs_snapctx_residency(const struct gs_snapctx *c, uint64_t lo, uint64_t hi,
