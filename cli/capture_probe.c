@@ -31,6 +31,7 @@
 #include "elfsym.h"
 #include "flags.h"
 #include "gomem.h"
+#include "layout.h"
 #include "snapshot.h"
 #include "x86dec.h"
 
@@ -143,8 +144,33 @@ out:
 	return ret;
 }
 
+/*
+ * Where the running goroutine's stack bounds are, so that the module
+ * copies the hitting goroutine's stack and not the heap arena above it:
+ * Go's internal ABI on amd64 keeps the running g in R14, and g.stack is
+ * {lo, hi}. The offsets are asked of the binary's layout; -1 when it
+ * cannot say (the module then copies at most GOSNAP_STACK_COPY_MAX).
+ */
+static long g_stack_offset(const char *exe)
+{
+	char note[256];
+	struct gs_layout *l = gs_layout_open(exe, note, sizeof(note));
+	struct gs_field st, lo, hi;
+	long off = -1;
+
+	if (l && gs_layout_has_field(l, "runtime.g", "stack", &st) &&
+	    gs_layout_has_field(l, "runtime.stack", "lo", &lo) &&
+	    gs_layout_has_field(l, "runtime.stack", "hi", &hi) &&
+	    lo.size == 8 && hi.size == 8 && hi.offset == lo.offset + 8 &&
+	    st.offset + lo.offset <= GOSNAP_STACK_OFF_MAX)
+		off = (long)(st.offset + lo.offset);
+	gs_layout_free(l);
+	return off;
+}
+
 static int resolve_sites(const char *exe, const struct probe_opts *o,
-			 struct probe_site *sites, bool *is_go)
+			 struct probe_site *sites, bool *is_go,
+			 long *g_stack_off)
 {
 	char err[512];
 	struct gs_symtab *st = gs_symtab_open(exe, err, sizeof(err));
@@ -157,6 +183,7 @@ static int resolve_sites(const char *exe, const struct probe_opts *o,
 	}
 	/* re-entry after a prologue preemption is a Go matter */
 	*is_go = gs_symtab_pclntab(st) != NULL;
+	*g_stack_off = *is_go ? g_stack_offset(exe) : -1;
 	for (i = 0; i < o->nr_at; i++) {
 		struct probe_site *s = &sites[i];
 
@@ -247,7 +274,7 @@ static int ioctl_ctl(int fd, unsigned long cmd)
 }
 
 static int arm(int fd, pid_t pid, bool exec_mode, bool is_go,
-	       const struct probe_opts *o, const char *exe,
+	       long g_stack_off, const struct probe_opts *o, const char *exe,
 	       const struct probe_site *sites)
 {
 	struct gosnap_target t = {
@@ -266,6 +293,11 @@ static int arm(int fd, pid_t pid, bool exec_mode, bool is_go,
 		  (o->hold ? GOSNAP_TARGET_HOLD : 0) |
 		  (o->no_pfn ? GOSNAP_TARGET_NO_PFN : 0) |
 		  (o->every_entry || !is_go ? GOSNAP_TARGET_EVERY_ENTRY : 0);
+	if (g_stack_off >= 0) {
+		t.flags |= GOSNAP_TARGET_STACK_BOUNDS;
+		t.stack_reg = GOSNAP_REG_R14;
+		t.stack_off = (uint32_t)g_stack_off;
+	}
 	if (ioctl(fd, GOSNAP_IOC_TARGET, &t)) {
 		p_err("capture: setting target %d: %s", (int)pid, strerror(errno));
 		return -1;
@@ -382,6 +414,7 @@ int capture_probes(const struct probe_opts *o)
 	struct sigaction sa = { .sa_handler = on_sigint };
 	char exe[PATH_MAX], err[512], path[PATH_MAX];
 	bool exec_mode = !o->pid, child_done = false, is_go = false;
+	long g_stack_off = -1;
 	int fd = -1, go_fd = -1, status = 0, ret = 1;
 	unsigned int n = 0;
 	pid_t pid = o->pid;
@@ -394,7 +427,7 @@ int capture_probes(const struct probe_opts *o)
 	} else {
 		snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
 	}
-	if (resolve_sites(exe, o, sites, &is_go))
+	if (resolve_sites(exe, o, sites, &is_go, &g_stack_off))
 		return 1;
 	if (mkdir(o->outdir, 0700) && errno != EEXIST) {
 		p_err("capture: %s: %s", o->outdir, strerror(errno));
@@ -415,7 +448,7 @@ int capture_probes(const struct probe_opts *o)
 			goto out;
 		}
 	}
-	if (arm(fd, pid, exec_mode, is_go, o, exe, sites))
+	if (arm(fd, pid, exec_mode, is_go, g_stack_off, o, exe, sites))
 		goto out;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -626,14 +626,22 @@ static void decode_page_caches(struct dec *d)
 	}
 }
 
-/* A page's state in the page allocator: -1 allocated, 0 free, 1 released. */
+/*
+ * A page's state in the page allocator: -1 allocated, then an enum
+ * gh_alloc_state. Allocating clears a page's scavenged bit; the one range
+ * both allocated and scavenged is the random padding a randomized heap
+ * base (Go 1.26) puts before the first heap page: released memory that is
+ * never handed out, which the runtime counts in HeapReleased.
+ */
+enum gh_alloc_state { GH_AS_FREE, GH_AS_RELEASED, GH_AS_PADDING };
+
 static int alloc_state(const struct gh_chunk *c, uint64_t i)
 {
 	if (bit(c->cached, i))
-		return bit(c->cached_scav, i);
+		return bit(c->cached_scav, i) ? GH_AS_RELEASED : GH_AS_FREE;
 	if (bit(c->alloc, i))
-		return -1;
-	return bit(c->scav, i);
+		return bit(c->scav, i) ? GH_AS_PADDING : -1;
+	return bit(c->scav, i) ? GH_AS_RELEASED : GH_AS_FREE;
 }
 
 /* What the page allocator says of a page that no live span owns. */
@@ -649,7 +657,7 @@ static enum gh_page_kind free_kind(const struct goheap *h, uint64_t addr)
 	st = alloc_state(c, (addr - c->base) / h->page_size);
 	if (st < 0)	/* allocated, yet no span: a page cache's, or inconsistent */
 		return h->page_caches_read ? GH_PG_UNKNOWN : GH_PG_CACHED;
-	return st ? GH_PG_RELEASED : GH_PG_FREE;
+	return st == GH_AS_FREE ? GH_PG_FREE : GH_PG_RELEASED;
 }
 
 /* ---- arenas ---------------------------------------------------------- */
@@ -757,12 +765,13 @@ static void decode_arenas(struct dec *d)
 
 /* ---- the residency join ---------------------------------------------- */
 
-static void free_range_add(struct goheap *h, uint64_t base, bool released)
+static void free_range_add(struct goheap *h, uint64_t base, int st)
 {
 	struct gh_free_range *r = h->nr_free_ranges ?
 		&h->free_ranges[h->nr_free_ranges - 1] : NULL;
+	bool released = st != GH_AS_FREE, padding = st == GH_AS_PADDING;
 
-	if (r && r->released == released &&
+	if (r && r->released == released && r->padding == padding &&
 	    r->base + r->npages * h->page_size == base) {
 		r->npages++;
 		return;
@@ -776,7 +785,7 @@ static void free_range_add(struct goheap *h, uint64_t base, bool released)
 		h->free_ranges = n;
 	}
 	h->free_ranges[h->nr_free_ranges++] =
-		(struct gh_free_range){ base, 1, released, { 0 } };
+		(struct gh_free_range){ base, 1, released, padding, { 0 } };
 }
 
 static void join_residency(struct dec *d)
@@ -832,6 +841,8 @@ static void join_residency(struct dec *d)
 			     &r->res);
 		if (r->released)
 			t->released_resident += r->res.resident * ps;
+		if (r->padding)
+			t->padding_bytes += r->npages * h->page_size;
 	}
 }
 

@@ -70,11 +70,16 @@ struct gh_arena {
 	uint8_t		*resident;
 };
 
-/* A run of free pages of one kind (free or released) in the page allocator. */
+/*
+ * A run of pages of one kind in the page allocator that no span owns:
+ * free, released (scavenged), or released padding before the heap's first
+ * page (a randomized heap base, Go 1.26), which is never allocated.
+ */
 struct gh_free_range {
 	uint64_t	base;
 	uint64_t	npages;		/* runtime pages */
 	bool		released;
+	bool		padding;	/* released as well */
 	struct gh_res	res;
 };
 
@@ -125,6 +130,7 @@ struct gh_truth {
 	uint64_t	thp;			/* arena bytes backed by THP */
 	uint64_t	swapped;
 	uint64_t	released_resident;	/* scavenged chunk pages still present */
+	uint64_t	padding_bytes;		/* released: random heap-base padding */
 };
 
 struct goheap {

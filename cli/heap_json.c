@@ -54,6 +54,7 @@ static void truth_json(struct json_writer *w, const struct goheap *h)
 	jw_kv_u64(w, "free_resident_bytes", t->resident_by_kind[GH_PG_FREE]);
 	jw_kv_u64(w, "released_bytes", t->bytes_by_kind[GH_PG_RELEASED]);
 	jw_kv_u64(w, "released_resident_bytes", t->released_resident);
+	jw_kv_u64(w, "padding_bytes", t->padding_bytes);
 	jw_kv_bool(w, "page_caches_read", h->page_caches_read);
 	jw_kv_u64(w, "page_cache_bytes", h->page_caches_read ? t->cached_bytes :
 		  t->bytes_by_kind[GH_PG_CACHED]);
@@ -152,6 +153,7 @@ static void spans_json(struct json_writer *w, const struct goheap *h)
 		jw_kv_hex(w, "base", r->base);
 		jw_kv_u64(w, "pages", r->npages);
 		jw_kv_bool(w, "released", r->released);
+		jw_kv_bool(w, "padding", r->padding);
 		res_keys(w, h, &r->res);
 		jw_end_object(w);
 	}

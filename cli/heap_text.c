@@ -66,6 +66,9 @@ static void print_summary(const struct goheap *h, const struct heap_out_opts *o,
 		fprintf(out, "  %-48s %15" PRIu64 "\n",
 			"in Ps' page caches (not in this snapshot)",
 			t->bytes_by_kind[GH_PG_CACHED]);
+	if (t->padding_bytes)
+		fprintf(out, "  %-48s %15" PRIu64 "\n",
+			"released as random heap-base padding", t->padding_bytes);
 	fprintf(out, "  %-48s %15" PRIu64 "\n", "arena bytes not yet used (resident)",
 		t->resident_by_kind[GH_PG_UNUSED]);
 	fprintf(out, "  %-48s %15" PRIu64 "\n", "heap bytes backed by THP", t->thp);
@@ -143,13 +146,15 @@ static void print_spans(const struct goheap *h, FILE *out)
 			gh_sweep_name(h, s), s->res.resident * h->os_page,
 			s->res.thp * h->os_page);
 	}
-	fprintf(out, "\nFree ranges (page allocator; released = scavenged)\n");
+	fprintf(out, "\nFree ranges (page allocator; released = scavenged; padding = released,\n"
+		"  before the first heap page of a randomized heap base)\n");
 	fprintf(out, "  %-18s %7s %-8s %12s\n", "BASE", "PAGES", "KIND", "RESIDENT");
 	for (i = 0; i < h->nr_free_ranges; i++) {
 		const struct gh_free_range *r = &h->free_ranges[i];
 
 		fprintf(out, "  0x%016" PRIx64 " %7" PRIu64 " %-8s %12" PRIu64 "\n",
-			r->base, r->npages, r->released ? "released" : "free",
+			r->base, r->npages,
+			r->padding ? "padding" : r->released ? "released" : "free",
 			r->res.resident * h->os_page);
 	}
 }

@@ -97,6 +97,7 @@ struct gosnap_build_id {
 	u8		id[GOSNAP_BUILD_ID_MAX];
 };
 
+void gosnap_fill_regs(struct gosnap_regs *o, const struct pt_regs *r);
 int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
 		     struct mm_struct *mm, struct gosnap_build_id *cache);
 int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
@@ -133,6 +134,8 @@ struct gosnap_capture_ctx {
 	u64			probe_offset;
 	u64			hit;
 	const char		*label;
+	bool			stack_bounds;	/* GOSNAP_TARGET_STACK_BOUNDS */
+	u32			stack_reg, stack_off;
 	u64			hold_start_ns;
 	struct gosnap_build_id	*bid_cache;	/* or NULL */
 };

@@ -12,7 +12,7 @@
  *   meta: writable segments of the executable (data, noptrdata) and the
  *         anonymous mapping right after them (bss, noptrbss); anonymous
  *         writable mappings that are not Go heap arenas; the hitting
- *         thread's stack from sp up;
+ *         thread's stack from sp up to its top (see gosnap_stack_end());
  *   full: every writable mapping, whole (the OS stack from sp up).
  * Go reserves heap arenas 64 MiB at a time at 64 MiB-aligned addresses and
  * makes parts of them accessible as it grows, so an arena shows as a run of
@@ -59,10 +59,53 @@ static unsigned long gosnap_anon_run_end(struct mm_struct *mm,
 }
 
 /*
+ * The hitting thread's stack bounds {lo, hi}, read where the target said
+ * they are (GOSNAP_TARGET_STACK_BOUNDS): Go keeps them in the running g,
+ * R14. Nothing is faulted in; false when unset or unreadable.
+ */
+static bool gosnap_stack_bounds(const struct gosnap_capture_ctx *cx,
+				unsigned long *lo, unsigned long *hi)
+{
+	struct gosnap_regs gr;
+	u64 b[2], at;
+
+	if (!cx->stack_bounds)
+		return false;
+	gosnap_fill_regs(&gr, cx->regs);
+	/* struct gosnap_regs is __u64 slots; stack_reg was checked at TARGET */
+	at = ((u64 *)&gr)[cx->stack_reg] + cx->stack_off;
+	if (copy_from_user_nofault(b, (const void __user *)(unsigned long)at, sizeof(b)))
+		return false;
+	*lo = b[0];
+	*hi = b[1];
+	return true;
+}
+
+/*
+ * Where the copy of the stack holding @sp ends. The main thread's stack
+ * grows down and the kernel knows its top: the end of its mapping. Other
+ * stacks (a goroutine's, in a heap arena) end at the bounds the target
+ * gave, when they hold sp and fit in its mapping; else at most
+ * GOSNAP_STACK_COPY_MAX bytes are copied, never the arena's whole rest.
+ */
+static unsigned long gosnap_stack_end(const struct vm_area_struct *vma,
+				      unsigned long sp, unsigned long lo,
+				      unsigned long hi)
+{
+	if (vma->vm_flags & VM_GROWSDOWN)
+		return vma->vm_end;
+	if (lo <= sp && sp < hi && hi <= vma->vm_end)
+		return PAGE_ALIGN(hi);
+	return min(vma->vm_end, (sp & PAGE_MASK) + GOSNAP_STACK_COPY_MAX);
+}
+
+/*
  * Choose the ranges to copy, at most GOSNAP_MAX_RANGES (*more says there
- * were others). Takes mmap_read_lock(mm).
+ * were others); the hitting thread's stack is [sp, stack_end(lo, hi)).
+ * Takes mmap_read_lock(mm).
  */
 static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
+			      unsigned long lo, unsigned long hi,
 			      struct gosnap_range *r, unsigned int *nr,
 			      bool *more)
 {
@@ -114,12 +157,15 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 			*more = true;
 			break;
 		}
-		if (why) {
-			r[n].start = why == GOSNAP_MEM_STACK ? (sp & PAGE_MASK) : vma->vm_start;
+		if (why == GOSNAP_MEM_STACK) {
+			r[n].start = sp & PAGE_MASK;
+			r[n].end = gosnap_stack_end(vma, sp, lo, hi);
+		} else if (why) {
+			r[n].start = vma->vm_start;
 			r[n].end = vma->vm_end;
-			r[n].why = why;
-			n++;
 		}
+		if (why)
+			r[n++].why = why;
 		prev = vma;
 		addr = vma->vm_end;
 	}
@@ -211,7 +257,7 @@ int gosnap_emit_memory(struct gosnap_sbuf *sb, struct gosnap_capture_ctx *cx,
 {
 	struct gosnap_present present = {};
 	struct gosnap_range *r;
-	unsigned long ps, pe;
+	unsigned long ps, pe, lo = 0, hi = 0;
 	unsigned int nr = 0, i, j;
 	bool more = false;
 	int err;
@@ -221,7 +267,9 @@ int gosnap_emit_memory(struct gosnap_sbuf *sb, struct gosnap_capture_ctx *cx,
 	r = kvmalloc_array(GOSNAP_MAX_RANGES, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	err = gosnap_pick_ranges(cx->mm, cx->mode, cx->regs->sp, r, &nr, &more);
+	if (!gosnap_stack_bounds(cx, &lo, &hi))
+		lo = hi = 0;
+	err = gosnap_pick_ranges(cx->mm, cx->mode, cx->regs->sp, lo, hi, r, &nr, &more);
 	if (more)
 		sb->truncated = true;	/* mappings past the range table */
 	/*

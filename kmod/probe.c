@@ -74,6 +74,7 @@ struct gosnap_probe_set {
 	size_t			max_bytes;
 	u32			max_snapshots;
 	unsigned long		hold_jiffies;
+	u32			stack_reg, stack_off;	/* with _STACK_BOUNDS */
 	bool			show_pfn;
 	bool			armed;		/* probes registered */
 	atomic_t		live;		/* handlers may capture */
@@ -294,6 +295,9 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 	cx.probe_offset = up->offset;
 	cx.hit = hit;
 	cx.label = up->label;
+	cx.stack_bounds = ps->flags & GOSNAP_TARGET_STACK_BOUNDS;
+	cx.stack_reg = ps->stack_reg;
+	cx.stack_off = ps->stack_off;
 	cx.bid_cache = &ps->bid;
 
 	if ((ps->flags & GOSNAP_TARGET_STOP_WORLD) && get_nr_threads(current) > 1) {
@@ -349,6 +353,8 @@ int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
 	ps->max_snapshots = t->max_snapshots;
 	ps->hold_jiffies = msecs_to_jiffies(t->hold_ms && t->hold_ms < gosnap_hold_timeout_ms ?
 					    t->hold_ms : gosnap_hold_timeout_ms);
+	ps->stack_reg = t->stack_reg;
+	ps->stack_off = t->stack_off;
 	ps->show_pfn = s->may_pfn && !(t->flags & GOSNAP_TARGET_NO_PFN);
 	init_waitqueue_head(&ps->holdq);
 	mutex_init(&ps->bid.lock);

@@ -211,6 +211,10 @@ static int gosnap_ioc_target(struct gosnap_session *s, void __user *uarg)
 	if (in.flags & ~GOSNAP_TARGET_FLAGS || in.mode > GOSNAP_MODE_MAX ||
 	    !gosnap_all_zero(in.reserved, sizeof(in.reserved)))
 		return -EINVAL;
+	if (in.flags & GOSNAP_TARGET_STACK_BOUNDS ?
+	    in.stack_reg >= GOSNAP_NR_STACK_REGS || in.stack_off > GOSNAP_STACK_OFF_MAX :
+	    in.stack_reg || in.stack_off)
+		return -EINVAL;
 	return gosnap_probe_target(s, &in);
 }
 

@@ -206,7 +206,7 @@ static u32 gosnap_thread_state(struct task_struct *t)
 	}
 }
 
-static void gosnap_fill_regs(struct gosnap_regs *o, const struct pt_regs *r)
+void gosnap_fill_regs(struct gosnap_regs *o, const struct pt_regs *r)
 {
 	o->r15 = r->r15;
 	o->r14 = r->r14;

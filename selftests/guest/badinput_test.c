@@ -141,8 +141,8 @@ FIXTURE_VARIANT_ADD(ioctls, target) {
 	.name = "TARGET", .cmd = GOSNAP_IOC_TARGET,
 	.size = sizeof(struct gosnap_target), .known_flags = GOSNAP_TARGET_FLAGS,
 	.reserved = { R(gosnap_target, reserved[0]), R(gosnap_target, reserved[1]),
-		      R(gosnap_target, reserved[2]), R(gosnap_target, reserved[3]) },
-	.reserved_width = { 8, 8, 8, 8 },
+		      R(gosnap_target, reserved[2]) },
+	.reserved_width = { 8, 8, 8 },
 	.valid_result = 0,
 };
 
@@ -587,6 +587,48 @@ TEST_F(device, capture_bad_mode)
 	}
 	/* The same call with the right mode works: only the mode was wrong. */
 	EXPECT_EQ(0, capture_pid(self->fd, self->idle.pid, GOSNAP_MODE_PAGES));
+}
+
+/* TARGET on a fresh session (a target is set once per session). */
+static int set_target(pid_t pid, uint32_t flags, uint32_t reg, uint32_t off)
+{
+	struct gosnap_target t = {
+		.size = sizeof(t), .pid = pid, .mode = GOSNAP_MODE_META,
+		.flags = flags, .stack_reg = reg, .stack_off = off,
+	};
+	int fd = open(GOSNAP_DEVICE, O_RDWR | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	err = do_ioctl(fd, GOSNAP_IOC_TARGET, &t);
+	close(fd);
+	return err;
+}
+
+TEST_F(device, target_bad_stack_bounds)
+{
+	const uint32_t sb = GOSNAP_TARGET_STACK_BOUNDS;
+	const struct { uint32_t flags, reg, off; } bad[] = {
+		{ 0, GOSNAP_REG_R14, 0 },	/* fields without the flag */
+		{ 0, 0, 8 },
+		{ sb, GOSNAP_NR_STACK_REGS, 0 },	/* no such register */
+		{ sb, UINT32_MAX, 0 },
+		{ sb, GOSNAP_REG_R14, GOSNAP_STACK_OFF_MAX + 1 },
+		{ sb, GOSNAP_REG_R14, UINT32_MAX },
+	};
+
+	SETUP_DONE(self);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(EINVAL, set_target(self->idle.pid, bad[i].flags,
+					     bad[i].reg, bad[i].off))
+			TH_LOG("flags %#x stack_reg %u stack_off %u", bad[i].flags,
+			       bad[i].reg, bad[i].off);
+	}
+	/* The bounds Go's g gives, and the last register and offset, work. */
+	EXPECT_EQ(0, set_target(self->idle.pid, sb, GOSNAP_REG_R14, 0));
+	EXPECT_EQ(0, set_target(self->idle.pid, sb, GOSNAP_NR_STACK_REGS - 1,
+				GOSNAP_STACK_OFF_MAX));
+	EXPECT_EQ(0, set_target(self->idle.pid, 0, 0, 0));
 }
 
 static int open_device(void *arg)

@@ -79,7 +79,9 @@ struct gosnap_target {
 	__u64	max_bytes;	/* in: bound on each snapshot; 0 = module max */
 	__u32	max_snapshots;	/* in: disarm after this many; 0 = no bound */
 	__u32	hold_ms;	/* in: with _HOLD, park at most this long; 0 = module timeout */
-	__u64	reserved[4];	/* in: 0 */
+	__u32	stack_reg;	/* in: with _STACK_BOUNDS: GOSNAP_REG_*, else 0 */
+	__u32	stack_off;	/* in: with _STACK_BOUNDS: offset from it, else 0 */
+	__u64	reserved[3];	/* in: 0 */
 };
 
 #define GOSNAP_TARGET_EXEC	 (1U << 0) /* pid will exec the probed binary after arming */
@@ -87,9 +89,27 @@ struct gosnap_target {
 #define GOSNAP_TARGET_HOLD	 (1U << 2) /* keep the hitting thread parked until RELEASE */
 #define GOSNAP_TARGET_NO_PFN	 (1U << 3) /* never report PFNs */
 #define GOSNAP_TARGET_EVERY_ENTRY (1U << 4) /* count a Go prologue's re-entry as a hit */
+#define GOSNAP_TARGET_STACK_BOUNDS (1U << 5) /* the running stack's bounds are in memory */
 #define GOSNAP_TARGET_FLAGS	 (GOSNAP_TARGET_EXEC | GOSNAP_TARGET_STOP_WORLD | \
 				  GOSNAP_TARGET_HOLD | GOSNAP_TARGET_NO_PFN | \
-				  GOSNAP_TARGET_EVERY_ENTRY)
+				  GOSNAP_TARGET_EVERY_ENTRY | GOSNAP_TARGET_STACK_BOUNDS)
+
+/*
+ * GOSNAP_TARGET_STACK_BOUNDS: memory modes copy the hitting thread's stack
+ * from sp up to its top. The top of a stack the kernel did not set up (a
+ * Go goroutine's, inside a heap arena) is not the end of its mapping: with
+ * this flag the pair of __u64 {lo, hi} at (register stack_reg + stack_off)
+ * bounds the stack (Go on x86-64: R14 holds the running g, whose first
+ * field is its stack {lo, hi}). Used only when lo <= sp < hi and [sp, hi)
+ * lies in sp's mapping; otherwise, as without the flag, at most
+ * GOSNAP_STACK_COPY_MAX bytes are copied from sp up. A grows-down (main
+ * thread) stack is copied from sp to the end of its mapping either way.
+ * stack_reg indexes struct gosnap_regs in __u64 slots, r15 (0) to ss (20).
+ */
+#define GOSNAP_REG_R14		1
+#define GOSNAP_NR_STACK_REGS	21
+#define GOSNAP_STACK_OFF_MAX	4096
+#define GOSNAP_STACK_COPY_MAX	(8U << 20)
 
 #define GOSNAP_LABEL_LEN	64
 #define GOSNAP_MAX_PROBES	64
