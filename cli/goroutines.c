@@ -235,8 +235,8 @@ int gs_goroutines_decode(struct gs_snapctx *c, size_t max_frames,
 	/* allgs is a []*g: {array, len, cap} */
 	if (!gs_mem_read(c->mem, gr->allgs, hdr, sizeof(hdr))) {
 		snprintf(gr->problem, sizeof(gr->problem),
-			 "runtime.allgs at 0x%llx is not in the snapshot",
-			 (unsigned long long)gr->allgs);
+			 "runtime.allgs at 0x%llx is not in the snapshot%s",
+			 (unsigned long long)gr->allgs, gs_snapctx_heap_hint(c));
 		return 0;
 	}
 	gr->allglen = hdr[1];
@@ -252,10 +252,17 @@ int gs_goroutines_decode(struct gs_snapctx *c, size_t max_frames,
 		struct gs_goroutine *g = &gr->gs[gr->n];
 		uint64_t gp;
 
-		if (!gs_mem_u64(c->mem, hdr[0] + 8 * i, &gp) || !gp ||
-		    !read_g(c, &gl, gp, g)) {
+		if (!gs_mem_u64(c->mem, hdr[0] + 8 * i, &gp)) {
 			snprintf(gr->problem, sizeof(gr->problem),
-				 "allgs[%llu] unreadable", (unsigned long long)i);
+				 "allgs array at 0x%llx is not in the snapshot%s",
+				 (unsigned long long)hdr[0], gs_snapctx_heap_hint(c));
+			break;
+		}
+		if (!gp || !read_g(c, &gl, gp, g)) {
+			snprintf(gr->problem, sizeof(gr->problem),
+				 "allgs[%llu]: g at 0x%llx is not in the snapshot%s",
+				 (unsigned long long)i, (unsigned long long)gp,
+				 gs_snapctx_heap_hint(c));
 			continue;
 		}
 		gr->n++;

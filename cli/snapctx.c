@@ -200,6 +200,17 @@ void gs_snapctx_close(struct gs_snapctx *c)
 	memset(c, 0, sizeof(*c));
 }
 
+const char *gs_snapctx_heap_hint(const struct gs_snapctx *c)
+{
+	const struct gosnap_rec_capture *rc = c->have_snap ? c->snap.capture : NULL;
+
+	if (!rc || rc->mode == GOSNAP_MODE_FULL)
+		return "";
+	if (rc->mode == GOSNAP_MODE_META)
+		return " (a meta snapshot leaves the Go heap out: capture with --mode full)";
+	return " (a pages snapshot holds no memory: capture with --mode full)";
+}
+
 void gs_snapctx_residency(const struct gs_snapctx *c, uint64_t lo, uint64_t hi,
 			  uint64_t *pages, uint64_t *resident)
 {

@@ -65,6 +65,12 @@ int gs_snapctx_open(struct gs_snapctx *c, const char *path, const char *exe,
 void gs_snapctx_close(struct gs_snapctx *c);
 
 
+/*
+ * Why Go heap memory may be missing from this snapshot, to append to a
+ * "not in the snapshot" message: "" for a full snapshot.
+ */
+const char *gs_snapctx_heap_hint(const struct gs_snapctx *c);
+
 /* Resident and total OS pages of [lo, hi) from the snapshot's page runs. */
 void gs_snapctx_residency(const struct gs_snapctx *c, uint64_t lo, uint64_t hi,
 			  uint64_t *pages, uint64_t *resident);

@@ -53,11 +53,12 @@ big() {	# big VERSION send-svg(yes|no)
 	if [ -n "$sys" ] && [ "$bytes" -lt $((sys / 16)) ] &&
 	   awk '/hit the probe/ { t = 1; next } t && /^  [A-Za-z_][^ ]*$/ { f[++n] = $1 } t && /^$/ { exit }
 		END { exit !(f[1] == "main.marker" && f[2] == "main.main" &&
-			     f[n] == "runtime.goexit") }' /tmp/stacks512.txt; then
-		svgtap ok "$v" "the meta snapshot leaves the arenas out ($bytes bytes, HeapSys $sys) and keeps the held goroutine's whole stack"
+			     f[n] == "runtime.goexit") }' /tmp/stacks512.txt &&
+	   grep -q 'a meta snapshot leaves the Go heap out: capture with --mode full' /tmp/stacks512.txt; then
+		svgtap ok "$v" "the meta snapshot leaves the arenas out ($bytes bytes, HeapSys $sys) and keeps the held goroutine's whole stack; stacks says why the others are missing"
 	else
-		sed -n '1,12p' /tmp/stacks512.txt | sed 's/^/# /'
-		svgtap "not ok" "$v" "the meta snapshot leaves the arenas out ($bytes bytes, HeapSys ${sys:-?}) and keeps the held goroutine's whole stack"
+		sed -n '1,16p' /tmp/stacks512.txt | sed 's/^/# /'
+		svgtap "not ok" "$v" "the meta snapshot leaves the arenas out ($bytes bytes, HeapSys ${sys:-?}) and keeps the held goroutine's whole stack; stacks says why the others are missing"
 	fi
 	start=$(cut -d' ' -f1 /proc/uptime)
 	if gosnap-cli heap "$snap" --svg /tmp/heap.svg >/tmp/heap512.txt 2>&1; then
