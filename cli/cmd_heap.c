@@ -24,7 +24,9 @@ static void usage(FILE *out)
 		"  --svg FILE    also write a heat map of the heap to FILE\n"
 		"  --exe PATH    the executable (default: the one the snapshot names,\n"
 		"                else its embedded copy); its build ID must match\n"
-		"  --seq N       the snapshot with this sequence number (default: first)\n",
+		"  --seq N       the snapshot with this sequence number (default: first)\n"
+		"  -j, --json    JSON (docs/json.md, section heap); -p pretty\n"
+		"  -h, --help    this text\n",
 		PROG);
 }
 
@@ -44,6 +46,7 @@ static int parse_args(int argc, char **argv, struct heap_args *a)
 		COMMON_LONG_OPTS,
 		{ 0 }
 	};
+	char *end;
 	int opt;
 
 	memset(a, 0, sizeof(*a));
@@ -55,13 +58,23 @@ static int parse_args(int argc, char **argv, struct heap_args *a)
 		case 's': a->spans = true; break;
 		case 'S': a->svg_path = optarg; break;
 		case 'e': a->exe = optarg; break;
-		case 'q': a->seq = strtol(optarg, NULL, 10); break;
+		case 'q':
+			errno = 0;
+			a->seq = strtol(optarg, &end, 0);
+			if (errno || end == optarg || *end || a->seq < 0) {
+				output_begin();
+				p_err("heap --seq: '%s' is not a number", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
-		usage(stderr);
+		output_begin();
+		p_err("heap: %s (try '%s heap --help')",
+		      optind < argc ? "one snapshot file, please" : "which snapshot file?", PROG);
 		return EXIT_USAGE;
 	}
 	a->snap_path = argv[optind];

@@ -68,13 +68,18 @@ struct layout_cmd {
 	size_t			nr_list;
 };
 
-static void usage(void)
+static void usage(FILE *out)
 {
-	fprintf(stderr,
-		"Usage: %s layout BINARY [TYPE...] [--all] [--source dwarf|typedesc|table] [-j]\n"
-		"  Without TYPE: the structures, constants and globals the decoders read.\n"
-		"  --all      every type the descriptors and the table know\n"
-		"  --source   answer from that source only\n", PROG);
+	fprintf(out,
+		"Usage: %s layout BINARY [TYPE...] [--all] [--source SRC] [-j|-p]\n\n"
+		"The Go runtime layouts of a binary (field offsets and sizes, constants,\n"
+		"global addresses) and the source each answer came from: DWARF, the\n"
+		"binary's type descriptors, or the per-release table (docs/layout.md).\n"
+		"Without TYPE: the structures, constants and globals the decoders read.\n\n"
+		"  --all          every type the descriptors and the table know\n"
+		"  --source SRC   answer from that source only: dwarf, typedesc or table\n"
+		"  -j, --json     JSON (docs/layout.md); -p pretty\n"
+		"  -h, --help     this text\n", PROG);
 }
 
 static int parse_args(int argc, char **argv, struct layout_opts *o, bool *done)
@@ -98,18 +103,18 @@ static int parse_args(int argc, char **argv, struct layout_opts *o, bool *done)
 			o->source = optarg;
 			break;
 		case 'h':
-			usage();
+			usage(stdout);
 			*done = true;
 			return 0;
 		default:
 			if (common_option(opt))
 				break;
-			usage();
+			usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		usage();
+		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (o->source && strcmp(o->source, "dwarf") && strcmp(o->source, "typedesc") &&

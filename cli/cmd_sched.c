@@ -21,7 +21,8 @@ static void sched_usage(FILE *out)
 		"goroutine, P, captured registers), Ps (status, local run queue, mcache)\n"
 		"and runtime.sched counters (Ms alive, idle Ms and Ps, global run queue).\n"
 		"Counters a Go release does not have print as -1 / null.\n\n"
-		"  --exe PATH   the executable (default: the one the snapshot names)\n"
+		"  --exe PATH   the executable (default: the one the snapshot names,\n"
+		"               else its embedded copy); its build ID must match\n"
 		"  --seq N      the snapshot with this sequence number (default: first)\n"
 		"  -j, --json   JSON (docs/json.md, section sched); -p pretty\n"
 		"  -h, --help   this text\n", PROG);

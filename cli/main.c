@@ -109,8 +109,13 @@ static int run(int argc, char **argv)
 			optind = 0;
 			return cmd->fn(2, help_argv);
 		}
+		if (argc > 1) {
+			p_err("%s command '%s' (try '%s help')",
+			      ambiguous ? "ambiguous" : "unknown", argv[1], PROG);
+			return EXIT_USAGE;
+		}
 		usage(stdout);
-		return argc > 1 ? EXIT_USAGE : 0;
+		return 0;
 	}
 	cmd = cmd_select(argv[0], &ambiguous);
 	if (!cmd) {
