@@ -4,6 +4,8 @@
 # make demo       boot the test VM, capture a running Go program, show it
 # make check      unit tests + VM tests on 6.1 (KERNELS="6.1 6.12 7.3" for more)
 # make check-all  the same on every test kernel
+# make bench      gosnap against pagemap scanning and gcore, in the test VM
+#                 (BENCH_MIB=256 BENCH_RUNS=3 KERNELS=6.1)
 #
 # KDIR defaults to the running kernel's build tree and, where there is none
 # (build machines, CI), to the 6.1 test kernel's headers, fetched on demand.
@@ -39,6 +41,11 @@ demo: deps
 
 fuzz: deps
 	@selftests/run-tests --fuzz-seconds 300 --only fuzz
+
+bench: deps
+	@for k in $(KERNELS); do \
+		selftests/bench/run --kernel $$k --mib $(or $(BENCH_MIB),256) \
+			--runs $(or $(BENCH_RUNS),3) || exit 1; done
 
 clean:
 	-$(MAKE) -C $(if $(KDIR),$(KDIR),$(default_kdir)) M=$(CURDIR) clean 2>/dev/null

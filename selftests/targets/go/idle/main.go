@@ -4,8 +4,10 @@
 // about 64 MiB in a few hundred objects (sizes spread over small and
 // large size classes, all kept reachable), prints its pid and the totals,
 // then blocks reading stdin until EOF, so a snapshot sees a quiet heap.
+// With -tick MS a goroutine calls main.tick every MS milliseconds: a
+// function to freeze the process at (the benchmarks use it).
 //
-//	idle [-mib N] [-objects N]
+//	idle [-mib N] [-objects N] [-tick MS]
 package main
 
 import (
@@ -15,14 +17,22 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"time"
 )
 
 // live keeps every allocation reachable for the whole run.
 var live [][]byte
 
+// ticks counts tick's calls, so the call cannot be optimised away.
+var ticks int
+
+//go:noinline
+func tick() { ticks++ }
+
 func main() {
 	mib := flag.Int("mib", 64, "MiB to allocate")
 	objects := flag.Int("objects", 384, "number of objects")
+	tickMs := flag.Int("tick", 0, "call main.tick every this many ms (0: never)")
 	flag.Parse()
 
 	total := *mib << 20
@@ -57,6 +67,13 @@ func main() {
 	fmt.Printf("pid %d objects %d bytes %d heap_inuse %d\n",
 		os.Getpid(), len(live), allocated, ms.HeapInuse)
 
+	if *tickMs > 0 {
+		go func() {
+			for range time.Tick(time.Duration(*tickMs) * time.Millisecond) {
+				tick()
+			}
+		}()
+	}
 	// Block until stdin closes: a pipe the caller holds open.
 	_, _ = io.Copy(io.Discard, bufio.NewReader(os.Stdin))
 	runtime.KeepAlive(live)
