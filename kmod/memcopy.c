@@ -61,24 +61,23 @@ static unsigned long gosnap_anon_run_end(struct mm_struct *mm,
 /*
  * The hitting thread's stack bounds {lo, hi}, read where the target said
  * they are (GOSNAP_TARGET_STACK_BOUNDS): Go keeps them in the running g,
- * R14. Nothing is faulted in; false when unset or unreadable.
+ * R14. Nothing is faulted in; left alone when unset or unreadable.
  */
-static bool gosnap_stack_bounds(const struct gosnap_capture_ctx *cx,
+static void gosnap_stack_bounds(const struct gosnap_capture_ctx *cx,
 				unsigned long *lo, unsigned long *hi)
 {
 	struct gosnap_regs gr;
 	u64 b[2], at;
 
 	if (!cx->stack_bounds)
-		return false;
+		return;
 	gosnap_fill_regs(&gr, cx->regs);
 	/* struct gosnap_regs is __u64 slots; stack_reg was checked at TARGET */
 	at = ((u64 *)&gr)[cx->stack_reg] + cx->stack_off;
 	if (copy_from_user_nofault(b, (const void __user *)(unsigned long)at, sizeof(b)))
-		return false;
+		return;
 	*lo = b[0];
 	*hi = b[1];
-	return true;
 }
 
 /*
@@ -267,8 +266,7 @@ int gosnap_emit_memory(struct gosnap_sbuf *sb, struct gosnap_capture_ctx *cx,
 	r = kvmalloc_array(GOSNAP_MAX_RANGES, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	if (!gosnap_stack_bounds(cx, &lo, &hi))
-		lo = hi = 0;
+	gosnap_stack_bounds(cx, &lo, &hi);	/* 0, 0 when unknown */
 	err = gosnap_pick_ranges(cx->mm, cx->mode, cx->regs->sp, lo, hi, r, &nr, &more);
 	if (more)
 		sb->truncated = true;	/* mappings past the range table */
