@@ -6,6 +6,9 @@
 # make check-all  the same on every test kernel
 # make bench      gosnap against pagemap scanning and gcore, in the test VM
 #                 (BENCH_MIB=256 BENCH_RUNS=3 KERNELS=6.1)
+# make install    gosnap-cli, its man page and the ABI header under
+#                 $(DESTDIR)$(PREFIX) (default /usr/local); the module is
+#                 installed by its kernel's tools (see README)
 #
 # KDIR defaults to the running kernel's build tree and, where there is none
 # (build machines, CI), to the 6.1 test kernel's headers, fetched on demand.
@@ -17,7 +20,9 @@ export GOSNAP_CACHE ?= $(if $(wildcard /var/cache),/var/cache/gosnap,$(HOME)/.ca
 
 default_kdir = $(if $(wildcard /lib/modules/$(KVER)/build/Makefile),/lib/modules/$(KVER)/build,$(shell selftests/vm/kernels kdir 6.1))
 
-.PHONY: all module cli deps check check-all demo fuzz bench clean
+PREFIX	?= /usr/local
+
+.PHONY: all module cli deps check check-all demo fuzz bench install clean
 
 all: module cli
 
@@ -46,6 +51,11 @@ bench: deps
 	@for k in $(KERNELS); do \
 		selftests/bench/run --kernel $$k --mib $(or $(BENCH_MIB),256) \
 			--runs $(or $(BENCH_RUNS),3) || exit 1; done
+
+install: cli
+	install -D -m 0755 cli/gosnap-cli $(DESTDIR)$(PREFIX)/bin/gosnap-cli
+	install -D -m 0644 docs/gosnap-cli.1 $(DESTDIR)$(PREFIX)/share/man/man1/gosnap-cli.1
+	install -D -m 0644 include/uapi/linux/gosnap.h $(DESTDIR)$(PREFIX)/include/linux/gosnap.h
 
 clean:
 	-$(MAKE) -C $(if $(KDIR),$(KDIR),$(default_kdir)) M=$(CURDIR) clean 2>/dev/null

@@ -198,4 +198,23 @@ verdict "GLOBAL OPTIONS documents all ${#want[@]} options of gosnap-cli --help" 
 		echo "$o is in gosnap-cli --help but not under GLOBAL OPTIONS"
 	done)
 
+# --- make install -------------------------------------------------------------
+# Into a staging root: man finds the page there by name, and the installed
+# program runs. Only for the real page (an override path is not installed).
+
+if [[ -z "${GOSNAP_MANPAGE:-}" ]]; then
+	root="$tmp/root"
+	verdict "make install puts gosnap-cli, its man page and the ABI header under DESTDIR" < <(
+		if ! make -s -C "$TOP" install DESTDIR="$root" PREFIX=/usr >"$tmp/install.log" 2>&1; then
+			sed 's/^/make install: /' "$tmp/install.log"
+		else
+			MANPATH="$root/usr/share/man" man -w gosnap-cli 2>&1 | grep -qx "$root/usr/share/man/man1/gosnap-cli.1" ||
+				echo "man -w gosnap-cli does not find the installed page"
+			"$root/usr/bin/gosnap-cli" --version >/dev/null 2>&1 ||
+				echo "the installed gosnap-cli does not run"
+			cmp -s "$root/usr/include/linux/gosnap.h" "$TOP/include/uapi/linux/gosnap.h" ||
+				echo "the installed ABI header differs from include/uapi/linux/gosnap.h"
+		fi)
+fi
+
 finish
