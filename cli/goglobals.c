@@ -154,6 +154,11 @@ static const struct global_def defs[GS_GLOBAL_COUNT] = {
 		LEA_CALL("runtime.gcinit", "runtime.(*gcControllerState).init", X86_RAX),
 		LEA_CALL("runtime.gcControllerCommit", "runtime.(*gcControllerState).commit", X86_RAX),
 	}, MC_NONE },
+	[GS_GLOBAL_ALLM] = { "runtime.allm", {
+		RULE(RK_LEA_XCHG_LAST, "runtime.mcommoninit", 0),
+		RULE(RK_NTH_LEA, "runtime.mexit", 2),	/* after m0, sched.lock */
+		LEA_CALL("runtime.mcommoninit", "runtime.atomicwb", X86_RAX),
+	}, MC_NONE },
 };
 
 struct finder {

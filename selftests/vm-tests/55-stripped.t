@@ -9,7 +9,7 @@
 #    a. one snapshot at main.marker (--mode full) of the normal build is
 #       decoded twice, with the executable as built and after `strip -s`
 #       put in its place (same build ID, same addresses, no .symtab, no
-#       DWARF): `heap --spans`, `stacks` and `show` print the same JSON,
+#       DWARF): `heap --spans`, `stacks`, `show` and `sched` print the same JSON,
 #       apart from which layout sources answered;
 #    b. the -ldflags='-s -w' build runs through selftests/heap/check.sh:
 #       everything decodes, the counters equal the program's ReadMemStats,
@@ -97,6 +97,7 @@ for v in ${built[*]}; do
 		gosnap-cli heap "\$s" --spans -j >\$o/heap.\$exe.json 2>\$o/heap.\$exe.err
 		gosnap-cli -j stacks "\$s" >\$o/stacks.\$exe.json 2>\$o/stacks.\$exe.err
 		gosnap-cli -j show "\$s" >\$o/show.\$exe.json 2>\$o/show.\$exe.err
+		gosnap-cli -j sched "\$s" >\$o/sched.\$exe.json 2>\$o/sched.\$exe.err
 	done
 	rm -rf /tmp/sm-\$v /tmp/run/heap-\$v
 	sh /gosnap/g/check.sh /gosnap/g/heap-\$v.sw go\$v-sw >\$o/check.tap 2>&1
@@ -147,7 +148,7 @@ norm() { jq -S 'del(.layout_sources) | del(.executable) | del(.exe)' "$1" 2>/dev
 
 for v in "${built[@]}"; do
 	o="$W/out/heap-$v"
-	for cmd in heap stacks show; do
+	for cmd in heap stacks show sched; do
 		a="$o/$cmd.dwarf.json" b="$o/$cmd.strip.json"
 		if [[ -s "$a" && -s "$b" ]] && diff <(norm "$a") <(norm "$b") >"$o/$cmd.diff" &&
 			[[ -n "$(norm "$a")" ]]; then
