@@ -46,7 +46,6 @@ static int parse_args(int argc, char **argv, struct heap_args *a)
 		COMMON_LONG_OPTS,
 		{ 0 }
 	};
-	char *end;
 	int opt;
 
 	memset(a, 0, sizeof(*a));
@@ -59,13 +58,8 @@ static int parse_args(int argc, char **argv, struct heap_args *a)
 		case 'S': a->svg_path = optarg; break;
 		case 'e': a->exe = optarg; break;
 		case 'q':
-			errno = 0;
-			a->seq = strtol(optarg, &end, 0);
-			if (errno || end == optarg || *end || a->seq < 0) {
-				output_begin();
-				p_err("heap --seq: '%s' is not a number", optarg);
+			if (parse_seq("heap", optarg, &a->seq))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return EXIT_USAGE;

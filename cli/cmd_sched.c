@@ -174,7 +174,6 @@ int cmd_sched(int argc, char **argv)
 	struct gs_snapctx ctx;
 	struct gs_sched s;
 	long seq = -1;
-	char *end;
 	int opt, ret = 0;
 
 	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTS "e:s:", opts, NULL)) != -1) {
@@ -183,13 +182,8 @@ int cmd_sched(int argc, char **argv)
 		switch (opt) {
 		case 'e': exe = optarg; break;
 		case 's':
-			errno = 0;
-			seq = strtol(optarg, &end, 0);
-			if (errno || end == optarg || *end || seq < 0) {
-				output_begin();
-				p_err("sched --seq: '%s' is not a number", optarg);
+			if (parse_seq("sched", optarg, &seq))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h': sched_usage(stdout); return 0;
 		default: sched_usage(stderr); return EXIT_USAGE;

@@ -83,13 +83,8 @@ int cmd_stacks(int argc, char **argv)
 		case 'e': exe = optarg; break;
 		case 'W': wr = optarg; break;
 		case 's':
-			errno = 0;
-			seq = strtol(optarg, &end, 0);
-			if (errno || end == optarg || *end || seq < 0) {
-				output_begin();
-				p_err("stacks --seq: '%s' is not a number", optarg);
+			if (parse_seq("stacks", optarg, &seq))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'm':
 			errno = 0;

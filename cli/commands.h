@@ -65,6 +65,12 @@ bool common_option(int opt);
 /* Start the JSON writer if -j/-p was given (call after option parsing). */
 void output_begin(void);
 
+/*
+ * A --seq argument (a snapshot's sequence number, >= 0) of command cmd:
+ * 0, or EXIT_USAGE after saying what is wrong.
+ */
+int parse_seq(const char *cmd, const char *arg, long *seq);
+
 /* Parse "64M", "1g", "4096": bytes. Returns 0, or -1 if malformed. */
 int parse_size(const char *s, unsigned long long *out);
 

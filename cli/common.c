@@ -78,6 +78,20 @@ bool common_option(int opt)
 	}
 }
 
+int parse_seq(const char *cmd, const char *arg, long *seq)
+{
+	char *end;
+
+	errno = 0;
+	*seq = strtol(arg, &end, 0);
+	if (errno || end == arg || *end || *seq < 0) {
+		output_begin();
+		p_err("%s --seq: '%s' is not a number", cmd, arg);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 void output_begin(void)
 {
 	if (json_output && !json_wtr) {

@@ -164,7 +164,7 @@ verdict "COMMANDS has one subsection per command of gosnap-cli --help (${#comman
 # --- c, d. each command's options -----------------------------------------
 
 for c in "${commands[@]}"; do
-	# Some commands print their help on stderr: take both.
+	# stderr too: a --help that fails shows why.
 	if ! help="$("$CLI" "$c" --help 2>&1)" || [[ -z "$help" ]]; then
 		diag <<<"$help"
 		not_ok "$c: --help prints the options with exit status 0"
