@@ -146,7 +146,8 @@ def check_faults(tap, docs, kv):
     a, b = int(g("two.a", "-1")), int(g("two.b", "-2"))
     two = pids_of(docs, "two")
     tap.check(g("two.rc") == "0" and len(two) == 3,
-              "--pid with --max-snapshots 3: three snapshots", "rc=%s pids=%s" % (g("two.rc"), two))
+              "--pid with --max-snapshots 3: three snapshots",
+              "rc=%s pids=%s log=%s" % (g("two.rc"), two, g("two.log")))
     tap.check(two and all(p == a for p in two),
               "every snapshot is of the targeted pid %d, none of %d" % (a, b), two)
     tap.check(g("two.b_rc") == "0" and "500 marker calls" in g("two.b_out", ""),

@@ -33,7 +33,7 @@ $F -calls 500 -sleep 20ms >/tmp/b.out 2>&1 & B=$!
 $F -calls 500 -sleep 20ms >/tmp/a.out 2>&1 & A=$!
 sleep 0.2
 gosnap-cli capture --pid $A --at main.marker --max-snapshots 3 -o /tmp/two >/tmp/two.log 2>&1
-echo "two.rc=$?"; echo "two.a=$A"; echo "two.b=$B"
+echo "two.rc=$?"; echo "two.a=$A"; echo "two.b=$B"; echo "two.log=$(tr "\n" " " </tmp/two.log)"
 wait $B; echo "two.b_rc=$?"; echo "two.b_out=$(cat /tmp/b.out)"
 wait $A; echo "two.a_rc=$?"
 for f in /tmp/two/*.gsnap; do show two $f; done
