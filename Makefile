@@ -39,7 +39,7 @@ check: deps
 	@selftests/run-tests --kernels "$(KERNELS)"
 
 check-all:
-	@$(MAKE) --no-print-directory check KERNELS="6.1 6.12 7.3"
+	@$(MAKE) --no-print-directory check KERNELS="6.1 6.12 7.3 6.1-debug"
 
 demo: deps
 	@selftests/demo
