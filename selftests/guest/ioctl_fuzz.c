@@ -142,6 +142,7 @@ struct slot {
 	uint64_t ok[NR_OPS];			/* successful calls */
 	uint32_t errs[NR_OPS][MAX_ERRNO];	/* failed calls by errno */
 	uint64_t done[NR_OPS];			/* calls made */
+	uint64_t ns[NR_OPS];			/* time spent in them */
 	uint64_t snapshots, probe_snapshots, stream_bytes, pollin;
 	uint64_t nr_fails;
 	struct fail fails[MAX_FAILS];
@@ -455,6 +456,7 @@ static void end(enum op op, bool ok)
 		memcpy(me->max_call, me->cur, sizeof(me->max_call));
 	}
 	me->done[op]++;
+	me->ns[op] += took;
 	me->ok[op] += ok;
 	me->calls++;
 	if (!ok && errno > 0 && errno < MAX_ERRNO)
@@ -1447,7 +1449,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	uint64_t calls = 100000, total = 0, sum[NR_OPS] = {}, ok[NR_OPS] = {};
+	uint64_t calls = 100000, total = 0, sum[NR_OPS] = {}, ok[NR_OPS] = {}, ns[NR_OPS] = {};
 	uint64_t snaps = 0, psnaps = 0, bytes = 0, pollin = 0, nfails = 0, t0, ms;
 	char err[512] = "", hung[512] = "", bad[512] = "";
 	int procs = 4, i, j, nr_hung, nr_bad, nprocs, nthreads;
@@ -1521,6 +1523,7 @@ int main(int argc, char **argv)
 		for (j = 0; j < NR_OPS; j++) {
 			sum[j] += w->done[j];
 			ok[j] += w->ok[j];
+			ns[j] += w->ns[j];
 		}
 		snaps += w->snapshots;
 		psnaps += w->probe_snapshots;
@@ -1549,8 +1552,8 @@ int main(int argc, char **argv)
 				n += snprintf(line + n, sizeof(line) - n, " %s %" PRIu64,
 					      errname(e), c);
 		}
-		ksft_print_msg("%-8s %8" PRIu64 " calls, %8" PRIu64 " succeeded;%s\n", op_name[j],
-			       sum[j], ok[j], line);
+		ksft_print_msg("%-8s %7" PRIu64 " calls, %7" PRIu64 " ms, %7" PRIu64
+			       " succeeded;%s\n", op_name[j], sum[j], ns[j] / 1000000, ok[j], line);
 	}
 	ksft_print_msg("%" PRIu64 " calls in %" PRIu64 " ms (%" PRIu64 " calls/s)\n", total, ms,
 		       ms ? total * 1000 / ms : 0);
