@@ -156,7 +156,8 @@ FIXTURE_VARIANT_ADD(ioctls, probe) {
 
 FIXTURE_VARIANT_ADD(ioctls, arm) {
 	.name = "ARM", .cmd = GOSNAP_IOC_ARM, .size = sizeof(struct gosnap_ctl),
-	.reserved = { R(gosnap_ctl, reserved[0]), R(gosnap_ctl, reserved[1]) },
+	/* seq is reserved unless RELEASE has GOSNAP_CTL_SEQ */
+	.reserved = { R(gosnap_ctl, seq), R(gosnap_ctl, reserved[0]) },
 	.reserved_width = { 8, 8 },
 	.needs_target = true,
 	.valid_result = ENOENT,		/* no probes added: docs/abi.md */
@@ -164,7 +165,8 @@ FIXTURE_VARIANT_ADD(ioctls, arm) {
 
 FIXTURE_VARIANT_ADD(ioctls, disarm) {
 	.name = "DISARM", .cmd = GOSNAP_IOC_DISARM, .size = sizeof(struct gosnap_ctl),
-	.reserved = { R(gosnap_ctl, reserved[0]), R(gosnap_ctl, reserved[1]) },
+	/* seq is reserved unless RELEASE has GOSNAP_CTL_SEQ */
+	.reserved = { R(gosnap_ctl, seq), R(gosnap_ctl, reserved[0]) },
 	.reserved_width = { 8, 8 },
 	.needs_target = true,
 	.valid_result = ANY_RESULT,
@@ -172,7 +174,9 @@ FIXTURE_VARIANT_ADD(ioctls, disarm) {
 
 FIXTURE_VARIANT_ADD(ioctls, release) {
 	.name = "RELEASE", .cmd = GOSNAP_IOC_RELEASE, .size = sizeof(struct gosnap_ctl),
-	.reserved = { R(gosnap_ctl, reserved[0]), R(gosnap_ctl, reserved[1]) },
+	.known_flags = GOSNAP_CTL_SEQ,
+	/* seq is reserved unless RELEASE has GOSNAP_CTL_SEQ */
+	.reserved = { R(gosnap_ctl, seq), R(gosnap_ctl, reserved[0]) },
 	.reserved_width = { 8, 8 },
 	.needs_target = true,
 	.valid_result = ANY_RESULT,
@@ -489,6 +493,32 @@ static int capture_pid(int fd, pid_t pid, uint32_t mode)
 	struct gosnap_capture c = { .size = sizeof(c), .pid = pid, .mode = mode };
 
 	return do_ioctl(fd, GOSNAP_IOC_CAPTURE, &c);
+}
+
+/*
+ * A newer header whose struct grew encodes a larger size in the ioctl
+ * number: the command is still recognised, and the struct's own size field
+ * decides, with the usual rule for bytes the module does not know.
+ */
+TEST_F(device, larger_size_in_ioctl_number)
+{
+	struct {
+		struct gosnap_info info;
+		uint64_t newer[2];
+	} big;
+	const unsigned long cmd = _IOWR(GOSNAP_IOC_MAGIC, 0x00, big);
+
+	SETUP_DONE(self);
+	memset(&big, 0, sizeof(big));
+	big.info.size = sizeof(big);
+	ASSERT_EQ(0, do_ioctl(self->fd, cmd, &big));
+	EXPECT_EQ(GOSNAP_ABI_VERSION, big.info.abi_version);
+	EXPECT_EQ((uint32_t)getpagesize(), big.info.page_size);
+
+	memset(&big, 0, sizeof(big));
+	big.info.size = sizeof(big);
+	big.newer[1] = 1;
+	EXPECT_EQ(E2BIG, do_ioctl(self->fd, cmd, &big));
 }
 
 TEST_F(device, capture_nonexistent_pid)

@@ -133,9 +133,18 @@ struct gosnap_probe {
 /* GOSNAP_IOC_ARM, _DISARM and _RELEASE take this. */
 struct gosnap_ctl {
 	__u32	size;		/* in: sizeof(struct gosnap_ctl) */
-	__u32	flags;		/* in: 0 */
-	__u64	reserved[2];	/* in: 0 */
+	__u32	flags;		/* in: GOSNAP_CTL_* (RELEASE only), else 0 */
+	__u64	seq;		/* in: with GOSNAP_CTL_SEQ, else 0 */
+	__u64	reserved[1];	/* in: 0 */
 };
+
+/*
+ * RELEASE lets go of the threads held for snapshots numbered up to seq
+ * (struct gosnap_stream_hdr.seq) and no others; without the flag, of every
+ * snapshot numbered so far. A thread is held only once its snapshot is
+ * queued, and never for a snapshot already released: a RELEASE is never lost.
+ */
+#define GOSNAP_CTL_SEQ		(1U << 0)
 
 #define GOSNAP_IOC_INFO		_IOWR(GOSNAP_IOC_MAGIC, 0x00, struct gosnap_info)
 #define GOSNAP_IOC_CAPTURE	_IOWR(GOSNAP_IOC_MAGIC, 0x01, struct gosnap_capture)
@@ -161,7 +170,11 @@ struct gosnap_stream_hdr {
 	__u32	flags;		/* GOSNAP_SF_* */
 	__u32	arch;		/* GOSNAP_ARCH_* */
 	__u32	reserved0;
-	__u64	seq;		/* snapshot number within the session, from 1 */
+	__u64	seq;		/* snapshot number within the session, from 1; taken
+				 * when a capture starts, so snapshots of hits
+				 * that overlap may be read out of order, and a
+				 * capture that failed leaves a gap
+				 */
 	__u64	realtime_ns;	/* CLOCK_REALTIME when the capture began */
 	__u64	boottime_ns;	/* CLOCK_BOOTTIME when the capture began */
 	char	release[GOSNAP_RELEASE_LEN]; /* uname -r, NUL-padded */
@@ -170,7 +183,10 @@ struct gosnap_stream_hdr {
 #define GOSNAP_SF_PFN		(1U << 0)	/* PFNs are reported */
 #define GOSNAP_SF_TRUNCATED	(1U << 1)	/* max_bytes was hit: see REC_CAPTURE */
 #define GOSNAP_SF_PROBE		(1U << 2)	/* captured at a probe hit */
-#define GOSNAP_SF_STOP_WORLD	(1U << 3)	/* other threads were stopped */
+#define GOSNAP_SF_STOP_WORLD	(1U << 3)	/* every other thread was stopped */
+#define GOSNAP_SF_MM_CHANGED	(1U << 4)	/* mappings changed during the walk:
+						 * see GOSNAP_VMA_CHANGED
+						 */
 
 struct gosnap_rec {
 	__u32	type;		/* GOSNAP_REC_* */
@@ -220,7 +236,7 @@ struct gosnap_rec_vma {
 	__u32	flags;		/* GOSNAP_VMA_* */
 	__u32	index;		/* position in this snapshot, from 0 */
 	__u32	path_len;
-	char	path[];		/* file path, or [heap] [stack] [vdso] [vvar] [anon:NAME] */
+	char	path[];		/* file path, or [heap] [stack] [vdso] [vvar] */
 };
 
 #define GOSNAP_VMA_READ		(1U << 0)
@@ -230,7 +246,9 @@ struct gosnap_rec_vma {
 #define GOSNAP_VMA_MAYSHARE	(1U << 4)
 #define GOSNAP_VMA_GROWSDOWN	(1U << 5)
 #define GOSNAP_VMA_FILE		(1U << 6)	/* has a backing file (shmem included) */
-#define GOSNAP_VMA_ANON		(1U << 7)	/* anonymous (private or shared) */
+#define GOSNAP_VMA_ANON		(1U << 7)	/* no backing file (shared anonymous
+						 * memory has one in shmem: _FILE)
+						 */
 #define GOSNAP_VMA_HUGEPAGE	(1U << 8)	/* MADV_HUGEPAGE */
 #define GOSNAP_VMA_NOHUGEPAGE	(1U << 9)	/* MADV_NOHUGEPAGE */
 #define GOSNAP_VMA_PFNMAP	(1U << 10)	/* VM_PFNMAP/VM_IO/VM_MIXEDMAP */
@@ -241,6 +259,9 @@ struct gosnap_rec_vma {
 #define GOSNAP_VMA_HEAP		(1U << 15)	/* brk heap */
 #define GOSNAP_VMA_SPECIAL	(1U << 16)	/* vdso, vvar, vsyscall */
 #define GOSNAP_VMA_DONTDUMP	(1U << 17)
+#define GOSNAP_VMA_CHANGED	(1U << 18)	/* changed while walked: start/end
+						 * are clipped to what was walked
+						 */
 
 /*
  * GOSNAP_REC_PAGES: runs of pages of one VMA in equal state. Pages of the
