@@ -64,10 +64,6 @@
 #include "kselftest.h"
 #include "snapshot.h"
 
-/* ABI changes on their way (issue 10): RELEASE up to a sequence number. */
-#ifndef GOSNAP_CTL_SEQ
-#define GOSNAP_CTL_SEQ		(1U << 0)
-#endif
 #define ENOTSUPP_KERNEL		524	/* uprobe_register's "cannot probe this insn" */
 
 #define MAX_PROCS	16
@@ -103,8 +99,12 @@ static const int allowed[NR_OPS][MAX_ERRS] = {
 	[OP_CAPTURE]	= { ESRCH, EINVAL, ENOMEM, ENOBUFS },
 	[OP_TARGET]	= { EBUSY, ESRCH, EINVAL, ENOMEM },
 	[OP_PROBE]	= { ENOENT, EBUSY, ENOSPC, EBADF, EINVAL },
-	/* "on a registration error ... that error returned": uprobe_register's */
-	[OP_ARM]	= { ENOENT, EBUSY, EINVAL, ENOMEM, ENOEXEC, ENOTSUPP_KERNEL },
+	/*
+	 * ESRCH: max_snapshots taken. "On a registration error ... that error
+	 * returned": uprobe_register's, ENOTSUPP (524) for an instruction it
+	 * cannot probe (kernel-internal: user space has no name for it).
+	 */
+	[OP_ARM]	= { ENOENT, EBUSY, ESRCH, EINVAL, ENOMEM, ENOEXEC, ENOTSUPP_KERNEL },
 	[OP_DISARM]	= { ENOENT },
 	[OP_RELEASE]	= { ENOENT },
 	[OP_OPEN]	= { ENOMEM },
@@ -627,7 +627,6 @@ struct call {
 	unsigned long cmd;
 	void *arg;
 	uint32_t defects;	/* D_*: the call must fail with one of these */
-	bool any_nr;		/* another direction: ENOTTY allowed too */
 	bool unsafe_target;	/* TARGET of our own first spin target */
 	char desc[200];
 };
@@ -773,24 +772,26 @@ static void fill_struct(struct call *c, uint8_t *p, struct sfd *s)
 	default: {
 		struct gosnap_ctl *a = (void *)p;
 
-		/* RELEASE: GOSNAP_CTL_SEQ and a seq in reserved[0] */
+		/* RELEASE: up to a seq with GOSNAP_CTL_SEQ */
 		if (op == OP_RELEASE && chance(50)) {
 			a->flags = GOSNAP_CTL_SEQ;
-			a->reserved[0] = chance(50) ? below(100) : rnd();
+			a->seq = chance(50) ? below(100) : rnd();
 		}
 		if (bad && chance(30)) {
 			if (op != OP_RELEASE && chance(50))
-				a->flags = GOSNAP_CTL_SEQ;
+				a->flags = GOSNAP_CTL_SEQ;	/* ARM, DISARM: no flag */
 			else if (chance(50))
 				a->flags |= 1U << (1 + below(31));
 			else if (a->flags)
-				a->reserved[1] = 1 + below(10);
+				a->reserved[0] = 1 + below(10);
+			else if (chance(50))
+				a->seq = 1 + below(10);		/* seq without the flag */
 			else
-				a->reserved[below(2)] = 1 + below(10);
+				a->reserved[0] = 1 + below(10);
 			c->defects |= D_EINVAL;
 		}
 		snprintf(c->desc, sizeof(c->desc), "%s flags %#x seq %" PRIu64, op_name[op],
-			 a->flags, (uint64_t)a->reserved[0]);
+			 a->flags, (uint64_t)a->seq);
 	}
 	}
 	/* unknown flags and reserved words, for every struct */
@@ -816,13 +817,17 @@ static void build_call(struct call *c, int idx, struct sfd *s)
 	c->idx = idx;
 	c->cmd = ioc[idx].cmd;
 	switch (below(40)) {
-	case 0:	/* same command, another _IOC_SIZE: accepted as the command */
+	case 0:	/* another _IOC_SIZE: the command if not below the struct's */
 		c->cmd = _IOC(_IOC_DIR(c->cmd), GOSNAP_IOC_MAGIC, _IOC_NR(c->cmd),
-			      below(_IOC_SIZEMASK + 1));
+			      chance(70) ? ioc[idx].ksize + below(_IOC_SIZEMASK + 1 - ioc[idx].ksize) :
+			      below(ioc[idx].ksize));
+		if (_IOC_SIZE(c->cmd) < ioc[idx].ksize)
+			c->defects |= D_ENOTTY;
 		break;
-	case 1:	/* another direction: that command or ENOTTY */
+	case 1:	/* another direction: no such command */
 		c->cmd = _IOC(below(4), GOSNAP_IOC_MAGIC, _IOC_NR(c->cmd), _IOC_SIZE(c->cmd));
-		c->any_nr = c->cmd != ioc[idx].cmd;
+		if (c->cmd != ioc[idx].cmd)
+			c->defects |= D_ENOTTY;
 		break;
 	case 2:	/* no such command */
 		if (chance(50)) {
@@ -902,10 +907,9 @@ static void check_result(const struct call *c, int fd_desc_err, long r, int err)
 	} else if (d) {
 		good = r < 0 && (((d & D_EFAULT) && err == EFAULT) ||
 				 ((d & D_EINVAL) && err == EINVAL) ||
-				 ((d & D_E2BIG) && err == E2BIG) ||
-				 (c->any_nr && err == ENOTTY));
+				 ((d & D_E2BIG) && err == E2BIG));
 	} else {
-		good = r == 0 || errno_allowed(op, err) || (c->any_nr && err == ENOTTY);
+		good = r == 0 || errno_allowed(op, err);
 	}
 	if (good)
 		return;
@@ -1137,10 +1141,10 @@ static void scenario(void)
 		}
 		if (t.flags & GOSNAP_TARGET_HOLD && chance(70)) {
 			ctl.flags = chance(50) ? GOSNAP_CTL_SEQ : 0;
-			ctl.reserved[0] = ctl.flags ? rnd() : 0;
+			ctl.seq = ctl.flags ? below(8) : 0;
 			plain_ioctl(6, s, &ctl, "(scenario)");
 			ctl.flags = 0;
-			ctl.reserved[0] = 0;
+			ctl.seq = 0;
 		}
 		if (chance(5) && nr_own && pid == own[nr_own - 1])
 			do_kill();
