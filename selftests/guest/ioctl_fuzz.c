@@ -1183,35 +1183,41 @@ static void worker(int idx)
 		unsigned int w = below(1000);
 		struct sfd *s = pick_sfd();
 
+		/*
+		 * Weights: an ARM that succeeds (and the DISARM or close that
+		 * undoes it) costs about half a second under TCG (uprobe
+		 * registration, the build-id read): few of them, every other
+		 * call cheap.
+		 */
 		if (!s || w < 40) {
 			do_open();
-		} else if (w < 130) {
+		} else if (w < 160) {
 			do_ioctl(0, s);					/* INFO */
-		} else if (w < 175) {
+		} else if (w < 205) {
 			do_ioctl(1, s);					/* CAPTURE */
-		} else if (w < 330) {
+		} else if (w < 360) {
 			do_ioctl(2, s);					/* TARGET */
-		} else if (w < 500) {
+		} else if (w < 540) {
 			do_ioctl(3, s);					/* PROBE */
-		} else if (w < 590) {
+		} else if (w < 565) {
 			do_ioctl(4, s);					/* ARM */
-		} else if (w < 670) {
+		} else if (w < 605) {
 			do_ioctl(5, s);					/* DISARM */
-		} else if (w < 740) {
+		} else if (w < 700) {
 			do_ioctl(6, s);					/* RELEASE */
-		} else if (w < 820) {
+		} else if (w < 800) {
 			do_read(s, true);
-		} else if (w < 870) {
+		} else if (w < 850) {
 			do_poll();
-		} else if (w < 890) {
+		} else if (w < 870) {
 			do_epoll(s);
-		} else if (w < 950) {
+		} else if (w < 930) {
 			do_close(s);
-		} else if (w < 960) {
+		} else if (w < 940) {
 			do_spawn();
-		} else if (w < 966) {
+		} else if (w < 946) {
 			do_kill();
-		} else if (w < 972) {
+		} else if (w < 949) {
 			scenario();
 		} else {
 			do_ioctl(below(7), s);
