@@ -47,7 +47,7 @@ demo: deps
 	@selftests/demo
 
 fuzz: deps
-	@selftests/run-tests --fuzz-seconds 300 --only fuzz
+	@selftests/run-tests --fuzz-seconds 300 --only '^fuzz\.t$$'
 
 stress: deps
 	@calls=$(or $(STRESS_CALLS),10000000); \

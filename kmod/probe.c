@@ -562,6 +562,9 @@ int gosnap_probe_arm(struct gosnap_session *s, const struct gosnap_ctl *c)
 
 		err = gosnap_uprobe_register(up->inode, up->offset, &up->uc,
 					     &up->handle);
+		/* ENOTSUPP is the kernel's own: no instruction uprobes can take */
+		if (err == -ENOTSUPP)
+			err = -EOPNOTSUPP;
 		if (err)
 			break;
 		up->registered = true;

@@ -101,10 +101,10 @@ static const int allowed[NR_OPS][MAX_ERRS] = {
 	[OP_PROBE]	= { ENOENT, EBUSY, ENOSPC, EBADF, EINVAL },
 	/*
 	 * ESRCH: max_snapshots taken. "On a registration error ... that error
-	 * returned": uprobe_register's, ENOTSUPP (524) for an instruction it
-	 * cannot probe (kernel-internal: user space has no name for it).
+	 * returned": uprobe_register's, with its kernel-internal ENOTSUPP (524)
+	 * for an instruction it cannot probe made EOPNOTSUPP (docs/abi.md).
 	 */
-	[OP_ARM]	= { ENOENT, EBUSY, ESRCH, EINVAL, ENOMEM, ENOEXEC, ENOTSUPP_KERNEL },
+	[OP_ARM]	= { ENOENT, EBUSY, ESRCH, EINVAL, ENOMEM, ENOEXEC, EOPNOTSUPP },
 	[OP_DISARM]	= { ENOENT },
 	[OP_RELEASE]	= { ENOENT },
 	[OP_OPEN]	= { ENOMEM },
