@@ -305,7 +305,6 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	cx.show_pfn = ps->show_pfn;
 	cx.show_pageflags = s->may_pfn;
 	cx.max_bytes = ps->max_bytes;
-	cx.seq = atomic64_inc_return(&s->seq);
 	cx.regs = regs;
 	cx.probe_id = up->id;
 	cx.probe_vaddr = up->vaddr;
@@ -326,10 +325,11 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	if (IS_ERR(sb)) {
 		gosnap_queue_unreserve(s, ps->max_bytes);
 	} else {
-		gosnap_session_queue(s, sb, ps->max_bytes);
+		u64 seq = gosnap_session_queue(s, sb, ps->max_bytes);
+
 		/* with both, the whole process stays stopped while held */
 		if (ps->flags & GOSNAP_TARGET_HOLD)
-			gosnap_hold(ps, cx.seq, deadline);
+			gosnap_hold(ps, seq, deadline);
 	}
 	if (stop)
 		gosnap_resume_world(&in);

@@ -140,8 +140,8 @@ struct gosnap_ctl {
 
 /*
  * RELEASE lets go of the threads held for snapshots numbered up to seq
- * (struct gosnap_stream_hdr.seq) and no others; without the flag, of every
- * snapshot numbered so far. A thread is held only once its snapshot is
+ * (struct gosnap_stream_hdr.seq, the order of the stream) and no others;
+ * without the flag, of every snapshot queued so far. A thread is held only once its snapshot is
  * queued, and never for a snapshot already released: a RELEASE is never lost.
  */
 #define GOSNAP_CTL_SEQ		(1U << 0)
@@ -170,10 +170,9 @@ struct gosnap_stream_hdr {
 	__u32	flags;		/* GOSNAP_SF_* */
 	__u32	arch;		/* GOSNAP_ARCH_* */
 	__u32	reserved0;
-	__u64	seq;		/* snapshot number within the session, from 1; taken
-				 * when a capture starts, so snapshots of hits
-				 * that overlap may be read out of order, and a
-				 * capture that failed leaves a gap
+	__u64	seq;		/* snapshot number within the session, from 1,
+				 * given when it is queued: the stream's order,
+				 * with no gap
 				 */
 	__u64	realtime_ns;	/* CLOCK_REALTIME when the capture began */
 	__u64	boottime_ns;	/* CLOCK_BOOTTIME when the capture began */
