@@ -237,6 +237,30 @@ static int trace_hits(void)
 	return n;
 }
 
+/* The count once it reaches want, or as it is after ms (the trace file
+ * shows another CPU's newest events a moment late). */
+static int trace_hits_wait(int want, int ms)
+{
+	long long deadline = lc_now_ms() + ms;
+	int n;
+
+	while ((n = trace_hits()) < want && lc_now_ms() < deadline)
+		lc_sleep_ms(50);
+	return n;
+}
+
+static void dump_trace(void)
+{
+	char line[1024];
+	FILE *f = fopen(TRACING "/trace", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (line[0] != '#')
+			fprintf(stderr, "# trace: %s", line);
+	if (f)
+		fclose(f);
+}
+
 /* Disable and delete the event in a child: a hang fails, not blocks. */
 static int remove_event(int timeout_ms)
 {
@@ -283,11 +307,14 @@ TEST_F_TIMEOUT(co, tracefs_uprobe_and_gosnap, 240)
 	/* round 1: both see it */
 	ASSERT_EQ(0, round_of(&self->c[0], 1));
 	expect_one(_metadata, &self->s[0], self->c[0].pid, "gosnap beside tracefs");
-	EXPECT_EQ(1, trace_hits());
+	EXPECT_EQ(1, trace_hits_wait(1, 3000));
 	/* round 2: gosnap closed, tracefs still counts */
 	lc_close(&self->s[0]);
 	ASSERT_EQ(0, round_of(&self->c[0], 2));
-	EXPECT_EQ(2, trace_hits()) TH_LOG("closing gosnap removed the tracefs probe");
+	EXPECT_EQ(2, trace_hits_wait(2, 3000)) {
+		TH_LOG("closing gosnap removed the tracefs probe");
+		dump_trace();
+	}
 	/* round 3: gosnap holds the thread; removing the tracefs probe is bounded */
 	ASSERT_EQ(0, lc_param_set("hold_timeout_ms", hold));
 	ASSERT_EQ(0, lc_arm(&self->s[0], self->c[0].pid, GOSNAP_TARGET_HOLD, hold, path, off,
