@@ -123,7 +123,7 @@ TEST_F_TIMEOUT(co, two_targets_one_binary, 180)
 
 TEST_F_TIMEOUT(co, two_sessions_one_target, 180)
 {
-	char *args[] = { "threads", "1", "3", NULL };
+	char *args[] = { "threads", "1", "4", NULL };
 	char path[4096];
 	uint64_t off;
 	int i;
@@ -139,6 +139,36 @@ TEST_F_TIMEOUT(co, two_sessions_one_target, 180)
 	lc_close(&self->s[1]);
 	ASSERT_EQ(0, round_of(&self->c[0], 2));
 	expect_one(_metadata, &self->s[0], self->c[0].pid, "session 1 after closing 2");
+	lc_close(&self->s[0]);
+
+	/* session 2 holds the thread; closing session 1 meanwhile is bounded */
+	ASSERT_EQ(0, lc_param_set("hold_timeout_ms", 5000));
+	ASSERT_EQ(0, lc_arm(&self->s[0], self->c[0].pid, 0, 0, path, off,
+			    self->err, sizeof(self->err))) TH_LOG("%s", self->err);
+	ASSERT_EQ(0, lc_arm(&self->s[1], self->c[0].pid, GOSNAP_TARGET_HOLD, 5000, path, off,
+			    self->err, sizeof(self->err))) TH_LOG("%s", self->err);
+	ASSERT_EQ(0, child_poke(&self->c[0]));
+	{
+		struct lc_snap sn;
+		long long t0;
+
+		ASSERT_EQ(1, lc_next(&self->s[1], PROMPT_MS, &sn, self->err,
+				     sizeof(self->err))) TH_LOG("%s", self->err);
+		lc_snap_free(&sn);
+		t0 = lc_now_ms();
+		lc_close(&self->s[0]);
+		t0 = lc_now_ms() - t0;
+		TH_LOG("closing a session while another holds the thread: %lld ms", t0);
+		EXPECT_LT(t0, 5000 + PROMPT_MS);
+		EXPECT_EQ(0, lc_ctl(&self->s[1], GOSNAP_IOC_RELEASE, 0, 0));
+		ASSERT_EQ(0, lc_wait_prefix(&self->c[0], "round 3", path, sizeof(path), 60000));
+		/* and session 2's probe is still there */
+		ASSERT_EQ(0, child_poke(&self->c[0]));
+		EXPECT_EQ(1, lc_next(&self->s[1], PROMPT_MS, &sn, self->err, sizeof(self->err)))
+			TH_LOG("closing session 1 took session 2's probe: %s", self->err);
+		lc_snap_free(&sn);
+		EXPECT_EQ(0, lc_ctl(&self->s[1], GOSNAP_IOC_RELEASE, 0, 0));
+	}
 	EXPECT_EQ(0, lc_child_finish(&self->c[0], PROMPT_MS));
 }
 
