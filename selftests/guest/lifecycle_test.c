@@ -142,18 +142,21 @@ TEST_F_TIMEOUT(lc, max_queued_stuck_reader, 240)
 	}
 	EXPECT_EQ(0, ret) TH_LOG("%s", self->err);
 	TH_LOG("%lu snapshots, %lu bytes, the biggest %lu", n, total, biggest);
-	EXPECT_GE(n, 2);
+	EXPECT_GE(n, 1);
 	EXPECT_LT(n, 24) TH_LOG("max_queued %lu did not bound the queue", maxq);
 	EXPECT_GE(biggest, 8UL << 20) TH_LOG("not a full-mode snapshot of 8 MiB");
 	EXPECT_LE(total, maxq + biggest);
 }
 
-/* Two threads hitting at once must not overshoot by a snapshot each (M1). */
+/*
+ * Four threads hitting at once must not overshoot by a snapshot each (M1):
+ * 32 hits of ~5 KiB against the smallest queue the module allows.
+ */
 TEST_F_TIMEOUT(lc, max_queued_concurrent, 240)
 {
-	char *args[] = { "threads", "4", "4", NULL };
+	char *args[] = { "threads", "4", "8", NULL };
 	unsigned long total = 0, biggest = 0, n = 0;
-	const unsigned long maxq = 8192;
+	const unsigned long maxq = 64UL << 10;
 	char line[128], path[4096];
 	struct lc_snap sn;
 	uint64_t off;
@@ -164,7 +167,7 @@ TEST_F_TIMEOUT(lc, max_queued_concurrent, 240)
 	ASSERT_EQ(0, lc_param_set("max_queued", maxq));
 	ASSERT_EQ(0, lc_arm(&self->s, self->c.pid, 0, 300, path, off,
 			    self->err, sizeof(self->err))) TH_LOG("%s", self->err);
-	for (r = 1; r <= 4; r++) {
+	for (r = 1; r <= 8; r++) {
 		ASSERT_EQ(0, poke(&self->c));
 		snprintf(line, sizeof(line), "round %d", r);
 		ASSERT_EQ(0, lc_wait_prefix(&self->c, line, line, sizeof(line), 60000));
@@ -178,7 +181,7 @@ TEST_F_TIMEOUT(lc, max_queued_concurrent, 240)
 		lc_snap_free(&sn);
 	}
 	EXPECT_EQ(0, ret) TH_LOG("%s", self->err);
-	TH_LOG("%lu snapshots of 16 hits, %lu bytes, the biggest %lu", n, total, biggest);
+	TH_LOG("%lu snapshots of 32 hits, %lu bytes, the biggest %lu", n, total, biggest);
 	EXPECT_GE(n, 1);
 	EXPECT_LE(total, maxq + biggest);
 }
@@ -207,6 +210,7 @@ TEST_F_TIMEOUT(lc, capture_loop_enobufs, 240)
 		memset(&cap, 0, sizeof(cap));
 		cap.size = sizeof(cap);
 		cap.pid = self->c.pid;
+		cap.max_bytes = 16384;	/* a bound well below the queue's */
 		if (ioctl(fd, GOSNAP_IOC_CAPTURE, &cap)) {
 			e = errno;
 			break;
@@ -495,7 +499,10 @@ TEST_F_TIMEOUT(lc, release_by_seq, 180)
 
 /* ---- h: concurrent STOP_WORLD ------------------------------------------ */
 
-/* A snapshot that claims a stopped world shows every other thread stopped. */
+/*
+ * A snapshot that claims a stopped world shows every other thread stopped,
+ * or held by gosnap itself (parked in its handler: no user code runs).
+ */
 static int check_stop_world(struct __test_metadata *_metadata,
 			    const struct lc_snap *sn)
 {
@@ -509,7 +516,7 @@ static int check_stop_world(struct __test_metadata *_metadata,
 
 		if (t->tid == s->capture->hit_tid)
 			continue;
-		EXPECT_EQ(GOSNAP_TS_STOPPED, t->state)
+		EXPECT_TRUE(t->state == GOSNAP_TS_STOPPED || t->state == GOSNAP_TS_HELD)
 			TH_LOG("seq %llu claims a stopped world, thread %d is in state %u",
 			       (unsigned long long)s->hdr->seq, t->tid, t->state);
 	}
