@@ -473,12 +473,22 @@ TEST_F_TIMEOUT(lc, release_by_seq, 180)
 	ASSERT_EQ(0, lc_arm(&self->s, self->c.pid, GOSNAP_TARGET_HOLD, HOLD_LONG_MS,
 			    path, off, self->err, sizeof(self->err))) TH_LOG("%s", self->err);
 	ASSERT_EQ(0, poke(&self->c));
-	/* three threads parked at once, one snapshot each */
+	/* three threads parked at once, one snapshot each, seq 1 to 3 */
 	for (i = 1; i <= 3; i++) {
+		uint64_t seq;
+
 		ASSERT_EQ(1, lc_next(&self->s, 30000, &sn, self->err, sizeof(self->err)))
 			TH_LOG("%s", self->err);
-		ASSERT_EQ((uint64_t)i, sn.s.hdr->seq);
-		tid[i] = sn.s.capture->hit_tid;
+		seq = sn.s.hdr->seq;
+		ASSERT_TRUE(seq >= 1 && seq <= 3 && !tid[seq]) TH_LOG("seq %llu", (unsigned long long)seq);
+		/*
+		 * A reader releases up to the seq it has read: a smaller seq
+		 * still to come would be let go unread.
+		 */
+		EXPECT_EQ((uint64_t)i, seq)
+			TH_LOG("the stream is out of seq order: seq %llu is snapshot %d",
+			       (unsigned long long)seq, i);
+		tid[seq] = sn.s.capture->hit_tid;
 		lc_snap_free(&sn);
 	}
 	/* RELEASE up to seq 1: that thread only, not the one parked for 2 */
