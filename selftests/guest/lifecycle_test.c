@@ -149,12 +149,12 @@ TEST_F_TIMEOUT(lc, max_queued_stuck_reader, 240)
 }
 
 /*
- * Four threads hitting at once must not overshoot by a snapshot each (M1):
- * 32 hits of ~5 KiB against the smallest queue the module allows.
+ * Eight threads hitting at once must not overshoot by a snapshot each (M1):
+ * 64 hits of ~5 KiB against the smallest queue the module allows.
  */
 TEST_F_TIMEOUT(lc, max_queued_concurrent, 240)
 {
-	char *args[] = { "threads", "4", "8", NULL };
+	char *args[] = { "threads", "8", "8", NULL };
 	unsigned long total = 0, biggest = 0, n = 0;
 	const unsigned long maxq = 64UL << 10;
 	char line[128], path[4096];
@@ -181,7 +181,7 @@ TEST_F_TIMEOUT(lc, max_queued_concurrent, 240)
 		lc_snap_free(&sn);
 	}
 	EXPECT_EQ(0, ret) TH_LOG("%s", self->err);
-	TH_LOG("%lu snapshots of 32 hits, %lu bytes, the biggest %lu", n, total, biggest);
+	TH_LOG("%lu snapshots of 64 hits, %lu bytes, the biggest %lu", n, total, biggest);
 	EXPECT_GE(n, 1);
 	EXPECT_LE(total, maxq + biggest);
 }
