@@ -53,6 +53,7 @@ int snap_load(struct snap *sn, const char *path, char *err, size_t errlen)
 		return -EPROTO;
 	}
 	sn->parsed = true;
+	snprintf(sn->path, sizeof(sn->path), "%s", path);
 	return 0;
 }
 

@@ -16,7 +16,9 @@
 #include "snapfile.h"
 #include "snapshot.h"
 
-#define USER_END	(1ULL << 47)	/* 4-level paging: user addresses below */
+/* User addresses are below this with 5-level paging too (the test VM
+ * runs -cpu max: LA57, uprobes puts its XOL page just below 2^56). */
+#define USER_END	(1ULL << 56)
 
 /* A snapshot file, read and its (first) snapshot parsed. */
 struct snap {
@@ -24,6 +26,7 @@ struct snap {
 	struct gs_snapshot s;
 	bool parsed;
 	double secs;		/* the CLI's wall time */
+	char path[512];		/* the file */
 };
 
 int snap_load(struct snap *sn, const char *path, char *err, size_t errlen);
