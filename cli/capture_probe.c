@@ -13,9 +13,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +275,20 @@ static int ioctl_ctl(int fd, unsigned long cmd)
 	return ioctl(fd, cmd, &c);
 }
 
+/* Let go of the thread held for snapshot seq, and of no later one. */
+static int release_upto(int fd, uint64_t seq)
+{
+	struct gosnap_ctl c = {
+		.size = sizeof(c), .flags = GOSNAP_CTL_SEQ, .seq = seq,
+	};
+
+	if (!ioctl(fd, GOSNAP_IOC_RELEASE, &c))
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	return ioctl_ctl(fd, GOSNAP_IOC_RELEASE);	/* a module before the flag */
+}
+
 static int arm(int fd, pid_t pid, bool exec_mode, bool is_go,
 	       long g_stack_off, const struct probe_opts *o, const char *exe,
 	       const struct probe_site *sites)
@@ -463,6 +479,7 @@ int capture_probes(const struct probe_opts *o)
 
 	while (!interrupted) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		uint64_t seq;
 		long len;
 
 		if (exec_mode && !child_done && waitpid(pid, &status, WNOHANG) == pid)
@@ -483,6 +500,8 @@ int capture_probes(const struct probe_opts *o)
 		if (len == 0)
 			break;		/* target gone or disarmed */
 		n++;
+		memcpy(&seq, st.buf + offsetof(struct gosnap_stream_hdr, seq),
+		       sizeof(seq));
 		if (save_one(o, &info, sites, o->embed ? &embed : NULL, pid, st.buf,
 			     (size_t)len, n, path, sizeof(path)))
 			goto out;
@@ -490,7 +509,9 @@ int capture_probes(const struct probe_opts *o)
 		if (o->hold) {
 			if (o->while_held)
 				run_while_held(o->while_held, path, pid);
-			ioctl_ctl(fd, GOSNAP_IOC_RELEASE);
+			if (release_upto(fd, seq))
+				p_warn("releasing snapshot %" PRIu64 ": %s", seq,
+				       strerror(errno));
 		}
 		if (o->max_snapshots && n >= o->max_snapshots)
 			break;

@@ -384,6 +384,10 @@ static void show_header_plain(const struct show_model *m,
 		       (uint64_t)cap->max_bytes, (uint64_t)cap->mem_skipped);
 	printf("\n  %-12s %s\n", "flags",
 	       gs_flags_str(&gs_stream_flags, h->flags, buf, sizeof(buf)));
+	if (h->flags & GOSNAP_SF_MM_CHANGED)
+		printf("  %-12s %s\n", "warning",
+		       "mappings changed while the capture walked them: VMAs marked "
+		       "'changed' are clipped to what was walked");
 	printf("  %-12s %zu VMAs, %zu runs, %zu threads, %zu memory copies (%" PRIu64
 	       " bytes), %zu unknown\n", "records", s->nr_vmas, runs,
 	       s->nr_threads, s->nr_mems, mem, s->nr_unknown);
@@ -630,6 +634,7 @@ static void json_snapshot(struct json_writer *w, const struct gs_snapshot *s,
 	json_flags(w, "flags", &gs_stream_flags, h->flags);
 	jw_kv_bool(w, "pfns_reported", h->flags & GOSNAP_SF_PFN);
 	jw_kv_bool(w, "truncated", h->flags & GOSNAP_SF_TRUNCATED);
+	jw_kv_bool(w, "mm_changed", h->flags & GOSNAP_SF_MM_CHANGED);
 	jw_kv_u64(w, "stream_bytes", s->size);
 	jw_kv_u64(w, "unknown_records", s->nr_unknown);
 	json_task(w, s);

@@ -51,6 +51,7 @@ static const char *ioctl_hint(int e)
 	case EPERM:
 	case EACCES:	return " (needs CAP_SYS_ADMIN or CAP_SYS_PTRACE over the target)";
 	case EBUSY:	return " (the session is busy: probes are armed)";
+	case ENOBUFS:	return " (the session's queue is full: read the snapshots queued first)";
 	default:	return "";
 	}
 }

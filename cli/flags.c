@@ -50,6 +50,7 @@ static const char *const vma_flag_names[32] = {
 	BIT(GOSNAP_VMA_HEAP)		= "heap",
 	BIT(GOSNAP_VMA_SPECIAL)		= "special",
 	BIT(GOSNAP_VMA_DONTDUMP)	= "dontdump",
+	BIT(GOSNAP_VMA_CHANGED)		= "changed",
 };
 
 static const char *const stream_flag_names[32] = {
@@ -57,6 +58,7 @@ static const char *const stream_flag_names[32] = {
 	BIT(GOSNAP_SF_TRUNCATED)	= "truncated",
 	BIT(GOSNAP_SF_PROBE)		= "probe",
 	BIT(GOSNAP_SF_STOP_WORLD)	= "stop_world",
+	BIT(GOSNAP_SF_MM_CHANGED)	= "mm_changed",
 };
 
 const struct gs_flag_names gs_page_flags = TABLE(page_flag_names);

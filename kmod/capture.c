@@ -51,7 +51,8 @@ struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx)
 					  cx->sflags & GOSNAP_SF_STOP_WORLD);
 	t0 = ktime_get_ns();
 	if (!err)
-		err = gosnap_emit_vmas(sb, cx->mm, cx->show_pfn, &st);
+		err = gosnap_emit_vmas(sb, cx->mm, cx->show_pfn,
+				       cx->show_pageflags, &st);
 	t1 = ktime_get_ns();
 	rc->walk_ns = t1 - t0;
 	if (!err && cx->mode != GOSNAP_MODE_PAGES)

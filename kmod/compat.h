@@ -220,19 +220,22 @@ static inline int gosnap_page_mapcount(struct page *page)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 	struct folio *folio = page_folio(page);
+#ifndef CONFIG_NO_PAGE_MAPCOUNT
 	int mc;
+#endif
 
 #ifdef CONFIG_NO_PAGE_MAPCOUNT
 	if (!folio_mapped(folio))
 		return 0;
 	return folio_maybe_mapped_shared(folio) ? 2 : 1;
-#endif
+#else
 	mc = atomic_read(&page->_mapcount) + 1;
 	if (page_mapcount_is_type(mc))
 		mc = 0;
 	if (folio_test_large(folio))
 		mc += folio_entire_mapcount(folio);
 	return mc;
+#endif
 #else
 	return page_mapcount(page);
 #endif

@@ -13,11 +13,13 @@
 struct mm_struct;
 struct task_struct;
 struct file;
+struct poll_table_struct;
 
 /* Module parameters (main.c). */
 extern unsigned long gosnap_max_bytes;		/* bound on one snapshot */
 extern unsigned long gosnap_max_queued;		/* bound on a session's queue */
-extern unsigned int gosnap_hold_timeout_ms;	/* bound on any hold */
+extern unsigned long gosnap_hold_timeout_ms;	/* bound on any hold */
+#define GOSNAP_HOLD_TIMEOUT_MAX_MS	60000
 
 /* ---- sbuf.c: one snapshot, built in bounded chunks and read once -------- */
 
@@ -61,13 +63,18 @@ bool gosnap_sbuf_drained(const struct gosnap_sbuf *sb);
 /* ---- session.c: one open /dev/gosnap --------------------------------- */
 
 struct gosnap_probe_set;
+struct mem_cgroup;
 
 struct gosnap_session {
 	struct mutex		lock;		/* serialises ioctls: config, arming */
 	struct mutex		read_lock;	/* one reader consumes the queue head */
-	spinlock_t		qlock;		/* ready, queued, closing */
+	spinlock_t		qlock;		/* ready, queued, reserved, closing */
 	struct list_head	ready;		/* finished snapshots, oldest first */
 	size_t			queued;		/* bytes in ready */
+	size_t			reserved;	/* bytes captures under way may add */
+	struct mem_cgroup	*memcg;		/* the opener's, referenced: pays for
+						 * probe snapshots
+						 */
 	wait_queue_head_t	readq;		/* readers and pollers */
 	wait_queue_head_t	spaceq;		/* captures waiting for queue space */
 	atomic64_t		seq;		/* snapshot numbers */
@@ -79,27 +86,36 @@ struct gosnap_session {
 long gosnap_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 struct gosnap_session *gosnap_session_new(bool may_pfn);
 void gosnap_session_free(struct gosnap_session *s);
-void gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb);
+bool gosnap_queue_reserve(struct gosnap_session *s, size_t bytes);
+void gosnap_queue_unreserve(struct gosnap_session *s, size_t bytes);
+void gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb,
+			  size_t reserved);
+bool gosnap_caller_privileged(void);
 size_t gosnap_effective_max(u64 req);
 int gosnap_find_task(pid_t nr, struct task_struct **taskp);
 
 /* ---- task.c: TASK and THREAD records ---------------------------------- */
 
 /*
- * An executable's build-id, read once from its ELF notes and kept, so that
- * a probe capture (the target held) does not read files.
+ * The probed executable's build-id, read once at ARM in the caller's
+ * context, so that a probe capture (the target held) never reads files.
+ * Written only by ARM and teardown (session lock held, no handler running),
+ * read by handlers.
  */
 struct gosnap_build_id {
-	struct mutex	lock;		/* protects the rest */
-	struct inode	*inode;		/* whose id this is (compared only) */
+	struct inode	*inode;		/* whose id this is, referenced, or NULL */
 	u32		type;		/* GOSNAP_BUILD_ID_* */
 	u32		size;
 	u8		id[GOSNAP_BUILD_ID_MAX];
 };
 
+struct path;
+void gosnap_build_id_load(struct gosnap_build_id *bid, const struct path *path,
+			  struct inode *inode);
+void gosnap_build_id_put(struct gosnap_build_id *bid);
 void gosnap_fill_regs(struct gosnap_regs *o, const struct pt_regs *r);
 int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
-		     struct mm_struct *mm, struct gosnap_build_id *cache);
+		     struct mm_struct *mm, const struct gosnap_build_id *bid);
 int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 			struct mm_struct *mm, struct task_struct *hit,
 			struct pt_regs *hit_regs, bool stopped);
@@ -114,7 +130,8 @@ struct gosnap_walk_stats {
 };
 
 int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
-		     bool show_pfn, struct gosnap_walk_stats *st);
+		     bool show_pfn, bool show_pageflags,
+		     struct gosnap_walk_stats *st);
 
 /* ---- capture.c: one whole snapshot ------------------------------------ */
 
@@ -125,6 +142,7 @@ struct gosnap_capture_ctx {
 	u32			mode;		/* enum gosnap_mode */
 	u32			sflags;		/* GOSNAP_SF_* to set */
 	bool			show_pfn;
+	bool			show_pageflags;	/* kpageflags-level facts: CAP_SYS_ADMIN */
 	size_t			max_bytes;
 	u64			seq;
 	/* probe hits only */
@@ -137,7 +155,7 @@ struct gosnap_capture_ctx {
 	bool			stack_bounds;	/* GOSNAP_TARGET_STACK_BOUNDS */
 	u32			stack_reg, stack_off;
 	u64			hold_start_ns;
-	struct gosnap_build_id	*bid_cache;	/* or NULL */
+	const struct gosnap_build_id *bid_cache; /* probe captures: never read files */
 };
 
 struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx);
@@ -147,14 +165,35 @@ struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx);
 int gosnap_emit_memory(struct gosnap_sbuf *sb, struct gosnap_capture_ctx *cx,
 		       struct gosnap_rec_capture *rc);
 
+/* ---- stopworld.c: threads in handlers, stopping the rest ---------------- */
+
+/* One thread inside a probe handler; on a module-wide list while there. */
+struct gosnap_inflight {
+	struct list_head	node;
+	struct task_struct	*task;		/* current (not referenced: it is us) */
+	struct pid		*tgid;		/* current's own thread group */
+	bool			stopping;	/* owns its process's stop-world */
+	bool			sent_stop;	/* sent the SIGSTOP: SIGCONT when done */
+};
+
+void gosnap_inflight_enter(struct gosnap_inflight *in);
+void gosnap_inflight_leave(struct gosnap_inflight *in);
+bool gosnap_task_inflight(struct task_struct *t);
+bool gosnap_stop_world(struct gosnap_inflight *in, unsigned long deadline,
+		       atomic_t *live);
+void gosnap_resume_world(struct gosnap_inflight *in);
+void gosnap_stop_wake_all(void);
+
 /* ---- probe.c: uprobes, holding, lifecycle ----------------------------- */
 
 int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t);
 int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p);
-int gosnap_probe_arm(struct gosnap_session *s);
-int gosnap_probe_disarm(struct gosnap_session *s);
-int gosnap_probe_release(struct gosnap_session *s);
+int gosnap_probe_arm(struct gosnap_session *s, const struct gosnap_ctl *c);
+int gosnap_probe_disarm(struct gosnap_session *s, const struct gosnap_ctl *c);
+int gosnap_probe_release(struct gosnap_session *s, const struct gosnap_ctl *c);
 void gosnap_probe_teardown(struct gosnap_session *s);
 bool gosnap_probe_armed(struct gosnap_session *s);
+void gosnap_probe_poll_wait(struct gosnap_session *s, struct file *file,
+			    struct poll_table_struct *wait);
 
 #endif /* GOSNAP_INTERNAL_H */

@@ -16,26 +16,71 @@
 #include <linux/sched/signal.h>
 #include "gosnap.h"
 
+/*
+ * Module parameters, writable at run time within bounds: a bound is a
+ * promise to the host (snapshot size, queued memory, how long a thread is
+ * held inside the uprobe machinery), so it cannot be switched off.
+ * Readers use READ_ONCE(): a value may change between two captures.
+ */
+struct gosnap_param_range {
+	unsigned long	*val;
+	unsigned long	min, max;
+};
+
+static int gosnap_param_set(const char *arg, const struct kernel_param *kp)
+{
+	const struct gosnap_param_range *r = kp->arg;
+	unsigned long v;
+	int err = kstrtoul(arg, 0, &v);
+
+	if (err)
+		return err;
+	if (v < r->min || v > r->max)
+		return -ERANGE;
+	WRITE_ONCE(*r->val, v);
+	return 0;
+}
+
+static int gosnap_param_get(char *buf, const struct kernel_param *kp)
+{
+	const struct gosnap_param_range *r = kp->arg;
+
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(*r->val));
+}
+
+static const struct kernel_param_ops gosnap_param_ops = {
+	.set	= gosnap_param_set,
+	.get	= gosnap_param_get,
+};
+
+#define GOSNAP_PARAM(name, var, lo, hi, desc)				\
+	static struct gosnap_param_range gosnap_range_##name = {	\
+		.val = &(var), .min = (lo), .max = (hi),		\
+	};								\
+	module_param_cb(name, &gosnap_param_ops, &gosnap_range_##name, 0644); \
+	MODULE_PARM_DESC(name, desc)
+
 unsigned long gosnap_max_bytes = 512UL << 20;
-module_param_named(max_bytes, gosnap_max_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_bytes, "Largest snapshot, in bytes (default 512 MiB)");
+GOSNAP_PARAM(max_bytes, gosnap_max_bytes, 64UL << 10, 4UL << 30,
+	     "Largest snapshot, in bytes (default 512 MiB; 64 KiB to 4 GiB)");
 
 unsigned long gosnap_max_queued = 1024UL << 20;
-module_param_named(max_queued, gosnap_max_queued, ulong, 0644);
-MODULE_PARM_DESC(max_queued, "Most bytes of unread snapshots per session (default 1 GiB)");
+GOSNAP_PARAM(max_queued, gosnap_max_queued, 64UL << 10, 64UL << 30,
+	     "Most bytes of unread snapshots per session (default 1 GiB; 64 KiB to 64 GiB)");
 
-unsigned int gosnap_hold_timeout_ms = 2000;
-module_param_named(hold_timeout_ms, gosnap_hold_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(hold_timeout_ms, "Longest a target thread is held, in ms (default 2000)");
+/* 6.13+: a hold also holds up synchronize_rcu_tasks_trace() system-wide */
+unsigned long gosnap_hold_timeout_ms = 2000;
+GOSNAP_PARAM(hold_timeout_ms, gosnap_hold_timeout_ms, 0, GOSNAP_HOLD_TIMEOUT_MAX_MS,
+	     "Longest a target thread is held, in ms (default 2000; at most 60000)");
 
 static int gosnap_open(struct inode *inode, struct file *file)
 {
 	struct gosnap_session *s;
 
-	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_SYS_PTRACE))
+	if (!gosnap_caller_privileged())
 		return -EPERM;
-	/* like pagemap: PFNs only for openers with CAP_SYS_ADMIN */
-	s = gosnap_session_new(capable(CAP_SYS_ADMIN));
+	/* like pagemap: PFNs only for openers with CAP_SYS_ADMIN (asked quietly) */
+	s = gosnap_session_new(ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN));
 	if (!s)
 		return -ENOMEM;
 	file->private_data = s;
@@ -120,6 +165,7 @@ static __poll_t gosnap_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 
 	poll_wait(file, &s->readq, wait);
+	gosnap_probe_poll_wait(s, file, wait);
 	if (!list_empty(&s->ready))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	else if (!gosnap_probe_armed(s))

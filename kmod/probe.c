@@ -5,7 +5,15 @@
  * process from its handler (where it may sleep and its own memory is
  * current), queues the snapshot, and goes on; with GOSNAP_TARGET_HOLD it
  * stays parked until GOSNAP_IOC_RELEASE, session close, SIGKILL or the
- * hold timeout, whichever comes first. Nothing is locked while parked.
+ * hold timeout, whichever comes first. Nothing of ours is locked while
+ * parked.
+ *
+ * Time: one deadline, hold_jiffies after the hit, bounds every wait of the
+ * hit (queue room, stopping the world, the hold). While a thread is in a
+ * handler the kernel holds the uprobe's read side: 6.1-6.11 its
+ * register_rwsem (a register or unregister of the same uprobe, by anyone,
+ * waits for us), 6.12+ RCU Tasks Trace (every synchronize_rcu_tasks_trace()
+ * in the system waits for us). hold_timeout_ms is bounded for that reason.
  *
  * Lifetime: a probe set belongs to its session and is freed only after
  * every uprobe is unregistered and the unregistration synchronised, which
@@ -14,6 +22,7 @@
  */
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/memcontrol.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/namei.h>
@@ -23,6 +32,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/poll.h>
 #include "gosnap.h"
 #include "compat.h"
 
@@ -50,7 +60,12 @@ struct gosnap_hit_sig {
 struct gosnap_uprobe {
 	struct uprobe_consumer	uc;		/* container_of() in the handlers */
 	struct gosnap_probe_set	*set;		/* owner; outlives the registration */
-	struct path		path;		/* pins the inode while registered */
+	struct path		path;		/* the file the caller named */
+	struct inode		*inode;		/* registered on (the real inode under
+						 * overlayfs), referenced from ARM to
+						 * teardown: unregister needs this very
+						 * inode, whatever happens to path
+						 */
 	loff_t			offset;
 	struct gosnap_uprobe_handle handle;
 	bool			registered;
@@ -77,27 +92,72 @@ struct gosnap_probe_set {
 	u32			stack_reg, stack_off;	/* with _STACK_BOUNDS */
 	bool			show_pfn;
 	bool			armed;		/* probes registered */
+	bool			exhausted;	/* max_snapshots taken: disarmed */
 	atomic_t		live;		/* handlers may capture */
-	atomic_t		taken;		/* snapshots taken */
-	atomic_t		release_gen;	/* bumped to let parked threads go */
+	atomic_t		taken;		/* snapshots taken or being taken */
+	atomic_t		busy;		/* handlers past the first checks */
+	atomic64_t		released_seq;	/* parked threads up to this seq go */
 	wait_queue_head_t	holdq;		/* parked threads */
-	struct gosnap_build_id	bid;		/* the target executable's */
+	struct gosnap_build_id	bid;		/* the probed file's, read at ARM */
 	unsigned int		nr;
 	struct gosnap_uprobe	probes[GOSNAP_MAX_PROBES];
 };
 
+/* Has every thread of the target exited (a zombie leader counts as gone)? */
+static bool gosnap_target_gone(struct pid *tgid)
+{
+	struct task_struct *leader;
+	bool gone;
+
+	rcu_read_lock();
+	leader = pid_task(tgid, PIDTYPE_PID);
+	gone = !leader || (READ_ONCE(leader->exit_state) &&
+			   thread_group_empty(leader));
+	rcu_read_unlock();
+	return gone;
+}
+
 bool gosnap_probe_armed(struct gosnap_session *s)
 {
-	struct gosnap_probe_set *ps = READ_ONCE(s->probes);
+	/* pairs with smp_store_release() in gosnap_probe_target() */
+	struct gosnap_probe_set *ps = smp_load_acquire(&s->probes);
 
 	if (!ps || !atomic_read(&ps->live))
 		return false;
 	/* a target that is gone will never hit again: end the stream */
-	if (!pid_has_task(ps->tgid, PIDTYPE_TGID)) {
+	if (gosnap_target_gone(ps->tgid)) {
 		atomic_set(&ps->live, 0);
 		return false;
 	}
 	return true;
+}
+
+/*
+ * poll(): the target's exit wakes its pidfd waiters (the whole group is
+ * gone by then), so wait there too and see POLLHUP without a timeout.
+ * The pid outlives the wait: ps holds it until release(), which runs only
+ * after epoll and poll have let go of the file.
+ */
+void gosnap_probe_poll_wait(struct gosnap_session *s, struct file *file,
+			    poll_table *wait)
+{
+	/* pairs with smp_store_release() in gosnap_probe_target() */
+	struct gosnap_probe_set *ps = smp_load_acquire(&s->probes);
+
+	if (ps)
+		poll_wait(file, &ps->tgid->wait_pidfd, wait);
+}
+
+/*
+ * EXEC mode: the target's mm, learnt the first time it maps the probed
+ * file (or hits a probe). mmgrab() is an atomic increment: fine in the
+ * filter, which may not sleep.
+ */
+static void gosnap_learn_mm(struct gosnap_probe_set *ps, struct mm_struct *mm)
+{
+	mmgrab(mm);			/* dropped at teardown */
+	if (cmpxchg(&ps->mm, NULL, mm))
+		mmdrop(mm);		/* another thread learnt it first */
 }
 
 /* Is @mm the target's? Called with the uprobe's locks held: never sleeps. */
@@ -110,88 +170,60 @@ static bool gosnap_is_target_mm(struct gosnap_probe_set *ps, struct mm_struct *m
 	/*
 	 * GOSNAP_TARGET_EXEC: the target maps the binary while it execs, and
 	 * the probes are installed into the new mm from that task's context.
+	 * Remember that mm: every later question about it (another consumer
+	 * unregistering, a REMOVE re-check) must get the same answer.
 	 */
-	return current->mm == mm && task_tgid(current) == ps->tgid;
+	if (current->mm == mm && task_tgid(current) == ps->tgid) {
+		gosnap_learn_mm(ps, mm);
+		return true;
+	}
+	return false;
 }
 
 static bool gosnap_uprobe_filter(GOSNAP_UPROBE_FILTER_ARGS)
 {
 	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, uc);
 
+	/* once disarmed by max_snapshots, breakpoints may go */
+	if (READ_ONCE(up->set->exhausted))
+		return false;
 	return gosnap_is_target_mm(up->set, mm);
 }
 
-/* Park the hitting thread until released; never with a lock held. */
-static void gosnap_hold(struct gosnap_probe_set *ps)
+static long gosnap_jiffies_left(unsigned long deadline)
 {
-	int gen = atomic_read(&ps->release_gen);
-
-	wait_event_killable_timeout(ps->holdq,
-		atomic_read(&ps->release_gen) != gen || !atomic_read(&ps->live),
-		ps->hold_jiffies);
+	return max_t(long, (long)(deadline - jiffies), 0);
 }
 
 /*
- * GOSNAP_TARGET_STOP_WORLD: a group stop, started by a SIGSTOP sent to one
- * of the other threads (a SIGSTOP to the whole group may be given to the
- * hitting thread, which would act on it only once back in user space),
- * then a wait, bounded by the hold timeout, until every other thread has
- * stopped. The hitting thread stops only on its way out, which
- * gosnap_resume_others() cancels first. Visible side effects: a parent
- * waiting with WUNTRACED/WCONTINUED sees the stop and the continue, and the
- * target receives a SIGCONT (its handler runs once).
+ * Park the hitting thread until its snapshot is released; never with a
+ * lock held. Killable: SIGKILL ends it, and the hung-task detector leaves
+ * TASK_KILLABLE sleepers alone.
  */
-static void gosnap_stop_others(struct gosnap_probe_set *ps)
+static void gosnap_hold(struct gosnap_probe_set *ps, u64 seq,
+			unsigned long deadline)
 {
-	unsigned long deadline = jiffies + ps->hold_jiffies;
-	struct task_struct *t, *other = NULL;
-
-	rcu_read_lock();
-	for_each_thread(current, t) {
-		if (t != current && !(t->flags & PF_EXITING)) {
-			other = get_task_struct(t);	/* put below */
-			break;
-		}
-	}
-	rcu_read_unlock();
-	if (!other)
-		return;
-	send_sig_info(SIGSTOP, SEND_SIG_PRIV, other);
-	put_task_struct(other);
-
-	while (time_before(jiffies, deadline) && !fatal_signal_pending(current)) {
-		bool all = true;
-
-		rcu_read_lock();
-		for_each_thread(current, t) {
-			if (t != current && !task_is_stopped(t) &&
-			    !(t->flags & PF_EXITING)) {
-				all = false;
-				break;
-			}
-		}
-		rcu_read_unlock();
-		if (all)
-			break;
-		schedule_timeout_killable(1);
-	}
+	wait_event_killable_timeout(ps->holdq,
+		(u64)atomic64_read(&ps->released_seq) >= seq ||
+		!atomic_read(&ps->live), gosnap_jiffies_left(deadline));
 }
 
-static void gosnap_resume_others(struct gosnap_probe_set *ps)
-{
-	/* SIGCONT also drops the SIGSTOP still pending for current */
-	kill_pid(ps->tgid, SIGCONT, 1);
-}
-
-/* Wait for room in the session's queue, as long as a hold may last. */
+/* Reserve room for one snapshot in the session's queue, until @deadline. */
 static bool gosnap_wait_queue_room(struct gosnap_session *s,
-				   struct gosnap_probe_set *ps)
+				   struct gosnap_probe_set *ps,
+				   unsigned long deadline)
 {
-	long left = wait_event_killable_timeout(s->spaceq,
-		READ_ONCE(s->queued) < gosnap_max_queued || READ_ONCE(s->closing) ||
-		!atomic_read(&ps->live), ps->hold_jiffies);
+	bool got = false;
 
-	return left > 0 && atomic_read(&ps->live) && !READ_ONCE(s->closing);
+	wait_event_killable_timeout(s->spaceq,
+		(got = gosnap_queue_reserve(s, ps->max_bytes)) ||
+		READ_ONCE(s->closing) || !atomic_read(&ps->live),
+		gosnap_jiffies_left(deadline));
+	if (got && (!atomic_read(&ps->live) || READ_ONCE(s->closing))) {
+		gosnap_queue_unreserve(s, ps->max_bytes);
+		got = false;
+	}
+	return got;
 }
 
 /*
@@ -243,43 +275,23 @@ static void gosnap_hit_done(struct gosnap_uprobe *up, unsigned int slot)
 	spin_unlock(&up->recent_lock);
 }
 
-static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
+/* One hit to capture: everything past the cheap checks of the handler. */
+static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 {
-	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, uc);
 	struct gosnap_probe_set *ps = up->set;
 	struct gosnap_session *s = ps->s;
+	unsigned long deadline = jiffies + ps->hold_jiffies;
 	struct gosnap_capture_ctx cx = {};
+	struct gosnap_inflight in;
+	struct mem_cgroup *old_memcg;
 	struct gosnap_sbuf *sb;
-	bool track = !(ps->flags & GOSNAP_TARGET_EVERY_ENTRY);
-	struct mm_struct *tmm;
-	unsigned int slot = 0;
-	u64 hit;
-
-	if (task_tgid(current) != ps->tgid)
-		return gosnap_is_target_mm(ps, current->mm) ? 0 : UPROBE_HANDLER_REMOVE;
-	if (!atomic_read(&ps->live))
-		return 0;
-	if (track && gosnap_is_reentry(up, regs, &slot))
-		return 0;
-	hit = atomic64_inc_return(&up->hits);
-	if (up->want_hit && hit != up->want_hit)
-		goto done;
-	if (ps->max_snapshots &&
-	    atomic_inc_return(&ps->taken) > ps->max_snapshots)
-		goto done;
-
-	/* GOSNAP_TARGET_EXEC: learn the target's mm at its first hit */
-	tmm = READ_ONCE(ps->mm);
-	if (!tmm) {
-		mmgrab(current->mm);
-		if (cmpxchg(&ps->mm, NULL, current->mm))
-			mmdrop(current->mm);
-	}
+	bool stop = ps->flags & GOSNAP_TARGET_STOP_WORLD;
 
 	cx.hold_start_ns = ktime_get_ns();
-	if (READ_ONCE(s->queued) >= gosnap_max_queued &&
-	    !gosnap_wait_queue_room(s, ps))
-		goto done;	/* the reader is gone or stuck: let the target go */
+	if (!READ_ONCE(ps->mm))
+		gosnap_learn_mm(ps, current->mm);
+	if (!gosnap_wait_queue_room(s, ps, deadline))
+		return false;	/* the reader is gone or stuck: let the target go */
 
 	cx.task = current;
 	cx.mm = current->mm;
@@ -287,6 +299,7 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 	cx.mode = ps->mode;
 	cx.sflags = GOSNAP_SF_PROBE;
 	cx.show_pfn = ps->show_pfn;
+	cx.show_pageflags = s->may_pfn;
 	cx.max_bytes = ps->max_bytes;
 	cx.seq = atomic64_inc_return(&s->seq);
 	cx.regs = regs;
@@ -300,19 +313,74 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 	cx.stack_off = ps->stack_off;
 	cx.bid_cache = &ps->bid;
 
-	if ((ps->flags & GOSNAP_TARGET_STOP_WORLD) && get_nr_threads(current) > 1) {
-		gosnap_stop_others(ps);
+	gosnap_inflight_enter(&in);
+	if (stop && gosnap_stop_world(&in, deadline, &ps->live))
 		cx.sflags |= GOSNAP_SF_STOP_WORLD;
-	}
+	/* charge the snapshot to whoever opened the device, not the target */
+	old_memcg = set_active_memcg(s->memcg);
 	sb = gosnap_capture(&cx);
-	if (!IS_ERR(sb))
-		gosnap_session_queue(s, sb);
-	/* with both, the whole process stays stopped while held */
-	if (ps->flags & GOSNAP_TARGET_HOLD)
-		gosnap_hold(ps);
-	if (cx.sflags & GOSNAP_SF_STOP_WORLD)
-		gosnap_resume_others(ps);
-done:
+	set_active_memcg(old_memcg);
+	if (IS_ERR(sb)) {
+		gosnap_queue_unreserve(s, ps->max_bytes);
+	} else {
+		gosnap_session_queue(s, sb, ps->max_bytes);
+		/* with both, the whole process stays stopped while held */
+		if (ps->flags & GOSNAP_TARGET_HOLD)
+			gosnap_hold(ps, cx.seq, deadline);
+	}
+	if (stop)
+		gosnap_resume_world(&in);
+	gosnap_inflight_leave(&in);
+	return !IS_ERR(sb);
+}
+
+/* May this hit be captured under max_snapshots? Counted if so. */
+static bool gosnap_take(struct gosnap_probe_set *ps)
+{
+	if (!ps->max_snapshots)
+		return true;
+	return atomic_add_unless(&ps->taken, 1, ps->max_snapshots);
+}
+
+/* A hit is done; the last one of max_snapshots disarms the set. */
+static void gosnap_busy_done(struct gosnap_probe_set *ps)
+{
+	if (atomic_dec_and_test(&ps->busy) && ps->max_snapshots &&
+	    atomic_read(&ps->taken) >= ps->max_snapshots) {
+		WRITE_ONCE(ps->exhausted, true);
+		atomic_set(&ps->live, 0);
+		wake_up_all(&ps->s->readq);
+	}
+}
+
+static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
+{
+	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, uc);
+	struct gosnap_probe_set *ps = up->set;
+	bool track = !(ps->flags & GOSNAP_TARGET_EVERY_ENTRY);
+	unsigned int slot = 0;
+	u64 hit;
+
+	if (task_tgid(current) != ps->tgid) {
+		struct mm_struct *tmm = READ_ONCE(ps->mm);
+
+		/*
+		 * A forked child's copy of the breakpoints: remove them from
+		 * its mm, but never from one that may be the target's (a
+		 * vfork child shares it, and REMOVE acts on the whole mm).
+		 */
+		return tmm && current->mm != tmm ? UPROBE_HANDLER_REMOVE : 0;
+	}
+	if (!atomic_read(&ps->live))
+		return READ_ONCE(ps->exhausted) ? UPROBE_HANDLER_REMOVE : 0;
+	if (track && gosnap_is_reentry(up, regs, &slot))
+		return 0;
+	hit = atomic64_inc_return(&up->hits);
+	atomic_inc(&ps->busy);		/* before taking: see gosnap_busy_done() */
+	if ((!up->want_hit || hit == up->want_hit) && gosnap_take(ps) &&
+	    !gosnap_hit(up, regs, hit) && ps->max_snapshots)
+		atomic_dec(&ps->taken);	/* not taken after all */
+	gosnap_busy_done(ps);
 	if (track)
 		gosnap_hit_done(up, slot);
 	return 0;
@@ -320,19 +388,19 @@ done:
 
 int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
 {
+	unsigned long timeout_ms = READ_ONCE(gosnap_hold_timeout_ms);
 	struct gosnap_probe_set *ps;
 	struct task_struct *task;
 	int err;
 
 	if (s->probes)
 		return -EBUSY;
-	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_SYS_PTRACE))
-		return -EPERM;
 	err = gosnap_find_task(t->pid, &task);
 	if (err)
 		return err;
 	err = -ENOMEM;
-	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
+	/* about 210 KiB: no need for it to be physically contiguous */
+	ps = kvzalloc(sizeof(*ps), GFP_KERNEL_ACCOUNT);
 	if (!ps)
 		goto put_task;
 	if (!(t->flags & GOSNAP_TARGET_EXEC)) {
@@ -351,19 +419,18 @@ int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
 	ps->mode = t->mode;
 	ps->max_bytes = gosnap_effective_max(t->max_bytes);
 	ps->max_snapshots = t->max_snapshots;
-	ps->hold_jiffies = msecs_to_jiffies(t->hold_ms && t->hold_ms < gosnap_hold_timeout_ms ?
-					    t->hold_ms : gosnap_hold_timeout_ms);
+	ps->hold_jiffies = msecs_to_jiffies(t->hold_ms && t->hold_ms < timeout_ms ?
+					    t->hold_ms : timeout_ms);
 	ps->stack_reg = t->stack_reg;
 	ps->stack_off = t->stack_off;
 	ps->show_pfn = s->may_pfn && !(t->flags & GOSNAP_TARGET_NO_PFN);
 	init_waitqueue_head(&ps->holdq);
-	mutex_init(&ps->bid.lock);
-	WRITE_ONCE(s->probes, ps);
+	smp_store_release(&s->probes, ps);	/* read locklessly by read/poll */
 	put_task_struct(task);
 	return 0;
 
 free_ps:
-	kfree(ps);
+	kvfree(ps);
 put_task:
 	put_task_struct(task);
 	return err;
@@ -413,11 +480,6 @@ put_file:
 	return err;
 }
 
-static struct inode *gosnap_probe_inode(struct gosnap_uprobe *up)
-{
-	return d_real_inode(up->path.dentry);
-}
-
 /* Unregister every registered probe; wakes parked threads first. */
 static void gosnap_probe_unregister_all(struct gosnap_probe_set *ps)
 {
@@ -425,16 +487,16 @@ static void gosnap_probe_unregister_all(struct gosnap_probe_set *ps)
 	bool any = false;
 
 	atomic_set(&ps->live, 0);
-	atomic_inc(&ps->release_gen);
 	wake_up_all(&ps->holdq);
 	wake_up_all(&ps->s->spaceq);
+	gosnap_stop_wake_all();
 	for (i = 0; i < ps->nr; i++) {
 		struct gosnap_uprobe *up = &ps->probes[i];
 
 		if (!up->registered)
 			continue;
-		gosnap_uprobe_unregister(gosnap_probe_inode(up), up->offset,
-					 &up->uc, &up->handle);
+		gosnap_uprobe_unregister(up->inode, up->offset, &up->uc,
+					 &up->handle);
 		up->registered = false;
 		any = true;
 	}
@@ -444,22 +506,58 @@ static void gosnap_probe_unregister_all(struct gosnap_probe_set *ps)
 	wake_up_all(&ps->s->readq);
 }
 
-int gosnap_probe_arm(struct gosnap_session *s)
+/* Drop the inode references taken at ARM; only once unregistered. */
+static void gosnap_probe_put_inodes(struct gosnap_probe_set *ps)
+{
+	unsigned int i;
+
+	for (i = 0; i < ps->nr; i++) {
+		if (WARN_ON_ONCE(ps->probes[i].registered))
+			continue;
+		iput(ps->probes[i].inode);	/* iput(NULL) is a no-op */
+		ps->probes[i].inode = NULL;
+	}
+	gosnap_build_id_put(&ps->bid);
+}
+
+/*
+ * Locking: the session's lock, held by the ioctl, serialises ARM, DISARM
+ * and teardown; no handler runs before the first registration succeeds.
+ */
+int gosnap_probe_arm(struct gosnap_session *s, const struct gosnap_ctl *c)
 {
 	struct gosnap_probe_set *ps = s->probes;
 	unsigned int i;
 	int err = 0;
 
+	lockdep_assert_held(&s->lock);
+	if (c->flags || c->seq)
+		return -EINVAL;
 	if (!ps || !ps->nr)
 		return -ENOENT;
 	if (ps->armed)
 		return -EBUSY;
+	if (ps->exhausted)
+		return -ESRCH;		/* max_snapshots taken: the set is done */
+	gosnap_probe_put_inodes(ps);	/* from an earlier ARM */
+	/*
+	 * The inode each uprobe goes on, resolved once and kept: under
+	 * overlayfs, the real file the target mapped; a later copy-up must not
+	 * make unregister look for another one.
+	 */
+	for (i = 0; i < ps->nr; i++) {
+		ps->probes[i].inode = d_real_inode(ps->probes[i].path.dentry);
+		ihold(ps->probes[i].inode);
+	}
+	/* read now, in the caller's context: a hit never reads files */
+	gosnap_build_id_load(&ps->bid, &ps->probes[0].path, ps->probes[0].inode);
+
 	atomic_set(&ps->live, 1);
 	for (i = 0; i < ps->nr; i++) {
 		struct gosnap_uprobe *up = &ps->probes[i];
 
-		err = gosnap_uprobe_register(gosnap_probe_inode(up), up->offset,
-					     &up->uc, &up->handle);
+		err = gosnap_uprobe_register(up->inode, up->offset, &up->uc,
+					     &up->handle);
 		if (err)
 			break;
 		up->registered = true;
@@ -470,23 +568,38 @@ int gosnap_probe_arm(struct gosnap_session *s)
 	return err;
 }
 
-int gosnap_probe_disarm(struct gosnap_session *s)
+int gosnap_probe_disarm(struct gosnap_session *s, const struct gosnap_ctl *c)
 {
 	struct gosnap_probe_set *ps = s->probes;
 
+	lockdep_assert_held(&s->lock);
+	if (c->flags || c->seq)
+		return -EINVAL;
 	if (!ps)
 		return -ENOENT;
 	gosnap_probe_unregister_all(ps);
 	return 0;
 }
 
-int gosnap_probe_release(struct gosnap_session *s)
+int gosnap_probe_release(struct gosnap_session *s, const struct gosnap_ctl *c)
 {
 	struct gosnap_probe_set *ps = s->probes;
+	u64 upto, old;
 
+	if (c->flags & ~GOSNAP_CTL_SEQ || (!(c->flags & GOSNAP_CTL_SEQ) && c->seq))
+		return -EINVAL;
 	if (!ps)
 		return -ENOENT;
-	atomic_inc(&ps->release_gen);
+	upto = c->flags & GOSNAP_CTL_SEQ ? c->seq : (u64)atomic64_read(&s->seq);
+	/* released_seq only grows */
+	old = atomic64_read(&ps->released_seq);
+	while (old < upto) {
+		u64 was = atomic64_cmpxchg(&ps->released_seq, old, upto);
+
+		if (was == old)
+			break;
+		old = was;
+	}
 	wake_up_all(&ps->holdq);
 	return 0;
 }
@@ -500,11 +613,12 @@ void gosnap_probe_teardown(struct gosnap_session *s)
 	if (!ps)
 		return;
 	gosnap_probe_unregister_all(ps);
+	gosnap_probe_put_inodes(ps);
 	for (i = 0; i < ps->nr; i++)
 		path_put(&ps->probes[i].path);
 	if (ps->mm)
 		mmdrop(ps->mm);
 	put_pid(ps->tgid);
 	WRITE_ONCE(s->probes, NULL);
-	kfree(ps);
+	kvfree(ps);
 }

@@ -28,16 +28,23 @@ static struct gosnap_chunk *gosnap_chunk_new(size_t need)
 	return c;
 }
 
-/* Room for len contiguous bytes at the end of the stream, or NULL (-ENOMEM). */
-static void *gosnap_sbuf_room(struct gosnap_sbuf *sb, size_t len)
+/*
+ * Room for len contiguous bytes at the end of the stream, or NULL (-ENOMEM).
+ * Every chunk keeps room for the END record behind what it holds, so that
+ * closing a snapshot never needs memory (@closing: that room is used now).
+ */
+static void *gosnap_sbuf_room(struct gosnap_sbuf *sb, size_t len, bool closing)
 {
+	const size_t keep = closing ? 0 : sizeof(struct gosnap_rec_end);
 	struct gosnap_chunk *c = NULL;
 	void *p;
 
 	if (!list_empty(&sb->chunks))
 		c = list_last_entry(&sb->chunks, struct gosnap_chunk, node);
-	if (!c || c->cap - c->used < len) {
-		c = gosnap_chunk_new(len);
+	if (!c || c->cap - c->used < len + keep) {
+		if (WARN_ON_ONCE(closing))
+			return NULL;
+		c = gosnap_chunk_new(len + keep);
 		if (!c)
 			return NULL;
 		list_add_tail(&c->node, &sb->chunks);
@@ -70,7 +77,7 @@ struct gosnap_sbuf *gosnap_sbuf_new(size_t limit, u64 seq, u32 flags)
 	INIT_LIST_HEAD(&sb->node);
 	sb->limit = max_t(size_t, limit, PAGE_SIZE);
 
-	h = gosnap_sbuf_room(sb, sizeof(*h));
+	h = gosnap_sbuf_room(sb, sizeof(*h), false);
 	if (!h)
 		goto free_sb;
 	h->magic = GOSNAP_STREAM_MAGIC;
@@ -115,7 +122,7 @@ void *gosnap_sbuf_record(struct gosnap_sbuf *sb, u32 type, size_t size)
 		sb->truncated = true;
 		return ERR_PTR(-ENOSPC);
 	}
-	r = gosnap_sbuf_room(sb, size);
+	r = gosnap_sbuf_room(sb, size, false);
 	if (!r)
 		return ERR_PTR(-ENOMEM);
 	r->type = type;
@@ -172,14 +179,14 @@ void gosnap_sbuf_trim_last(struct gosnap_sbuf *sb, struct gosnap_rec *r,
 	r->size = size;
 }
 
-/* Append END and settle the header: 0, or -ENOMEM (then drop the snapshot). */
+/* Append END (its room is always kept) and settle the header. */
 int gosnap_sbuf_close(struct gosnap_sbuf *sb)
 {
 	struct gosnap_rec_end *e;
 
 	if (sb->truncated)
 		sb->hdr->flags |= GOSNAP_SF_TRUNCATED;
-	e = gosnap_sbuf_room(sb, sizeof(*e));
+	e = gosnap_sbuf_room(sb, sizeof(*e), true);
 	if (!e)
 		return -ENOMEM;
 	e->hdr.type = GOSNAP_REC_END;

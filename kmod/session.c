@@ -6,6 +6,7 @@
  */
 #include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
@@ -17,10 +18,12 @@
 
 struct gosnap_session *gosnap_session_new(bool may_pfn)
 {
-	struct gosnap_session *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	struct gosnap_session *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 
 	if (!s)
 		return NULL;
+	/* probe snapshots are charged here, not to the target (put at free) */
+	s->memcg = get_mem_cgroup_from_mm(current->mm);
 	mutex_init(&s->lock);
 	mutex_init(&s->read_lock);
 	spin_lock_init(&s->qlock);
@@ -44,17 +47,51 @@ void gosnap_session_free(struct gosnap_session *s)
 	gosnap_probe_teardown(s);
 	list_for_each_entry_safe(sb, tmp, &s->ready, node)
 		gosnap_sbuf_free(sb);
+	mem_cgroup_put(s->memcg);
 	kfree(s);
 }
 
-/* Hand a closed snapshot to the reader. */
-void gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb)
+/*
+ * The queue's bound: a capture first reserves the most its snapshot may
+ * take, so that captures running at once cannot overshoot max_queued
+ * together. One snapshot is always allowed into an empty queue, or a
+ * max_bytes above max_queued could never be captured.
+ */
+bool gosnap_queue_reserve(struct gosnap_session *s, size_t bytes)
+{
+	size_t max = READ_ONCE(gosnap_max_queued), used;
+	bool ok;
+
+	spin_lock(&s->qlock);
+	used = s->queued + s->reserved;
+	ok = !used || (bytes <= max && used <= max - bytes);
+	if (ok)
+		s->reserved += bytes;
+	spin_unlock(&s->qlock);
+	return ok;
+}
+
+void gosnap_queue_unreserve(struct gosnap_session *s, size_t bytes)
+{
+	spin_lock(&s->qlock);
+	if (!WARN_ON_ONCE(s->reserved < bytes))
+		s->reserved -= bytes;
+	spin_unlock(&s->qlock);
+	wake_up_all(&s->spaceq);
+}
+
+/* Hand a closed snapshot to the reader, in place of its reservation. */
+void gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb,
+			  size_t reserved)
 {
 	spin_lock(&s->qlock);
 	list_add_tail(&sb->node, &s->ready);
 	s->queued += sb->size;
+	if (!WARN_ON_ONCE(s->reserved < reserved))
+		s->reserved -= reserved;
 	spin_unlock(&s->qlock);
 	wake_up_interruptible_poll(&s->readq, EPOLLIN | EPOLLRDNORM);
+	wake_up_all(&s->spaceq);	/* a smaller snapshot than reserved */
 }
 
 /*
@@ -100,8 +137,8 @@ static int gosnap_ioc_info(struct gosnap_session *s, void __user *uarg)
 		return -EINVAL;
 	in.abi_version = GOSNAP_ABI_VERSION;
 	in.page_size = PAGE_SIZE;
-	in.max_bytes = gosnap_max_bytes;
-	in.hold_timeout_ms = gosnap_hold_timeout_ms;
+	in.max_bytes = READ_ONCE(gosnap_max_bytes);
+	in.hold_timeout_ms = READ_ONCE(gosnap_hold_timeout_ms);
 	if (copy_to_user(uarg, &in, min_t(size_t, usize, sizeof(in))))
 		return -EFAULT;
 	return 0;
@@ -155,8 +192,10 @@ static int gosnap_get_target(pid_t nr, struct task_struct **taskp,
 /* Bytes a snapshot may take: the caller's bound, within the module's. */
 size_t gosnap_effective_max(u64 req)
 {
-	if (!req || req > gosnap_max_bytes)
-		return gosnap_max_bytes;
+	unsigned long max = READ_ONCE(gosnap_max_bytes);
+
+	if (!req || req > max)
+		return max;
 	return req;
 }
 
@@ -174,30 +213,39 @@ static int gosnap_ioc_capture(struct gosnap_session *s, void __user *uarg)
 	if (in.flags & ~GOSNAP_CAPTURE_FLAGS || in.mode != GOSNAP_MODE_PAGES ||
 	    in.stream_size || !gosnap_all_zero(in.reserved, sizeof(in.reserved)))
 		return -EINVAL;
-	if (!capable(CAP_SYS_ADMIN) && !capable(CAP_SYS_PTRACE))
-		return -EPERM;
 
+	cx.max_bytes = gosnap_effective_max(in.max_bytes);
+	if (!gosnap_queue_reserve(s, cx.max_bytes))
+		return -ENOBUFS;	/* read the queued snapshots first */
 	err = gosnap_get_target(in.pid, &cx.task, &cx.mm);
 	if (err)
-		return err;
+		goto unreserve;
 	cx.trigger = GOSNAP_TRIG_PID;
 	cx.mode = in.mode;
 	cx.show_pfn = s->may_pfn && !(in.flags & GOSNAP_CAPTURE_NO_PFN);
-	cx.max_bytes = gosnap_effective_max(in.max_bytes);
+	cx.show_pageflags = s->may_pfn;
 	cx.seq = atomic64_inc_return(&s->seq);
 
 	sb = gosnap_capture(&cx);
 	mmput(cx.mm);
 	put_task_struct(cx.task);
-	if (IS_ERR(sb))
-		return PTR_ERR(sb);
-
-	in.stream_size = sb->size;
-	gosnap_session_queue(s, sb);
-	if (put_user(in.stream_size, (u64 __user *)(uarg +
-			offsetof(struct gosnap_capture, stream_size))))
-		return -EFAULT;
+	if (IS_ERR(sb)) {
+		err = PTR_ERR(sb);
+		goto unreserve;
+	}
+	/* tell the caller first: a snapshot is queued only if it was told */
+	if (put_user((u64)sb->size, (u64 __user *)(uarg +
+			offsetof(struct gosnap_capture, stream_size)))) {
+		gosnap_sbuf_free(sb);
+		err = -EFAULT;
+		goto unreserve;
+	}
+	gosnap_session_queue(s, sb, cx.max_bytes);
 	return 0;
+
+unreserve:
+	gosnap_queue_unreserve(s, cx.max_bytes);
+	return err;
 }
 
 static int gosnap_ioc_target(struct gosnap_session *s, void __user *uarg)
@@ -234,7 +282,8 @@ static int gosnap_ioc_probe(struct gosnap_session *s, void __user *uarg)
 }
 
 static int gosnap_ioc_ctl(struct gosnap_session *s, void __user *uarg,
-			  int (*fn)(struct gosnap_session *s))
+			  int (*fn)(struct gosnap_session *s,
+				    const struct gosnap_ctl *c))
 {
 	struct gosnap_ctl in;
 	int err;
@@ -242,9 +291,35 @@ static int gosnap_ioc_ctl(struct gosnap_session *s, void __user *uarg,
 	err = gosnap_copy_arg(&in, sizeof(in), sizeof(in), uarg, NULL);
 	if (err)
 		return err;
-	if (in.flags || !gosnap_all_zero(in.reserved, sizeof(in.reserved)))
+	if (!gosnap_all_zero(in.reserved, sizeof(in.reserved)))
 		return -EINVAL;
-	return fn(s);
+	return fn(s, &in);	/* each command checks its own flags */
+}
+
+/*
+ * Does the caller (not only the opener) hold the privilege to add access:
+ * a capture, a target, a probe, arming? An fd passed to an unprivileged
+ * process can still read, disarm and release. CAP_SYS_PTRACE is asked
+ * first and quietly, so that its holders cause no CAP_SYS_ADMIN denial in
+ * the audit log.
+ */
+bool gosnap_caller_privileged(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_SYS_PTRACE) ||
+	       capable(CAP_SYS_ADMIN);
+}
+
+/*
+ * Commands are told apart by type, number and direction: the size encoded
+ * in the number may be larger than the kernel's struct (a newer header),
+ * the struct's own size field says what the caller passed.
+ */
+static bool gosnap_cmd_is(unsigned int cmd, unsigned int known)
+{
+	return _IOC_TYPE(cmd) == _IOC_TYPE(known) &&
+	       _IOC_NR(cmd) == _IOC_NR(known) &&
+	       _IOC_DIR(cmd) == _IOC_DIR(known) &&
+	       _IOC_SIZE(cmd) >= _IOC_SIZE(known);
 }
 
 long gosnap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -253,33 +328,31 @@ long gosnap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
+	if (_IOC_TYPE(cmd) != GOSNAP_IOC_MAGIC)
+		return -ENOTTY;
+	if ((gosnap_cmd_is(cmd, GOSNAP_IOC_CAPTURE) ||
+	     gosnap_cmd_is(cmd, GOSNAP_IOC_TARGET) ||
+	     gosnap_cmd_is(cmd, GOSNAP_IOC_PROBE) ||
+	     gosnap_cmd_is(cmd, GOSNAP_IOC_ARM)) && !gosnap_caller_privileged())
+		return -EPERM;
 	if (mutex_lock_interruptible(&s->lock))
-		return -EINTR;
-	switch (cmd) {
-	case GOSNAP_IOC_INFO:
+		return -ERESTARTSYS;
+	if (gosnap_cmd_is(cmd, GOSNAP_IOC_INFO))
 		ret = gosnap_ioc_info(s, uarg);
-		break;
-	case GOSNAP_IOC_CAPTURE:
+	else if (gosnap_cmd_is(cmd, GOSNAP_IOC_CAPTURE))
 		ret = gosnap_ioc_capture(s, uarg);
-		break;
-	case GOSNAP_IOC_TARGET:
+	else if (gosnap_cmd_is(cmd, GOSNAP_IOC_TARGET))
 		ret = gosnap_ioc_target(s, uarg);
-		break;
-	case GOSNAP_IOC_PROBE:
+	else if (gosnap_cmd_is(cmd, GOSNAP_IOC_PROBE))
 		ret = gosnap_ioc_probe(s, uarg);
-		break;
-	case GOSNAP_IOC_ARM:
+	else if (gosnap_cmd_is(cmd, GOSNAP_IOC_ARM))
 		ret = gosnap_ioc_ctl(s, uarg, gosnap_probe_arm);
-		break;
-	case GOSNAP_IOC_DISARM:
+	else if (gosnap_cmd_is(cmd, GOSNAP_IOC_DISARM))
 		ret = gosnap_ioc_ctl(s, uarg, gosnap_probe_disarm);
-		break;
-	case GOSNAP_IOC_RELEASE:
+	else if (gosnap_cmd_is(cmd, GOSNAP_IOC_RELEASE))
 		ret = gosnap_ioc_ctl(s, uarg, gosnap_probe_release);
-		break;
-	default:
+	else
 		ret = -ENOTTY;
-	}
 	mutex_unlock(&s->lock);
 	return ret;
 }

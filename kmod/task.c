@@ -120,19 +120,57 @@ free_ph:
 }
 
 /**
+ * gosnap_build_id_load - read the build-id of the file at @path, for later
+ * @bid:   filled in; an earlier content is dropped
+ * @path:  the file
+ * @inode: the inode its mappings will show (the real one under overlayfs),
+ *         referenced here until gosnap_build_id_put()
+ *
+ * Best effort: a file that cannot be read has no build-id. May sleep.
+ */
+void gosnap_build_id_load(struct gosnap_build_id *bid, const struct path *path,
+			  struct inode *inode)
+{
+	struct gosnap_rec_task *t;
+	struct file *f;
+
+	gosnap_build_id_put(bid);
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return;
+	f = dentry_open(path, O_RDONLY | O_LARGEFILE, current_cred());
+	if (!IS_ERR(f)) {
+		gosnap_build_id(f, t);
+		fput(f);
+	}
+	bid->type = t->build_id_type;
+	bid->size = t->build_id_size;
+	memcpy(bid->id, t->build_id, sizeof(bid->id));
+	ihold(inode);
+	bid->inode = inode;
+	kfree(t);
+}
+
+void gosnap_build_id_put(struct gosnap_build_id *bid)
+{
+	iput(bid->inode);		/* iput(NULL) is a no-op */
+	memset(bid, 0, sizeof(*bid));
+}
+
+/**
  * gosnap_emit_task - the TASK record
  * @sb:    the snapshot
  * @task:  any thread of the process
  * @mm:    its mm, referenced by the caller
- * @cache: the executable's build-id from an earlier capture, or NULL
+ * @bid:   probe captures: the probed file's build-id, used when it is the
+ *         executable's; no file is read then. NULL: read the executable's.
  *
- * Locking: takes mmap_read_lock(@mm) briefly and @cache's mutex; may sleep
- * (reads the executable's ELF notes from the page cache when @cache does
- * not have them yet).
+ * Locking: takes mmap_read_lock(@mm) briefly. May sleep.
  */
 int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
-		     struct mm_struct *mm, struct gosnap_build_id *cache)
+		     struct mm_struct *mm, const struct gosnap_build_id *bid)
 {
+	struct task_struct *leader;
 	struct gosnap_rec_task *t;
 	struct file *exe = gosnap_exe_file(mm);
 	char *pathbuf = NULL, *path = NULL;
@@ -157,25 +195,21 @@ int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
 	t->tgid = task_tgid_vnr(task);
 	t->nr_threads = get_nr_threads(task);
 	t->uid = from_kuid_munged(current_user_ns(), task_uid(task));
-	t->start_boottime_ns = task->group_leader->start_boottime;
-	get_task_comm(t->comm, task->group_leader);
+	/* an exec in another thread may change the leader: task_structs are RCU-freed */
+	rcu_read_lock();
+	leader = READ_ONCE(task->group_leader);
+	t->start_boottime_ns = leader->start_boottime;
+	get_task_comm(t->comm, leader);
+	rcu_read_unlock();
 	t->exe_len = plen;
 	if (plen)
 		memcpy(t->exe, path, plen);
-	if (exe && cache) {
-		mutex_lock(&cache->lock);
-		if (cache->inode != file_inode(exe)) {
-			gosnap_build_id(exe, t);
-			cache->inode = file_inode(exe);
-			cache->type = t->build_id_type;
-			cache->size = t->build_id_size;
-			memcpy(cache->id, t->build_id, sizeof(cache->id));
-		} else {
-			t->build_id_type = cache->type;
-			t->build_id_size = cache->size;
-			memcpy(t->build_id, cache->id, sizeof(t->build_id));
+	if (exe && bid) {
+		if (bid->inode && bid->inode == file_inode(exe)) {
+			t->build_id_type = bid->type;
+			t->build_id_size = bid->size;
+			memcpy(t->build_id, bid->id, sizeof(t->build_id));
 		}
-		mutex_unlock(&cache->lock);
 	} else if (exe) {
 		gosnap_build_id(exe, t);
 	}
@@ -245,6 +279,21 @@ struct gosnap_thread_info {
 	unsigned long	stack_end;
 };
 
+/* Copy a stopped or held thread's saved user state; false if it moved. */
+static bool gosnap_thread_regs(struct task_struct *t, struct gosnap_thread_info *ti)
+{
+	/*
+	 * Called under RCU. The stack holding pt_regs is freed only after an
+	 * RCU grace period (or cached for reuse, still mapped), so the copy
+	 * is safe; it is kept only if the thread was still stopped or held
+	 * after it, i.e. all along.
+	 */
+	ti->regs = *task_pt_regs(t);
+	ti->fsbase = t->thread.fsbase;
+	ti->gsbase = t->thread.gsbase;
+	return task_is_stopped(t) || ti->state == GOSNAP_TS_HELD;
+}
+
 /**
  * gosnap_emit_threads - a THREAD record per thread of @task's process
  * @sb:       the snapshot
@@ -253,30 +302,41 @@ struct gosnap_thread_info {
  * @hit:      the thread that hit a probe (current), or NULL
  * @hit_regs: its user registers
  * @stopped:  the other threads were group-stopped for this capture: record
- *            the user registers of each one that is stopped
+ *            the user registers of each one that is stopped or held
  *
- * Thread facts are gathered under rcu_read_lock() into a bounded array,
- * then written out; the mapping holding each known stack pointer is found
- * under mmap_read_lock(@mm). May sleep.
+ * Thread facts are gathered under rcu_read_lock() into an array bounded by
+ * what the snapshot can hold (the snapshot says it was truncated when
+ * threads were left out), then written out; the mapping holding each known
+ * stack pointer is found under mmap_read_lock(@mm). May sleep.
  */
 int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 			struct mm_struct *mm, struct task_struct *hit,
 			struct pt_regs *hit_regs, bool stopped)
 {
+	size_t fit = (sb->limit > sb->size ? sb->limit - sb->size : 0) /
+		     sizeof(struct gosnap_rec_thread);
 	struct gosnap_thread_info *info;
 	struct task_struct *t;
-	unsigned int n = 0, max = get_nr_threads(task) + 16, i;
+	unsigned int n = 0, max, i;
 	int err = 0;
 
-	info = kvmalloc_array(max, sizeof(*info), GFP_KERNEL);
+	max = min_t(size_t, get_nr_threads(task) + 16, fit);
+	if (!max) {
+		sb->truncated = true;
+		return -ENOSPC;
+	}
+	info = kvmalloc_array(max, sizeof(*info), GFP_KERNEL_ACCOUNT);
 	if (!info)
 		return -ENOMEM;
 	rcu_read_lock();
 	for_each_thread(task, t) {
-		if (n == max)
+		if (n == max) {
+			sb->truncated = true;
 			break;
+		}
 		info[n].tid = task_pid_vnr(t);
-		info[n].state = t == hit ? GOSNAP_TS_HELD : gosnap_thread_state(t);
+		info[n].state = t == hit || gosnap_task_inflight(t) ?
+				GOSNAP_TS_HELD : gosnap_thread_state(t);
 		info[n].cpu = task_cpu(t);
 		info[n].leader = thread_group_leader(t);
 		info[n].has_regs = false;
@@ -289,12 +349,10 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 			rdmsrl(MSR_FS_BASE, info[n].fsbase);
 			rdmsrl(MSR_KERNEL_GS_BASE, info[n].gsbase);
 			info[n].has_regs = true;
-		} else if (stopped && task_is_stopped(t)) {
-			/* a stopped thread's entry regs and bases are saved */
-			info[n].regs = *task_pt_regs(t);
-			info[n].fsbase = t->thread.fsbase;
-			info[n].gsbase = t->thread.gsbase;
-			info[n].has_regs = true;
+		} else if (stopped && (task_is_stopped(t) ||
+				       info[n].state == GOSNAP_TS_HELD)) {
+			/* a stopped or held thread's entry regs and bases are saved */
+			info[n].has_regs = gosnap_thread_regs(t, &info[n]);
 		}
 		n++;
 	}

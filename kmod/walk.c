@@ -9,13 +9,23 @@
  * (struct gosnap_page_run); PFNs and swap offsets must ascend by one page
  * per page to stay in a run.
  *
- * Locking: the caller holds mmap_read_lock(mm), which keeps the VMA tree
- * and the upper page-table levels in place. A PTE table can still be freed
- * under us from 6.6 on (retracted by khugepaged under the i_mmap lock, freed
- * after an RCU grace period), so each one is mapped inside rcu_read_lock(),
- * its pmd re-checked under the PTE lock. PMD leaves are read under the pmd
- * lock. Runs found under a spinlock go to a preallocated scratch array and
- * are written out after the lock is dropped.
+ * Locking: mmap_read_lock(mm) keeps the VMA tree and the upper page-table
+ * levels in place. A PTE table can still be freed under us from 6.6 on
+ * (retracted by khugepaged under the i_mmap lock, freed after an RCU grace
+ * period), so each one is mapped inside rcu_read_lock(), its pmd re-checked
+ * under the PTE lock. PMD leaves are read under the pmd lock. Runs found
+ * under a spinlock go to a preallocated scratch array and are written out
+ * after the lock is dropped.
+ *
+ * Bounds: the target decides how many runs its page tables hold, so the
+ * walkers return to gosnap_walk_vma() before the scratch array can fill
+ * (after any entry that may add runs: a PTE table, a PMD or PUD leaf), and
+ * also every GOSNAP_WALK_BATCH populated PMDs. There the runs are flushed,
+ * the walk reschedules, gives way to a fatal signal, and drops mmap_lock
+ * when a writer waits or it was held GOSNAP_LOCK_SLICE_NS: a capture never
+ * blocks the target's mmap()/munmap() (and, behind a queued writer, its
+ * page faults) for long. When the VMA being walked changed meanwhile, its
+ * record is clipped to what was walked and marked GOSNAP_VMA_CHANGED.
  */
 #include <linux/mm.h>
 #include <linux/huge_mm.h>
@@ -32,6 +42,10 @@
 /* Scratch runs: flushed whenever fewer than one PTE table's worth is left. */
 #define GOSNAP_SCRATCH_RUNS	2048
 #define GOSNAP_RUNS_PER_REC	4096
+/* Populated PMDs walked between two looks at the clock and the lock. */
+#define GOSNAP_WALK_BATCH	64
+/* Longest mmap_lock is held in one go. */
+#define GOSNAP_LOCK_SLICE_NS	(10 * NSEC_PER_MSEC)
 
 struct gosnap_walk {
 	struct gosnap_sbuf	*sb;
@@ -40,22 +54,48 @@ struct gosnap_walk {
 	u32			vma_index;
 	u32			vma_pgflags;	/* flags every page of this VMA gets */
 	bool			show_pfn;
+	bool			show_pageflags;	/* else as pagemap alone tells */
+	struct gosnap_rec_vma	*rv;		/* the VMA's record, clipped if it changes */
 	struct gosnap_page_run	cur;		/* run being extended (npages 0: none) */
 	struct gosnap_page_run	*runs;		/* finished runs, not yet written */
 	unsigned int		nr_runs;
+	bool			overflow;	/* a run was lost: a bug, see run_finish */
+	unsigned int		batch;		/* populated PMDs since the last pause */
+	u64			locked_ns;	/* when mmap_lock was taken */
 	struct gosnap_walk_stats *st;
 };
+
+/* The address space changed under the walk: say so in the VMA and stream. */
+static void gosnap_walk_mark_changed(struct gosnap_walk *w)
+{
+	w->rv->flags |= GOSNAP_VMA_CHANGED;
+	w->sb->hdr->flags |= GOSNAP_SF_MM_CHANGED;
+}
+
+/*
+ * Must the walkers return to gosnap_walk_vma() before the next entry? One
+ * PTE table or PMD leaf adds at most PTRS_PER_PTE runs, plus the one being
+ * extended.
+ */
+static bool gosnap_walk_must_pause(struct gosnap_walk *w)
+{
+	if (w->nr_runs > GOSNAP_SCRATCH_RUNS - PTRS_PER_PTE - 1)
+		return true;
+	return ++w->batch >= GOSNAP_WALK_BATCH || need_resched();
+}
 
 /* ---- runs ---------------------------------------------------------------- */
 
 static bool gosnap_run_extends(const struct gosnap_page_run *r,
-			       unsigned long addr, u32 flags, u64 pfn,
-			       u32 mapcount, u8 swap_type)
+			       unsigned long addr, unsigned long n, u32 flags,
+			       u64 pfn, u32 mapcount, u8 swap_type)
 {
 	if (!r->npages || r->flags != flags || r->mapcount != mapcount ||
 	    r->swap_type != swap_type)
 		return false;
 	if (r->addr + ((u64)r->npages << PAGE_SHIFT) != addr)
+		return false;
+	if (n > U32_MAX - r->npages)	/* npages is a __u32: start another run */
 		return false;
 	if (flags & GOSNAP_PG_PFN)
 		return r->pfn + r->npages == pfn;
@@ -66,6 +106,12 @@ static void gosnap_run_finish(struct gosnap_walk *w)
 {
 	if (!w->cur.npages)
 		return;
+	/* gosnap_walk_must_pause() keeps room: reaching this is a bug */
+	if (WARN_ON_ONCE(w->nr_runs >= GOSNAP_SCRATCH_RUNS)) {
+		w->overflow = true;
+		w->cur.npages = 0;
+		return;
+	}
 	w->runs[w->nr_runs++] = w->cur;
 	w->cur.npages = 0;
 }
@@ -76,6 +122,11 @@ static void gosnap_add_pages(struct gosnap_walk *w, unsigned long addr,
 			     u8 swap_type)
 {
 	flags |= w->vma_pgflags;
+	if (!w->show_pageflags) {
+		/* /proc/kpageflags and kpagecount are CAP_SYS_ADMIN's only */
+		flags &= ~(GOSNAP_PG_PAGE_DIRTY | GOSNAP_PG_SWAPCACHE);
+		mapcount = 0;
+	}
 	if (!w->show_pfn) {
 		flags &= ~GOSNAP_PG_PFN;
 		pfn = 0;
@@ -86,7 +137,7 @@ static void gosnap_add_pages(struct gosnap_walk *w, unsigned long addr,
 	if (flags & GOSNAP_PG_SWAP)
 		w->st->swapped += n;
 
-	if (gosnap_run_extends(&w->cur, addr, flags, pfn, mapcount, swap_type)) {
+	if (gosnap_run_extends(&w->cur, addr, n, flags, pfn, mapcount, swap_type)) {
 		w->cur.npages += n;
 		return;
 	}
@@ -207,7 +258,12 @@ static void gosnap_pte_swap(struct gosnap_walk *w, unsigned long addr,
 
 /* ---- the levels ------------------------------------------------------------ */
 
-static void gosnap_walk_pte_table(struct gosnap_walk *w, pmd_t *pmdp,
+/*
+ * Returns false, having walked nothing, when the pmd is no longer a PTE
+ * table (emptied, or made huge, since the caller read it): the caller
+ * looks at it again.
+ */
+static bool gosnap_walk_pte_table(struct gosnap_walk *w, pmd_t *pmdp,
 				  unsigned long addr, unsigned long end)
 {
 	spinlock_t *ptl;
@@ -219,9 +275,8 @@ again:
 	pmdval = gosnap_pmdp_get(pmdp);
 	if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_leaf(pmdval) ||
 	    pmd_bad(pmdval)) {
-		/* emptied or turned huge since the caller looked: skip it */
 		rcu_read_unlock();
-		return;
+		return false;
 	}
 	pte = pte_offset_kernel(&pmdval, addr);
 	ptl = pte_lockptr(w->mm, &pmdval);
@@ -243,6 +298,7 @@ again:
 	}
 	spin_unlock(ptl);
 	rcu_read_unlock();
+	return true;
 }
 
 /* A PMD leaf: a transparent huge page (or the huge zero page). */
@@ -304,7 +360,40 @@ static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
 	}
 }
 
-/* Returns the address reached: end, or earlier when the runs must be flushed. */
+/*
+ * One pmd: a leaf (read under the pmd lock), a PTE table, or nothing.
+ * Returns false when it changed kind under us and must be looked at again.
+ */
+static bool gosnap_walk_pmd(struct gosnap_walk *w, pmd_t *pmdp,
+			    unsigned long addr, unsigned long next)
+{
+	pmd_t pmd = gosnap_pmdp_get(pmdp);
+
+	if (pmd_none(pmd))
+		return true;
+	if (pmd_leaf(pmd) || !pmd_present(pmd)) {
+		spinlock_t *ptl = pmd_lock(w->mm, pmdp);
+
+		pmd = gosnap_pmdp_get(pmdp);
+		if (pmd_present(pmd) && pmd_leaf(pmd)) {
+			gosnap_walk_pmd_leaf(w, pmd, addr, next);
+			spin_unlock(ptl);
+			return true;
+		}
+		spin_unlock(ptl);
+		if (pmd_none(pmd) || !pmd_present(pmd))
+			return true;	/* THP migration entry: in flux */
+	}
+	return gosnap_walk_pte_table(w, pmdp, addr, next);
+}
+
+/* Pmds looked at again before one that keeps changing kind is left out. */
+#define GOSNAP_PMD_RETRIES	8
+
+/*
+ * Returns the address reached: end, or earlier when the walk must pause
+ * (see gosnap_walk_must_pause()); the caller comes back there.
+ */
 static unsigned long gosnap_walk_pmd_range(struct gosnap_walk *w, pud_t *pudp,
 					   unsigned long addr, unsigned long end)
 {
@@ -312,32 +401,23 @@ static unsigned long gosnap_walk_pmd_range(struct gosnap_walk *w, pud_t *pudp,
 	pmd_t *pmdp = pmd_offset(pudp, addr);
 
 	do {
-		pmd_t pmd = gosnap_pmdp_get(pmdp);
+		int tries = 0;
 
 		next = pmd_addr_end(addr, end);
-		if (pmd_none(pmd))
+		if (pmd_none(gosnap_pmdp_get(pmdp)))
 			continue;
-		if (pmd_leaf(pmd) || !pmd_present(pmd)) {
-			spinlock_t *ptl = pmd_lock(w->mm, pmdp);
-
-			pmd = gosnap_pmdp_get(pmdp);
-			if (pmd_present(pmd) && pmd_leaf(pmd)) {
-				gosnap_walk_pmd_leaf(w, pmd, addr, next);
-				spin_unlock(ptl);
-				continue;
+		while (!gosnap_walk_pmd(w, pmdp, addr, next))
+			if (++tries == GOSNAP_PMD_RETRIES) {
+				gosnap_walk_mark_changed(w);
+				break;
 			}
-			spin_unlock(ptl);
-			if (pmd_none(pmd) || !pmd_present(pmd))
-				continue;	/* THP migration entry: in flux */
-		}
-		gosnap_walk_pte_table(w, pmdp, addr, next);
-		if (w->nr_runs > GOSNAP_SCRATCH_RUNS - PTRS_PER_PTE - 1)
-			return next;	/* caller flushes and comes back */
+		if (next != end && gosnap_walk_must_pause(w))
+			return next;
 	} while (pmdp++, addr = next, addr != end);
 	return end;
 }
 
-/* Returns the address the walk got to (end, or earlier to flush runs). */
+/* Returns the address the walk got to (end, or earlier to pause). */
 static unsigned long gosnap_walk_range(struct gosnap_walk *w,
 				       unsigned long addr, unsigned long end)
 {
@@ -373,13 +453,14 @@ static unsigned long gosnap_walk_range(struct gosnap_walk *w,
 						pud_pfn(pv) +
 						((addr & ~PUD_MASK) >> PAGE_SHIFT),
 						0, 0);
-					continue;
+				} else if (!pud_bad(pv)) {
+					addr = gosnap_walk_pmd_range(w, pud, addr,
+								     pud_next);
+					if (addr != pud_next)
+						return addr;
 				}
-				if (pud_bad(pv))
-					continue;
-				addr = gosnap_walk_pmd_range(w, pud, addr, pud_next);
-				if (addr != pud_next)
-					return addr;	/* flush, then resume here */
+				if (pud_next != end && gosnap_walk_must_pause(w))
+					return pud_next;
 			} while (pud++, addr = pud_next, addr != p4d_next);
 		} while (p4d++, addr = p4d_next, addr != pgd_next);
 	} while (pgd++, addr = pgd_next, addr != end);
@@ -442,7 +523,9 @@ static size_t gosnap_vma_name(struct vm_area_struct *vma, u32 vflags,
 	return strscpy(buf, name, len) < 0 ? 0 : strlen(buf);
 }
 
-static int gosnap_emit_vma(struct gosnap_walk *w, char *pathbuf)
+/* The record of w->vma, from @start (above vm_start if it changed under us). */
+static int gosnap_emit_vma(struct gosnap_walk *w, unsigned long start,
+			   char *pathbuf)
 {
 	struct vm_area_struct *vma = w->vma;
 	struct gosnap_rec_vma *rv;
@@ -452,9 +535,10 @@ static int gosnap_emit_vma(struct gosnap_walk *w, char *pathbuf)
 	rv = gosnap_sbuf_record(w->sb, GOSNAP_REC_VMA, sizeof(*rv) + plen);
 	if (IS_ERR(rv))
 		return PTR_ERR(rv);
-	rv->start = vma->vm_start;
+	rv->start = start;
 	rv->end = vma->vm_end;
-	rv->file_offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	rv->file_offset = ((u64)vma->vm_pgoff << PAGE_SHIFT) +
+			  (start - vma->vm_start);
 	if (vma->vm_file) {
 		struct inode *inode = file_inode(vma->vm_file);
 
@@ -465,36 +549,90 @@ static int gosnap_emit_vma(struct gosnap_walk *w, char *pathbuf)
 	rv->index = w->vma_index;
 	rv->path_len = plen;
 	memcpy(rv->path, pathbuf, plen);
+	w->rv = rv;
+	if (start != vma->vm_start)
+		gosnap_walk_mark_changed(w);
 
 	/* pagemap reports every page of a VM_SOFTDIRTY VMA as soft-dirty */
 	w->vma_pgflags = (vma->vm_flags & VM_SOFTDIRTY) ? GOSNAP_PG_SOFT_DIRTY : 0;
 	return 0;
 }
 
-static int gosnap_walk_vma(struct gosnap_walk *w)
+/*
+ * Between two stretches of the walk: give way to the scheduler, to a
+ * fatal signal, and to writers of mmap_lock. Returns 0 with the lock held
+ * (*changed set when w->vma is no longer what it was: the caller must not
+ * touch it), or -EINTR with the lock dropped.
+ */
+static int gosnap_walk_pause(struct gosnap_walk *w, unsigned long addr,
+			     bool *changed)
 {
 	struct vm_area_struct *vma = w->vma;
-	unsigned long addr = vma->vm_start;
+	unsigned long start = vma->vm_start, end = vma->vm_end;
+	unsigned long vm_flags = vma->vm_flags;
+	struct file *file = vma->vm_file;
+
+	mmap_assert_locked(w->mm);
+	*changed = false;
+	w->batch = 0;
+	if (fatal_signal_pending(current)) {
+		mmap_read_unlock(w->mm);
+		return -EINTR;
+	}
+	if (!mmap_lock_is_contended(w->mm) &&
+	    ktime_get_ns() - w->locked_ns < GOSNAP_LOCK_SLICE_NS) {
+		cond_resched();
+		return 0;
+	}
+	mmap_read_unlock(w->mm);
+	cond_resched();
+	if (mmap_read_lock_killable(w->mm))
+		return -EINTR;
+	w->locked_ns = ktime_get_ns();
+	/* the same VMA if nothing about it changed (file is compared only) */
+	vma = find_vma(w->mm, addr);
+	*changed = vma != w->vma || !vma || vma->vm_start != start ||
+		   vma->vm_end != end || vma->vm_flags != vm_flags ||
+		   vma->vm_file != file;
+	return 0;
+}
+
+/*
+ * Walk w->vma from @addr. Returns 0 and the address where the walk goes
+ * on in *resume: vm_end, or an address inside a VMA that changed while
+ * mmap_lock was dropped (its record is then clipped there).
+ */
+static int gosnap_walk_vma(struct gosnap_walk *w, unsigned long addr,
+			   unsigned long *resume)
+{
+	unsigned long end = w->vma->vm_end;
+	bool changed;
 	int err;
 
+	*resume = end;
 	/* pagemap shows PFN-map and hugetlb VMAs as holes; we do not walk them */
-	if (vma->vm_flags & VM_PFNMAP || is_vm_hugetlb_page(vma))
+	if (w->vma->vm_flags & VM_PFNMAP || is_vm_hugetlb_page(w->vma))
 		return 0;
-	while (addr < vma->vm_end) {
-		addr = gosnap_walk_range(w, addr, vma->vm_end);
-		if (addr < vma->vm_end || w->nr_runs) {
-			if (addr >= vma->vm_end)
-				gosnap_run_finish(w);
-			err = gosnap_flush_runs(w);
-			if (err)
-				return err;
+	for (;;) {
+		addr = gosnap_walk_range(w, addr, end);
+		if (addr >= end)
+			gosnap_run_finish(w);
+		if (w->overflow)
+			return -EOVERFLOW;
+		err = gosnap_flush_runs(w);
+		if (err || addr >= end)
+			return err;
+		err = gosnap_walk_pause(w, addr, &changed);
+		if (err)
+			return err;
+		if (changed) {
+			gosnap_run_finish(w);
+			w->rv->end = addr;
+			gosnap_walk_mark_changed(w);
+			*resume = addr;
+			return gosnap_flush_runs(w);
 		}
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		cond_resched();
 	}
-	gosnap_run_finish(w);
-	return gosnap_flush_runs(w);
 }
 
 /**
@@ -502,21 +640,25 @@ static int gosnap_walk_vma(struct gosnap_walk *w)
  * @sb:       the snapshot
  * @mm:       the address space, with a reference held by the caller
  * @show_pfn: report PFNs and swap entries
+ * @show_pageflags: report what only kpageflags tells (PG_dirty, swap cache,
+ *            mapcount); else 0
  * @st:       counters, filled in
  *
- * Locking: takes mmap_read_lock(@mm) (killable) for the whole walk, PTE
- * and PMD locks inside; the caller holds no mm locks. May sleep.
+ * Locking: takes mmap_read_lock(@mm) (killable), dropping it now and then
+ * (see the top of this file); PTE and PMD locks inside. The caller holds
+ * no mm locks. May sleep.
  *
  * Return: 0, -ENOSPC if the snapshot's bound was reached (what fitted is
- * kept), or another -errno.
+ * kept), -EINTR on a fatal signal, or another -errno.
  */
 int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
-		     bool show_pfn, struct gosnap_walk_stats *st)
+		     bool show_pfn, bool show_pageflags,
+		     struct gosnap_walk_stats *st)
 {
 	struct gosnap_walk w = {
-		.sb = sb, .mm = mm, .show_pfn = show_pfn, .st = st,
+		.sb = sb, .mm = mm, .show_pfn = show_pfn,
+		.show_pageflags = show_pageflags, .st = st,
 	};
-	struct vm_area_struct *vma;
 	unsigned long addr = 0;
 	char *pathbuf;
 	int err = -ENOMEM;
@@ -531,16 +673,17 @@ int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
 	err = mmap_read_lock_killable(mm);
 	if (err)
 		goto free_runs;
-	while ((vma = find_vma(mm, addr)) != NULL) {
-		w.vma = vma;
-		err = gosnap_emit_vma(&w, pathbuf);
+	w.locked_ns = ktime_get_ns();
+	while ((w.vma = find_vma(mm, addr)) != NULL) {
+		err = gosnap_emit_vma(&w, max(addr, w.vma->vm_start), pathbuf);
 		if (!err)
-			err = gosnap_walk_vma(&w);
+			err = gosnap_walk_vma(&w, max(addr, w.vma->vm_start), &addr);
+		if (err == -EINTR)
+			goto free_runs;		/* the lock is already dropped */
 		if (err)
 			break;
 		st->nr_vmas++;
 		w.vma_index++;
-		addr = vma->vm_end;
 	}
 	mmap_read_unlock(mm);
 free_runs:

@@ -133,9 +133,18 @@ struct gosnap_probe {
 /* GOSNAP_IOC_ARM, _DISARM and _RELEASE take this. */
 struct gosnap_ctl {
 	__u32	size;		/* in: sizeof(struct gosnap_ctl) */
-	__u32	flags;		/* in: 0 */
-	__u64	reserved[2];	/* in: 0 */
+	__u32	flags;		/* in: GOSNAP_CTL_* (RELEASE only), else 0 */
+	__u64	seq;		/* in: with GOSNAP_CTL_SEQ, else 0 */
+	__u64	reserved[1];	/* in: 0 */
 };
+
+/*
+ * RELEASE lets go of the threads held for snapshots numbered up to seq
+ * (struct gosnap_stream_hdr.seq) and no others; without the flag, of every
+ * snapshot numbered so far. A thread is held only once its snapshot is
+ * queued, and never for a snapshot already released: a RELEASE is never lost.
+ */
+#define GOSNAP_CTL_SEQ		(1U << 0)
 
 #define GOSNAP_IOC_INFO		_IOWR(GOSNAP_IOC_MAGIC, 0x00, struct gosnap_info)
 #define GOSNAP_IOC_CAPTURE	_IOWR(GOSNAP_IOC_MAGIC, 0x01, struct gosnap_capture)
@@ -170,7 +179,10 @@ struct gosnap_stream_hdr {
 #define GOSNAP_SF_PFN		(1U << 0)	/* PFNs are reported */
 #define GOSNAP_SF_TRUNCATED	(1U << 1)	/* max_bytes was hit: see REC_CAPTURE */
 #define GOSNAP_SF_PROBE		(1U << 2)	/* captured at a probe hit */
-#define GOSNAP_SF_STOP_WORLD	(1U << 3)	/* other threads were stopped */
+#define GOSNAP_SF_STOP_WORLD	(1U << 3)	/* every other thread was stopped */
+#define GOSNAP_SF_MM_CHANGED	(1U << 4)	/* mappings changed during the walk:
+						 * see GOSNAP_VMA_CHANGED
+						 */
 
 struct gosnap_rec {
 	__u32	type;		/* GOSNAP_REC_* */
@@ -241,6 +253,9 @@ struct gosnap_rec_vma {
 #define GOSNAP_VMA_HEAP		(1U << 15)	/* brk heap */
 #define GOSNAP_VMA_SPECIAL	(1U << 16)	/* vdso, vvar, vsyscall */
 #define GOSNAP_VMA_DONTDUMP	(1U << 17)
+#define GOSNAP_VMA_CHANGED	(1U << 18)	/* changed while walked: start/end
+						 * are clipped to what was walked
+						 */
 
 /*
  * GOSNAP_REC_PAGES: runs of pages of one VMA in equal state. Pages of the
