@@ -282,8 +282,8 @@ static void probe_modes(struct __test_metadata *_metadata,
 			const FIXTURE_VARIANT(sparse) *variant, const char *mode)
 {
 	/* meta and full would copy GiBs of the zero page: bound them. */
-	const char *const pfn[] = { "--mode", mode, "--max-bytes", "64M", NULL };
-	const char *const nopfn[] = { "--mode", mode, "--max-bytes", "64M",
+	const char *const pfn[] = { "--mode", mode, "--max-bytes", "8M", NULL };
+	const char *const nopfn[] = { "--mode", mode, "--max-bytes", "8M",
 				      "--no-pfn", NULL };
 	struct snap sn = { 0 };
 	char how[64];
@@ -300,7 +300,7 @@ static void probe_modes(struct __test_metadata *_metadata,
 		EXPECT_TRUE(sn.s.hdr->flags & GOSNAP_SF_PROBE);
 		check_sparse(_metadata, self, variant, &sn, !i, how);
 		if (strcmp(mode, "pages")) {
-			/* The mapping is writable anon: more than 64 MiB to copy. */
+			/* The mapping is writable anon: more than 8 MiB to copy. */
 			EXPECT_TRUE(sn.s.hdr->flags & GOSNAP_SF_TRUNCATED);
 			EXPECT_LT(0, sn.s.capture->mem_skipped);
 		}

@@ -43,7 +43,7 @@ boot() {
 
 echo "TAP version 13"
 start=$SECONDS
-# 3G: 256 written THPs (512 MiB) and 64 MiB-bounded memory captures.
+# 3G: 256 written THPs (512 MiB) beside the 64 GiB of huge-zero leaves.
 boot --timeout 1500 --mem 3G --append hugepages=16 \
 	--add "$B/scale_test" --add "$B/scale" -- /gosnap/scale_test
 echo "# scale_test boot: $((SECONDS - start)) s"

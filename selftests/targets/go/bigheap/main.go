@@ -2,8 +2,11 @@
 //
 // bigheap: a Go program whose heap is big and mostly huge pages, for the
 // scale tests (selftests/guest/goheap_test.c). It allocates -gb GiB in
-// 64 MiB objects and writes one byte every -stride bytes of them (with
+// 64 MiB objects, then writes one byte every -stride bytes of them (with
 // transparent_hugepage=always each write faults in a 2 MiB huge page),
+// round-robin over the objects, so that neighbouring huge pages of one
+// object are not faulted one after the other (and rarely get neighbouring
+// PFNs, as in a long-running process),
 // turns the collector off, prints "region heap START END" (the lowest and
 // highest object) and "ready", then obeys one-byte commands on stdin:
 //
@@ -49,11 +52,14 @@ func main() {
 	debug.SetGCPercent(-1)
 	lo, hi := ^uintptr(0), uintptr(0)
 	for i := 0; i < *gb*(1<<30)/chunk; i++ {
-		b := make([]byte, chunk)
-		for j := 0; j < len(b); j += *stride {
+		heap = append(heap, make([]byte, chunk))
+	}
+	for j := 0; j < chunk; j += *stride {
+		for _, b := range heap {
 			b[j] = 1
 		}
-		heap = append(heap, b)
+	}
+	for _, b := range heap {
 		p := uintptr(unsafe.Pointer(&b[0]))
 		if p < lo {
 			lo = p
