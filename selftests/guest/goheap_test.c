@@ -9,7 +9,8 @@
  * PFNs each is its own run.
  *
  *   pid        gosnap-cli capture --pid, with and without --no-pfn: runs
- *              inside their VMAs, as many as pagemap implies, every page
+ *              inside their VMAs, at least as many as pagemap implies and
+ *              at most one per huge page, every page
  *              of the heap VMAs equal to pagemap and kpageflags (and the
  *              PMD-mapped total to smaps AnonHugePages)
  *   heap_meta  capture --at main.marker --mode meta: gosnap-cli heap
@@ -157,7 +158,10 @@ TEST_F_TIMEOUT(goheap, pid, 1800)
 			EXPECT_EQ(vmas[v].end, gv->rec->end);
 			ASSERT_EQ(0, region_oracle(self->t.child.pid, vmas[v].start,
 						   vmas[v].end, !i, &o));
-			EXPECT_EQ(o.runs, gv->nr_runs)
+			/* pagemap's state changes are run boundaries, and more
+			 * may come from bits it does not show (young, dirty,
+			 * write: 7.3 splits THPs of one VMA without PFNs) */
+			EXPECT_LE(o.runs, gv->nr_runs)
 				TH_LOG("VMA %#" PRIx64 "-%#" PRIx64, vmas[v].start,
 				       vmas[v].end);
 			runs += gv->nr_runs;
@@ -173,7 +177,9 @@ TEST_F_TIMEOUT(goheap, pid, 1800)
 		       n, runs, want_runs, present, thp, heap_pages);
 		/* The kernel really backed the heap with huge pages. */
 		EXPECT_LE(heap_pages * 9 / 10, thp);
-		EXPECT_EQ(want_runs, runs);
+		EXPECT_LE(want_runs, runs);
+		/* but a PMD leaf is never split: at most a run per THP */
+		EXPECT_GE(thp / (PMD_SIZE / getpagesize()) + (present - thp), runs);
 		/*
 		 * bigheap faults its huge pages round-robin over 64 objects,
 		 * so with PFNs nearly every THP is a run of its own (a fresh
