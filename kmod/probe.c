@@ -290,8 +290,12 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	cx.hold_start_ns = ktime_get_ns();
 	if (!READ_ONCE(ps->mm))
 		gosnap_learn_mm(ps, current->mm);
-	if (!gosnap_wait_queue_room(s, ps, deadline))
-		return false;	/* the reader is gone or stuck: let the target go */
+	/* from here on, as still as a stopped thread for any stop-world */
+	gosnap_inflight_enter(&in);
+	if (!gosnap_wait_queue_room(s, ps, deadline)) {
+		sb = ERR_PTR(-ENOBUFS);	/* the reader is gone or stuck: go on */
+		goto out;
+	}
 
 	cx.task = current;
 	cx.mm = current->mm;
@@ -313,7 +317,6 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	cx.stack_off = ps->stack_off;
 	cx.bid_cache = &ps->bid;
 
-	gosnap_inflight_enter(&in);
 	if (stop && gosnap_stop_world(&in, deadline, &ps->live))
 		cx.sflags |= GOSNAP_SF_STOP_WORLD;
 	/* charge the snapshot to whoever opened the device, not the target */
@@ -330,6 +333,7 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	}
 	if (stop)
 		gosnap_resume_world(&in);
+out:
 	gosnap_inflight_leave(&in);
 	return !IS_ERR(sb);
 }

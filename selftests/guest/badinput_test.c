@@ -521,56 +521,6 @@ TEST_F(device, larger_size_in_ioctl_number)
 	EXPECT_EQ(E2BIG, do_ioctl(self->fd, cmd, &big));
 }
 
-/*
- * Capturing without reading fills the session's queue: once max_queued
- * would be passed, GOSNAP_IOC_CAPTURE refuses with ENOBUFS (the module's
- * memory stays bounded) until the reader drains the queue.
- */
-TEST_F(device, capture_queue_bounded)
-{
-	const char *param = "/sys/module/gosnap/parameters/max_queued";
-	char old[64] = "", buf[1 << 16];
-	int calls, fd, err = 0;
-	uint64_t queued = 0;
-	ssize_t n;
-
-	SETUP_DONE(self);
-	fd = open(param, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	n = read(fd, old, sizeof(old) - 1);
-	ASSERT_LT(0, n);
-	/* a bound is a bound: it cannot be turned off or set absurdly */
-	EXPECT_EQ(-1, pwrite(fd, "0", 1, 0));
-	EXPECT_EQ(ERANGE, errno);
-	EXPECT_EQ(-1, pwrite(fd, "99999999999999999", 17, 0));
-	EXPECT_EQ(ERANGE, errno);
-	ASSERT_EQ(7, pwrite(fd, "1048576", 7, 0));	/* 1 MiB */
-	for (calls = 0; calls < 4096 && !err; calls++) {
-		struct gosnap_capture c = {
-			.size = sizeof(c), .pid = self->idle.pid,
-			.max_bytes = 256 << 10,
-		};
-
-		err = do_ioctl(self->fd, GOSNAP_IOC_CAPTURE, &c);
-		if (!err)
-			queued += c.stream_size;
-	}
-	EXPECT_EQ(ENOBUFS, err);
-	/* refused exactly when one more snapshot of up to 256 KiB could pass 1 MiB */
-	EXPECT_LE(queued, 1 << 20);
-	EXPECT_GT(queued + (256 << 10), 1 << 20);
-	EXPECT_GE(calls, 2);
-	TH_LOG("ENOBUFS after %d captures, %llu bytes queued", calls,
-	       (unsigned long long)queued);
-	do
-		n = read(self->fd, buf, sizeof(buf));
-	while (n > 0);
-	EXPECT_EQ(0, n);
-	EXPECT_EQ(0, capture_pid(self->fd, self->idle.pid, GOSNAP_MODE_PAGES));
-	EXPECT_LT(0, pwrite(fd, old, strlen(old), 0));
-	close(fd);
-}
-
 TEST_F(device, capture_nonexistent_pid)
 {
 	char buf[32] = "";

@@ -37,7 +37,7 @@ vm_run() {
 	f="$(mktemp)"
 	printf '%s\n' "$script" >"$f"
 	set +e
-	"$FREEZE_TOP/selftests/vm/run" --kernel "$ver" --timeout 420 \
+	"$FREEZE_TOP/selftests/vm/run" --kernel "$ver" --timeout 900 \
 		--add "$BUILD/freeze:/gosnap/freeze" \
 		--add "$BUILD/freeze-stripped:/gosnap/freeze-stripped" \
 		--add "$BUILD/forker:/gosnap/forker" \
