@@ -15,6 +15,7 @@
  *              PMD-mapped total to smaps AnonHugePages)
  *   heap_meta  capture --at main.marker --mode meta: gosnap-cli heap
  *              decodes it and its HeapSys/HeapInuse are the runtime's own
+ *              (within 1 MiB: the runtime reads them after the capture)
  *
  * Run as root in the test VM (--thp always, --mem 6G) with gosnap.ko
  * loaded and gosnap-cli on PATH; "bigheap" is installed beside this test.
@@ -249,8 +250,12 @@ TEST_F_TIMEOUT(goheap, heap_meta, 1800)
 	       PRIu64 " (runtime after: %" PRIu64 ")", got_sys, sys, got_inuse,
 	       inuse);
 	EXPECT_LE((uint64_t)HEAP_GIB << 30, got_inuse);
-	/* The runtime read its numbers after the capture: a span may differ. */
-	EXPECT_EQ(sys, got_sys);
+	/*
+	 * The runtime read its numbers after the capture: a span may have
+	 * moved meanwhile, also from the heap to a stack (HeapSys excludes
+	 * stacks; 7.3 once showed 32 KiB less after).
+	 */
+	EXPECT_GE(1ULL << 20, got_sys > sys ? got_sys - sys : sys - got_sys);
 	EXPECT_GE(1ULL << 20, got_inuse > inuse ? got_inuse - inuse : inuse - got_inuse);
 	snap_free(&sn);
 	EXPECT_EQ(0, command(&self->t, 'p', "pong", NULL, 0));
