@@ -11,6 +11,8 @@
 # make install    gosnap-cli, its man page and the ABI header under
 #                 $(DESTDIR)$(PREFIX) (default /usr/local); the module is
 #                 installed by its kernel's tools (see README)
+# make check-fresh  make demo and make check in a brand-new minimal Debian 12
+#                 chroot (scripts/check-fresh; root; WIPE=1 starts from nothing)
 #
 # KDIR defaults to the running kernel's build tree and, where there is none
 # (build machines, CI), to the 6.1 test kernel's headers, fetched on demand.
@@ -42,6 +44,10 @@ check: deps
 
 check-all:
 	@$(MAKE) --no-print-directory check KERNELS="6.1 6.12 7.3 6.1-debug"
+
+.PHONY: check-fresh
+check-fresh:
+	@scripts/check-fresh $(if $(WIPE),--wipe)
 
 demo: deps
 	@selftests/demo
