@@ -31,7 +31,6 @@
 #include "target.h"
 
 #define TIMEOUT_MS	60000
-#define NOBODY		65534
 #define ANY_RESULT	(-1)	/* a valid call's result is not documented */
 #define MAX_WORDS	8
 
@@ -57,31 +56,6 @@ static int start_idle(struct child *c, char *err, size_t errlen)
 static int do_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) ? errno : 0;
-}
-
-/* Drop to nobody: no groups, no capabilities. 0 or errno. */
-static int become_nobody(void)
-{
-	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
-		return errno;
-	/* setuid from root to non-root clears every capability set. */
-	return geteuid() == NOBODY ? 0 : EPERM;
-}
-
-/* Run fn in a child process that dropped to nobody; its result (an errno
- * value, 0, or 255 for a failed drop) comes back as the exit status. */
-static int as_nobody(int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		_exit(become_nobody() ? 255 : fn(arg));
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
 }
 
 #define SETUP_DONE(self) ASSERT_STREQ("", (self)->error)

@@ -37,7 +37,6 @@
 #include "target.h"
 
 #define TIMEOUT_MS	60000
-#define NOBODY		65534
 #define PARAMS		"/sys/module/gosnap/parameters/"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -224,14 +223,6 @@ static long read_snapshot(int fd, uint8_t *buf, size_t cap, int timeout_ms)
 	}
 }
 
-/* Drop to nobody: no groups, no capabilities. 0 or errno. */
-static int become_nobody(void)
-{
-	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
-		return errno;
-	return geteuid() == NOBODY ? 0 : EPERM;
-}
-
 /* Run fn(arg) in a child process; its return value, or 255. */
 static int in_child(int (*fn)(void *), void *arg)
 {
@@ -383,12 +374,11 @@ struct nobody_call {
 	void *arg;
 };
 
-static int call_as_nobody(void *arg)
+static int call(void *arg)
 {
 	struct nobody_call *n = arg;
-	int err = become_nobody();
 
-	return err ? 255 : do_ioctl(n->fd, n->cmd, n->arg);
+	return do_ioctl(n->fd, n->cmd, n->arg);
 }
 
 /*
@@ -408,7 +398,7 @@ TEST_F(ticker, unprivileged_caller_refused)
 
 	n.cmd = GOSNAP_IOC_TARGET;
 	n.arg = &t;
-	EXPECT_EQ(EPERM, in_child(call_as_nobody, &n));
+	EXPECT_EQ(EPERM, as_nobody(call, &n));
 	ASSERT_EQ(0, do_ioctl(self->fd, GOSNAP_IOC_TARGET, &t));
 
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)self->c.pid);
@@ -418,17 +408,17 @@ TEST_F(ticker, unprivileged_caller_refused)
 	ASSERT_LE(0, p.fd);
 	n.cmd = GOSNAP_IOC_PROBE;
 	n.arg = &p;
-	EXPECT_EQ(EPERM, in_child(call_as_nobody, &n));
+	EXPECT_EQ(EPERM, as_nobody(call, &n));
 	ASSERT_EQ(0, do_ioctl(self->fd, GOSNAP_IOC_PROBE, &p));
 	close(p.fd);
 
 	n.cmd = GOSNAP_IOC_ARM;
 	n.arg = &ctl;
-	EXPECT_EQ(EPERM, in_child(call_as_nobody, &n));
+	EXPECT_EQ(EPERM, as_nobody(call, &n));
 	n.cmd = GOSNAP_IOC_RELEASE;
-	EXPECT_EQ(0, in_child(call_as_nobody, &n));
+	EXPECT_EQ(0, as_nobody(call, &n));
 	n.cmd = GOSNAP_IOC_DISARM;
-	EXPECT_EQ(0, in_child(call_as_nobody, &n));
+	EXPECT_EQ(0, as_nobody(call, &n));
 }
 
 struct ptrace_only {

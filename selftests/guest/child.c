@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -188,4 +189,26 @@ int run_capture_output(char *const argv[], char *out, size_t len)
 		if (errno != EINTR)
 			return -errno;
 	return status;
+}
+
+static int become_nobody(void)
+{
+	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
+		return errno;
+	/* setuid from root to non-root clears every capability set. */
+	return geteuid() == NOBODY ? 0 : EPERM;
+}
+
+int as_nobody(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(become_nobody() ? 255 : fn(arg));
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }

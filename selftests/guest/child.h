@@ -43,4 +43,12 @@ void child_stop(struct child *c);
  * Returns its wait status, or -errno. */
 int run_capture_output(char *const argv[], char *out, size_t len);
 
+#define NOBODY		65534
+/*
+ * Run fn(arg) in a child process that dropped to uid/gid NOBODY with no
+ * groups and no capabilities; its result (an errno value, 0, or 255 for a
+ * failed drop) comes back as the return value (-1 if it did not exit).
+ */
+int as_nobody(int (*fn)(void *), void *arg);
+
 #endif /* GUEST_CHILD_H */
