@@ -851,6 +851,33 @@ fail:
 	return -1;
 }
 
+int gs_go_buildversion_decoded(struct gs_symtab *st, const char *path,
+			       uint64_t *addr)
+{
+	struct gs_globals *out = calloc(1, sizeof(*out));
+	struct finder fd = { .st = st, .out = out, .go_minor = -1 };
+	struct gs_global *gl;
+	char err[256];
+	int ret = -1;
+
+	if (!out)
+		return -1;
+	if (image_open(&fd.im, path, err, sizeof(err)))
+		goto done;
+	gl = &out->g[GS_GLOBAL_BUILDVERSION];
+	gl->name = defs[GS_GLOBAL_BUILDVERSION].name;
+	/* no version yet: the memory check has nothing to compare with */
+	find_global(&fd, GS_GLOBAL_BUILDVERSION, GS_GLOBALS_DECODE);
+	if (gl->status == GS_GLOBAL_OK) {
+		*addr = gl->primary.addr;
+		ret = 0;
+	}
+	image_close(&fd.im);
+done:
+	free(out);
+	return ret;
+}
+
 void gs_go_globals_release(struct gs_globals *out)
 {
 	if (out->st)

@@ -115,4 +115,12 @@ void gs_go_globals_release(struct gs_globals *out);
 
 const char *gs_global_status_name(enum gs_global_status s);
 
+/*
+ * runtime.buildVersion's address from the instructions that use it (two
+ * references that agree), for an open symtab of the executable at path:
+ * the version source of a binary whose build info is gone. 0 or -1.
+ */
+int gs_go_buildversion_decoded(struct gs_symtab *st, const char *path,
+			       uint64_t *addr);
+
 #endif /* GOSNAP_GOGLOBALS_H */
