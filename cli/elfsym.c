@@ -452,6 +452,7 @@ struct gs_symtab *gs_symtab_open_source(const char *path, enum gs_symsrc src,
 	struct gs_symtab *st;
 	GElf_Ehdr eh;
 	long nsym = 0;
+	char why[256];
 
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		set_err(err, errlen, "libelf: %s", elf_errmsg(-1));
@@ -509,6 +510,13 @@ struct gs_symtab *gs_symtab_open_source(const char *path, enum gs_symsrc src,
 		goto fail;
 	}
 	load_go_version(st, path);
+	if (!strcmp(st->source, "pclntab") &&
+	    gs_go_release_known(st->ver.version, why, sizeof(why))) {
+		/* a release we do not know may have changed the table */
+		set_err(err, errlen, "%s: functions not read from the pclntab: %s%s%s",
+			path, why, st->ver.problem[0] ? "; " : "", st->ver.problem);
+		goto fail;
+	}
 	return st;
 
 fail:
