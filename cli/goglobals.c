@@ -739,8 +739,8 @@ static void memcheck(struct finder *fd, struct gs_global *gl, enum memcheck mc,
 	const uint8_t *p;
 
 	gl->memcheck_ok = -1;
-	if (mc == MC_BUILDVERSION && fd->out->go_version[0]) {
-		const char *want = fd->out->go_version;
+	if (mc == MC_BUILDVERSION && fd->out->check_version[0]) {
+		const char *want = fd->out->check_version;
 		const uint8_t *s;
 
 		gl->memcheck = "string = .go.buildinfo version";
@@ -818,6 +818,7 @@ int gs_go_globals(const char *path, enum gs_globals_src src,
 		  struct gs_globals *out, char *err, size_t errlen)
 {
 	struct finder fd = { .out = out };
+	const struct gs_goversion *gv;
 	const char *ver;
 	int i;
 
@@ -838,6 +839,17 @@ int gs_go_globals(const char *path, enum gs_globals_src src,
 	ver = gs_symtab_go_version(fd.st);
 	if (ver)
 		snprintf(out->go_version, sizeof(out->go_version), "%s", ver);
+	gv = gs_symtab_goversion(fd.st);
+	out->go_version_from = gv->from;
+	snprintf(out->go_version_problem, sizeof(out->go_version_problem), "%s",
+		 gv->problem);
+	for (i = 0; i < GS_GOVER_NSRC && i < 4; i++)
+		snprintf(out->go_version_found[i], sizeof(out->go_version_found[i]),
+			 "%s", gv->found[i]);
+	/* the decoded string is checked against the build info, never itself */
+	for (i = GS_GOVER_SECTION; i <= GS_GOVER_SCAN && !out->check_version[0]; i++)
+		snprintf(out->check_version, sizeof(out->check_version), "%s",
+			 gv->found[i]);
 	fd.go_minor = -1;
 	if (sscanf(out->go_version, "go1.%d", &fd.go_minor) != 1)
 		fd.go_minor = -1;

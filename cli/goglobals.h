@@ -91,7 +91,13 @@ struct gs_symtab;
 struct gs_globals {
 	struct gs_global g[GS_GLOBAL_COUNT];
 	struct gs_symtab *st;			/* kept open: names point into it */
-	char		go_version[128];	/* from .go.buildinfo, "" if none */
+	char		go_version[128];	/* see go_version_from, "" if none */
+	const char	*go_version_from;	/* its source (goversion.h), or NULL */
+	char		go_version_problem[256];	/* sources disagree, or "" */
+	/* each source's answer ("" none), gs_gover_src order */
+	char		go_version_found[4][128];
+	/* what runtime.buildVersion's string is checked against, or "" */
+	char		check_version[128];
 	bool		pie;			/* ET_DYN: addresses are link-time */
 	bool		have_symtab;		/* .symtab with runtime.* objects */
 	uint64_t	pclntab_vaddr;
