@@ -4,11 +4,15 @@
 # make demo       boot the test VM, capture a running Go program, show it
 # make check      unit tests + VM tests on 6.1 (KERNELS="6.1 6.12 7.3" for more)
 # make check-all  the same on every test kernel
+# make stress     the ioctl fuzzer, 10 million calls (STRESS_CALLS=), on the
+#                 debug kernel (KERNELS=6.1-debug unless given)
 # make bench      gosnap against pagemap scanning and gcore, in the test VM
 #                 (BENCH_MIB=256 BENCH_RUNS=3 KERNELS=6.1)
 # make install    gosnap-cli, its man page and the ABI header under
 #                 $(DESTDIR)$(PREFIX) (default /usr/local); the module is
 #                 installed by its kernel's tools (see README)
+# make check-fresh  make demo and make check in a brand-new minimal Debian 12
+#                 chroot (scripts/check-fresh; root; WIPE=1 starts from nothing)
 #
 # KDIR defaults to the running kernel's build tree and, where there is none
 # (build machines, CI), to the 6.1 test kernel's headers, fetched on demand.
@@ -22,7 +26,7 @@ default_kdir = $(if $(wildcard /lib/modules/$(KVER)/build/Makefile),/lib/modules
 
 PREFIX	?= /usr/local
 
-.PHONY: all module cli deps check check-all demo fuzz bench install clean
+.PHONY: all module cli deps check check-all demo fuzz stress bench install clean
 
 all: module cli
 
@@ -39,13 +43,23 @@ check: deps
 	@selftests/run-tests --kernels "$(KERNELS)"
 
 check-all:
-	@$(MAKE) --no-print-directory check KERNELS="6.1 6.12 7.3"
+	@$(MAKE) --no-print-directory check KERNELS="6.1 6.12 7.3 6.1-debug"
+
+.PHONY: check-fresh
+check-fresh:
+	@scripts/check-fresh $(if $(WIPE),--wipe)
 
 demo: deps
 	@selftests/demo
 
 fuzz: deps
-	@selftests/run-tests --fuzz-seconds 300 --only fuzz
+	@selftests/run-tests --fuzz-seconds 300 --only '^fuzz\.t$$'
+
+stress: deps
+	@calls=$(or $(STRESS_CALLS),10000000); \
+	GOSNAP_FUZZ_CALLS=$$calls GOSNAP_TEST_TIMEOUT=$$((calls / 20 + 1800)) selftests/run-tests \
+		--kernels "$(if $(filter command line environment,$(origin KERNELS)),$(KERNELS),6.1-debug)" \
+		--only ioctl-fuzz
 
 bench: deps
 	@for k in $(KERNELS); do \

@@ -26,7 +26,7 @@ struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx)
 	u64 t0, t1;
 	int err;
 
-	sb = gosnap_sbuf_new(cx->max_bytes, cx->seq,
+	sb = gosnap_sbuf_new(cx->max_bytes,
 			     cx->sflags | (cx->show_pfn ? GOSNAP_SF_PFN : 0));
 	if (!sb)
 		return ERR_PTR(-ENOMEM);

@@ -49,7 +49,7 @@ struct gosnap_sbuf_iter {
 	size_t			off;
 };
 
-struct gosnap_sbuf *gosnap_sbuf_new(size_t limit, u64 seq, u32 flags);
+struct gosnap_sbuf *gosnap_sbuf_new(size_t limit, u32 flags);
 struct gosnap_rec *gosnap_sbuf_next(struct gosnap_sbuf *sb,
 				    struct gosnap_sbuf_iter *it);
 void *gosnap_sbuf_record(struct gosnap_sbuf *sb, u32 type, size_t size);
@@ -77,7 +77,7 @@ struct gosnap_session {
 						 */
 	wait_queue_head_t	readq;		/* readers and pollers */
 	wait_queue_head_t	spaceq;		/* captures waiting for queue space */
-	atomic64_t		seq;		/* snapshot numbers */
+	atomic64_t		seq;		/* the last snapshot queued's number */
 	bool			may_pfn;	/* opener had CAP_SYS_ADMIN */
 	bool			closing;	/* release() has begun */
 	struct gosnap_probe_set	*probes;	/* NULL until GOSNAP_IOC_TARGET */
@@ -88,8 +88,8 @@ struct gosnap_session *gosnap_session_new(bool may_pfn);
 void gosnap_session_free(struct gosnap_session *s);
 bool gosnap_queue_reserve(struct gosnap_session *s, size_t bytes);
 void gosnap_queue_unreserve(struct gosnap_session *s, size_t bytes);
-void gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb,
-			  size_t reserved);
+u64 gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb,
+			 size_t reserved);
 bool gosnap_caller_privileged(void);
 size_t gosnap_effective_max(u64 req);
 int gosnap_find_task(pid_t nr, struct task_struct **taskp);
@@ -144,7 +144,6 @@ struct gosnap_capture_ctx {
 	bool			show_pfn;
 	bool			show_pageflags;	/* kpageflags-level facts: CAP_SYS_ADMIN */
 	size_t			max_bytes;
-	u64			seq;
 	/* probe hits only */
 	struct pt_regs		*regs;		/* of the hitting thread (current) */
 	u32			probe_id;

@@ -290,8 +290,12 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	cx.hold_start_ns = ktime_get_ns();
 	if (!READ_ONCE(ps->mm))
 		gosnap_learn_mm(ps, current->mm);
-	if (!gosnap_wait_queue_room(s, ps, deadline))
-		return false;	/* the reader is gone or stuck: let the target go */
+	/* from here on, as still as a stopped thread for any stop-world */
+	gosnap_inflight_enter(&in);
+	if (!gosnap_wait_queue_room(s, ps, deadline)) {
+		sb = ERR_PTR(-ENOBUFS);	/* the reader is gone or stuck: go on */
+		goto out;
+	}
 
 	cx.task = current;
 	cx.mm = current->mm;
@@ -301,7 +305,6 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	cx.show_pfn = ps->show_pfn;
 	cx.show_pageflags = s->may_pfn;
 	cx.max_bytes = ps->max_bytes;
-	cx.seq = atomic64_inc_return(&s->seq);
 	cx.regs = regs;
 	cx.probe_id = up->id;
 	cx.probe_vaddr = up->vaddr;
@@ -313,7 +316,6 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	cx.stack_off = ps->stack_off;
 	cx.bid_cache = &ps->bid;
 
-	gosnap_inflight_enter(&in);
 	if (stop && gosnap_stop_world(&in, deadline, &ps->live))
 		cx.sflags |= GOSNAP_SF_STOP_WORLD;
 	/* charge the snapshot to whoever opened the device, not the target */
@@ -323,13 +325,15 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	if (IS_ERR(sb)) {
 		gosnap_queue_unreserve(s, ps->max_bytes);
 	} else {
-		gosnap_session_queue(s, sb, ps->max_bytes);
+		u64 seq = gosnap_session_queue(s, sb, ps->max_bytes);
+
 		/* with both, the whole process stays stopped while held */
 		if (ps->flags & GOSNAP_TARGET_HOLD)
-			gosnap_hold(ps, cx.seq, deadline);
+			gosnap_hold(ps, seq, deadline);
 	}
 	if (stop)
 		gosnap_resume_world(&in);
+out:
 	gosnap_inflight_leave(&in);
 	return !IS_ERR(sb);
 }
@@ -558,6 +562,9 @@ int gosnap_probe_arm(struct gosnap_session *s, const struct gosnap_ctl *c)
 
 		err = gosnap_uprobe_register(up->inode, up->offset, &up->uc,
 					     &up->handle);
+		/* ENOTSUPP is the kernel's own: no instruction uprobes can take */
+		if (err == -ENOTSUPP)
+			err = -EOPNOTSUPP;
 		if (err)
 			break;
 		up->registered = true;

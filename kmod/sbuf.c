@@ -59,13 +59,12 @@ static void *gosnap_sbuf_room(struct gosnap_sbuf *sb, size_t len, bool closing)
 /**
  * gosnap_sbuf_new - start a snapshot
  * @limit: bytes the snapshot may take, END record excluded
- * @seq:   its number within the session
  * @flags: initial GOSNAP_SF_* flags
  *
  * Writes the stream header and an empty CAPTURE record for the caller to
  * fill in. May sleep.
  */
-struct gosnap_sbuf *gosnap_sbuf_new(size_t limit, u64 seq, u32 flags)
+struct gosnap_sbuf *gosnap_sbuf_new(size_t limit, u32 flags)
 {
 	struct gosnap_stream_hdr *h;
 	struct gosnap_sbuf *sb;
@@ -86,7 +85,6 @@ struct gosnap_sbuf *gosnap_sbuf_new(size_t limit, u64 seq, u32 flags)
 	h->page_size = PAGE_SIZE;
 	h->flags = flags;
 	h->arch = GOSNAP_ARCH_X86_64;
-	h->seq = seq;
 	h->realtime_ns = ktime_get_real_ns();
 	h->boottime_ns = ktime_get_boottime_ns();
 	strscpy(h->release, utsname()->release, sizeof(h->release));

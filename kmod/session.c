@@ -80,11 +80,20 @@ void gosnap_queue_unreserve(struct gosnap_session *s, size_t bytes)
 	wake_up_all(&s->spaceq);
 }
 
-/* Hand a closed snapshot to the reader, in place of its reservation. */
-void gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb,
-			  size_t reserved)
+/*
+ * Hand a closed snapshot to the reader, in place of its reservation, and
+ * number it: numbers follow the stream's order, with no gap, so that
+ * "release up to seq" means "what the reader has read".
+ * Returns the number.
+ */
+u64 gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb,
+			 size_t reserved)
 {
+	u64 seq;
+
 	spin_lock(&s->qlock);
+	seq = atomic64_inc_return(&s->seq);
+	sb->hdr->seq = seq;
 	list_add_tail(&sb->node, &s->ready);
 	s->queued += sb->size;
 	if (!WARN_ON_ONCE(s->reserved < reserved))
@@ -92,6 +101,7 @@ void gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb,
 	spin_unlock(&s->qlock);
 	wake_up_interruptible_poll(&s->readq, EPOLLIN | EPOLLRDNORM);
 	wake_up_all(&s->spaceq);	/* a smaller snapshot than reserved */
+	return seq;
 }
 
 /*
@@ -224,7 +234,6 @@ static int gosnap_ioc_capture(struct gosnap_session *s, void __user *uarg)
 	cx.mode = in.mode;
 	cx.show_pfn = s->may_pfn && !(in.flags & GOSNAP_CAPTURE_NO_PFN);
 	cx.show_pageflags = s->may_pfn;
-	cx.seq = atomic64_inc_return(&s->seq);
 
 	sb = gosnap_capture(&cx);
 	mmput(cx.mm);

@@ -23,6 +23,7 @@
 #include "pgflags.h"
 
 #define CHUNK_PAGES	65536	/* pagemap entries read at once */
+#define KPF_WINDOW	512	/* kpageflags entries read at once */
 
 #define PG_SWAP_LIKE	(GOSNAP_PG_SWAP | GOSNAP_PG_MIGRATION | GOSNAP_PG_MARKER)
 /* The pagemap bits we model: 55-57 and 61-63 (58, the guard bit, is not). */
@@ -39,6 +40,9 @@ struct cmp {
 	unsigned int vma_logged;	/* in the current VMA */
 	uint64_t vma_mismatches;
 	struct pagecmp_stats *st;
+	/* The last window of kpageflags read: huge (zero) pages repeat PFNs. */
+	uint64_t kpf_base;		/* its first PFN, UINT64_MAX if none */
+	uint64_t kpf_buf[KPF_WINDOW];
 };
 
 /* Pages logged per VMA: distinct problems in other VMAs get shown too. */
@@ -152,6 +156,23 @@ static void compare_kpf(struct cmp *c, const struct proc_vma *v, uint64_t addr,
 		log_page(c, v, addr, run, pme, &kpf, "SWAPCACHE differs from kpageflags SWAPCACHE");
 }
 
+/* kpageflags of one PFN, a window at a time (one read per THP, not 512). */
+static int read_kpf(struct cmp *c, uint64_t pfn, uint64_t *kpf)
+{
+	uint64_t base = pfn & ~(uint64_t)(KPF_WINDOW - 1);
+
+	if (c->kpf_base != base) {
+		if (kpageflags_read(c->kpf_fd, base, c->kpf_buf, KPF_WINDOW)) {
+			/* near the end of memory: one entry */
+			c->kpf_base = UINT64_MAX;
+			return kpageflags_read(c->kpf_fd, pfn, kpf, 1);
+		}
+		c->kpf_base = base;
+	}
+	*kpf = c->kpf_buf[pfn - base];
+	return 0;
+}
+
 static void compare_page(struct cmp *c, const struct proc_vma *v,
 			 const struct gs_vma *gv, uint64_t addr,
 			 const struct gosnap_page_run *run, uint64_t pme)
@@ -179,7 +200,7 @@ static void compare_page(struct cmp *c, const struct proc_vma *v,
 	if (!run || !(pme & PME_PRESENT) || !(pme & PME_PFN_MASK) ||
 	    (run->flags & GOSNAP_PG_SPECIAL))
 		return;
-	err = kpageflags_read(c->kpf_fd, pme & PME_PFN_MASK, &kpf, 1);
+	err = read_kpf(c, pme & PME_PFN_MASK, &kpf);
 	if (err) {
 		log_page(c, v, addr, run, pme, NULL, "kpageflags unreadable");
 		return;
@@ -249,6 +270,7 @@ int pagecmp_run(pid_t pid, const struct gs_snapshot *snap,
 		.pfn_reported = snap->hdr->flags & GOSNAP_SF_PFN,
 		.max_logged = max_logged,
 		.st = st,
+		.kpf_base = UINT64_MAX,
 	};
 	uint64_t *buf;
 	size_t i;

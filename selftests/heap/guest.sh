@@ -12,7 +12,9 @@ set -eu
 
 export TAP_COUNTER=/tmp/tap.count
 echo 0 >"$TAP_COUNTER"
-insmod /gosnap/gosnap.ko 2>/dev/null || echo "# insmod gosnap.ko failed"
+# the --while-held pagemap read may take seconds on a loaded machine: the CLI
+# releases the target as soon as it is done
+insmod /gosnap/gosnap.ko hold_timeout_ms=60000 2>/dev/null || echo "# insmod gosnap.ko failed"
 
 first="$1"
 last=""

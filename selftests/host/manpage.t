@@ -157,7 +157,7 @@ verdict "COMMANDS has one subsection per command of gosnap-cli --help (${#comman
 		[[ $k -eq 1 ]] || echo "command '$c': $k subsections in COMMANDS"
 	done
 	for s in "${sections[@]}"; do
-		printf '%s\n' "${commands[@]}" | grep -qxF -- "$s" ||
+		printf '%s\n' "${commands[@]}" | grep -xF -- "$s" >/dev/null ||
 			echo "subsection '$s': gosnap-cli --help lists no such command"
 	done)
 
@@ -184,7 +184,7 @@ for c in "${commands[@]}"; do
 	mapfile -t have < <(source_item_tags "$c" | opt_tokens)
 	verdict "$c: the ${#have[@]} options the page documents are all in --help" < <(
 		for o in "${have[@]}"; do
-			printf '%s\n' "${want[@]}" | grep -qxF -- "$o" ||
+			printf '%s\n' "${want[@]}" | grep -xF -- "$o" >/dev/null ||
 				echo "$c: the page documents $o, which '$c --help' does not print"
 		done)
 done
@@ -208,7 +208,7 @@ if [[ -z "${GOSNAP_MANPAGE:-}" ]]; then
 		if ! make -s -C "$TOP" install DESTDIR="$root" PREFIX=/usr >"$tmp/install.log" 2>&1; then
 			sed 's/^/make install: /' "$tmp/install.log"
 		else
-			MANPATH="$root/usr/share/man" man -w gosnap-cli 2>&1 | grep -qx "$root/usr/share/man/man1/gosnap-cli.1" ||
+			MANPATH="$root/usr/share/man" man -w gosnap-cli 2>&1 | grep -x "$root/usr/share/man/man1/gosnap-cli.1" >/dev/null ||
 				echo "man -w gosnap-cli does not find the installed page"
 			"$root/usr/bin/gosnap-cli" --version >/dev/null 2>&1 ||
 				echo "the installed gosnap-cli does not run"

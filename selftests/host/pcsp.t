@@ -215,8 +215,9 @@ done
 # The wait reason tables (cli/goroutines_tables.c) against each release's
 # own runtime/runtime2.go, for every toolchain selftests/lib/gotoolchain has.
 for v in $("$TOP/selftests/lib/gotoolchain" --list); do
-	if ! go="$("$TOP/selftests/lib/gotoolchain" "$v" 2>/dev/null)"; then
-		ok "wait reasons of go$v # SKIP toolchain not available"
+	if ! go="$("$TOP/selftests/lib/gotoolchain" "$v" 2>"$B/gotoolchain-$v.err")"; then
+		diag <"$B/gotoolchain-$v.err"
+		not_ok "wait reasons of go$v: toolchain (selftests/lib/gotoolchain $v)"
 		continue
 	fi
 	src="$(dirname "$go")/../src/runtime/runtime2.go"

@@ -295,7 +295,7 @@ not_elf() {
 	[[ $rc -eq 1 ]] && grep -q 'not an ELF' "$B/bad.err"
 }
 check "not an ELF file: exit 1 with a message" not_elf
-help_ok() { "$CLI" symbols --help | grep -q "^Usage: gosnap-cli symbols BINARY"; }
+help_ok() { "$CLI" symbols --help | grep "^Usage: gosnap-cli symbols BINARY" >/dev/null; }
 check "--help exits 0 and shows the usage" help_ok
 bad_option() {
 	local rc=0

@@ -20,7 +20,7 @@ freeze_go() {
 # of the unstripped build) and $BUILD/version.txt (go version's answer).
 freeze_build() {
 	local src="$FREEZE_TOP/selftests/targets/go/freeze"
-	[[ -x "$GO119" ]] || return 1
+	[[ -x "$GO119" ]] || { echo "# $GO119 missing: install golang-1.19-go (scripts/install-deps)"; return 1; }
 	mkdir -p "$BUILD"
 	(cd "$src" && freeze_go build -o "$BUILD/freeze" . &&
 		freeze_go build -ldflags='-s -w' -o "$BUILD/freeze-stripped" .) >&2 || return 1
@@ -37,7 +37,7 @@ vm_run() {
 	f="$(mktemp)"
 	printf '%s\n' "$script" >"$f"
 	set +e
-	"$FREEZE_TOP/selftests/vm/run" --kernel "$ver" --timeout 420 \
+	"$FREEZE_TOP/selftests/vm/run" --kernel "$ver" --timeout 900 \
 		--add "$BUILD/freeze:/gosnap/freeze" \
 		--add "$BUILD/freeze-stripped:/gosnap/freeze-stripped" \
 		--add "$BUILD/forker:/gosnap/forker" \

@@ -26,8 +26,8 @@ pcline_oracle() {
 	out="$SYM_CACHE/pcline-oracle-$key"
 	if [[ ! -x "$out" ]]; then
 		mkdir -p "$SYM_CACHE"
-		(cd "$src" && go_env "$go" build -o "$out.tmp" .)
-		mv "$out.tmp" "$out"
+		(cd "$src" && go_env "$go" build -o "$out.tmp.$$" .)
+		mv "$out.tmp.$$" "$out"	# rename: atomic, a concurrent build writes the same
 	fi
 	echo "$out"
 }

@@ -13,6 +13,8 @@ SYM_CACHE="$GOSNAP_CACHE/symbols"
 : "${SYM_BUILD:=$SYM_TOP/build/symbols}"
 readonly GO119=/usr/lib/go-1.19/bin/go
 readonly NEWEST_GO_WANTED=1.27
+# shellcheck source=selftests/lib/cache.sh
+. "$SYM_TOP/selftests/lib/cache.sh"
 
 # Run the go command $1 with a private, offline environment.
 go_env() {
@@ -34,30 +36,34 @@ build_hello() {
 
 # The newest Go from Debian unstable, cached; prints its go binary.
 # Takes golang-$NEWEST_GO_WANTED-go if sid has it, else the newest
-# golang-1.NN-go that it lists.
+# golang-1.NN-go that it lists. Fetched under a lock into a temporary
+# directory, renamed into place only once complete (cache_entry).
 newest_go() {
-	local dir="$SYM_CACHE/go-sid" ver go
+	local dir="$SYM_CACHE/go-sid" go
 	# the release selftests/lib/gotoolchain keeps (cached per release)
 	if go="$("$SYM_TOP/selftests/lib/gotoolchain" "$NEWEST_GO_WANTED" 2>/dev/null)"; then
 		echo "$go"
 		return 0
 	fi
+	cache_entry "$dir" "usr/lib/go-*/bin/go" newest_go_fetch || return 1
 	for go in "$dir"/usr/lib/go-*/bin/go; do
 		[[ -x "$go" ]] && { echo "$go"; return 0; }
 	done
-	ver="$NEWEST_GO_WANTED"
-	if ! "$SYM_TOP/selftests/lib/debfetch" sid "$dir.tmp" \
-		"golang-$ver-go" "golang-$ver-src" >/dev/null 2>&1; then
-		ver="$("$SYM_TOP/selftests/lib/debfetch" --list sid '^golang-1\.[0-9]+-go$' |
+	echo "newest_go: no usr/lib/go-*/bin/go in $dir" >&2
+	return 1
+}
+
+# newest_go_fetch TMPDIR: unpack sid's newest Go into TMPDIR.
+newest_go_fetch() {
+	local tmp="$1" ver="$NEWEST_GO_WANTED" debfetch="$SYM_TOP/selftests/lib/debfetch"
+	if ! DEBFETCH_QUIET=1 "$debfetch" --list sid "^golang-$ver-go\$" | grep -q .; then
+		ver="$(DEBFETCH_QUIET=1 "$debfetch" --list sid '^golang-1\.[0-9]+-go$' |
 			sed -n 's/^golang-\(1\.[0-9]*\)-go .*/\1/p' | sort -V | tail -n 1)"
-		[[ -n "$ver" ]] || { echo "no golang-1.NN-go in sid" >&2; return 1; }
+		[[ -n "$ver" ]] || { echo "newest_go: no golang-1.NN-go in sid" >&2; return 1; }
 		echo "# golang-$NEWEST_GO_WANTED-go not in sid, using golang-$ver-go" >&2
-		"$SYM_TOP/selftests/lib/debfetch" sid "$dir.tmp" \
-			"golang-$ver-go" "golang-$ver-src" >/dev/null
 	fi
-	rm -rf "$dir"
-	mv "$dir.tmp" "$dir"
-	echo "$dir/usr/lib/go-$ver/bin/go"
+	DEBFETCH_QUIET=1 "$debfetch" sid "$tmp" "golang-$ver-go" "golang-$ver-src" >/dev/null &&
+		[[ -x "$tmp/usr/lib/go-$ver/bin/go" ]]
 }
 
 # gosym_oracle GO: the oracle program built with GO, cached by source hash.
@@ -67,28 +73,37 @@ gosym_oracle() {
 	out="$SYM_CACHE/gosym-oracle-$key"
 	if [[ ! -x "$out" ]]; then
 		mkdir -p "$SYM_CACHE"
-		(cd "$src" && go_env "$go" build -o "$out.tmp" .)
-		mv "$out.tmp" "$out"
+		(cd "$src" && go_env "$go" build -o "$out.tmp.$$" .)
+		mv "$out.tmp.$$" "$out"	# rename: atomic, a concurrent build writes the same
 	fi
 	echo "$out"
 }
 
 # npm_esbuild PACKAGE VERSION: the stripped Go binary bin/esbuild of an
 # esbuild platform package (@esbuild/linux-x64, or esbuild-linux-64 before
-# esbuild 0.15), fetched with npm pack once.
+# esbuild 0.15), fetched with npm pack once. On failure npm's own error
+# goes to stderr and the status is non-zero; nothing is left in the cache.
 npm_esbuild() {
-	local pkg="$1" v="$2" dir tgz
+	local pkg="$1" v="$2" dir
 	dir="$GOSNAP_CACHE/npm/$(echo "${pkg#@}" | tr / -)-$v"
-	if [[ ! -x "$dir/package/bin/esbuild" ]]; then
-		rm -rf "$dir.tmp"
-		mkdir -p "$dir.tmp"
-		tgz="$(cd "$dir.tmp" && npm pack --silent \
-			--cache "$GOSNAP_CACHE/npm/.npm-cache" "$pkg@$v" | tail -n 1)"
-		tar -xzf "$dir.tmp/$tgz" -C "$dir.tmp"
-		rm -rf "$dir"
-		mv "$dir.tmp" "$dir"
-	fi
+	cache_entry "$dir" package/bin/esbuild npm_esbuild_fetch "$pkg" "$v" || return 1
 	echo "$dir/package/bin/esbuild"
+}
+
+# npm_esbuild_fetch TMPDIR PACKAGE VERSION: npm pack, unpacked into TMPDIR.
+npm_esbuild_fetch() {
+	local tmp="$1" pkg="$2" v="$3" tgz
+	if ! (cd "$tmp" && npm pack --loglevel=error \
+		--cache "$GOSNAP_CACHE/npm/.npm-cache" "$pkg@$v" >.pack.out 2>.pack.err); then
+		cat "$tmp/.pack.err" >&2
+		echo "npm_esbuild: npm pack $pkg@$v failed (registry $(npm config get registry 2>/dev/null))" >&2
+		return 1
+	fi
+	tgz="$(tail -n 1 "$tmp/.pack.out")"
+	tar -xzf "$tmp/$tgz" -C "$tmp" || return 1
+	rm -f "$tmp/$tgz" "$tmp/.pack.out" "$tmp/.pack.err"
+	[[ -x "$tmp/package/bin/esbuild" ]] ||
+		{ echo "npm_esbuild: $pkg@$v has no package/bin/esbuild" >&2; return 1; }
 }
 
 # file_off_readelf BINARY VADDR: VADDR's file offset from readelf's PT_LOAD

@@ -17,7 +17,7 @@ TOP="$(cd "$HERE/../.." && pwd)"
 
 ver="${GOSNAP_KERNEL:-6.1}"
 echo "TAP version 13"
-freeze_build || { echo "1..0 # SKIP cannot build the targets"; exit 0; }
+freeze_build || { echo "1..1"; echo "not ok 1 build the targets"; exit 1; }
 marker="$(awk '$3 == "main.marker" { print $1 }' "$BUILD/nm.txt")"
 raw="$(printf '0x%x' $((0x$marker + 6)))"
 

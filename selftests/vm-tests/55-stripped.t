@@ -52,6 +52,11 @@ mkdir -p "$W/guest" "$W/out"
 # shellcheck disable=SC2086
 mapfile -t versions < <("$TOP/selftests/heap/build-targets" "$W/build" ${GOSNAP_STRIPPED_GO:-} 2>"$W/build.err")
 diag <"$W/build.err"
+# shellcheck disable=SC2086
+for v in ${GOSNAP_STRIPPED_GO:-$("$TOP/selftests/lib/gotoolchain" --list)}; do
+	[[ " ${versions[*]} " == *" $v "* ]] ||
+		not_ok "Go $v built the heap program (a failed toolchain fetch fails, see above)"
+done
 built=()
 for v in "${versions[@]}"; do
 	go="$("$TOP/selftests/lib/gotoolchain" "$v")"

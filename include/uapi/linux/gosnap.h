@@ -140,8 +140,8 @@ struct gosnap_ctl {
 
 /*
  * RELEASE lets go of the threads held for snapshots numbered up to seq
- * (struct gosnap_stream_hdr.seq) and no others; without the flag, of every
- * snapshot numbered so far. A thread is held only once its snapshot is
+ * (struct gosnap_stream_hdr.seq, the order of the stream) and no others;
+ * without the flag, of every snapshot queued so far. A thread is held only once its snapshot is
  * queued, and never for a snapshot already released: a RELEASE is never lost.
  */
 #define GOSNAP_CTL_SEQ		(1U << 0)
@@ -170,7 +170,10 @@ struct gosnap_stream_hdr {
 	__u32	flags;		/* GOSNAP_SF_* */
 	__u32	arch;		/* GOSNAP_ARCH_* */
 	__u32	reserved0;
-	__u64	seq;		/* snapshot number within the session, from 1 */
+	__u64	seq;		/* snapshot number within the session, from 1,
+				 * given when it is queued: the stream's order,
+				 * with no gap
+				 */
 	__u64	realtime_ns;	/* CLOCK_REALTIME when the capture began */
 	__u64	boottime_ns;	/* CLOCK_BOOTTIME when the capture began */
 	char	release[GOSNAP_RELEASE_LEN]; /* uname -r, NUL-padded */
@@ -232,7 +235,7 @@ struct gosnap_rec_vma {
 	__u32	flags;		/* GOSNAP_VMA_* */
 	__u32	index;		/* position in this snapshot, from 0 */
 	__u32	path_len;
-	char	path[];		/* file path, or [heap] [stack] [vdso] [vvar] [anon:NAME] */
+	char	path[];		/* file path, or [heap] [stack] [vdso] [vvar] */
 };
 
 #define GOSNAP_VMA_READ		(1U << 0)
@@ -242,7 +245,9 @@ struct gosnap_rec_vma {
 #define GOSNAP_VMA_MAYSHARE	(1U << 4)
 #define GOSNAP_VMA_GROWSDOWN	(1U << 5)
 #define GOSNAP_VMA_FILE		(1U << 6)	/* has a backing file (shmem included) */
-#define GOSNAP_VMA_ANON		(1U << 7)	/* anonymous (private or shared) */
+#define GOSNAP_VMA_ANON		(1U << 7)	/* no backing file (shared anonymous
+						 * memory has one in shmem: _FILE)
+						 */
 #define GOSNAP_VMA_HUGEPAGE	(1U << 8)	/* MADV_HUGEPAGE */
 #define GOSNAP_VMA_NOHUGEPAGE	(1U << 9)	/* MADV_NOHUGEPAGE */
 #define GOSNAP_VMA_PFNMAP	(1U << 10)	/* VM_PFNMAP/VM_IO/VM_MIXEDMAP */

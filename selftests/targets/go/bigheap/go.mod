@@ -1,0 +1,3 @@
+module gosnap/bigheap
+
+go 1.19
