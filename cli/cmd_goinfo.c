@@ -200,8 +200,10 @@ static void goinfo_plain(const struct goinfo *gi)
 	       gi->is_snapshot ? "snapshot" : "executable");
 	if (gi->is_snapshot)
 		printf("executable:  %s\n", gi->exe_name);
-	printf("go version:  %s (.go.buildinfo)\n",
-	       gs->go_version[0] ? gs->go_version : "unknown");
+	printf("go version:  %s (%s)\n", gs->go_version[0] ? gs->go_version : "unknown",
+	       gs->go_version_from ? gs->go_version_from : "no source");
+	if (gs->go_version_problem[0])
+		printf("go version problem: %s\n", gs->go_version_problem);
 	/* the version alone after the label: scripts take the rest of the line */
 	if (gi->is_snapshot) {
 		if (gi->mem_version)
@@ -312,9 +314,26 @@ static void goinfo_json(const struct goinfo *gi)
 	jw_kv_string(w, "executable", gi->exe_name);
 	jw_key(w, "go_version");
 	jw_start_object(w);
+	/* "buildinfo": the version, wherever go_version_from says it came from */
 	jw_key(w, "buildinfo");
 	if (gs->go_version[0])
 		jw_string(w, gs->go_version);
+	else
+		jw_null(w);
+	jw_key(w, "go_version_from");
+	if (gs->go_version_from)
+		jw_string(w, gs->go_version_from);
+	else
+		jw_null(w);
+	jw_key(w, "go_version_sources");
+	jw_start_object(w);
+	for (i = 0; i < GS_GOVER_NSRC; i++)
+		if (gs->go_version_found[i][0])
+			jw_kv_string(w, gs_gover_src_name(i), gs->go_version_found[i]);
+	jw_end_object(w);
+	jw_key(w, "problem");
+	if (gs->go_version_problem[0])
+		jw_string(w, gs->go_version_problem);
 	else
 		jw_null(w);
 	if (gi->is_snapshot) {

@@ -126,6 +126,10 @@ int cmd_heap(int argc, char **argv)
 	else
 		heap_print_text(h, &o, stdout);
 	ret = a.svg_path && write_svg(h, &o, a.svg_path) ? 1 : 0;
+	if (!goheap_decoded_anything(h)) {
+		p_err("%s: no heap arena and no runtime counter decoded", a.snap_path);
+		ret = 1;
+	}
 	goheap_free(h);
 out:
 	gs_snapctx_close(&c);

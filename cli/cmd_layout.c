@@ -232,7 +232,8 @@ static size_t field_names(struct layout_cmd *c, const char *type,
 	return n;
 }
 
-static void print_type(struct layout_cmd *c, const char *type)
+/* Returns whether anything of type was answered (its size or a field). */
+static bool print_type(struct layout_cmd *c, const char *type)
 {
 	static char names[1024][128];
 	struct json_writer *w = json_wtr;
@@ -240,6 +241,7 @@ static void print_type(struct layout_cmd *c, const char *type)
 	uint64_t size;
 	bool have_size = gs_layout_size(c->l, type, &size, &src);
 	size_t n = field_names(c, type, names, 1024), i;
+	bool any = have_size;
 
 	if (w) {
 		jw_start_object(w);
@@ -264,6 +266,7 @@ static void print_type(struct layout_cmd *c, const char *type)
 		if (!strcmp(names[i], "_"))
 			continue;	/* padding: one name for many fields */
 		ok = gs_layout_has_field(c->l, type, names[i], &f);
+		any |= ok;
 		if (w) {
 			jw_start_object(w);
 			jw_kv_string(w, "name", names[i]);
@@ -281,12 +284,19 @@ static void print_type(struct layout_cmd *c, const char *type)
 			printf("  %-24s unavailable\n", names[i]);
 		}
 	}
+	/* names come from the descriptors or the table: say so if neither answered */
 	if (w) {
 		jw_end_array(w);
+		if (!n)
+			jw_kv_string(w, "fields_unavailable",
+				     "no field list: neither type descriptors nor a table answer");
 		jw_end_object(w);
 	} else {
+		if (!n)
+			printf("  fields unavailable: neither type descriptors nor a table answer\n");
 		printf("\n");
 	}
+	return any;
 }
 
 static void print_consts(struct layout_cmd *c)
@@ -426,7 +436,7 @@ int cmd_layout(int argc, char **argv)
 {
 	struct layout_opts o = { 0 };
 	struct layout_cmd c = { .o = &o };
-	bool done;
+	bool done, answered = false;
 	size_t i;
 	int ret;
 
@@ -446,13 +456,17 @@ int cmd_layout(int argc, char **argv)
 		jw_start_array(json_wtr);
 	}
 	for (i = 0; i < c.nr_list; i++)
-		print_type(&c, c.list[i]);
+		answered |= print_type(&c, c.list[i]);
 	if (json_wtr)
 		jw_end_array(json_wtr);
 	print_consts(&c);
 	print_globals(&c);
 	if (json_wtr)
 		jw_end_object(json_wtr);
+	if (c.nr_list && !answered) {
+		p_err("%s: no layout source answered for any type", o.exe);
+		ret = 1;
+	}
 out:
 	free(c.list);
 	gs_typedesc_free(c.names_td);

@@ -28,21 +28,35 @@ static void sched_usage(FILE *out)
 		"  -h, --help   this text\n", PROG);
 }
 
+/* A counter as text: the number, or "unavailable" (see the list below). */
+static const char *num(char *buf, size_t len, int64_t v)
+{
+	if (v < 0)
+		return "unavailable";
+	snprintf(buf, len, "%" PRId64, v);
+	return buf;
+}
+
 static void plain(const struct gs_snapctx *c, const struct gs_sched *s)
 {
+	char b[14][24];
 	size_t i;
 
 	printf("# %s, %s\n", c->exe, c->go_version ? c->go_version : "Go version unknown");
 	if (s->problem[0])
 		printf("problem: %s\n", s->problem);
-	printf("sched: Ms %" PRId64 " (idle %" PRId64 ", idle locked %" PRId64 ", spinning %"
-	       PRId64 ", system %" PRId64 ", next id %" PRId64 ", freed %" PRId64 ")\n"
-	       "       idle Ps %" PRId64 ", global run queue %" PRId64 ", system goroutines %" PRId64
-	       ", need spinning %" PRId64 ", GC waiting %" PRId64 ", stop wait %" PRId64
-	       ", sysmon waiting %" PRId64 "\n",
-	       s->threads, s->nmidle, s->nmidlelocked, s->nmspinning, s->nmsys, s->mnext,
-	       s->nmfreed, s->npidle, s->runqsize, s->ngsys, s->needspinning, s->gcwaiting,
-	       s->stopwait, s->sysmonwait);
+	printf("sched: Ms %s (idle %s, idle locked %s, spinning %s, system %s, next id %s, freed %s)\n"
+	       "       idle Ps %s, global run queue %s, system goroutines %s, need spinning %s,"
+	       " GC waiting %s, stop wait %s, sysmon waiting %s\n",
+	       num(b[0], 24, s->threads), num(b[1], 24, s->nmidle),
+	       num(b[2], 24, s->nmidlelocked), num(b[3], 24, s->nmspinning),
+	       num(b[4], 24, s->nmsys), num(b[5], 24, s->mnext), num(b[6], 24, s->nmfreed),
+	       num(b[7], 24, s->npidle), num(b[8], 24, s->runqsize), num(b[9], 24, s->ngsys),
+	       num(b[10], 24, s->needspinning), num(b[11], 24, s->gcwaiting),
+	       num(b[12], 24, s->stopwait), num(b[13], 24, s->sysmonwait));
+	for (i = 0; i < s->nunavail; i++)
+		printf("unavailable: runtime.schedt.%s: %s\n", s->unavail[i].field,
+		       s->unavail[i].why);
 	printf("\nMs (%zu, from %s):\n", s->nms, s->ms_source ? s->ms_source : "-");
 	for (i = 0; i < s->nms; i++) {
 		const struct gs_m *m = &s->ms[i];
@@ -110,6 +124,12 @@ static void json(const struct gs_snapctx *c, const struct gs_sched *s)
 	kv_count(w, "gc_waiting", s->gcwaiting);
 	kv_count(w, "stop_wait", s->stopwait);
 	kv_count(w, "sysmon_waiting", s->sysmonwait);
+	jw_end_object(w);
+	/* why a counter is null: runtime.schedt field -> reason */
+	jw_key(w, "unavailable");
+	jw_start_object(w);
+	for (i = 0; i < s->nunavail; i++)
+		jw_kv_string(w, s->unavail[i].field, s->unavail[i].why);
 	jw_end_object(w);
 	jw_kv_string(w, "ms_source", s->ms_source ? s->ms_source : "");
 	jw_key(w, "ms");
@@ -203,6 +223,11 @@ int cmd_sched(int argc, char **argv)
 		ret = 1;
 	} else {
 		(json_wtr ? json : plain)(&ctx, &s);
+		if (!gs_sched_decoded_anything(&s)) {
+			p_err("%s: no M, no P and no scheduler counter decoded",
+			      argv[optind]);
+			ret = 1;
+		}
 	}
 	gs_sched_free(&s);
 	gs_snapctx_close(&ctx);

@@ -63,8 +63,13 @@ static void symbols_header_plain(const struct symbols_opts *o,
 {
 	const char *ver = gs_symtab_go_version(st);
 
-	printf("# %s: %zu functions from %s, Go version %s\n", o->binary,
-	       gs_symtab_count(st), gs_symtab_source(st), ver ? ver : "unknown");
+	const struct gs_goversion *gv = gs_symtab_goversion(st);
+
+	printf("# %s: %zu functions from %s, Go version %s (from %s)\n", o->binary,
+	       gs_symtab_count(st), gs_symtab_source(st), ver ? ver : "unknown",
+	       gv->from ? gv->from : "no source");
+	if (gv->problem[0])
+		printf("# Go version problem: %s\n", gv->problem);
 }
 
 static void symbols_list_plain(const struct symbols_opts *o,
@@ -113,6 +118,29 @@ static void symbols_resolve_plain(const struct symbols_opts *o,
 /* JSON                                                                    */
 /* ---------------------------------------------------------------------- */
 
+/* Where the version came from, what each source said, disagreements. */
+static void go_version_json(struct json_writer *w, const struct gs_goversion *gv)
+{
+	int i;
+
+	jw_key(w, "go_version_from");
+	if (gv->from)
+		jw_string(w, gv->from);
+	else
+		jw_null(w);
+	jw_key(w, "go_version_sources");
+	jw_start_object(w);
+	for (i = 0; i < GS_GOVER_NSRC; i++)
+		if (gv->found[i][0])
+			jw_kv_string(w, gs_gover_src_name(i), gv->found[i]);
+	jw_end_object(w);
+	jw_key(w, "go_version_problem");
+	if (gv->problem[0])
+		jw_string(w, gv->problem);
+	else
+		jw_null(w);
+}
+
 static void symbols_header_json(const struct symbols_opts *o,
 				const struct gs_symtab *st)
 {
@@ -127,6 +155,7 @@ static void symbols_header_json(const struct symbols_opts *o,
 		jw_string(w, ver);
 	else
 		jw_null(w);
+	go_version_json(w, gs_symtab_goversion(st));
 	jw_key(w, "pclntab");
 	if (!t) {
 		jw_null(w);

@@ -17,10 +17,10 @@
 #include "errbuf.h"
 #include "buildinfo.h"
 #include "elfsym.h"
+#include "goglobals.h"
 
 #define ABI0_SUFFIX	".abi0"
 #define PCLN_FLAG_ASM	0x4	/* _func.flag: body written in assembly (1.19+) */
-#define GO_VERSION_LEN	128
 
 struct segment {
 	uint64_t vaddr;
@@ -45,8 +45,7 @@ struct gs_symtab {
 	struct gs_pclntab pcln;
 	uint64_t pcln_vaddr;
 	char pcln_err[256];
-	bool have_version;
-	char go_version[GO_VERSION_LEN];
+	struct gs_goversion ver;
 };
 
 static const struct segment *seg_of(const struct gs_symtab *st, uint64_t vaddr)
@@ -356,37 +355,53 @@ static int load_pclntab_funcs(struct gs_symtab *st, char *err, size_t errlen)
 	return 0;
 }
 
-static void load_go_version(struct gs_symtab *st)
+/* The version string of the build info blob at bi, into out ("" if none). */
+static void blob_version(struct gs_symtab *st, const uint8_t *bi, size_t len,
+			 char *out, size_t outlen)
 {
-	GElf_Shdr sh;
-	const uint8_t *bi = NULL;
-	size_t len = 0, i;
-	long off;
-	uint64_t v;
+	if (gs_buildinfo_version(bi, len, image_at, st, out, outlen, NULL, 0))
+		out[0] = '\0';
+}
 
-	if (find_section(st->elf, ".go.buildinfo", &sh) && sh.sh_addr) {
-		bi = image_at(st, sh.sh_addr, 1);
-		len = image_avail(st, sh.sh_addr);
-	}
-	for (i = 0; !bi && i < st->nsegs; i++) {
-		if (!(st->segs[i].flags & PF_W))
-			continue;
-		off = gs_buildinfo_scan(st->image + st->segs[i].offset,
-					st->segs[i].filesz, 0);
-		if (off >= 0) {
-			bi = st->image + st->segs[i].offset + off;
-			len = st->segs[i].filesz - (size_t)off;
+/* Every source of the Go version; see goversion.h. */
+static void load_go_version(struct gs_symtab *st, const char *path)
+{
+	struct gs_goversion *v = &st->ver;
+	GElf_Shdr sh;
+	size_t i;
+	long off;
+	uint64_t a;
+
+	memset(v, 0, sizeof(*v));
+	if (find_section(st->elf, ".go.buildinfo", &sh) && sh.sh_addr &&
+	    image_at(st, sh.sh_addr, 1))
+		blob_version(st, image_at(st, sh.sh_addr, 1),
+			     image_avail(st, sh.sh_addr),
+			     v->found[GS_GOVER_SECTION], GS_GO_VERSION_LEN);
+	else
+		for (i = 0; i < st->nsegs && !v->found[GS_GOVER_SCAN][0]; i++) {
+			if (!(st->segs[i].flags & PF_W))
+				continue;
+			off = gs_buildinfo_scan(st->image + st->segs[i].offset,
+						st->segs[i].filesz, 0);
+			if (off >= 0)
+				blob_version(st, st->image + st->segs[i].offset + off,
+					     st->segs[i].filesz - (size_t)off,
+					     v->found[GS_GOVER_SCAN], GS_GO_VERSION_LEN);
 		}
-	}
-	if (bi && !gs_buildinfo_version(bi, len, image_at, st, st->go_version,
-					sizeof(st->go_version), NULL, 0)) {
-		st->have_version = true;
-		return;
-	}
-	v = symbol_value(st, "runtime.buildVersion");
-	if (v && !gs_go_string_at(image_at, st, v, st->go_version,
-				  sizeof(st->go_version)))
-		st->have_version = true;
+	a = symbol_value(st, "runtime.buildVersion");
+	if (a && gs_go_string_at(image_at, st, a, v->found[GS_GOVER_SYMBOL],
+				 GS_GO_VERSION_LEN))
+		v->found[GS_GOVER_SYMBOL][0] = '\0';
+	if (st->nfuncs && !gs_go_buildversion_decoded(st, path, &a) &&
+	    gs_go_string_at(image_at, st, a, v->found[GS_GOVER_DECODED],
+			    GS_GO_VERSION_LEN))
+		v->found[GS_GOVER_DECODED][0] = '\0';
+	if (st->have_pcln)
+		v->pcln_min_minor = st->pcln.version == GS_PCLN_GO120 ? 20 :
+				    st->pcln.version == GS_PCLN_GO118 ? 18 :
+				    st->pcln.version == GS_PCLN_GO116 ? 16 : 2;
+	gs_goversion_settle(v);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -437,6 +452,7 @@ struct gs_symtab *gs_symtab_open_source(const char *path, enum gs_symsrc src,
 	struct gs_symtab *st;
 	GElf_Ehdr eh;
 	long nsym = 0;
+	char why[256];
 
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		set_err(err, errlen, "libelf: %s", elf_errmsg(-1));
@@ -493,7 +509,14 @@ struct gs_symtab *gs_symtab_open_source(const char *path, enum gs_symsrc src,
 		set_err(err, errlen, "out of memory");
 		goto fail;
 	}
-	load_go_version(st);
+	load_go_version(st, path);
+	if (!strcmp(st->source, "pclntab") &&
+	    gs_go_release_known(st->ver.version, why, sizeof(why))) {
+		/* a release we do not know may have changed the table */
+		set_err(err, errlen, "%s: functions not read from the pclntab: %s%s%s",
+			path, why, st->ver.problem[0] ? "; " : "", st->ver.problem);
+		goto fail;
+	}
 	return st;
 
 fail:
@@ -527,7 +550,12 @@ const char *gs_symtab_source(const struct gs_symtab *st)
 
 const char *gs_symtab_go_version(const struct gs_symtab *st)
 {
-	return st->have_version ? st->go_version : NULL;
+	return st->ver.version;
+}
+
+const struct gs_goversion *gs_symtab_goversion(const struct gs_symtab *st)
+{
+	return &st->ver;
 }
 
 size_t gs_symtab_count(const struct gs_symtab *st)

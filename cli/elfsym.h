@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "goversion.h"
 #include "pclntab.h"
 
 #define GS_NO_FILE_OFF	UINT64_MAX	/* address not backed by file bytes */
@@ -52,6 +53,8 @@ void gs_symtab_close(struct gs_symtab *st);
 const char *gs_symtab_source(const struct gs_symtab *st);
 /* Go version ("go1.19.8") from build info or runtime.buildVersion; or NULL. */
 const char *gs_symtab_go_version(const struct gs_symtab *st);
+/* Every source's answer, where the chosen one came from, disagreements. */
+const struct gs_goversion *gs_symtab_goversion(const struct gs_symtab *st);
 
 /* Functions, ascending by entry (ties by name). */
 size_t gs_symtab_count(const struct gs_symtab *st);

@@ -17,7 +17,7 @@
  * bytes are what the process starts with and never changes.
  */
 static int find_gofunc(const struct gs_pclntab *tab, uint64_t pcln_vaddr,
-		       const char *path, uint64_t *gofunc)
+		       const char *path, int go_minor, uint64_t *gofunc)
 {
 	Elf *elf = NULL;
 	size_t n, i, size;
@@ -43,7 +43,8 @@ static int find_gofunc(const struct gs_pclntab *tab, uint64_t pcln_vaddr,
 			continue;
 		ret = gs_pclntab_moduledata_gofunc(tab, pcln_vaddr,
 						   img + ph.p_offset,
-						   ph.p_filesz, gofunc, NULL);
+						   ph.p_filesz, go_minor, gofunc,
+						   NULL);
 	}
 out:
 	if (elf)
@@ -56,6 +57,9 @@ int gs_funcinfo_init(struct gs_funcinfo *fi, const struct gs_symtab *st,
 		     const char *exe_path, const struct gs_mem *mem,
 		     char *err, size_t errlen)
 {
+	const struct gs_goversion *ver;
+	char why[256];
+
 	memset(fi, 0, sizeof(*fi));
 	fi->tab = gs_symtab_pclntab(st);
 	fi->mem = mem;
@@ -70,9 +74,22 @@ int gs_funcinfo_init(struct gs_funcinfo *fi, const struct gs_symtab *st,
 			 exe_path);
 		return -1;
 	}
+	/* never read the tables of a release we do not know */
+	ver = gs_symtab_goversion(st);
+	if (gs_go_release_known(ver->version, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: pclntab not decoded: %s%s%s", exe_path,
+			 why, ver->problem[0] ? "; " : "", ver->problem);
+		return -1;
+	}
+	if (fi->tab->version < GS_PCLN_GO118)
+		return 0;	/* funcdata are absolute pointers */
 	if (find_gofunc(fi->tab, gs_symtab_pclntab_vaddr(st), exe_path,
-			&fi->gofunc))
-		fi->gofunc = 0;	/* 1.16-1.17 need none; else no inline trees */
+			ver->minor, &fi->gofunc)) {
+		fi->gofunc = 0;
+		snprintf(fi->gofunc_why, sizeof(fi->gofunc_why),
+			 "no %s moduledata names go:func.* (inline trees and funcdata unavailable)",
+			 ver->version);
+	}
 	return 0;
 }
 

@@ -25,6 +25,7 @@ struct gs_funcinfo {
 	const struct gs_pclntab *tab;
 	const struct gs_mem *mem;	/* reads go:func.* (inline trees) */
 	uint64_t gofunc;		/* 0 if unknown (inline trees unavailable) */
+	char gofunc_why[192];		/* why gofunc is unknown, or "" */
 };
 
 /* One source-level frame at a PC. */

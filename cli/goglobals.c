@@ -739,8 +739,8 @@ static void memcheck(struct finder *fd, struct gs_global *gl, enum memcheck mc,
 	const uint8_t *p;
 
 	gl->memcheck_ok = -1;
-	if (mc == MC_BUILDVERSION && fd->out->go_version[0]) {
-		const char *want = fd->out->go_version;
+	if (mc == MC_BUILDVERSION && fd->out->check_version[0]) {
+		const char *want = fd->out->check_version;
 		const uint8_t *s;
 
 		gl->memcheck = "string = .go.buildinfo version";
@@ -818,6 +818,7 @@ int gs_go_globals(const char *path, enum gs_globals_src src,
 		  struct gs_globals *out, char *err, size_t errlen)
 {
 	struct finder fd = { .out = out };
+	const struct gs_goversion *gv;
 	const char *ver;
 	int i;
 
@@ -838,6 +839,17 @@ int gs_go_globals(const char *path, enum gs_globals_src src,
 	ver = gs_symtab_go_version(fd.st);
 	if (ver)
 		snprintf(out->go_version, sizeof(out->go_version), "%s", ver);
+	gv = gs_symtab_goversion(fd.st);
+	out->go_version_from = gv->from;
+	snprintf(out->go_version_problem, sizeof(out->go_version_problem), "%s",
+		 gv->problem);
+	for (i = 0; i < GS_GOVER_NSRC && i < 4; i++)
+		snprintf(out->go_version_found[i], sizeof(out->go_version_found[i]),
+			 "%s", gv->found[i]);
+	/* the decoded string is checked against the build info, never itself */
+	for (i = GS_GOVER_SECTION; i <= GS_GOVER_SCAN && !out->check_version[0]; i++)
+		snprintf(out->check_version, sizeof(out->check_version), "%s",
+			 gv->found[i]);
 	fd.go_minor = -1;
 	if (sscanf(out->go_version, "go1.%d", &fd.go_minor) != 1)
 		fd.go_minor = -1;
@@ -849,6 +861,33 @@ int gs_go_globals(const char *path, enum gs_globals_src src,
 fail:
 	image_close(&fd.im);
 	return -1;
+}
+
+int gs_go_buildversion_decoded(struct gs_symtab *st, const char *path,
+			       uint64_t *addr)
+{
+	struct gs_globals *out = calloc(1, sizeof(*out));
+	struct finder fd = { .st = st, .out = out, .go_minor = -1 };
+	struct gs_global *gl;
+	char err[256];
+	int ret = -1;
+
+	if (!out)
+		return -1;
+	if (image_open(&fd.im, path, err, sizeof(err)))
+		goto done;
+	gl = &out->g[GS_GLOBAL_BUILDVERSION];
+	gl->name = defs[GS_GLOBAL_BUILDVERSION].name;
+	/* no version yet: the memory check has nothing to compare with */
+	find_global(&fd, GS_GLOBAL_BUILDVERSION, GS_GLOBALS_DECODE);
+	if (gl->status == GS_GLOBAL_OK) {
+		*addr = gl->primary.addr;
+		ret = 0;
+	}
+	image_close(&fd.im);
+done:
+	free(out);
+	return ret;
 }
 
 void gs_go_globals_release(struct gs_globals *out)

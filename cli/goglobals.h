@@ -91,7 +91,13 @@ struct gs_symtab;
 struct gs_globals {
 	struct gs_global g[GS_GLOBAL_COUNT];
 	struct gs_symtab *st;			/* kept open: names point into it */
-	char		go_version[128];	/* from .go.buildinfo, "" if none */
+	char		go_version[128];	/* see go_version_from, "" if none */
+	const char	*go_version_from;	/* its source (goversion.h), or NULL */
+	char		go_version_problem[256];	/* sources disagree, or "" */
+	/* each source's answer ("" none), gs_gover_src order */
+	char		go_version_found[4][128];
+	/* what runtime.buildVersion's string is checked against, or "" */
+	char		check_version[128];
 	bool		pie;			/* ET_DYN: addresses are link-time */
 	bool		have_symtab;		/* .symtab with runtime.* objects */
 	uint64_t	pclntab_vaddr;
@@ -114,5 +120,13 @@ int gs_go_globals(const char *path, enum gs_globals_src src,
 void gs_go_globals_release(struct gs_globals *out);
 
 const char *gs_global_status_name(enum gs_global_status s);
+
+/*
+ * runtime.buildVersion's address from the instructions that use it (two
+ * references that agree), for an open symtab of the executable at path:
+ * the version source of a binary whose build info is gone. 0 or -1.
+ */
+int gs_go_buildversion_decoded(struct gs_symtab *st, const char *path,
+			       uint64_t *addr);
 
 #endif /* GOSNAP_GOGLOBALS_H */

@@ -948,3 +948,15 @@ void goheap_free(struct goheap *h)
 	free(h->classes);
 	free(h);
 }
+
+bool goheap_decoded_anything(const struct goheap *h)
+{
+	size_t i;
+
+	if (goheap_pages_decoded(h))
+		return true;
+	for (i = 0; i < GH_NR_COUNTERS; i++)
+		if (h->counters[i].ok)
+			return true;
+	return false;
+}

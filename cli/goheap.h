@@ -174,6 +174,15 @@ struct goheap *goheap_decode(const struct gs_snapshot *snap,
 			     const char *buildinfo_version);
 void goheap_free(struct goheap *h);
 
+/* Were any arenas decoded, so that the page-table figures mean something? */
+static inline bool goheap_pages_decoded(const struct goheap *h)
+{
+	return h->nr_arenas > 0;
+}
+
+/* Did the decode give anything at all: an arena or a runtime counter? */
+bool goheap_decoded_anything(const struct goheap *h);
+
 const char *gh_page_kind_name(enum gh_page_kind k);
 /* "in-use", "manual", "dead", or "state-N". */
 const char *gh_span_state_name(const struct goheap *h, uint8_t state, char *buf,

@@ -324,6 +324,8 @@ static const struct {
 	{ 24, wait_reasons_1_24, sizeof(wait_reasons_1_24) / sizeof(wait_reasons_1_24[0]) },
 	{ 25, wait_reasons_1_25, sizeof(wait_reasons_1_25) / sizeof(wait_reasons_1_25[0]) },
 	{ 26, wait_reasons_1_26, sizeof(wait_reasons_1_26) / sizeof(wait_reasons_1_26[0]) },
+	/* go1.27's runtime2.go lists the same reasons in the same order */
+	{ 27, wait_reasons_1_26, sizeof(wait_reasons_1_26) / sizeof(wait_reasons_1_26[0]) },
 };
 
 const char *gs_wait_reason(int go_minor, unsigned int reason)

@@ -192,17 +192,50 @@ static void decode_ps(struct gs_snapctx *c, struct gs_sched *s)
 	}
 }
 
-/* A field of runtime.schedt, read at its own size; -1 if unavailable. */
-static int64_t counter(struct gs_snapctx *c, uint64_t sched, const char *path)
+static void unavailable(struct gs_sched *s, const char *field, const char *fmt,
+			const char *arg)
+{
+	struct gs_sched_unavail *u;
+
+	if (s->nunavail >= GS_SCHED_MAX_UNAVAIL || gs_sched_unavailable(s, field))
+		return;
+	u = &s->unavail[s->nunavail++];
+	u->field = field;
+	snprintf(u->why, sizeof(u->why), fmt, arg);
+}
+
+const char *gs_sched_unavailable(const struct gs_sched *s, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < s->nunavail; i++)
+		if (!strcmp(s->unavail[i].field, field))
+			return s->unavail[i].why;
+	return NULL;
+}
+
+/*
+ * A field of runtime.schedt, read at its own size; -1, with the reason
+ * recorded, if unavailable.
+ */
+static int64_t counter(struct gs_snapctx *c, struct gs_sched *s, uint64_t sched,
+		       const char *path)
 {
 	uint8_t b[8] = { 0 };
 	struct gs_field f;
 	uint64_t v = 0;
 	size_t i;
 
-	if (!gs_layout_has_field(c->layout, "runtime.schedt", path, &f) ||
-	    !f.size || f.size > 8 || !gs_mem_read(c->mem, sched + f.offset, b, f.size))
+	if (!gs_layout_has_field(c->layout, "runtime.schedt", path, &f) || !f.size ||
+	    f.size > 8) {
+		unavailable(s, path, "no layout source knows runtime.schedt.%s", path);
 		return -1;
+	}
+	if (!gs_mem_read(c->mem, sched + f.offset, b, f.size)) {
+		unavailable(s, path, "runtime.schedt.%s is not in the snapshot's memory",
+			    path);
+		return -1;
+	}
 	for (i = 0; i < f.size; i++)
 		v |= (uint64_t)b[i] << (8 * i);
 	if (f.size == 4)
@@ -210,34 +243,53 @@ static int64_t counter(struct gs_snapctx *c, uint64_t sched, const char *path)
 	return (int64_t)v;
 }
 
+static const char *const counter_fields[] = {
+	"nmidle", "nmidlelocked", "mnext", "nmfreed", "nmsys", "nmspinning",
+	"npidle", "ngsys", "needspinning", "gcwaiting", "stopwait", "sysmonwait",
+	"runqsize",
+};
+
 static void decode_counters(struct gs_snapctx *c, struct gs_sched *s)
 {
+	struct gs_field rq;
 	uint64_t sched;
+	size_t i;
 
 	s->nmidle = s->nmidlelocked = s->mnext = s->nmfreed = s->nmsys = -1;
 	s->nmspinning = s->npidle = s->runqsize = s->ngsys = s->threads = -1;
 	s->needspinning = s->gcwaiting = s->stopwait = s->sysmonwait = -1;
-	if (!global(c, "runtime.sched", GS_GLOBAL_SCHED, &sched))
+	if (!global(c, "runtime.sched", GS_GLOBAL_SCHED, &sched)) {
+		for (i = 0; i < sizeof(counter_fields) / sizeof(counter_fields[0]); i++)
+			unavailable(s, counter_fields[i], "%s",
+				    "runtime.sched's address is unknown");
 		return;
+	}
 	/* atomic wrappers (go1.20+: atomic.Int32, atomic.Bool) keep the value first */
-	s->nmidle = counter(c, sched, "nmidle");
-	s->nmidlelocked = counter(c, sched, "nmidlelocked");
-	s->mnext = counter(c, sched, "mnext");
-	s->nmfreed = counter(c, sched, "nmfreed");
-	s->nmsys = counter(c, sched, "nmsys");
-	s->nmspinning = counter(c, sched, "nmspinning");
-	s->npidle = counter(c, sched, "npidle");
-	s->ngsys = counter(c, sched, "ngsys");
-	s->needspinning = counter(c, sched, "needspinning");
-	s->gcwaiting = counter(c, sched, "gcwaiting");
-	s->stopwait = counter(c, sched, "stopwait");
-	s->sysmonwait = counter(c, sched, "sysmonwait");
+	s->nmidle = counter(c, s, sched, "nmidle");
+	s->nmidlelocked = counter(c, s, sched, "nmidlelocked");
+	s->mnext = counter(c, s, sched, "mnext");
+	s->nmfreed = counter(c, s, sched, "nmfreed");
+	s->nmsys = counter(c, s, sched, "nmsys");
+	s->nmspinning = counter(c, s, sched, "nmspinning");
+	s->npidle = counter(c, s, sched, "npidle");
+	s->ngsys = counter(c, s, sched, "ngsys");
+	s->needspinning = counter(c, s, sched, "needspinning");
+	s->gcwaiting = counter(c, s, sched, "gcwaiting");
+	s->stopwait = counter(c, s, sched, "stopwait");
+	s->sysmonwait = counter(c, s, sched, "sysmonwait");
 	/* the global run queue's length: runqsize, or runq.size (go1.26) */
-	s->runqsize = counter(c, sched, "runqsize");
-	if (s->runqsize < 0)
-		s->runqsize = counter(c, sched, "runq.size");
+	if (gs_layout_has_field(c->layout, "runtime.schedt", "runq.size", &rq))
+		s->runqsize = counter(c, s, sched, "runq.size");
+	else
+		s->runqsize = counter(c, s, sched, "runqsize");
 	if (s->mnext >= 0 && s->nmfreed >= 0)
 		s->threads = s->mnext - s->nmfreed;
+}
+
+bool gs_sched_decoded_anything(const struct gs_sched *s)
+{
+	return s->nms || s->nps || s->nmidle >= 0 || s->mnext >= 0 ||
+	       s->npidle >= 0 || s->runqsize >= 0;
 }
 
 int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)

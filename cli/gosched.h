@@ -38,6 +38,8 @@ struct gs_p {
 	uint64_t runnext, mcache, m;
 };
 
+#define GS_SCHED_MAX_UNAVAIL	16
+
 struct gs_sched {
 	struct gs_m *ms;
 	size_t nms;
@@ -51,7 +53,18 @@ struct gs_sched {
 	int64_t needspinning;		/* go1.21+ */
 	int64_t gcwaiting, stopwait, sysmonwait;
 	char problem[256];
+	/* each counter left at -1, and why (its runtime.schedt field name) */
+	struct gs_sched_unavail {
+		const char *field;
+		char why[160];
+	} unavail[GS_SCHED_MAX_UNAVAIL];
+	size_t nunavail;
 };
+
+/* The reason recorded for schedt field name, or NULL if it was read. */
+const char *gs_sched_unavailable(const struct gs_sched *s, const char *field);
+/* Did the decode find anything at all (an M, a P or a counter)? */
+bool gs_sched_decoded_anything(const struct gs_sched *s);
 
 int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *out);
 void gs_sched_free(struct gs_sched *s);

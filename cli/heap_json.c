@@ -41,6 +41,12 @@ static void truth_json(struct json_writer *w, const struct goheap *h)
 {
 	const struct gh_truth *t = &h->truth;
 
+	if (!goheap_pages_decoded(h)) {	/* zeros would read as a measurement */
+		jw_key(w, "resident");
+		jw_null(w);
+		jw_kv_string(w, "resident_unavailable", "no heap arena was decoded");
+		return;
+	}
 	jw_key(w, "resident");
 	jw_start_object(w);
 	jw_kv_u64(w, "arena_bytes", t->arena_bytes);

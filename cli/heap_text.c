@@ -18,7 +18,10 @@ static void counter_row(FILE *out, const struct goheap *h, enum gh_counter_id id
 		fprintf(out, "  %-13s %15" PRIu64, c->name, c->value);
 	else
 		fprintf(out, "  %-13s %15s", c->name ? c->name : "?", "unavailable");
-	fprintf(out, " %15" PRIu64 " %15" PRIu64 "\n", from_pages, resident);
+	if (!goheap_pages_decoded(h))	/* zeros would read as a measurement */
+		fprintf(out, " %15s %15s\n", "unavailable", "unavailable");
+	else
+		fprintf(out, " %15" PRIu64 " %15" PRIu64 "\n", from_pages, resident);
 }
 
 static void print_summary(const struct goheap *h, const struct heap_out_opts *o,
@@ -54,6 +57,10 @@ static void print_summary(const struct goheap *h, const struct heap_out_opts *o,
 	fprintf(out, "  (RUNTIME: as runtime.ReadMemStats computes it; PAGES: the same from\n"
 		"   spans and page-allocator bitmaps; RESIDENT: present in the page tables;\n"
 		"   manual spans hold stacks and GC work buffers)\n");
+	if (!goheap_pages_decoded(h)) {
+		fprintf(out, "\n  page figures unavailable: no heap arena was decoded\n");
+		return;
+	}
 	fprintf(out, "\n  %-48s %15" PRIu64 "\n", "arena bytes mapped", t->arena_bytes);
 	fprintf(out, "  %-48s %15" PRIu64 "\n", "in-use span bytes never touched",
 		t->inuse_untouched);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "goglobals.h"
+#include "goversion.h"
 #include "layout_elfimg.h"
 
 enum tbl_kind { TBL_SIZE, TBL_FIELD, TBL_CONST, TBL_GLOBAL };
@@ -60,6 +61,9 @@ static const struct tbl_entry go1_26[] = {
 static const struct tbl_entry go1_26_nogreenteagc[] = {
 #include "layout_tables/go1.26-X-nogreenteagc.h"
 };
+static const struct tbl_entry go1_27[] = {
+#include "layout_tables/go1.27.h"
+};
 
 struct gs_table {
 	const char		*release;	/* "go1.21" */
@@ -82,6 +86,7 @@ static const struct gs_table tables[] = {
 	TABLE("go1.25", "", "go1.25", go1_25),
 	TABLE("go1.26", "", "go1.26", go1_26),
 	TABLE("go1.26", "nogreenteagc", "go1.26 X:nogreenteagc", go1_26_nogreenteagc),
+	TABLE("go1.27", "", "go1.27", go1_27),
 };
 
 #define NR_TABLES	(sizeof(tables) / sizeof(tables[0]))
@@ -136,6 +141,8 @@ const struct gs_table *gs_table_find(const char *go_version, char *why,
 	bool have_release = false;
 	size_t i;
 
+	if (gs_go_release_known(go_version, why, whylen))
+		return NULL;	/* never an older release's table */
 	if (!go_version || !split_version(go_version, rel, sizeof(rel), &exps)) {
 		snprintf(why, whylen, "unknown Go version \"%s\"",
 			 go_version ? go_version : "");
@@ -151,7 +158,7 @@ const struct gs_table *gs_table_find(const char *go_version, char *why,
 	if (have_release)
 		snprintf(why, whylen, "no %s table for experiments X:%s", rel, exps);
 	else
-		snprintf(why, whylen, "no table for %s (tables: go1.19 to go1.26)", rel);
+		snprintf(why, whylen, "no table for %s (tables: go1.19 to go1.27)", rel);
 	return NULL;
 }
 

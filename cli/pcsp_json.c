@@ -28,6 +28,9 @@ static void json_funcdata(const struct pcsp_func *pf)
 				jw_u64(w, d->addr);
 			else
 				jw_null(w);
+			if (!d->addr)
+				jw_kv_string(w, "unavailable", pf->unavailable ?
+					     pf->unavailable : "gofunc unknown");
 		}
 		if (d->decoded && (i == GS_FUNCDATA_ARGS_PTRMAPS ||
 				   i == GS_FUNCDATA_LOCALS_PTRMAPS)) {
@@ -35,7 +38,7 @@ static void json_funcdata(const struct pcsp_func *pf)
 			jw_kv_i64(w, "bits", d->nbit);
 		} else if (d->decoded && i == GS_FUNCDATA_STACK_OBJECTS) {
 			jw_kv_i64(w, "objects", d->count);
-		} else if (d->present && i == GS_FUNCDATA_INL_TREE) {
+		} else if (d->present && d->addr && i == GS_FUNCDATA_INL_TREE) {
 			jw_key(w, "entries");
 			jw_start_array(w);
 			for (k = 0; k < pf->ninl; k++) {

@@ -206,6 +206,8 @@ int pcsp_decode(const struct gs_funcinfo *fi, const struct gs_pcln_func *fn,
 	pf->nfuncdata_shown = fn->nfuncdata < PCSP_MAX_FUNCDATA ? fn->nfuncdata :
 			      PCSP_MAX_FUNCDATA;
 	gs_pcln_line(fi->tab, fn, fn->entry, &pf->file, &line);
+	if (fi->gofunc_why[0])
+		pf->unavailable = fi->gofunc_why;
 	if (sweep_rows(fi, pf)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

@@ -42,6 +42,7 @@ struct pcsp_func {
 	struct pcsp_row *rows;
 	size_t nrows;
 	bool damaged;			/* a table ran off its buffer */
+	const char *unavailable;	/* why 1.18+ funcdata are not read, or NULL */
 	struct pcsp_funcdata funcdata[PCSP_MAX_FUNCDATA];
 	uint32_t nfuncdata_shown;
 	struct gs_inl_call inl[PCSP_MAX_INL];

@@ -36,10 +36,13 @@ static void print_funcdata(const struct pcsp_func *pf)
 			printf("-\n");
 			continue;
 		}
-		if (d->addr)
+		if (d->addr) {
 			printf("0x%" PRIx64, d->addr);
-		else
-			printf("offset 0x%" PRIx64 " (gofunc unknown)", d->raw);
+		} else {
+			printf("offset 0x%" PRIx64 " unavailable: %s\n", d->raw,
+			       pf->unavailable ? pf->unavailable : "gofunc unknown");
+			continue;
+		}
 		if (d->decoded && (i == GS_FUNCDATA_ARGS_PTRMAPS ||
 				   i == GS_FUNCDATA_LOCALS_PTRMAPS))
 			printf("  %" PRId64 " bitmaps of %d bits", d->count, d->nbit);

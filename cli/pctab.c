@@ -241,7 +241,8 @@ void gs_inl_decode(const struct gs_pclntab *tab, const uint8_t *b,
  * moduledata word indices (Go 1.18+): pcHeader, six slices of three words
  * (funcnametab cutab filetab pctab pclntable ftab), findfunctab, minpc,
  * maxpc, text, etext, then pairs of section bounds; 1.20 added covctrs/
- * ecovctrs before end, moving gofunc from word 38 to word 40.
+ * ecovctrs before end, moving gofunc from word 38 to word 40; 1.27 added
+ * typedesclen, itaboffset and itabsize, moving it to word 43.
  */
 #define MD_PCHEADER	0
 #define MD_FUNCNAMETAB	1
@@ -253,18 +254,32 @@ void gs_inl_decode(const struct gs_pclntab *tab, const uint8_t *b,
 #define MD_GOFUNC_118	38
 #define MD_RODATA_120	39
 #define MD_GOFUNC_120	40
+/* 1.27: types, typedesclen, etypes, itaboffset, itabsize before rodata */
+#define MD_RODATA_127	42
+#define MD_GOFUNC_127	43
 
 int gs_pclntab_moduledata_gofunc(const struct gs_pclntab *tab,
 				 uint64_t pcln_vaddr, const uint8_t *data,
-				 size_t len, uint64_t *gofunc, uint64_t *md_off)
+				 size_t len, int go_minor, uint64_t *gofunc,
+				 uint64_t *md_off)
 {
 	unsigned int gi, ri;
 	size_t off;
 
 	if (tab->version < GS_PCLN_GO118)
 		return -1;	/* funcdata are absolute pointers */
-	gi = tab->version >= GS_PCLN_GO120 ? MD_GOFUNC_120 : MD_GOFUNC_118;
-	ri = tab->version >= GS_PCLN_GO120 ? MD_RODATA_120 : MD_RODATA_118;
+	if (go_minor >= 18 && go_minor <= 19 && tab->version == GS_PCLN_GO118) {
+		gi = MD_GOFUNC_118;
+		ri = MD_RODATA_118;
+	} else if (go_minor >= 20 && go_minor <= 26 && tab->version == GS_PCLN_GO120) {
+		gi = MD_GOFUNC_120;
+		ri = MD_RODATA_120;
+	} else if (go_minor == 27 && tab->version == GS_PCLN_GO120) {
+		gi = MD_GOFUNC_127;
+		ri = MD_RODATA_127;
+	} else {
+		return -1;	/* a release whose moduledata we do not know */
+	}
 	for (off = 0; off + (gi + 1) * 8 <= len; off += 8) {
 		const uint8_t *w = data + off;
 		uint64_t g, r;

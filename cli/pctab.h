@@ -126,11 +126,13 @@ void gs_inl_decode(const struct gs_pclntab *tab, const uint8_t *bytes,
 /*
  * Module data fields that the static tables need, found like
  * gs_pclntab_moduledata_text: a moduledata whose first word is the
- * table's address. gofunc is the base of 1.18+ funcdata offsets.
+ * table's address. gofunc is the base of 1.18+ funcdata offsets. Its word
+ * in moduledata depends on the release (go_minor, N of go1.N): -1 for a
+ * release whose moduledata layout is not known here, or -1 if unknown.
  */
 int gs_pclntab_moduledata_gofunc(const struct gs_pclntab *tab,
 				 uint64_t pcln_vaddr, const uint8_t *data,
-				 size_t len, uint64_t *gofunc,
+				 size_t len, int go_minor, uint64_t *gofunc,
 				 uint64_t *md_off);
 
 #endif /* GOSNAP_PCTAB_H */

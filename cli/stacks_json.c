@@ -127,6 +127,8 @@ void stacks_print_json(const struct stacks_model *sm)
 	jw_kv_string(w, "snapshot", sm->snap_path);
 	jw_kv_string(w, "exe", sm->ctx->exe);
 	json_str_or_null(w, "go_version", sm->ctx->go_version);
+	if (sm->ctx->fi.gofunc_why[0])	/* frames lack their inlined calls */
+		jw_kv_string(w, "inlined_frames_unavailable", sm->ctx->fi.gofunc_why);
 	jw_key(w, "hit_thread");
 	if (sm->hit)
 		json_thread(w, sm->hit);

@@ -117,6 +117,8 @@ void stacks_print_plain(const struct stacks_model *sm)
 
 	printf("# %s: %s, %s\n", sm->snap_path, c->exe,
 	       c->go_version ? c->go_version : "Go version unknown");
+	if (c->fi.gofunc_why[0])	/* frames below lack their inlined calls */
+		printf("inlined frames unavailable: %s\n", c->fi.gofunc_why);
 	print_hit(sm);
 	print_threads(sm);
 	if (sm->gr.problem[0])

@@ -122,7 +122,7 @@ func structLayout(st *types.Struct) ([]int64, int64, int64) {
 // types by package path, byte and rune as uint8 and int32, parameters
 // without names, unexported struct fields qualified by their package.
 func typeName(t types.Type) string {
-	switch u := t.(type) {
+	switch u := unalias(t).(type) {
 	case *types.Named:
 		obj := u.Obj()
 		name := obj.Name()

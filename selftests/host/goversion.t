@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# goversion.t: the Go version from every source, and no answer for a Go
+# release the tool does not know (issue 11, acceptance 5 and 6).
+#
+# The stacks target (inlined calls in main.main) is built by Go 1.26 and
+# Go 1.27 (selftests/lib/gotoolchain), normally and with -ldflags='-s -w'.
+#   - Go 1.26 stripped, three copies edited here (python): the
+#     .go.buildinfo section renamed (the blob is still there, found by its
+#     magic), no section headers at all (e_shnum 0), and the buildinfo magic
+#     zeroed (only runtime.buildVersion, found by decoding schedinit, names
+#     the version). `symbols`, `go`, `layout` and `pcsp main.main` print the
+#     same JSON as for the unmodified build, apart from the key that says
+#     where the version came from; that key names the source used.
+#   - Go 1.27 (both builds): pcsp main.main finds the inline tree (at least
+#     4 entries, every entry named), and the go1.27 table's runtime.schedt
+#     fields (at least 10) equal the DWARF's.
+#   - esbuild 0.28.2 from npm (Go 1.26.5, built without build info at all):
+#     the version comes from runtime.buildVersion, and leads to the go1.26
+#     table and to type descriptors that parse.
+#   - An unknown future release: the Go 1.27 builds with every "go1.27.N"
+#     string patched to "go1.99.0", and the real builds with the newest known
+#     release lowered to 1.26 (GOSNAP_TEST_NEWEST_GO_MINOR, test only). Each
+#     of symbols, go, layout and pcsp either exits non-zero naming the
+#     unknown release, or prints no value from a runtime structure: symbols
+#     only from .symtab, layout only from DWARF (no "typedesc" or "table"
+#     answer) and says why the field list is unavailable.
+#
+# Env: GOSNAP_CLI (default: the ASan build, made here), GOSNAP_CACHE.
+set -euo pipefail
+
+TOP="$(cd "$(dirname "$0")/../.." && pwd)"
+B="$TOP/build/goversion"
+mkdir -p "$B"
+SYM_BUILD="$B/sym"
+# shellcheck source=selftests/symbols/lib.sh
+source "$TOP/selftests/symbols/lib.sh"
+export ASAN_OPTIONS=exitcode=99:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+diag() { sed 's/^/# /'; }
+
+echo "TAP version 13"
+trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
+
+if [[ -n "${GOSNAP_CLI:-}" ]]; then
+	CLI="$GOSNAP_CLI"
+else
+	CLI="$TOP/build/cli/asan/gosnap-cli"
+	make -s -C "$TOP/cli" "$CLI" >&2
+fi
+command -v python3 >/dev/null || { echo "Bail out! python3 missing (package python3)"; exit 1; }
+
+build() {	# build VERSION OUT [flags...]
+	local v="$1" out="$2" go
+	shift 2
+	go="$("$TOP/selftests/lib/gotoolchain" "$v")"
+	(cd "$TOP/selftests/targets/go/stacks" &&
+		env CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
+		GOCACHE="$B/gocache" GOPATH="$B/gopath" "$go" build "$@" -o "$out" .) >&2
+}
+
+# edit MODE IN OUT: a copy of IN with its version record damaged (see top).
+edit() {
+	python3 - "$@" <<'EOF'
+import struct, sys
+mode, src, dst = sys.argv[1:4]
+b = bytearray(open(src, 'rb').read())
+shoff, = struct.unpack_from('<Q', b, 0x28)
+shentsize, shnum, shstrndx = struct.unpack_from('<HHH', b, 0x3a)
+if mode == 'zero-magic':
+    m = b'\xff Go buildinf:'
+    i = b.find(m)
+    assert i >= 0 and b.find(m, i + 1) < 0, 'one buildinfo magic'
+    b[i:i + len(m)] = bytes(len(m))
+elif mode == 'rename-section':
+    stroff, = struct.unpack_from('<Q', b, shoff + shstrndx * shentsize + 0x18)
+    for k in range(shnum):
+        nm, = struct.unpack_from('<I', b, shoff + k * shentsize)
+        if b[stroff + nm:stroff + nm + 14] == b'.go.buildinfo\0':
+            b[stroff + nm:stroff + nm + 13] = b'.xx.buildinfo'
+            break
+    else:
+        sys.exit('no .go.buildinfo section')
+elif mode == 'no-shdrs':
+    struct.pack_into('<Q', b, 0x28, 0)
+    struct.pack_into('<HHH', b, 0x3a, 0, 0, 0)
+elif mode == 'go1.99':
+    import re
+    tags = set(re.findall(rb'go1\.27\.[0-9]+', bytes(b)))
+    assert len(tags) == 1, tags
+    t = tags.pop()
+    new = b'go1.99.' + b'0' * (len(t) - len(b'go1.99.'))
+    b = bytearray(bytes(b).replace(t, new))
+else:
+    sys.exit('bad mode')
+open(dst, 'wb').write(b)
+EOF
+	chmod +x "$3"
+}
+
+# JSON of CMD on the binary named NAME in DIR, without the keys that say
+# where the version came from (those differ by design). With the build info
+# gone, runtime.buildVersion's string has nothing to be checked against:
+# its memory_check is left out too.
+json_of() {	# json_of DIR NAME CMD [ARGS]
+	local dir="$1" name="$2" cmd="$3"
+	shift 3
+	(cd "$dir" && "$CLI" "$cmd" -j "$name" "$@") |
+		python3 -c 'import json, sys
+def strip(o):
+    if isinstance(o, dict):
+        bv = o.get("name") == "runtime.buildVersion"
+        return {k: strip(v) for k, v in o.items()
+                if k not in ("go_version_from", "go_version_sources") and not (bv and k == "memory_check")}
+    if isinstance(o, list):
+        return [strip(v) for v in o]
+    return o
+print(json.dumps(strip(json.load(sys.stdin)), sort_keys=True))'
+}
+
+# --- setup ---------------------------------------------------------------
+for v in 1.26 1.27; do
+	mkdir -p "$B/$v"
+	build "$v" "$B/$v/stacks"
+	build "$v" "$B/$v/stacks-s" -ldflags='-s -w'
+done
+for m in rename-section no-shdrs zero-magic; do
+	mkdir -p "$B/1.26-$m"
+	edit "$m" "$B/1.26/stacks-s" "$B/1.26-$m/stacks-s"
+done
+mkdir -p "$B/1.99"
+edit go1.99 "$B/1.27/stacks" "$B/1.99/stacks"
+edit go1.99 "$B/1.27/stacks-s" "$B/1.99/stacks-s"
+trap - ERR
+
+# --- acceptance 5: the version from every source ------------------------
+declare -A want_from=([rename-section]="buildinfo magic" [no-shdrs]="buildinfo magic"
+	   [zero-magic]="runtime.buildVersion (decoded)")
+for m in rename-section no-shdrs zero-magic; do
+	for c in symbols go layout "pcsp main.main"; do
+		# shellcheck disable=SC2086
+		a="$(json_of "$B/1.26" stacks-s $c 2>&1)" || true
+		# shellcheck disable=SC2086
+		b="$(json_of "$B/1.26-$m" stacks-s $c 2>&1)" || true
+		if [[ -n "$a" && "$a" == "$b" && "$a" == *go1.26.* ]]; then
+			ok "go1.26 -s -w, $m: $c JSON equals the unmodified build's"
+		else
+			not_ok "go1.26 -s -w, $m: $c JSON differs"
+			diff <(tr ',' '\n' <<<"$a") <(tr ',' '\n' <<<"$b") | head -n 20 | diag || true
+		fi
+	done
+	from="$(cd "$B/1.26-$m" && "$CLI" symbols -j stacks-s |
+		python3 -c 'import json, sys; print(json.load(sys.stdin).get("go_version_from"))')"
+	if [[ "$from" == "${want_from[$m]}" ]]; then
+		ok "go1.26 -s -w, $m: version from $from"
+	else
+		not_ok "go1.26 -s -w, $m: version from '$from', want '${want_from[$m]}'"
+	fi
+done
+
+# --- a real binary without build info: esbuild 0.28.2 from npm ---------
+# It has neither a .go.buildinfo section nor the blob; runtime.buildVersion
+# is the only record. The version must lead to the go1.26 tables, and the
+# moduledata found with the go1.26 offsets must give type descriptors that
+# parse (typedesc available): a wrong release would not.
+esb="$(npm_esbuild @esbuild/linux-x64 0.28.2)"
+r="$("$CLI" layout -j "$esb" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = d["sources"]
+print(d["go_version"], s["typedesc"]["available"], s["table"]["available"], d.get("table"), d.get("named_types"))')"
+if [[ "$r" =~ ^go1\.26\.[0-9]+\ True\ True\ go1\.26\ ([0-9]+)$ ]] && ((BASH_REMATCH[1] >= 300)); then
+	ok "esbuild 0.28.2 (no build info): $r"
+else
+	not_ok "esbuild 0.28.2 (no build info): $r"
+fi
+from="$("$CLI" symbols -j "$esb" | python3 -c 'import json, sys; print(json.load(sys.stdin)["go_version_from"])')"
+if [[ "$from" == "runtime.buildVersion (decoded)" ]]; then
+	ok "esbuild 0.28.2: version from $from"
+else
+	not_ok "esbuild 0.28.2: version from '$from'"
+fi
+
+# --- Go 1.27 support ----------------------------------------------------
+for b in stacks stacks-s; do
+	r="$(cd "$B/1.27" && "$CLI" pcsp -j "$b" main.main | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+f = d["functions"][0]
+t = [s for s in f["funcdata"] if s["kind"] == "inline_tree"][0]
+e = t.get("entries") or []
+print(len(e), all(x["function"] for x in e), d["gofunc"] is not None)')"
+	if [[ "$r" =~ ^([0-9]+)\ True\ True$ ]] && ((BASH_REMATCH[1] >= 4)); then
+		ok "go1.27 $b: main.main's inline tree found ($r)"
+	else
+		not_ok "go1.27 $b: main.main's inline tree: $r"
+	fi
+done
+cmp="$(python3 - <(cd "$B/1.27" && "$CLI" layout -j --source dwarf stacks runtime.schedt) \
+	<(cd "$B/1.27" && "$CLI" layout -j --source table stacks-s runtime.schedt) <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))["types"][0]["fields"]
+t = json.load(open(sys.argv[2]))["types"][0]["fields"]
+dd = {f["name"]: (f.get("offset"), f.get("size")) for f in d if f["source"] == "dwarf"}
+tt = {f["name"]: (f.get("offset"), f.get("size")) for f in t if f["source"] == "table"}
+bad = [k for k in tt if dd.get(k) != tt[k]]
+print(len(tt), len(dd), bad)
+EOF
+)"
+if [[ "$cmp" =~ ^([0-9]+)\ ([0-9]+)\ \[\]$ ]] && ((BASH_REMATCH[1] >= 10)); then
+	ok "go1.27: the go1.27 table's runtime.schedt fields equal DWARF's ($cmp)"
+else
+	not_ok "go1.27: table vs DWARF for runtime.schedt: $cmp"
+fi
+
+# --- acceptance 6: an unknown release -----------------------------------
+# check_unknown LABEL DIR NAME [ENV...]: no runtime-structure answer.
+check_unknown() {
+	local label="$1" dir="$2" name="$3" out rc c
+	shift 3
+	for c in symbols go layout "pcsp main.main"; do
+		rc=0
+		read -r cmd arg <<<"$c"
+		out="$(cd "$dir" && env "$@" "$CLI" "$cmd" -j "$name" ${arg:+"$arg"} 2>&1)" || rc=$?
+		if ((rc == 99 || rc == 98)); then
+			not_ok "$label: $c: sanitizer report"
+			echo "$out" | head -n 20 | diag || true
+			continue
+		fi
+		if ((rc != 0)); then
+			if [[ "$out" == *"newer than the newest release known"* ]]; then
+				ok "$label: $c exits $rc naming the unknown release"
+			else
+				not_ok "$label: $c exits $rc without the reason"
+				echo "$out" | head -n 5 | diag || true
+			fi
+			continue
+		fi
+		case "$c" in
+		symbols)
+			if python3 -c 'import json, sys; d = json.load(sys.stdin); sys.exit(d["source"] != "symtab")' <<<"$out"; then
+				ok "$label: symbols answers from .symtab only"
+			else
+				not_ok "$label: symbols answered from a runtime structure"
+			fi ;;
+		layout)
+			if python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+srcs = {f["source"] for t in d["types"] for f in t["fields"]}
+srcs |= {t["size_source"] for t in d["types"]}
+fu = all(t["fields"] or t.get("fields_unavailable") for t in d["types"])
+sys.exit(not (srcs <= {"dwarf", "none"} and fu and not d["sources"]["table"]["available"]))' <<<"$out"; then
+				ok "$label: layout answers from DWARF only and says why fields are missing"
+			else
+				not_ok "$label: layout gave an answer from a table or descriptors"
+			fi ;;
+		*)
+			not_ok "$label: $c exits 0 for an unknown release"
+			echo "$out" | head -n 5 | diag || true ;;
+		esac
+	done
+}
+check_unknown "go1.99 (patched 1.27)" "$B/1.99" stacks
+check_unknown "go1.99 (patched 1.27) -s -w" "$B/1.99" stacks-s
+check_unknown "go1.27, newest known lowered to 1.26" "$B/1.27" stacks GOSNAP_TEST_NEWEST_GO_MINOR=26
+check_unknown "go1.27 -s -w, newest known lowered to 1.26" "$B/1.27" stacks-s GOSNAP_TEST_NEWEST_GO_MINOR=26
+
+echo "1..$n"
+((failed == 0))
