@@ -4,7 +4,7 @@
  * state and memory, read through /dev/gosnap.
  *
  * This file: module parameters, the misc device and its file operations.
- * An open file is a session (session.c); the open file holds a reference
+ * An open file is a session (session.c, its ioctls in ioctl.c); the open file holds a reference
  * to this module (fops.owner), so the module cannot go while any session,
  * and so any armed probe or held thread, exists.
  */
@@ -87,9 +87,18 @@ static int gosnap_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
+/*
+ * No ioctl, read or poll runs any more. Close the queue first: a probe
+ * handler waiting for room gives up, so the teardown's unregistering does
+ * not wait out its whole hold.
+ */
 static int gosnap_release(struct inode *inode, struct file *file)
 {
-	gosnap_session_free(file->private_data);
+	struct gosnap_session *s = file->private_data;
+
+	gosnap_session_close(s);
+	gosnap_probe_teardown(s);
+	gosnap_session_free(s);
 	return 0;
 }
 

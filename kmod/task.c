@@ -8,6 +8,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
@@ -399,4 +400,33 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 	}
 	kvfree(info);
 	return err;
+}
+
+/**
+ * gosnap_find_task - the thread @nr names, in the caller's pid namespace
+ * @nr:    any thread id of the process
+ * @taskp: the thread, with a reference the caller drops
+ *
+ * Return: 0, -ESRCH if there is none, -EINVAL for a kernel thread.
+ */
+int gosnap_find_task(pid_t nr, struct task_struct **taskp)
+{
+	struct task_struct *task;
+	struct pid *pid;
+
+	if (nr <= 0)
+		return -ESRCH;
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	put_pid(pid);
+	if (!task)
+		return -ESRCH;
+	if (task->flags & PF_KTHREAD) {
+		put_task_struct(task);
+		return -EINVAL;
+	}
+	*taskp = task;
+	return 0;
 }
