@@ -101,8 +101,8 @@ bool gosnap_caller_privileged(void);
 /*
  * The probed executable's build-id, read once at ARM in the caller's
  * context, so that a probe capture (the target held) never reads files.
- * Written only by ARM and teardown (session lock held, no handler running),
- * read by handlers.
+ * Written only by ARM (session lock held) and teardown (release(), no
+ * ioctl left), with no handler running; read by handlers.
  */
 struct gosnap_build_id {
 	struct inode	*inode;		/* whose id this is, referenced, or NULL */
