@@ -112,8 +112,8 @@ static int gosnap_ioc_capture(struct gosnap_session *s, void __user *uarg)
 		goto unreserve;
 	}
 	/* tell the caller first: a snapshot is queued only if it was told */
-	if (put_user((u64)sb->size, (u64 __user *)(uarg +
-			offsetof(struct gosnap_capture, stream_size)))) {
+	if (put_user((u64)sb->size,
+		     &((struct gosnap_capture __user *)uarg)->stream_size)) {
 		gosnap_sbuf_free(sb);
 		err = -EFAULT;
 		goto unreserve;
