@@ -129,7 +129,7 @@ fi
 # --- cppcheck ----------------------------------------------------------------
 
 if have cppcheck cppcheck; then
-	cpp=(cppcheck --quiet --std=c11 --inline-suppr -j2
+	checker=(cppcheck --quiet --std=c11 --inline-suppr -j2
 	     --enable=warning,portability,performance --error-exitcode=1)
 
 	mapfile -t cfiles < <(cd "$TOP" && git ls-files 'cli/*.c')
@@ -137,13 +137,13 @@ if have cppcheck cppcheck; then
 	while IFS= read -r d; do
 		incs+=(-I "$d")
 	done < <(cd "$TOP" && git ls-files 'cli/*.h' | xargs -r -n 1 dirname | sort -u)
-	(cd "$TOP" && "${cpp[@]}" "${incs[@]}" "${cfiles[@]}") >"$W/cli" 2>&1 || true
+	(cd "$TOP" && "${checker[@]}" "${incs[@]}" "${cfiles[@]}") >"$W/cli" 2>&1 || true
 	report "cppcheck: ${#cfiles[@]} cli/ files, no finding" "$W/cli"
 	[[ ${#cfiles[@]} -ge 40 ]] ||
 		not_ok "cppcheck saw ${#cfiles[@]} cli/ files, fewer than 40"
 
 	mapfile -t kcfiles < <(cd "$TOP" && git ls-files 'kmod/*.c')
-	(cd "$TOP" && "${cpp[@]}" --library=selftests/lint/kernel.cfg -D__KERNEL__ \
+	(cd "$TOP" && "${checker[@]}" --library=selftests/lint/kernel.cfg -D__KERNEL__ \
 		-I include -I kmod "${kcfiles[@]}") >"$W/kmod" 2>&1 || true
 	report "cppcheck: ${#kcfiles[@]} kmod/ files, no finding" "$W/kmod"
 	[[ ${#kcfiles[@]} -ge 10 ]] ||
