@@ -75,7 +75,7 @@ else
 	mapfile -t kfiles < <(cd "$TOP" && git ls-files 'kmod/*.c' 'kmod/*.h')
 	for f in "${kfiles[@]}"; do
 		ignore=()
-		[[ "$f" != kmod/compat.h ]] || ignore=(--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON)
+		[[ "$f" != kmod/compat.h ]] || ignore=(--ignore "LINUX_VERSION_CODE,CONSTANT_COMPARISON")
 		# from its own folder: in a git work tree it would leave a cache file
 		if (cd "$CP" && perl ./checkpatch.pl --strict --no-tree --quiet \
 			--show-types ${ignore[@]+"${ignore[@]}"} -f "$TOP/$f") >"$W/cp" 2>&1; then
@@ -130,7 +130,7 @@ fi
 
 if have cppcheck cppcheck; then
 	checker=(cppcheck --quiet --std=c11 --inline-suppr -j2
-	     --enable=warning,portability,performance --error-exitcode=1)
+	     "--enable=warning,portability,performance" --error-exitcode=1)
 
 	mapfile -t cfiles < <(cd "$TOP" && git ls-files 'cli/*.c')
 	incs=(-I include)
