@@ -2,6 +2,7 @@
 #
 # make            build gosnap.ko (against KDIR) and cli/gosnap-cli
 # make demo       boot the test VM, capture a running Go program, show it
+# make check-host the host tests alone (static checks, unit and CLI tests), no VM
 # make check      unit tests + VM tests on 6.1 (KERNELS="6.1 6.12 7.3" for more)
 # make check-all  the same on every test kernel
 # make stress     the ioctl fuzzer, 10 million calls (STRESS_CALLS=), on the
@@ -26,7 +27,7 @@ default_kdir = $(if $(wildcard /lib/modules/$(KVER)/build/Makefile),/lib/modules
 
 PREFIX	?= /usr/local
 
-.PHONY: all module cli deps check check-all demo fuzz stress bench install clean
+.PHONY: all module cli deps check check-host check-all demo fuzz stress bench install clean
 
 all: module cli
 
@@ -41,6 +42,9 @@ deps:
 
 check: deps
 	@selftests/run-tests --kernels "$(KERNELS)"
+
+check-host: deps
+	@selftests/run-tests --host-only
 
 check-all:
 	@$(MAKE) --no-print-directory check KERNELS="6.1 6.12 7.3 6.1-debug"

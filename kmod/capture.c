@@ -6,6 +6,16 @@
 #include <linux/string.h>
 #include "gosnap.h"
 
+/* Bytes a snapshot may take: the caller's bound, within the module's. */
+size_t gosnap_effective_max(u64 req)
+{
+	unsigned long max = READ_ONCE(gosnap_max_bytes);
+
+	if (!req || req > max)
+		return max;
+	return req;
+}
+
 /**
  * gosnap_capture - build one closed snapshot
  * @cx: what to capture and how

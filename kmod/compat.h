@@ -106,9 +106,11 @@ static inline pud_t gosnap_pudp_get(pud_t *pudp)
  * replaced them with "software leaf" helpers (linux/leafops.h) and renamed
  * the uffd-wp bit helpers (pte_uffd_wp -> pte_uffd, ...).
  */
+#ifdef __has_include	/* sparse 0.6.4 has none: it checks the 6.1 build */
 #if __has_include("linux/leafops.h")
 #include <linux/leafops.h>
 #define GOSNAP_SOFTLEAF	1
+#endif
 #endif
 
 struct gosnap_swp {

@@ -83,24 +83,26 @@ struct gosnap_session {
 	struct gosnap_probe_set	*probes;	/* NULL until GOSNAP_IOC_TARGET */
 };
 
-long gosnap_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 struct gosnap_session *gosnap_session_new(bool may_pfn);
+void gosnap_session_close(struct gosnap_session *s);
 void gosnap_session_free(struct gosnap_session *s);
 bool gosnap_queue_reserve(struct gosnap_session *s, size_t bytes);
 void gosnap_queue_unreserve(struct gosnap_session *s, size_t bytes);
 u64 gosnap_session_queue(struct gosnap_session *s, struct gosnap_sbuf *sb,
 			 size_t reserved);
+
+/* ---- ioctl.c: the session's commands ----------------------------------- */
+
+long gosnap_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 bool gosnap_caller_privileged(void);
-size_t gosnap_effective_max(u64 req);
-int gosnap_find_task(pid_t nr, struct task_struct **taskp);
 
 /* ---- task.c: TASK and THREAD records ---------------------------------- */
 
 /*
  * The probed executable's build-id, read once at ARM in the caller's
  * context, so that a probe capture (the target held) never reads files.
- * Written only by ARM and teardown (session lock held, no handler running),
- * read by handlers.
+ * Written only by ARM (session lock held) and teardown (release(), no
+ * ioctl left), with no handler running; read by handlers.
  */
 struct gosnap_build_id {
 	struct inode	*inode;		/* whose id this is, referenced, or NULL */
@@ -119,6 +121,7 @@ int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
 int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 			struct mm_struct *mm, struct task_struct *hit,
 			struct pt_regs *hit_regs, bool stopped);
+int gosnap_find_task(pid_t nr, struct task_struct **taskp);
 
 /* ---- walk.c: VMA and PAGES records ------------------------------------ */
 
@@ -158,6 +161,7 @@ struct gosnap_capture_ctx {
 };
 
 struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx);
+size_t gosnap_effective_max(u64 req);
 
 /* ---- memcopy.c: MEM records -------------------------------------------- */
 

@@ -4,7 +4,7 @@
  * state and memory, read through /dev/gosnap.
  *
  * This file: module parameters, the misc device and its file operations.
- * An open file is a session (session.c); the open file holds a reference
+ * An open file is a session (session.c, its ioctls in ioctl.c); the open file holds a reference
  * to this module (fops.owner), so the module cannot go while any session,
  * and so any armed probe or held thread, exists.
  */
@@ -53,25 +53,27 @@ static const struct kernel_param_ops gosnap_param_ops = {
 	.get	= gosnap_param_get,
 };
 
-#define GOSNAP_PARAM(name, var, lo, hi, desc)				\
+#define GOSNAP_PARAM(name, var, lo, hi)					\
 	static struct gosnap_param_range gosnap_range_##name = {	\
 		.val = &(var), .min = (lo), .max = (hi),		\
 	};								\
-	module_param_cb(name, &gosnap_param_ops, &gosnap_range_##name, 0644); \
-	MODULE_PARM_DESC(name, desc)
+	module_param_cb(name, &gosnap_param_ops, &gosnap_range_##name, 0644)
 
 unsigned long gosnap_max_bytes = 512UL << 20;
-GOSNAP_PARAM(max_bytes, gosnap_max_bytes, 64UL << 10, 4UL << 30,
-	     "Largest snapshot, in bytes (default 512 MiB; 64 KiB to 4 GiB)");
+GOSNAP_PARAM(max_bytes, gosnap_max_bytes, 64UL << 10, 4UL << 30);
+MODULE_PARM_DESC(max_bytes,
+		 "Largest snapshot, in bytes (default 512 MiB; 64 KiB to 4 GiB)");
 
 unsigned long gosnap_max_queued = 1024UL << 20;
-GOSNAP_PARAM(max_queued, gosnap_max_queued, 64UL << 10, 64UL << 30,
-	     "Most bytes of unread snapshots per session (default 1 GiB; 64 KiB to 64 GiB)");
+GOSNAP_PARAM(max_queued, gosnap_max_queued, 64UL << 10, 64UL << 30);
+MODULE_PARM_DESC(max_queued,
+		 "Most bytes of unread snapshots per session (default 1 GiB; 64 KiB to 64 GiB)");
 
 /* 6.13+: a hold also holds up synchronize_rcu_tasks_trace() system-wide */
 unsigned long gosnap_hold_timeout_ms = 2000;
-GOSNAP_PARAM(hold_timeout_ms, gosnap_hold_timeout_ms, 0, GOSNAP_HOLD_TIMEOUT_MAX_MS,
-	     "Longest a target thread is held, in ms (default 2000; at most 60000)");
+GOSNAP_PARAM(hold_timeout_ms, gosnap_hold_timeout_ms, 0, GOSNAP_HOLD_TIMEOUT_MAX_MS);
+MODULE_PARM_DESC(hold_timeout_ms,
+		 "Longest a target thread is held, in ms (default 2000; at most 60000)");
 
 static int gosnap_open(struct inode *inode, struct file *file)
 {
@@ -87,9 +89,18 @@ static int gosnap_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
+/*
+ * No ioctl, read or poll runs any more. Close the queue first: a probe
+ * handler waiting for room gives up, so the teardown's unregistering does
+ * not wait out its whole hold.
+ */
 static int gosnap_release(struct inode *inode, struct file *file)
 {
-	gosnap_session_free(file->private_data);
+	struct gosnap_session *s = file->private_data;
+
+	gosnap_session_close(s);
+	gosnap_probe_teardown(s);
+	gosnap_session_free(s);
 	return 0;
 }
 
@@ -111,6 +122,12 @@ static void gosnap_queue_pop(struct gosnap_session *s, struct gosnap_sbuf *sb)
 	spin_unlock(&s->qlock);
 	gosnap_sbuf_free(sb);
 	wake_up_all(&s->spaceq);
+}
+
+/* Something to read, or nothing more will come. */
+static bool gosnap_read_wake(struct gosnap_session *s)
+{
+	return !list_empty(&s->ready) || !gosnap_probe_armed(s);
 }
 
 /*
@@ -139,8 +156,8 @@ static ssize_t gosnap_read(struct file *file, char __user *buf, size_t len,
 			}
 			/* re-check now and then: the target may have exited */
 			if (wait_event_interruptible_timeout(s->readq,
-					!list_empty(&s->ready) ||
-					!gosnap_probe_armed(s), HZ / 5) < 0) {
+							     gosnap_read_wake(s),
+							     HZ / 5) < 0) {
 				ret = -ERESTARTSYS;
 				break;
 			}

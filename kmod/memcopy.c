@@ -22,6 +22,7 @@
  * then the run is copied, which costs bytes, never correctness).
  */
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -45,16 +46,23 @@ static bool gosnap_private_anon(struct vm_area_struct *vma)
 	       !(vma->vm_ops && vma->vm_ops->name);
 }
 
-/* End of the run of adjacent private anonymous mappings from @vma on. */
+/*
+ * End of the run of adjacent private anonymous mappings from @vma on.
+ * Called with mmap_lock held.
+ */
 static unsigned long gosnap_anon_run_end(struct mm_struct *mm,
 					 struct vm_area_struct *vma)
 {
+	VMA_ITERATOR(vmi, mm, vma->vm_end);
 	unsigned long end = vma->vm_end;
 	struct vm_area_struct *next;
 
-	while ((next = find_vma(mm, end)) && next->vm_start == end &&
-	       gosnap_private_anon(next))
+	mmap_assert_locked(mm);
+	for_each_vma(vmi, next) {
+		if (next->vm_start != end || !gosnap_private_anon(next))
+			break;
 		end = next->vm_end;
+	}
 	return end;
 }
 
@@ -108,16 +116,17 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 			      struct gosnap_range *r, unsigned int *nr,
 			      bool *more)
 {
+	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma, *prev = NULL;
-	struct file *exe = READ_ONCE(mm->exe_file);	/* compared only */
-	unsigned long addr = 0, run_start = 0, run_end = 0;
+	struct file *exe = rcu_access_pointer(mm->exe_file); /* compared only */
+	unsigned long run_start = 0, run_end = 0;
 	unsigned int n = 0;
 	int err;
 
 	err = mmap_read_lock_killable(mm);
 	if (err)
 		return err;
-	while ((vma = find_vma(mm, addr)) != NULL) {
+	for_each_vma(vmi, vma) {
 		bool w = vma->vm_flags & VM_WRITE;
 		bool exe_data = w && vma->vm_file && vma->vm_file == exe;
 		bool bss = w && !vma->vm_file && prev && prev->vm_file == exe &&
@@ -166,7 +175,6 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 		if (why)
 			r[n++].why = why;
 		prev = vma;
-		addr = vma->vm_end;
 	}
 	mmap_read_unlock(mm);
 	*nr = n;

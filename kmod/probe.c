@@ -195,17 +195,39 @@ static long gosnap_jiffies_left(unsigned long deadline)
 	return max_t(long, (long)(deadline - jiffies), 0);
 }
 
-/*
- * Park the hitting thread until its snapshot is released; never with a
- * lock held. Killable: SIGKILL ends it, and the hung-task detector leaves
- * TASK_KILLABLE sleepers alone.
+/* Is snapshot @seq released, or the set disarmed? */
+static bool gosnap_hold_over(struct gosnap_probe_set *ps, u64 seq)
+{
+	return (u64)atomic64_read(&ps->released_seq) >= seq ||
+	       !atomic_read(&ps->live);
+}
+
+/**
+ * gosnap_hold - park the hitting thread until its snapshot is released
+ * @ps:       the probe set
+ * @seq:      the snapshot's number: released once released_seq reaches it
+ * @deadline: jiffies at which the hold ends anyway
+ *
+ * Also ends when the set stops being live (disarm, close) or on SIGKILL.
+ * Killable: the hung-task detector leaves TASK_KILLABLE sleepers alone.
+ *
+ * Context: Process context, the hitting thread in its uprobe handler (the
+ * uprobe's read side held, see the top of this file). Sleeps. Holds no
+ * lock of the module's.
  */
 static void gosnap_hold(struct gosnap_probe_set *ps, u64 seq,
 			unsigned long deadline)
 {
-	wait_event_killable_timeout(ps->holdq,
-		(u64)atomic64_read(&ps->released_seq) >= seq ||
-		!atomic_read(&ps->live), gosnap_jiffies_left(deadline));
+	wait_event_killable_timeout(ps->holdq, gosnap_hold_over(ps, seq),
+				    gosnap_jiffies_left(deadline));
+}
+
+/* Reserved room (*got), or the reader or the set is gone: stop waiting. */
+static bool gosnap_room_or_gone(struct gosnap_session *s,
+				struct gosnap_probe_set *ps, bool *got)
+{
+	*got = gosnap_queue_reserve(s, ps->max_bytes);
+	return *got || READ_ONCE(s->closing) || !atomic_read(&ps->live);
 }
 
 /* Reserve room for one snapshot in the session's queue, until @deadline. */
@@ -216,9 +238,8 @@ static bool gosnap_wait_queue_room(struct gosnap_session *s,
 	bool got = false;
 
 	wait_event_killable_timeout(s->spaceq,
-		(got = gosnap_queue_reserve(s, ps->max_bytes)) ||
-		READ_ONCE(s->closing) || !atomic_read(&ps->live),
-		gosnap_jiffies_left(deadline));
+				    gosnap_room_or_gone(s, ps, &got),
+				    gosnap_jiffies_left(deadline));
 	if (got && (!atomic_read(&ps->live) || READ_ONCE(s->closing))) {
 		gosnap_queue_unreserve(s, ps->max_bytes);
 		got = false;
@@ -275,7 +296,21 @@ static void gosnap_hit_done(struct gosnap_uprobe *up, unsigned int slot)
 	spin_unlock(&up->recent_lock);
 }
 
-/* One hit to capture: everything past the cheap checks of the handler. */
+/**
+ * gosnap_hit - capture one hit, queue it, hold the thread if asked
+ * @up:   the probe hit
+ * @regs: the hitting thread's user registers
+ * @hit:  the hit's number on this probe
+ *
+ * Everything past the cheap checks of gosnap_uprobe_handler(): wait for
+ * queue room, stop the world if asked, capture, queue, hold.
+ *
+ * Context: Process context, the hitting thread (current) in its uprobe
+ * handler. Sleeps, until the deadline at most. Holds no lock of the
+ * module's across a sleep.
+ *
+ * Return: true if a snapshot was queued.
+ */
 static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 {
 	struct gosnap_probe_set *ps = up->set;
@@ -357,6 +392,24 @@ static void gosnap_busy_done(struct gosnap_probe_set *ps)
 	}
 }
 
+/*
+ * gosnap_uprobe_handler - a thread hit one of the set's breakpoints
+ * (not kernel-doc: its parameters are compat.h's per-kernel macro)
+ * self: the probe's uprobe consumer
+ * regs: the thread's user registers at the breakpoint
+ *
+ * Threads of other processes (a fork's copy of the breakpoints) and hits
+ * after the set was disarmed pass through; a prologue re-entry is not
+ * counted; the hit wanted (every hit, or the Nth), while max_snapshots
+ * allows, is captured by gosnap_hit().
+ *
+ * Context: Process context: the hitting thread, from its breakpoint trap
+ * on the way back to user space, with the uprobe's read side held (6.1 to
+ * 6.11 its register_rwsem, 6.12+ RCU Tasks Trace). May sleep.
+ *
+ * Return: UPROBE_HANDLER_REMOVE to take the breakpoints out of current's
+ * mm (a fork child, or the set is exhausted), else 0.
+ */
 static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 {
 	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, uc);
@@ -390,6 +443,10 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 	return 0;
 }
 
+/*
+ * GOSNAP_IOC_TARGET: the session's probe set, for the process @t names.
+ * Under the session's lock (the ioctl's).
+ */
 int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
 {
 	unsigned long timeout_ms = READ_ONCE(gosnap_hold_timeout_ms);
@@ -397,6 +454,7 @@ int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
 	struct task_struct *task;
 	int err;
 
+	lockdep_assert_held(&s->lock);
 	if (s->probes)
 		return -EBUSY;
 	err = gosnap_find_task(t->pid, &task);
@@ -440,6 +498,7 @@ put_task:
 	return err;
 }
 
+/* GOSNAP_IOC_PROBE: one more probe, before ARM. Under the session's lock. */
 int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p)
 {
 	struct gosnap_probe_set *ps = s->probes;
@@ -448,6 +507,7 @@ int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p)
 	struct file *file;
 	int err = -EINVAL;
 
+	lockdep_assert_held(&s->lock);
 	if (!ps)
 		return -ENOENT;
 	if (ps->armed)
@@ -484,7 +544,18 @@ put_file:
 	return err;
 }
 
-/* Unregister every registered probe; wakes parked threads first. */
+/**
+ * gosnap_probe_unregister_all - disarm: unregister every registered probe
+ * @ps: the probe set
+ *
+ * Parked threads, threads waiting for queue room and threads waiting to
+ * stop the world are woken first (6.1's unregister waits for them).
+ * Returns once no handler of the set runs any more.
+ *
+ * Context: Process context, ARM's failure path or DISARM (the session's
+ * lock held) or teardown (release(), no ioctl left). Sleeps: waits out
+ * every running handler.
+ */
 static void gosnap_probe_unregister_all(struct gosnap_probe_set *ps)
 {
 	unsigned int i;
@@ -524,9 +595,21 @@ static void gosnap_probe_put_inodes(struct gosnap_probe_set *ps)
 	gosnap_build_id_put(&ps->bid);
 }
 
-/*
- * Locking: the session's lock, held by the ioctl, serialises ARM, DISARM
- * and teardown; no handler runs before the first registration succeeds.
+/**
+ * gosnap_probe_arm - GOSNAP_IOC_ARM: register every probe of the set
+ * @s: the session
+ * @c: the command's argument: no flags, no seq
+ *
+ * Resolves each probe's inode once and keeps it until teardown, reads the
+ * probed file's build id (a hit never reads files), then registers the
+ * uprobes; if one fails, those registered are unregistered again. No
+ * handler runs before the first registration succeeds.
+ *
+ * Context: Process context, from the ioctl, with the session's lock held
+ * (it serialises ARM and DISARM; teardown runs when no ioctl can). Sleeps.
+ *
+ * Return: 0; -EINVAL, -ENOENT (no target or no probe), -EBUSY (armed),
+ * -ESRCH (max_snapshots taken), or the registration's error.
  */
 int gosnap_probe_arm(struct gosnap_session *s, const struct gosnap_ctl *c)
 {
@@ -575,6 +658,18 @@ int gosnap_probe_arm(struct gosnap_session *s, const struct gosnap_ctl *c)
 	return err;
 }
 
+/**
+ * gosnap_probe_disarm - GOSNAP_IOC_DISARM: unregister the set's probes
+ * @s: the session
+ * @c: the command's argument: no flags, no seq
+ *
+ * Held threads are let go; the set can be armed again.
+ *
+ * Context: Process context, from the ioctl, with the session's lock held.
+ * Sleeps (see gosnap_probe_unregister_all()).
+ *
+ * Return: 0, -EINVAL, or -ENOENT without a target.
+ */
 int gosnap_probe_disarm(struct gosnap_session *s, const struct gosnap_ctl *c)
 {
 	struct gosnap_probe_set *ps = s->probes;
@@ -588,6 +683,17 @@ int gosnap_probe_disarm(struct gosnap_session *s, const struct gosnap_ctl *c)
 	return 0;
 }
 
+/**
+ * gosnap_probe_release - GOSNAP_IOC_RELEASE: let held threads go
+ * @s: the session
+ * @c: with GOSNAP_CTL_SEQ, release the threads held for snapshots up to
+ *     @c->seq; else up to the last snapshot queued
+ *
+ * Context: Process context, from the ioctl (the session's lock is held
+ * but not needed: released_seq only grows, by cmpxchg). Does not sleep.
+ *
+ * Return: 0, -EINVAL, or -ENOENT without a target.
+ */
 int gosnap_probe_release(struct gosnap_session *s, const struct gosnap_ctl *c)
 {
 	struct gosnap_probe_set *ps = s->probes;
@@ -611,7 +717,16 @@ int gosnap_probe_release(struct gosnap_session *s, const struct gosnap_ctl *c)
 	return 0;
 }
 
-/* Session close: nothing of the probe set survives this. */
+/**
+ * gosnap_probe_teardown - free the session's probe set, if any
+ * @s: the session, closed (gosnap_session_close())
+ *
+ * Unregisters every probe (waiting out the handlers still running), then
+ * drops every reference the set holds: nothing of it survives this.
+ *
+ * Context: Process context, release() of the session's last file: no
+ * ioctl, read or poll of the session can run. Sleeps.
+ */
 void gosnap_probe_teardown(struct gosnap_session *s)
 {
 	struct gosnap_probe_set *ps = s->probes;

@@ -16,6 +16,7 @@
  */
 #include <linux/list.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/jobctl.h>
 #include <linux/sched/signal.h>
@@ -84,6 +85,12 @@ static bool gosnap_try_own_stop(struct gosnap_inflight *in)
 	return ok;
 }
 
+/* Own the stop now, or the probe set was disarmed: stop waiting. */
+static bool gosnap_own_stop_or_dead(struct gosnap_inflight *in, atomic_t *live)
+{
+	return gosnap_try_own_stop(in) || !atomic_read(live);
+}
+
 /*
  * Still for the snapshot: stopped, exiting, or in a handler with the group
  * stop pending (it stops on its way back to user space). Called under RCU
@@ -91,6 +98,8 @@ static bool gosnap_try_own_stop(struct gosnap_inflight *in)
  */
 static bool gosnap_thread_still(struct task_struct *t)
 {
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "thread_still outside RCU");
+	lockdep_assert_held(&gosnap_inflight_lock);
 	if (task_is_stopped(t) || (t->flags & PF_EXITING))
 		return true;
 	return (READ_ONCE(t->jobctl) & JOBCTL_STOP_PENDING) &&
@@ -137,8 +146,8 @@ bool gosnap_stop_world(struct gosnap_inflight *in, unsigned long deadline,
 	long left = max_t(long, (long)(deadline - jiffies), 0);
 
 	if (!wait_event_killable_timeout(gosnap_stop_wq,
-			gosnap_try_own_stop(in) || !atomic_read(live), left) ||
-	    !in->stopping)
+					 gosnap_own_stop_or_dead(in, live),
+					 left) || !in->stopping)
 		return false;
 
 	rcu_read_lock();

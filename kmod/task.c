@@ -8,6 +8,8 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
@@ -28,18 +30,17 @@
  */
 static struct file *gosnap_exe_file(struct mm_struct *mm)
 {
+	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 	struct file *exe = NULL;
-	unsigned long addr = 0;
 
 	if (mmap_read_lock_killable(mm))
 		return NULL;
-	while ((vma = find_vma(mm, addr)) != NULL) {
-		if (vma->vm_file && vma->vm_file == READ_ONCE(mm->exe_file)) {
+	for_each_vma(vmi, vma) {
+		if (vma->vm_file && vma->vm_file == rcu_access_pointer(mm->exe_file)) {
 			exe = get_file(vma->vm_file);
 			break;
 		}
-		addr = vma->vm_end;
 	}
 	mmap_read_unlock(mm);
 	return exe;
@@ -51,8 +52,8 @@ static void gosnap_scan_notes(const u8 *buf, size_t len,
 {
 	size_t off = 0;
 
-	while (off + sizeof(Elf64_Nhdr) <= len) {
-		const Elf64_Nhdr *n = (const void *)(buf + off);
+	while (off + sizeof(struct elf64_note) <= len) {
+		const struct elf64_note *n = (const void *)(buf + off);
 		size_t name_off = off + sizeof(*n);
 		size_t desc_off = name_off + ALIGN(n->n_namesz, 4);
 		size_t next = desc_off + ALIGN(n->n_descsz, 4);
@@ -83,8 +84,8 @@ static void gosnap_scan_notes(const u8 *buf, size_t len,
 /* Read the ELF notes of @exe from the page cache. Best effort. */
 static void gosnap_build_id(struct file *exe, struct gosnap_rec_task *t)
 {
-	Elf64_Ehdr eh;
-	Elf64_Phdr *ph;
+	struct elf64_hdr eh;
+	struct elf64_phdr *ph;
 	loff_t pos = 0;
 	int i;
 
@@ -288,6 +289,7 @@ static bool gosnap_thread_regs(struct task_struct *t, struct gosnap_thread_info 
 	 * is safe; it is kept only if the thread was still stopped or held
 	 * after it, i.e. all along.
 	 */
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "thread_regs outside RCU");
 	ti->regs = *task_pt_regs(t);
 	ti->fsbase = t->thread.fsbase;
 	ti->gsbase = t->thread.gsbase;
@@ -364,8 +366,8 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 
 			if (!info[i].has_regs)
 				continue;
-			vma = find_vma(mm, info[i].regs.sp);
-			if (vma && vma->vm_start <= info[i].regs.sp) {
+			vma = vma_lookup(mm, info[i].regs.sp);
+			if (vma) {
 				info[i].stack_start = vma->vm_start;
 				info[i].stack_end = vma->vm_end;
 			}
@@ -399,4 +401,33 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 	}
 	kvfree(info);
 	return err;
+}
+
+/**
+ * gosnap_find_task - the thread @nr names, in the caller's pid namespace
+ * @nr:    any thread id of the process
+ * @taskp: the thread, with a reference the caller drops
+ *
+ * Return: 0, -ESRCH if there is none, -EINVAL for a kernel thread.
+ */
+int gosnap_find_task(pid_t nr, struct task_struct **taskp)
+{
+	struct task_struct *task;
+	struct pid *pid;
+
+	if (nr <= 0)
+		return -ESRCH;
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	put_pid(pid);
+	if (!task)
+		return -ESRCH;
+	if (task->flags & PF_KTHREAD) {
+		put_task_struct(task);
+		return -EINVAL;
+	}
+	*taskp = task;
+	return 0;
 }

@@ -26,6 +26,11 @@
  * blocks the target's mmap()/munmap() (and, behind a queued writer, its
  * page faults) for long. When the VMA being walked changed meanwhile, its
  * record is clipped to what was walked and marked GOSNAP_VMA_CHANGED.
+ *
+ * Why not walk_page_range(): mm/pagewalk.c exports nothing to modules
+ * (6.1, 6.12 and 7.3 alike), and its walk needs mmap_lock held from start
+ * to end of the range, with no way for a callback to drop it, flush the
+ * runs and come back, which the bounds above need.
  */
 #include <linux/mm.h>
 #include <linux/huge_mm.h>
@@ -62,6 +67,7 @@ struct gosnap_walk {
 	bool			overflow;	/* a run was lost: a bug, see run_finish */
 	unsigned int		batch;		/* populated PMDs since the last pause */
 	u64			locked_ns;	/* when mmap_lock was taken */
+	spinlock_t		*ptl;		/* the PTE or pmd lock held, if any */
 	struct gosnap_walk_stats *st;
 };
 
@@ -206,6 +212,8 @@ static void gosnap_pte_present(struct gosnap_walk *w, unsigned long addr,
 	u32 flags = GOSNAP_PG_PRESENT | GOSNAP_PG_PFN;
 	u32 mapcount = 0;
 
+	lockdep_assert_held(w->ptl);
+
 	if (pte_dirty(pte))
 		flags |= GOSNAP_PG_PTE_DIRTY;
 	if (pte_young(pte))
@@ -228,13 +236,15 @@ static void gosnap_pte_present(struct gosnap_walk *w, unsigned long addr,
 	gosnap_add_pages(w, addr, 1, flags, pfn, mapcount, 0);
 }
 
-/* A non-present, non-none PTE: swap, migration, marker... */
+/* A non-present, non-none PTE: swap, migration, marker... PTE lock held. */
 static void gosnap_pte_swap(struct gosnap_walk *w, unsigned long addr,
 			    pte_t pte)
 {
 	u32 flags = GOSNAP_PG_SWAP | GOSNAP_PG_PFN;	/* pagemap: "swapped" */
 	struct gosnap_swp e;
 	u32 mapcount = 0;
+
+	lockdep_assert_held(w->ptl);
 
 	gosnap_decode_swp(pte, &e);
 	if (pte_swp_soft_dirty(pte))
@@ -266,7 +276,7 @@ static void gosnap_pte_swap(struct gosnap_walk *w, unsigned long addr,
 static bool gosnap_walk_pte_table(struct gosnap_walk *w, pmd_t *pmdp,
 				  unsigned long addr, unsigned long end)
 {
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PTE table's lock */
 	pmd_t pmdval;
 	pte_t *pte;
 
@@ -286,6 +296,7 @@ again:
 		rcu_read_unlock();
 		goto again;
 	}
+	w->ptl = ptl;
 	for (; addr != end; pte++, addr += PAGE_SIZE) {
 		pte_t e = ptep_get(pte);
 
@@ -296,12 +307,16 @@ again:
 		else
 			gosnap_pte_swap(w, addr, e);
 	}
+	w->ptl = NULL;
 	spin_unlock(ptl);
 	rcu_read_unlock();
 	return true;
 }
 
-/* A PMD leaf: a transparent huge page (or the huge zero page). */
+/*
+ * A PMD leaf: a transparent huge page (or the huge zero page). Called
+ * under the pmd lock: the huge page can be neither split nor freed.
+ */
 static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
 				 unsigned long addr, unsigned long end)
 {
@@ -311,6 +326,8 @@ static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
 	unsigned long pfn = pmd_pfn(pmd) + idx;
 	struct page *page;
 	u32 mapcount = 0;
+
+	lockdep_assert_held(w->ptl);
 
 	if (pmd_dirty(pmd))
 		flags |= GOSNAP_PG_PTE_DIRTY;
@@ -376,7 +393,9 @@ static bool gosnap_walk_pmd(struct gosnap_walk *w, pmd_t *pmdp,
 
 		pmd = gosnap_pmdp_get(pmdp);
 		if (pmd_present(pmd) && pmd_leaf(pmd)) {
+			w->ptl = ptl;
 			gosnap_walk_pmd_leaf(w, pmd, addr, next);
+			w->ptl = NULL;
 			spin_unlock(ptl);
 			return true;
 		}
@@ -417,12 +436,27 @@ static unsigned long gosnap_walk_pmd_range(struct gosnap_walk *w, pud_t *pudp,
 	return end;
 }
 
-/* Returns the address the walk got to (end, or earlier to pause). */
+/* A PUD leaf, a DAX or PFN-map 1 GiB mapping: its state only. */
+static void gosnap_walk_pud_leaf(struct gosnap_walk *w, pud_t pud,
+				 unsigned long addr, unsigned long end)
+{
+	gosnap_add_pages(w, addr, (end - addr) >> PAGE_SHIFT,
+			 GOSNAP_PG_PRESENT | GOSNAP_PG_PUD | GOSNAP_PG_SPECIAL |
+			 GOSNAP_PG_PFN,
+			 pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT), 0, 0);
+}
+
+/*
+ * Returns the address the walk got to (end, or earlier to pause). Called
+ * with mmap_lock held: the upper levels cannot be freed under us.
+ */
 static unsigned long gosnap_walk_range(struct gosnap_walk *w,
 				       unsigned long addr, unsigned long end)
 {
 	pgd_t *pgd = pgd_offset(w->mm, addr);
 	unsigned long pgd_next, p4d_next, pud_next;
+
+	mmap_assert_locked(w->mm);
 
 	do {
 		p4d_t *p4d;
@@ -445,14 +479,7 @@ static unsigned long gosnap_walk_range(struct gosnap_walk *w,
 				if (pud_none(pv))
 					continue;
 				if (pud_leaf(pv)) {
-					/* DAX/PFN-map 1 GiB leaf: state only */
-					gosnap_add_pages(w, addr,
-						(pud_next - addr) >> PAGE_SHIFT,
-						GOSNAP_PG_PRESENT | GOSNAP_PG_PUD |
-						GOSNAP_PG_SPECIAL | GOSNAP_PG_PFN,
-						pud_pfn(pv) +
-						((addr & ~PUD_MASK) >> PAGE_SHIFT),
-						0, 0);
+					gosnap_walk_pud_leaf(w, pv, addr, pud_next);
 				} else if (!pud_bad(pv)) {
 					addr = gosnap_walk_pmd_range(w, pud, addr,
 								     pud_next);
@@ -655,6 +682,7 @@ int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
 		     bool show_pfn, bool show_pageflags,
 		     struct gosnap_walk_stats *st)
 {
+	VMA_ITERATOR(vmi, mm, 0);
 	struct gosnap_walk w = {
 		.sb = sb, .mm = mm, .show_pfn = show_pfn,
 		.show_pageflags = show_pageflags, .st = st,
@@ -674,7 +702,7 @@ int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
 	if (err)
 		goto free_runs;
 	w.locked_ns = ktime_get_ns();
-	while ((w.vma = find_vma(mm, addr)) != NULL) {
+	for_each_vma(vmi, w.vma) {
 		err = gosnap_emit_vma(&w, max(addr, w.vma->vm_start), pathbuf);
 		if (!err)
 			err = gosnap_walk_vma(&w, max(addr, w.vma->vm_start), &addr);
@@ -684,6 +712,8 @@ int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
 			break;
 		st->nr_vmas++;
 		w.vma_index++;
+		/* mmap_lock may have been dropped: look the tree up afresh */
+		vma_iter_init(&vmi, mm, addr);
 	}
 	mmap_read_unlock(mm);
 free_runs:

@@ -40,16 +40,8 @@ readonly ESB=0.22.0
 W="$(mktemp -d)"
 trap 'rm -rf "$W"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-check() {
-	local desc="$1"
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-diag() { sed 's/^/# /'; }
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 has() { grep -qF -- "$2" "$1" || { echo "# '$2' not in $(basename "$1"):"; tail -n 8 "$1" | diag; return 1; }; }
 absent() { [[ ! -e "$1" ]] || { echo "# $1 exists"; return 1; }; }
 no_temp() {
@@ -58,7 +50,7 @@ no_temp() {
 	[[ -z "$left" ]] || { diag <<<"$left"; return 1; }
 }
 
-echo "TAP version 13"
+tap_start
 
 # --- npm, through 42-esbuild.t ------------------------------------------------
 
@@ -179,5 +171,4 @@ check "... one entry, complete (--version $ESB), nothing temporary" \
 	      [[ "$("$Q/npm/esbuild-linux-x64-$ESB/package/bin/esbuild" --version)" == "$ESB" ]] &&
 	      no_temp "$Q/npm"'
 
-echo "1..$n"
-[[ $failed -eq 0 ]]
+tap_finish

@@ -9,22 +9,25 @@ set -euo pipefail
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 secs="${GOSNAP_FUZZ_SECONDS:-10}"
 
-echo "TAP version 13"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
+
+tap_start
 missing=()
 command -v clang-14 >/dev/null || missing+=("clang-14 (package clang-14)")
 compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null ||
 	missing+=("libFuzzer's runtime libclang_rt.fuzzer-x86_64.a (package libclang-rt-14-dev)")
 if [[ ${#missing[@]} -gt 0 ]]; then
-	echo "1..1"
-	printf '# missing: %s\n' "${missing[@]}"
-	echo "# install it with: scripts/install-deps (as root)"
-	echo "not ok 1 build the fuzz harnesses: ${missing[*]} not installed"
+	plan 1
+	{ printf 'missing: %s\n' "${missing[@]}"
+	  echo "install it with: scripts/install-deps (as root)"; } | diag
+	not_ok "build the fuzz harnesses: ${missing[*]} not installed"
 	exit 1
 fi
 if ! log=$(make -s --no-print-directory -C "$TOP/cli" fuzz 2>&1); then
-	echo "1..1"
-	tail -n 40 <<<"$log" | sed 's/^/# /'
-	echo "not ok 1 build the fuzz harnesses"
+	plan 1
+	tail -n 40 <<<"$log" | diag
+	not_ok "build the fuzz harnesses"
 	exit 1
 fi
 make -s --no-print-directory -C "$TOP/cli" fuzz-run FUZZ_SECONDS="$secs"

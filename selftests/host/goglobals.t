@@ -38,19 +38,11 @@ GLOBALS=(runtime.mheap_ runtime.allgs runtime.allglen runtime.allgptr
 	 runtime.buildVersion runtime.firstmoduledata runtime.memstats
 	 runtime.gcController runtime.allm)
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-check() {
-	local desc="$1"
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-diag() { sed 's/^/# /'; }
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
-echo "TAP version 13"
-trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
+tap_start
+bail_on_error
 
 if [[ -n "${GOSNAP_CLI:-}" ]]; then
 	CLI="$GOSNAP_CLI"
@@ -188,7 +180,7 @@ check "go$v1 PIE: reported as PIE" jq_true "$B/go.json" '.pie'
 cat >"$B/lencheck.c" <<'EOF_C'
 #include <stdio.h>
 #include <stdlib.h>
-#include "x86dec.h"
+#include "exe/x86dec.h"
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
@@ -378,6 +370,4 @@ bad_source() {
 }
 check "bad --source: exit 2" bad_source
 
-echo "1..$n"
-echo "# goglobals: $((n - failed)) passed, $failed failed"
-[[ $failed -eq 0 ]]
+tap_finish_named goglobals

@@ -19,11 +19,8 @@ set -euo pipefail
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 PAGE="${GOSNAP_MANPAGE:-$TOP/docs/gosnap-cli.1}"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 # ok DESC when stdin is empty, else its lines as comments and not ok.
 verdict() {
 	local problems
@@ -35,13 +32,8 @@ verdict() {
 		not_ok "$1"
 	fi
 }
-finish() {
-	echo "1..$n"
-	echo "# manpage: $((n - failed)) passed, $failed failed"
-	[[ $failed -eq 0 ]]
-}
 
-echo "TAP version 13"
+tap_start
 
 missing=()
 for tool in man groff; do
@@ -52,7 +44,7 @@ if [[ ${#missing[@]} -gt 0 || ! -r "$PAGE" ]]; then
 	[[ ${#missing[@]} -eq 0 ]] ||
 		echo "# missing ${missing[*]}: install man-db and groff-base (scripts/install-deps)"
 	not_ok "set up: the page and man-db/groff are there"
-	finish
+	tap_finish_named manpage
 	exit 1
 fi
 
@@ -144,7 +136,7 @@ verdict "option dashes in the source are escaped (\\-)" < <(
 main_help="$("$CLI" --help 2>&1)" || {
 	diag <<<"$main_help"
 	not_ok "gosnap-cli --help exits with status 0"
-	finish
+	tap_finish_named manpage
 	exit 1
 }
 mapfile -t commands < <(awk '/^Commands/ { c = 1; next } c && /^$/ { c = 0 }
@@ -217,4 +209,4 @@ if [[ -z "${GOSNAP_MANPAGE:-}" ]]; then
 		fi)
 fi
 
-finish
+tap_finish_named manpage

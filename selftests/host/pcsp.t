@@ -27,14 +27,11 @@ readonly ALWAYS="runtime.schedinit runtime.main main.main main.marker runtime.gc
 export ASAN_OPTIONS=exitcode=99:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
-echo "TAP version 13"
-trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
+tap_start
+bail_on_error
 
 if [[ -n "${GOSNAP_CLI:-}" ]]; then
 	CLI="$GOSNAP_CLI"
@@ -232,5 +229,4 @@ for v in $("$TOP/selftests/lib/gotoolchain" --list); do
 	fi
 done
 
-echo "1..$n"
-[[ $failed -eq 0 ]]
+tap_finish

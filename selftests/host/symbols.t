@@ -25,26 +25,13 @@ mkdir -p "$B"
 export ASAN_OPTIONS=exitcode=99:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-check() {
-	local desc="$1"
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-diag() { sed 's/^/# /'; }
-finish() {
-	echo "1..$n"
-	echo "# symbols: $((n - failed)) passed, $failed failed"
-	[[ $failed -eq 0 ]]
-}
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
-echo "TAP version 13"
+tap_start
 
 # Setup failures (build, download) end the test with a TAP bail-out.
-trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
+bail_on_error
 
 if [[ -n "${GOSNAP_CLI:-}" ]]; then
 	CLI="$GOSNAP_CLI"
@@ -304,4 +291,4 @@ bad_option() {
 }
 check "bad option: exit 2" bad_option
 
-finish
+tap_finish_named symbols

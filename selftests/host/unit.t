@@ -7,11 +7,14 @@ set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 
-echo "TAP version 13"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
+
+tap_start
 if ! log=$(make -s --no-print-directory -C "$TOP/cli" unit-build 2>&1); then
-	echo "1..1"
-	tail -n 40 <<<"$log" | sed 's/^/# /'
-	echo "not ok 1 build the unit tests"
+	plan 1
+	tail -n 40 <<<"$log" | diag
+	not_ok "build the unit tests"
 	exit 1
 fi
 make -s --no-print-directory -C "$TOP/cli" unit 2>&1 | grep -v '^TAP version'

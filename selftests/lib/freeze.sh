@@ -52,5 +52,6 @@ vm_run() {
 vm_fail() {
 	echo "1..1"
 	echo "not ok 1 the VM run failed"
+	# shellcheck disable=SC2001 # every line prefixed, not one substitution
 	sed 's/^/# /' <<<"$1" | tail -n 40
 }

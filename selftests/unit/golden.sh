@@ -3,6 +3,8 @@
 # expected text under golden/. GOSNAP_UPDATE_GOLDEN=1 rewrites the files
 # (review the diff before committing them).
 set -euo pipefail
+# shellcheck source=selftests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 
 cli=${GOSNAP_CLI:?path of gosnap-cli}
 mkseed=${GOSNAP_MKSEED:?path of mkseed}
@@ -11,10 +13,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
 
 "$mkseed" file t.gsnap
 
@@ -113,5 +111,4 @@ set +e
 set -e
 if [[ $rc -eq 2 ]]; then ok "show without FILE is a usage error (2)"; else not_ok "show without FILE exits 2 (got $rc)"; fi
 
-echo "1..$n"
-[[ $failed -eq 0 ]]
+tap_finish

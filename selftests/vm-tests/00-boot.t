@@ -12,8 +12,10 @@ TOP="$(cd "$HERE/../.." && pwd)"
 ver="${GOSNAP_KERNEL:-6.1}"
 ko="$TOP/build/mod-$ver/gosnap.ko"
 
-echo "TAP version 13"
-echo "1..6"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
+tap_start
+plan 6
 
 # The oracle for the release is the kernel package we booted.
 want_krel="$("$TOP/selftests/vm/kernels" kver "$ver")"
@@ -47,24 +49,24 @@ rm -f "${TMPDIR:-/tmp}/00-boot.$$.err"
 
 field() { sed -n "s/^$1=//p" <<<"$out" | tail -n 1; }
 
-# tap N PASSED(1 or empty) DESCRIPTION [DIAGNOSTIC]
+# tap PASSED(1 or empty) DESCRIPTION [DIAGNOSTIC]
 tap() {
-	local n="$1" cond="$2" desc="$3" diag="${4:-}"
-	if [[ "$cond" == 1 ]]; then
-		echo "ok $n $desc"
+	if [[ "$1" == 1 ]]; then
+		ok "$2"
 	else
-		echo "not ok $n $desc"
-		[[ -z "$diag" ]] || while IFS= read -r line; do echo "# $line"; done <<<"$diag"
+		[[ -z "${3:-}" ]] || diag <<<"$3"
+		not_ok "$2"
 	fi
 }
 
 got="$(field uname)"
-tap 1 "$([[ -n "$got" ]] && echo 1)" "the $ver VM boots and runs a command" "$err"
-tap 2 "$([[ "$got" == "$want_krel" ]] && echo 1)" "uname -r is $want_krel" "got '$got'"
-tap 3 "$([[ "$(field insmod)" == 0 ]] && echo 1)" "insmod gosnap.ko" \
+tap "$([[ -n "$got" ]] && echo 1)" "the $ver VM boots and runs a command" "$err"
+tap "$([[ "$got" == "$want_krel" ]] && echo 1)" "uname -r is $want_krel" "got '$got'"
+tap "$([[ "$(field insmod)" == 0 ]] && echo 1)" "insmod gosnap.ko" \
 	"insmod: $(field insmod)${ko:+ ($ko)}"
-tap 4 "$([[ "$(field dev)" == "char 600 0" ]] && echo 1)" "/dev/gosnap is a char device, mode 0600, owner root" \
+tap "$([[ "$(field dev)" == "char 600 0" ]] && echo 1)" "/dev/gosnap is a char device, mode 0600, owner root" \
 	"got '$(field dev)'"
-tap 5 "$([[ "$(field rmmod)" == 0 && "$(field after)" == gone ]] && echo 1)" \
+tap "$([[ "$(field rmmod)" == 0 && "$(field after)" == gone ]] && echo 1)" \
 	"rmmod gosnap removes /dev/gosnap" "rmmod=$(field rmmod) after=$(field after)"
-tap 6 "$([[ $rc -ne 125 && $rc -ne 124 ]] && echo 1)" "no kernel warning, oops or hang (vm/run exit $rc)" "$err"
+tap "$([[ $rc -ne 125 && $rc -ne 124 ]] && echo 1)" "no kernel warning, oops or hang (vm/run exit $rc)" "$err"
+[[ $failed -eq 0 ]]

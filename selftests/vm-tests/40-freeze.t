@@ -20,6 +20,7 @@ syms=(runtime.mallocinit runtime.schedinit runtime.main main.main)
 echo "TAP version 13"
 freeze_build || { echo "1..1"; echo "not ok 1 build the Go 1.19 target"; exit 1; }
 
+# shellcheck disable=SC2016
 guest='
 insmod /gosnap/gosnap.ko || exit 1
 for b in freeze freeze-stripped; do

@@ -30,6 +30,7 @@ addr_of() { "$cli" symbols "$esb" "$1" | awk -v n="$1" '$4 == n { print $1 }' | 
 main_addr="$(addr_of runtime.main)"
 gc_addr="$(addr_of runtime.gcStart)"
 
+# shellcheck disable=SC2016
 guest='
 insmod /gosnap/gosnap.ko || exit 1
 cd /tmp
@@ -52,7 +53,9 @@ rc=$?
 set -e
 rm -f "$f"
 if [[ $rc -ne 0 ]]; then
-	echo "1..1"; echo "not ok 1 the VM run failed (status $rc)"; sed 's/^/# /' <<<"$out" | tail -n 20
+	echo "1..1"; echo "not ok 1 the VM run failed (status $rc)"
+	# shellcheck disable=SC2001 # every line prefixed, not one substitution
+	sed 's/^/# /' <<<"$out" | tail -n 20
 	exit 0
 fi
 
@@ -62,12 +65,12 @@ n=0
 check() { n=$((n + 1)); if [[ "$1" == 1 ]]; then echo "ok $n $2"; else echo "not ok $n $2"; [[ -z "${3:-}" ]] || echo "# $3"; fi; }
 echo "1..5"
 [[ "$(field esb.rc)" == 0 && "$(field esb.exit)" == 0 && "$(field esb.out)" -gt 0 ]] && r=1 || r=0
-check $r "esbuild 0.22.0 bundled under capture (exit $(field esb.exit), output $(field esb.out) bytes)" "$(grep -v '^esb.snap' <<<"$out" | tail -n 5)"
+check "$r" "esbuild 0.22.0 bundled under capture (exit $(field esb.exit), output $(field esb.out) bytes)" "$(grep -v '^esb.snap' <<<"$out" | tail -n 5)"
 [[ "$(field esb.gctrace)" -ge 1 ]] && r=1 || r=0
-check $r "the runtime collected garbage meanwhile ($(field esb.gctrace) gctrace lines)"
+check "$r" "the runtime collected garbage meanwhile ($(field esb.gctrace) gctrace lines)"
 m="$(snap_rip runtime.main)"; [[ -n "$m" && $((m)) -eq $((0x${main_addr#0x})) ]] && r=1 || r=0
-check $r "at runtime.main: ip $m is the address gosnap-cli symbols gives ($main_addr)"
+check "$r" "at runtime.main: ip $m is the address gosnap-cli symbols gives ($main_addr)"
 g="$(snap_rip runtime.gcStart)"; [[ -n "$g" && $((g)) -eq $((0x${gc_addr#0x})) ]] && r=1 || r=0
-check $r "at runtime.gcStart: ip $g is the address gosnap-cli symbols gives ($gc_addr)"
+check "$r" "at runtime.gcStart: ip $g is the address gosnap-cli symbols gives ($gc_addr)"
 [[ "$(grep -c '^esb.snap=' <<<"$out")" -eq 2 ]] && r=1 || r=0
-check $r "exactly two snapshots (runtime.main, the first runtime.gcStart)" "$(grep '^esb.snap=' <<<"$out")"
+check "$r" "exactly two snapshots (runtime.main, the first runtime.gcStart)" "$(grep '^esb.snap=' <<<"$out")"

@@ -53,23 +53,23 @@ echo "1..9"
 snap_rip() { sed -n "s/^off.snap=.*label:$1 .*rip:\(0x[0-9a-f]*\).*/\1/p" <<<"$out" | head -n 1; }
 r1="$(snap_rip 'main.marker+0x4')"
 [[ "$(field off.rc)" == 0 && -n "$r1" && $((r1)) -eq $((0x$marker + 4)) ]] && r=1 || r=0
-check $r "--at main.marker+0x4 stops at 0x$marker+4 (go tool nm): $r1" "$(grep '^off' <<<"$out")"
+check "$r" "--at main.marker+0x4 stops at 0x$marker+4 (go tool nm): $r1" "$(grep '^off' <<<"$out")"
 r2="$(snap_rip "$raw")"
 [[ -n "$r2" && $((r2)) -eq $((raw)) ]] && r=1 || r=0
-check $r "--at $raw (a raw address) stops there: $r2" "$(grep '^off' <<<"$out")"
+check "$r" "--at $raw (a raw address) stops there: $r2" "$(grep '^off' <<<"$out")"
 [[ "$(field mid.rc)" != 0 && "$(field mid.log)" == *"inside the instruction"* ]] && r=1 || r=0
-check $r "an offset inside an instruction is refused before anything is armed" "$(field mid.log)"
+check "$r" "an offset inside an instruction is refused before anything is armed" "$(field mid.log)"
 [[ "$(field int.rc)" == 0 && "$(field int.log)" == *interrupted* ]] && r=1 || r=0
-check $r "SIGINT: the CLI disarms and exits cleanly" "rc=$(field int.rc) log=$(field int.log)"
+check "$r" "SIGINT: the CLI disarms and exits cleanly" "rc=$(field int.rc) log=$(field int.log)"
 b="$(field int.before)"; a="$(field int.after)"
 [[ "$b" -ge 2 && "$a" == "$b" ]] && r=1 || r=0
-check $r "no snapshot after the interruption ($b before, $a a second later)"
+check "$r" "no snapshot after the interruption ($b before, $a a second later)"
 [[ "$(field int.target_rc)" == 0 && "$(field int.target_out)" == *"150 marker calls"* ]] && r=1 || r=0
-check $r "the target ran on to completion" "$(field int.target_out)"
+check "$r" "the target ran on to completion" "$(field int.target_out)"
 [[ "$(field fork.rc)" == 0 && "$(field fork.files)" == 3 ]] && r=1 || r=0
-check $r "forked target: three snapshots, the parent's three calls" "rc=$(field fork.rc) files=$(field fork.files)"
+check "$r" "forked target: three snapshots, the parent's three calls" "rc=$(field fork.rc) files=$(field fork.files)"
 p="$(field fork.parent)"
 [[ -n "$p" && "$(field fork.pids | xargs)" == "$p" ]] && r=1 || r=0
-check $r "every snapshot is of the parent ($p), none of the child" "pids: $(field fork.pids)"
+check "$r" "every snapshot is of the parent ($p), none of the child" "pids: $(field fork.pids)"
 [[ "$(field fork.child_out)" == *"3 marker calls"* ]] && r=1 || r=0
-check $r "the child ran its calls unhindered" "$(field fork.child_out)"
+check "$r" "the child ran its calls unhindered" "$(field fork.child_out)"
