@@ -358,7 +358,7 @@ static void snapshot_path(char *out, size_t len, const char *dir,
 	char safe[GOSNAP_LABEL_LEN];
 	size_t i;
 
-	for (i = 0; label[i] && i < sizeof(safe) - 1; i++)
+	for (i = 0; i < sizeof(safe) - 1 && label[i]; i++)
 		safe[i] = (isalnum((unsigned char)label[i]) || strchr(".+-_", label[i])) ?
 			label[i] : '_';
 	safe[i] = '\0';
@@ -533,7 +533,7 @@ out:
 	if (interrupted)
 		p_warn("interrupted: probes disarmed, target %d left running", (int)pid);
 	if (child_done && !json_output)
-		fprintf(stderr, "%s: %d snapshot%s; %s exited with status %d\n", PROG,
+		fprintf(stderr, "%s: %u snapshot%s; %s exited with status %d\n", PROG,
 			n, n == 1 ? "" : "s", o->argv[0],
 			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	if (!ret && n == 0)

@@ -183,7 +183,7 @@ const struct gs_embed_hdr *gs_embed_check(const void *payload, size_t len,
 	}
 	if (h->version != GS_EMBED_VERSION) {
 		snprintf(err, errlen, "embedded executable: version %u (this reader knows %u)",
-			 h->version, GS_EMBED_VERSION);
+			 h->version, (unsigned int)GS_EMBED_VERSION);
 		return NULL;
 	}
 	if (h->nr_extents > GS_EMBED_MAX_EXTENTS || h->exe_size > GS_EMBED_MAX_EXE ||

@@ -219,7 +219,7 @@ for e in "${esbuilds[@]}"; do
 		not_ok "esbuild $e: at gcStart the decoded heap (objects ${objects:-?} B) is not above gctrace's gc 1 start (${a:-none} MB)"
 		grep '^gc [0-9]' "$o/prog.out" | head -n 3 | diag
 	fi
-	read -r robj rinuse < <(jq -r '[([.spans[] | select(.state == "in-use") | .alloc_count * .elem_size] | add),
+	read -r robj _ < <(jq -r '[([.spans[] | select(.state == "in-use") | .alloc_count * .elem_size] | add),
 		([.spans[] | select(.state == "in-use") | .pages * 8192] | add)] | @tsv' "$o/heap-rms.json" 2>/dev/null || echo "- -")
 	if [[ -n "$a" && "$robj" =~ ^[0-9]+$ ]] && ((robj / mib <= a)); then
 		ok "esbuild $e: at gcResetMarkState the decoded heap ($((robj / mib)) MiB of objects) is not above gctrace's gc 1 start ($a MB)"
