@@ -17,7 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define GS_GO_NEWEST_MINOR	27	/* go1.27: the newest release decoded */
+#include "layout_tables/index.h"
+
+/* The newest release decoded: the newest layout table (generated index). */
+#define GS_GO_NEWEST_MINOR	GS_TABLES_NEWEST_MINOR
 #define GS_GO_VERSION_LEN	128
 
 enum gs_gover_src {
