@@ -78,7 +78,7 @@ else
 	not_ok "tables generated and committed differ (tree | generated)"
 fi
 same "$LT/index.h"
-newest="$(awk '$2 == "GS_TABLES_NEWEST_MINOR" { print "1." $3 }' "$LT/index.h")"
+newest="$(awk '$1 == "#define" && $2 == "GS_TABLES_NEWEST_MINOR" { print "1." $3 }' "$LT/index.h")"
 if [[ "$newest" == "${known[-1]}" ]]; then
 	ok "index.h: the newest release is go$newest, the last of gotoolchain --list"
 else
