@@ -7,11 +7,11 @@
  * reference that confirms it). Keys in docs/goglobals.md.
  */
 #include "commands.h"
-#include "gomem.h"
-#include "goglobals.h"
-#include "snapctx.h"
-#include "snapfile.h"
-#include "snapshot.h"
+#include "decode/gomem.h"
+#include "exe/goglobals.h"
+#include "decode/snapctx.h"
+#include "snap/snapfile.h"
+#include "snap/snapshot.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -5,9 +5,9 @@
  * in the file), then print it as text, JSON, and/or an SVG heat map.
  */
 #include "commands.h"
-#include "goheap.h"
-#include "heap_out.h"
-#include "snapctx.h"
+#include "decode/goheap.h"
+#include "out/heap_out.h"
+#include "decode/snapctx.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "commands.h"
-#include "layout.h"
-#include "layout_table.h"
-#include "layout_typedesc.h"
+#include "layout/layout.h"
+#include "layout/layout_table.h"
+#include "layout/layout_typedesc.h"
 
 #define MAX_NAMES	8192
 

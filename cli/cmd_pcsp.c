@@ -5,8 +5,8 @@
  * range, funcdata slots. Works on stripped binaries (pclntab only).
  */
 #include "commands.h"
-#include "elfsym.h"
-#include "pcsp_model.h"
+#include "exe/elfsym.h"
+#include "decode/pcsp_model.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -5,7 +5,7 @@
  * status, run-queue length, mcache) and runtime.sched's counters.
  */
 #include "commands.h"
-#include "gosched.h"
+#include "decode/gosched.h"
 
 #include <errno.h>
 #include <inttypes.h>

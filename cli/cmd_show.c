@@ -5,12 +5,12 @@
  * text (show_*_plain) or JSON (show_*_json).
  */
 #include "commands.h"
-#include "flags.h"
-#include "meta.h"
-#include "show_go.h"
-#include "snapfile.h"
-#include "snapshot.h"
-#include "summary.h"
+#include "snap/flags.h"
+#include "snap/meta.h"
+#include "out/show_go.h"
+#include "snap/snapfile.h"
+#include "snap/snapshot.h"
+#include "snap/summary.h"
 
 #include <ctype.h>
 #include <inttypes.h>

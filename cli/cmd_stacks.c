@@ -7,7 +7,7 @@
  * expanded. See docs/stacks.md.
  */
 #include "commands.h"
-#include "stacks_out.h"
+#include "out/stacks_out.h"
 
 #include <errno.h>
 #include <stdio.h>

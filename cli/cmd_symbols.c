@@ -6,7 +6,7 @@
  * (symbols_*_plain) or JSON (symbols_*_json); keys in docs/symbols.md.
  */
 #include "commands.h"
-#include "elfsym.h"
+#include "exe/elfsym.h"
 
 #include <fnmatch.h>
 #include <inttypes.h>

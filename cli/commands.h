@@ -10,19 +10,11 @@
 #include <stdbool.h>
 #include <getopt.h>
 
-#include "json.h"
-
-#define GOSNAP_VERSION	"0.1.0"
-#define PROG		"gosnap-cli"
+#include "base/json.h"
+#include "base/report.h"
 
 /* Exit statuses. */
 #define EXIT_USAGE	2
-
-extern bool json_output;	/* -j/--json */
-extern bool pretty_output;	/* -p/--pretty (implies -j) */
-extern struct json_writer *json_wtr;	/* on stdout, set when json_output */
-extern int main_argc;			/* the whole command line, for CLI_META */
-extern char **main_argv;
 
 /*
  * Subcommands: argv[0] is the subcommand's name; options follow, getopt
@@ -43,11 +35,6 @@ int cmd_heap(int argc, char **argv) __attribute__((weak));
 int cmd_stacks(int argc, char **argv) __attribute__((weak));
 int cmd_sched(int argc, char **argv) __attribute__((weak));
 int cmd_layout(int argc, char **argv) __attribute__((weak));	/* cmd_layout.c (docs/layout.md) */
-
-/* Report an error (JSON-aware). */
-void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A warning on stderr; never in the JSON output. */
-void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Long options every subcommand accepts (-j, -p, -h): append to a

@@ -33,7 +33,7 @@
 #include "kselftest_harness.h"
 
 #include "child.h"
-#include "snapshot.h"
+#include "snap/snapshot.h"
 #include "target.h"
 
 #define TIMEOUT_MS	60000

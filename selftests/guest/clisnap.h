@@ -13,8 +13,8 @@
 #include <sys/types.h>
 
 #include "procmaps.h"
-#include "snapfile.h"
-#include "snapshot.h"
+#include "snap/snapfile.h"
+#include "snap/snapshot.h"
 
 /* User addresses are below this with 5-level paging too (the test VM
  * runs -cpu max: LA57, uprobes puts its XOL page just below 2^56). */

@@ -27,7 +27,7 @@
  * every result is a success or an errno the table below allows (docs/abi.md
  * and the ABI changes of issue 10); a call with a deliberately bad argument
  * fails with that defect's errno; every snapshot read from a session only
- * one worker reads parses (cli/snapshot.c); every ioctl succeeded at least
+ * one worker reads parses (cli/snap/snapshot.c); every ioctl succeeded at least
  * once and probe snapshots were read; no thread of any target is stopped
  * once every session is closed (the parent is the targets' subreaper, so
  * it finds them all); the module then unloads. Unexpected results are
@@ -62,7 +62,7 @@
 #include <linux/gosnap.h>
 
 #include "kselftest.h"
-#include "snapshot.h"
+#include "snap/snapshot.h"
 
 #define ENOTSUPP_KERNEL		524	/* uprobe_register's "cannot probe this insn" */
 

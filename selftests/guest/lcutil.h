@@ -14,7 +14,7 @@
 #include <linux/gosnap.h>
 
 #include "child.h"
-#include "snapshot.h"
+#include "snap/snapshot.h"
 
 /* RELEASE by sequence number (the fix of review M4); until the header has it. */
 #ifndef GOSNAP_CTL_SEQ

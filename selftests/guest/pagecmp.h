@@ -12,7 +12,7 @@
 #include <sys/types.h>
 
 #include "procmaps.h"
-#include "snapshot.h"
+#include "snap/snapshot.h"
 
 /* What the kernel reported, counted while comparing (pages). */
 struct pagecmp_stats {

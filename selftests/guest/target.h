@@ -12,7 +12,7 @@
 
 #include "child.h"
 #include "procmaps.h"
-#include "snapshot.h"
+#include "snap/snapshot.h"
 
 #define TARGET_MAX_REGIONS	32
 

@@ -250,7 +250,7 @@ EOF_C
 check "the objdump comparison helper builds" \
 	cc -std=c11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -I"$TOP/cli" -o "$B/lencheck" \
-	"$B/lencheck.c" "$TOP/cli/x86dec.c"
+	"$B/lencheck.c" "$TOP/cli/exe/x86dec.c"
 
 same_steps() {
 	local bin="$1" off va size

@@ -212,7 +212,7 @@ for v in go1.19 gonew; do
 	fi
 done
 
-# The wait reason tables (cli/goroutines_tables.c) against each release's
+# The wait reason tables (cli/decode/goroutines_tables.c) against each release's
 # own runtime/runtime2.go, for every toolchain selftests/lib/gotoolchain has.
 for v in $("$TOP/selftests/lib/gotoolchain" --list); do
 	if ! go="$("$TOP/selftests/lib/gotoolchain" "$v" 2>"$B/gotoolchain-$v.err")"; then

@@ -8,8 +8,9 @@
 # the tree's byte for byte:
 #   - every layout table go1.NN[-X-EXP].h (at least one per known release;
 #     go1.20, which has no Debian toolchain, is kept and not compared);
-#   - the table index layout_tables/index.h, whose newest release is the
-#     last of `gotoolchain --list`;
+#   - the table index layout/tables/index.h, and the release facts
+#     base/go_releases.h, whose newest release is the last of
+#     `gotoolchain --list`;
 #   - the wait reason tables, goroutines_tables.c.
 # The set of tables generated equals the set committed (none missing, none
 # left over).
@@ -40,7 +41,8 @@ if ! "$TOP/scripts/regen-go-tables" --out "$B/out" 2>"$B/regen.err"; then
 fi
 ok "scripts/regen-go-tables ran for ${known[*]} ($((SECONDS - start))s)"
 
-LT="$(dirname "$(dirname "$(find "$TOP/cli" -path '*/layout_tables/gen/main.go' -print -quit)")")"
+LT="$(dirname "$(dirname "$(grep -rl --include=go.mod '^module gosnap/layoutgen$' "$TOP/cli" | head -n 1)")")"
+REL="$(dirname "$(find "$TOP/cli" -name bytes.h -print -quit)")/go_releases.h"
 WR="$(find "$TOP/cli" -name goroutines_tables.c -print -quit)"
 rel() { echo "${1#"$TOP"/}"; }
 
@@ -78,11 +80,12 @@ else
 	not_ok "tables generated and committed differ (tree | generated)"
 fi
 same "$LT/index.h"
-newest="$(awk '$1 == "#define" && $2 == "GS_TABLES_NEWEST_MINOR" { print "1." $3 }' "$LT/index.h")"
+same "$REL"
+newest="$(awk '$1 == "#define" && $2 == "GS_TABLES_NEWEST_MINOR" { print "1." $3 }' "$REL")"
 if [[ "$newest" == "${known[-1]}" ]]; then
-	ok "index.h: the newest release is go$newest, the last of gotoolchain --list"
+	ok "go_releases.h: the newest release is go$newest, the last of gotoolchain --list"
 else
-	not_ok "index.h: newest release '$newest', gotoolchain --list ends with ${known[-1]}"
+	not_ok "go_releases.h: newest release '$newest', gotoolchain --list ends with ${known[-1]}"
 fi
 same "$WR"
 

@@ -5,7 +5,7 @@
 # order, one "VALUE<TAB>STRING" line each, read from that release's
 # runtime/runtime2.go (the waitReason constants are numbered by iota in
 # declaration order; waitReasonStrings maps each name to its text).
-# Used to write and to check the tables in cli/goroutines_tables.c.
+# Used to write and to check the tables in cli/decode/goroutines_tables.c.
 set -euo pipefail
 
 src="$1"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for the heap decoder (cli/goheap.c) and its three
+ * libFuzzer harness for the heap decoder (cli/decode/goheap.c) and its three
  * outputs: a small but complete Go heap (mheap_, one arena, its spans
  * array, four spans, a page-allocator chunk, counters, size classes) is
  * laid out in a synthetic snapshot, described by a layout source of its
@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "goheap.h"
-#include "heap_out.h"
-#include "layout.h"
+#include "decode/goheap.h"
+#include "out/heap_out.h"
+#include "layout/layout.h"
 
 #define IMG_BASE	0x10000000ULL	/* runtime metadata lives here */
 #define IMG_SIZE	0x20000ULL

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness for the in-memory pclntab and build info decoders
- * (cli/pclntab.c, cli/buildinfo.c): whatever the bytes, parsing either
+ * (cli/exe/pclntab.c, cli/exe/buildinfo.c): whatever the bytes, parsing either
  * fails with a message or yields a table every accessor can walk.
  *
  * The first input byte picks the mode:
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buildinfo.h"
-#include "pclntab.h"
+#include "exe/buildinfo.h"
+#include "exe/pclntab.h"
 
 #define FAKE_TEXT	0x401000u
 #define FAKE_VADDR	0x4bc000u

@@ -8,10 +8,10 @@
  * CRCs of the rest are recomputed first, letting the fuzzer reach the
  * size, padding and chunk-type logic and the snapshot parser behind it.
  */
-#include "crc32c.h"
-#include "meta.h"
-#include "snapfile.h"
-#include "snapshot.h"
+#include "snap/crc32c.h"
+#include "snap/meta.h"
+#include "snap/snapfile.h"
+#include "snap/snapshot.h"
 
 #include <stddef.h>
 #include <stdlib.h>

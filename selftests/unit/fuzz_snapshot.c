@@ -4,7 +4,7 @@
  * bounds, and what it accepts must hold together: the splitter agrees on
  * the size, every run lies in its VMA, look-ups find what is there.
  */
-#include "snapshot.h"
+#include "snap/snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness for the type-descriptor layout source
- * (cli/layout_typedesc.c): whatever the bytes of a types section or a
+ * (cli/layout/layout_typedesc.c): whatever the bytes of a types section or a
  * data segment, indexing, every lookup and every field walk either fails
  * or returns answers, without reading outside the input or looping.
  *
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout_elfimg.h"
-#include "layout_typedesc.h"
+#include "layout/layout_elfimg.h"
+#include "layout/layout_typedesc.h"
 
 #define FAKE_TYPES	0x480000u
 #define FAKE_SEG	0x400000u

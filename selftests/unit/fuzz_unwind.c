@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for the stack unwinder (cli/unwind.c) over a real Go
+ * libFuzzer harness for the stack unwinder (cli/decode/unwind.c) over a real Go
  * executable's pclntab: the input is the stack memory of a snapshot and
  * where the walk starts. Whatever the bytes, gs_unwind() must return,
  * within its frame bound, with sp strictly increasing from frame to frame,
@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elfsym.h"
-#include "funcinfo.h"
-#include "gomem.h"
-#include "snapshot.h"
-#include "unwind.h"
+#include "exe/elfsym.h"
+#include "decode/funcinfo.h"
+#include "decode/gomem.h"
+#include "snap/snapshot.h"
+#include "decode/unwind.h"
 
 #define STACK_BASE	0xc000100000ull
 #define STACK_MAX	(64 * 1024)

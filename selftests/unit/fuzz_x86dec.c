@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for the x86-64 decoder (cli/x86dec.c): the input is
+ * libFuzzer harness for the x86-64 decoder (cli/exe/x86dec.c): the input is
  * decoded as a stream of instructions, stepping by the lengths it reports,
  * resuming one byte further after a refusal. For every instruction:
  *   - its length is 1..15 and within the bytes given;
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "x86dec.h"
+#include "exe/x86dec.h"
 
 #define FUZZ_PC	0x401000u
 

@@ -6,7 +6,7 @@
  * Synthetic input for the golden tests and the fuzzers' seed corpus.
  */
 #include "builder.h"
-#include "snapfile.h"
+#include "snap/snapfile.h"
 
 #include <stdio.h>
 #include <string.h>

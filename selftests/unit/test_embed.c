@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The EMBED chunk (cli/embed.c): built from this test's own executable,
+ * The EMBED chunk (cli/exe/embed.c): built from this test's own executable,
  * recreated in a memory file, every section's bytes and the build ID equal
  * the original's as libelf reads them; damaged headers and extents, and
  * every truncation, refused without reading out of bounds.
  */
-#include "buildid.h"
-#include "embed.h"
+#include "exe/buildid.h"
+#include "exe/embed.h"
 #include "tap.h"
 
 #include <fcntl.h>

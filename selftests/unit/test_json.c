@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The JSON writer: escaping of every awkward byte, nesting, commas. */
-#include "json.h"
-#include "flags.h"
+#include "base/json.h"
+#include "snap/flags.h"
 #include "tap.h"
 
 #include <stdlib.h>

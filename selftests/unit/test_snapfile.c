@@ -5,9 +5,9 @@
  * skipped unless required, atomic replacement, CLI_META escaping.
  */
 #include "builder.h"
-#include "crc32c.h"
-#include "meta.h"
-#include "snapfile.h"
+#include "snap/crc32c.h"
+#include "snap/meta.h"
+#include "snap/snapfile.h"
 #include "tap.h"
 
 #include <dirent.h>

@@ -5,7 +5,7 @@
  * a message naming the problem and the damaged record's offset.
  */
 #include "builder.h"
-#include "snapshot.h"
+#include "snap/snapshot.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -5,10 +5,10 @@
  * and capture_save() writing what a capture read into a file.
  */
 #include "builder.h"
-#include "capture.h"
+#include "capture/capture.h"
 #include "commands.h"
-#include "device.h"
-#include "snapfile.h"
+#include "capture/device.h"
+#include "snap/snapfile.h"
 #include "tap.h"
 
 #include <stdlib.h>

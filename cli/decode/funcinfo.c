@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PC questions answered from an executable's pclntab; see funcinfo.h.
+ */
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "decode/funcinfo.h"
+
+/*
+ * gofunc from the moduledata in the executable's writable segments: the
+ * linker writes moduledata there with its final values, so the file's
+ * bytes are what the process starts with and never changes.
+ */
+static int find_gofunc(const struct gs_pclntab *tab, uint64_t pcln_vaddr,
+		       const char *path, int go_minor, uint64_t *gofunc)
+{
+	Elf *elf = NULL;
+	size_t n, i, size;
+	const uint8_t *img;
+	int fd, ret = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_getphdrnum(elf, &n))
+		goto out;
+	img = (const uint8_t *)elf_rawfile(elf, &size);
+	if (!img)
+		goto out;
+	for (i = 0; i < n && ret; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD ||
+		    !(ph.p_flags & PF_W) || ph.p_offset > size ||
+		    ph.p_filesz > size - ph.p_offset)
+			continue;
+		ret = gs_pclntab_moduledata_gofunc(tab, pcln_vaddr,
+						   img + ph.p_offset,
+						   ph.p_filesz, go_minor, gofunc,
+						   NULL);
+	}
+out:
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return ret;
+}
+
+int gs_funcinfo_init(struct gs_funcinfo *fi, const struct gs_symtab *st,
+		     const char *exe_path, const struct gs_mem *mem,
+		     char *err, size_t errlen)
+{
+	const struct gs_goversion *ver;
+	char why[256];
+
+	memset(fi, 0, sizeof(*fi));
+	fi->tab = gs_symtab_pclntab(st);
+	fi->mem = mem;
+	if (!fi->tab) {
+		snprintf(err, errlen, "%s: no usable pclntab: %s", exe_path,
+			 gs_symtab_pclntab_error(st));
+		return -1;
+	}
+	if (fi->tab->version < GS_PCLN_GO116) {
+		snprintf(err, errlen,
+			 "%s: pclntab format of Go 1.2-1.15 has no per-function tables we decode",
+			 exe_path);
+		return -1;
+	}
+	/* never read the tables of a release we do not know */
+	ver = gs_symtab_goversion(st);
+	if (gs_go_release_known(ver->version, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: pclntab not decoded: %s%s%s", exe_path,
+			 why, ver->problem[0] ? "; " : "", ver->problem);
+		return -1;
+	}
+	if (fi->tab->version < GS_PCLN_GO118)
+		return 0;	/* funcdata are absolute pointers */
+	if (find_gofunc(fi->tab, gs_symtab_pclntab_vaddr(st), exe_path,
+			ver->minor, &fi->gofunc)) {
+		fi->gofunc = 0;
+		snprintf(fi->gofunc_why, sizeof(fi->gofunc_why),
+			 "no %s moduledata names go:func.* (inline trees and funcdata unavailable)",
+			 ver->version);
+	}
+	return 0;
+}
+
+bool gs_funcinfo_find(const struct gs_funcinfo *fi, uint64_t pc,
+		      struct gs_pcln_func *fn)
+{
+	long i = gs_pclntab_find(fi->tab, pc);
+
+	return i >= 0 && !gs_pclntab_func(fi->tab, (uint64_t)i, fn, NULL, 0) &&
+	       fn->fields_valid;
+}
+
+bool gs_funcinfo_spdelta(const struct gs_funcinfo *fi,
+			 const struct gs_pcln_func *fn, uint64_t pc,
+			 int32_t *delta)
+{
+	return gs_pcvalue_at(fi->tab, fn, fn->pcsp, pc, delta) && *delta >= 0;
+}
+
+uint64_t gs_funcinfo_inltree(const struct gs_funcinfo *fi,
+			     const struct gs_pcln_func *fn)
+{
+	uint64_t raw, addr;
+
+	if (fi->tab->version >= GS_PCLN_GO118 && !fi->gofunc)
+		return 0;
+	if (!gs_funcdata(fi->tab, fn, GS_FUNCDATA_INL_TREE, fi->gofunc, &raw,
+			 &addr))
+		return 0;
+	return addr;
+}
+
+int gs_funcinfo_frames(const struct gs_funcinfo *fi,
+		       const struct gs_pcln_func *fn, uint64_t tracepc,
+		       struct gs_srcframe *out, int max)
+{
+	uint64_t tree = gs_funcinfo_inltree(fi, fn);
+	uint32_t inl_off = gs_pcdata_off(fi->tab, fn, GS_PCDATA_INL_TREE);
+	size_t esize = gs_inl_entry_size(fi->tab);
+	int n = 0;
+
+	/*
+	 * Each inlined level: its name from the tree entry, its position
+	 * from pcfile/pcln at tracepc; then move tracepc to the call site
+	 * (parentPc) and look the index up again there.
+	 */
+	while (tree && inl_off && fi->mem && n < max - 1 &&
+	       n < GS_MAX_INLINE_DEPTH) {
+		uint8_t bytes[32];
+		struct gs_inl_call ic;
+		int32_t ix;
+
+		if (!gs_pcvalue_at(fi->tab, fn, inl_off, tracepc, &ix) || ix < 0)
+			break;
+		if (!gs_mem_read(fi->mem, tree + (uint64_t)ix * esize, bytes, esize))
+			break;
+		gs_inl_decode(fi->tab, bytes, &ic);
+		out[n].func = ic.name ? ic.name : "?";
+		out[n].inlined = true;
+		gs_pcln_line(fi->tab, fn, tracepc, &out[n].file, &out[n].line);
+		n++;
+		if (ic.parent_pc < 0 || (uint64_t)ic.parent_pc >= fn->end - fn->entry)
+			break;
+		tracepc = fn->entry + (uint64_t)ic.parent_pc;
+	}
+	out[n].func = fn->name;
+	out[n].inlined = false;
+	gs_pcln_line(fi->tab, fn, tracepc, &out[n].file, &out[n].line);
+	return n + 1;
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "decode/gomem.h"
+
+#define GS_MEM_MAX_SEGS	16
+
+struct gs_mem_seg {
+	uint64_t	vaddr;
+	uint64_t	filesz;
+	uint64_t	offset;
+};
+
+struct gs_mem {
+	const struct gs_snapshot *snap;
+	const uint8_t	*file;		/* the executable, mapped read-only */
+	size_t		file_size;
+	struct gs_mem_seg segs[GS_MEM_MAX_SEGS];	/* read-only PT_LOADs */
+	unsigned int	nr_segs;
+};
+
+static int load_ro_segments(struct gs_mem *m, const char *path, char *err,
+			    size_t errlen)
+{
+	Elf *elf = NULL;
+	size_t i, n;
+	int fd, ret = -1;
+	struct stat st;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	m->file = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m->file == MAP_FAILED) {
+		m->file = NULL;
+		snprintf(err, errlen, "%s: mmap: %s", path, strerror(errno));
+		goto out;
+	}
+	m->file_size = st.st_size;
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)m->file, m->file_size);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &n)) {
+		snprintf(err, errlen, "%s: not an ELF file: %s", path, elf_errmsg(-1));
+		goto out;
+	}
+	for (i = 0; i < n && m->nr_segs < GS_MEM_MAX_SEGS; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD ||
+		    (ph.p_flags & PF_W))
+			continue;
+		if (ph.p_offset > m->file_size || ph.p_filesz > m->file_size - ph.p_offset)
+			continue;	/* truncated file: those bytes are not there */
+		m->segs[m->nr_segs++] = (struct gs_mem_seg){
+			ph.p_vaddr, ph.p_filesz, ph.p_offset,
+		};
+	}
+	ret = 0;
+out:
+	if (elf)
+		elf_end(elf);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+struct gs_mem *gs_mem_open(const struct gs_snapshot *snap, const char *exe_path,
+			   char *err, size_t errlen)
+{
+	struct gs_mem *m = calloc(1, sizeof(*m));
+
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->snap = snap;
+	if (exe_path && load_ro_segments(m, exe_path, err, errlen)) {
+		gs_mem_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+void gs_mem_close(struct gs_mem *m)
+{
+	if (!m)
+		return;
+	if (m->file)
+		munmap((void *)m->file, m->file_size);
+	free(m);
+}
+
+static size_t read_file_bytes(const struct gs_mem *m, uint64_t addr,
+			      uint8_t *dst, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_segs; i++) {
+		const struct gs_mem_seg *s = &m->segs[i];
+		uint64_t avail;
+
+		if (addr < s->vaddr || addr - s->vaddr >= s->filesz)
+			continue;
+		avail = s->filesz - (addr - s->vaddr);
+		if (avail > len)
+			avail = len;
+		memcpy(dst, m->file + s->offset + (addr - s->vaddr), avail);
+		return avail;
+	}
+	return 0;
+}
+
+bool gs_mem_read(const struct gs_mem *m, uint64_t addr, void *dst, size_t len)
+{
+	uint8_t *out = dst;
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n = 0;
+
+		if (addr + done < addr)
+			return false;
+		if (m->snap)
+			n = gs_read_mem(m->snap, addr + done, out + done, len - done);
+		if (!n)
+			n = read_file_bytes(m, addr + done, out + done, len - done);
+		if (!n)
+			return false;
+		done += n;
+	}
+	return true;
+}
+
+/* Bytes from addr on that read as zero: an untouched private anon page. */
+static size_t untouched_zero_bytes(const struct gs_snapshot *snap,
+				   uint64_t addr, size_t len)
+{
+	uint64_t ps = snap->hdr && snap->hdr->page_size ? snap->hdr->page_size : 4096;
+	const struct gs_vma *v = gs_find_vma(snap, addr);
+	uint64_t n = ps - addr % ps;
+
+	if (!v || !(v->rec->flags & GOSNAP_VMA_ANON) ||
+	    (v->rec->flags & GOSNAP_VMA_SHARED) || gs_find_run(snap, addr))
+		return 0;
+	return n < len ? (size_t)n : len;
+}
+
+bool gs_mem_read_zfill(const struct gs_mem *m, uint64_t addr, void *dst,
+		       size_t len)
+{
+	uint8_t *out = dst;
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n = 0;
+
+		if (addr + done < addr)
+			return false;
+		if (m->snap)
+			n = gs_read_mem(m->snap, addr + done, out + done, len - done);
+		if (!n)
+			n = read_file_bytes(m, addr + done, out + done, len - done);
+		if (!n && m->snap &&
+		    (n = untouched_zero_bytes(m->snap, addr + done, len - done)))
+			memset(out + done, 0, n);
+		if (!n)
+			return false;
+		done += n;
+	}
+	return true;
+}
+
+bool gs_mem_u64(const struct gs_mem *m, uint64_t addr, uint64_t *out)
+{
+	return gs_mem_read(m, addr, out, sizeof(*out));
+}
+
+bool gs_mem_u32(const struct gs_mem *m, uint64_t addr, uint32_t *out)
+{
+	return gs_mem_read(m, addr, out, sizeof(*out));
+}
+
+char *gs_mem_gostring(const struct gs_mem *m, uint64_t addr, size_t maxlen)
+{
+	uint64_t hdr[2];
+	char *s;
+
+	if (!gs_mem_read(m, addr, hdr, sizeof(hdr)) || hdr[1] > maxlen)
+		return NULL;
+	s = malloc(hdr[1] + 1);
+	if (!s)
+		return NULL;
+	if (!gs_mem_read(m, hdr[0], s, hdr[1])) {
+		free(s);
+		return NULL;
+	}
+	s[hdr[1]] = '\0';
+	return s;
+}

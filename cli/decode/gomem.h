@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The target's memory as the decoders read it: what the snapshot copied
+ * (MEM records) and, for the executable's read-only segments (text,
+ * rodata, pclntab), the bytes of the executable itself, which the process
+ * cannot have changed. Writable segments are read from the snapshot only:
+ * the file holds their initial values, not the process's.
+ */
+#ifndef GOSNAP_GOMEM_H
+#define GOSNAP_GOMEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snap/snapshot.h"
+
+struct gs_mem;
+
+/* snap may be NULL (file bytes only); exe_path may be NULL (snapshot only). */
+struct gs_mem *gs_mem_open(const struct gs_snapshot *snap, const char *exe_path,
+			   char *err, size_t errlen);
+void gs_mem_close(struct gs_mem *m);
+
+/* Copy len bytes at addr; true only if every byte was available. */
+bool gs_mem_read(const struct gs_mem *m, uint64_t addr, void *dst, size_t len);
+/*
+ * Like gs_mem_read, but a page of a private anonymous mapping that the
+ * snapshot shows was never populated reads as zeros (as the process would
+ * read it). Runtime metadata such as a heapArena's spans array is largely
+ * such pages.
+ */
+bool gs_mem_read_zfill(const struct gs_mem *m, uint64_t addr, void *dst,
+		       size_t len);
+bool gs_mem_u64(const struct gs_mem *m, uint64_t addr, uint64_t *out);
+bool gs_mem_u32(const struct gs_mem *m, uint64_t addr, uint32_t *out);
+
+/*
+ * The Go string whose header ({ptr, len}) is at addr, NUL-terminated and
+ * malloc'd; NULL if unreadable, or longer than maxlen.
+ */
+char *gs_mem_gostring(const struct gs_mem *m, uint64_t addr, size_t maxlen);
+
+#endif /* GOSNAP_GOMEM_H */

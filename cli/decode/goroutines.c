@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Walking runtime.allgs; see goroutines.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exe/goglobals.h"
+#include "decode/goroutines.h"
+
+static const char *const status_names[] = {
+	[GS_G_IDLE]		= "idle",
+	[GS_G_RUNNABLE]		= "runnable",
+	[GS_G_RUNNING]		= "running",
+	[GS_G_SYSCALL]		= "syscall",
+	[GS_G_WAITING]		= "waiting",
+	[5]			= "moribund",
+	[GS_G_DEAD]		= "dead",
+	[7]			= "enqueue",
+	[GS_G_COPYSTACK]	= "copystack",
+	[GS_G_PREEMPTED]	= "preempted",
+	[GS_G_LEAKED]		= "leaked",
+	[11]			= "waiting for cgo callback",
+};
+
+const char *gs_g_status_name(uint32_t status)
+{
+	status &= ~(uint32_t)GS_G_SCAN;
+	return status < sizeof(status_names) / sizeof(status_names[0]) &&
+	       status_names[status] ? status_names[status] : "???";
+}
+
+static int64_t field_off(struct gs_layout *l, const char *type, const char *path,
+			 bool required, uint64_t *size)
+{
+	struct gs_field f;
+	bool ok = required ? gs_layout_field(l, type, path, &f) :
+			     gs_layout_has_field(l, type, path, &f);
+
+	if (!ok)
+		return -1;
+	if (size)
+		*size = f.size;
+	return (int64_t)f.offset;
+}
+
+bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl)
+{
+	struct gs_layout *l = c->layout;
+	const char *g = "runtime.g";
+
+	memset(gl, 0, sizeof(*gl));
+	if (!l)
+		return false;
+	gl->goid = field_off(l, g, "goid", true, &gl->goid_size);
+	gl->status = field_off(l, g, "atomicstatus", true, NULL);
+	gl->waitreason = field_off(l, g, "waitreason", true, &gl->waitreason_size);
+	gl->stack_lo = field_off(l, g, "stack.lo", true, NULL);
+	gl->stack_hi = field_off(l, g, "stack.hi", true, NULL);
+	gl->sched_pc = field_off(l, g, "sched.pc", true, NULL);
+	gl->sched_sp = field_off(l, g, "sched.sp", true, NULL);
+	gl->syscallsp = field_off(l, g, "syscallsp", false, NULL);
+	gl->syscallpc = field_off(l, g, "syscallpc", false, NULL);
+	gl->startpc = field_off(l, g, "startpc", false, NULL);
+	gl->gopc = field_off(l, g, "gopc", false, NULL);
+	gl->m = field_off(l, g, "m", false, NULL);
+	gl->waitsince = field_off(l, g, "waitsince", false, NULL);
+	return gl->goid >= 0 && gl->status >= 0 && gl->stack_lo >= 0 &&
+	       gl->stack_hi >= 0 && gl->sched_pc >= 0 && gl->sched_sp >= 0;
+}
+
+bool gs_find_allgs(struct gs_snapctx *c, uint64_t *addr, const char **source)
+{
+	struct gs_globals gg;
+	char err[256];
+
+	*addr = 0;
+	if (c->layout && gs_layout_global(c->layout, "runtime.allgs", addr,
+					  NULL, 0, NULL)) {
+		*source = "layout";
+		return true;
+	}
+	if (gs_go_globals(c->exe, GS_GLOBALS_AUTO, &gg, err, sizeof(err)))
+		return false;
+	if (gg.g[GS_GLOBAL_ALLGS].have_addr) {
+		*addr = gg.g[GS_GLOBAL_ALLGS].addr;
+		*source = gg.g[GS_GLOBAL_ALLGS].source;
+	}
+	gs_go_globals_release(&gg);
+	return *addr != 0;
+}
+
+static uint64_t read_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
+			  bool *ok)
+{
+	uint8_t b[8] = { 0 };
+	uint64_t v = 0;
+	size_t i;
+
+	if (size > 8)
+		size = 8;
+	*ok = gs_mem_read(m, addr, b, size);
+	for (i = 0; i < size; i++)
+		v |= (uint64_t)b[i] << (8 * i);
+	return v;
+}
+
+static const char *func_name_at(const struct gs_snapctx *c, uint64_t pc)
+{
+	struct gs_pcln_func fn;
+
+	return pc && gs_funcinfo_find(&c->fi, pc, &fn) ? fn.name : NULL;
+}
+
+/* One goroutine's fields; false if the g itself is unreadable. */
+static bool read_g(struct gs_snapctx *c, const struct gs_g_layout *gl,
+		   uint64_t g, struct gs_goroutine *out)
+{
+	const struct gs_mem *m = c->mem;
+	uint32_t st;
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	out->g = g;
+	out->goid = (int64_t)read_uint(m, g + gl->goid, gl->goid_size ? gl->goid_size : 8, &ok);
+	if (!ok || !gs_mem_u32(m, g + gl->status, &st))
+		return false;
+	out->status = st;
+	if (gl->waitreason >= 0) {
+		out->waitreason = (uint32_t)read_uint(m, g + gl->waitreason,
+						      gl->waitreason_size ? gl->waitreason_size : 1,
+						      &ok);
+		/* the field keeps its last value after the goroutine wakes */
+		if (out->waitreason && ((st & ~(uint32_t)GS_G_SCAN) == GS_G_WAITING ||
+					(st & ~(uint32_t)GS_G_SCAN) == GS_G_LEAKED))
+			out->wait_reason = gs_wait_reason(c->go_minor, out->waitreason);
+		else
+			out->waitreason = 0;
+	}
+	gs_mem_u64(m, g + gl->stack_lo, &out->stack_lo);
+	gs_mem_u64(m, g + gl->stack_hi, &out->stack_hi);
+	gs_mem_u64(m, g + gl->sched_pc, &out->sched_pc);
+	gs_mem_u64(m, g + gl->sched_sp, &out->sched_sp);
+	if (gl->syscallsp >= 0)
+		gs_mem_u64(m, g + gl->syscallsp, &out->syscallsp);
+	if (gl->syscallpc >= 0)
+		gs_mem_u64(m, g + gl->syscallpc, &out->syscallpc);
+	if (gl->startpc >= 0)
+		gs_mem_u64(m, g + gl->startpc, &out->startpc);
+	if (gl->gopc >= 0)
+		gs_mem_u64(m, g + gl->gopc, &out->gopc);
+	if (gl->m >= 0)
+		gs_mem_u64(m, g + gl->m, &out->m);
+	if (gl->waitsince >= 0)
+		gs_mem_u64(m, g + gl->waitsince, (uint64_t *)&out->waitsince);
+	out->start_func = func_name_at(c, out->startpc);
+	out->created_by = func_name_at(c, out->gopc);
+	gs_snapctx_residency(c, out->stack_lo, out->stack_hi, &out->stack_pages,
+			     &out->stack_resident);
+	return true;
+}
+
+/*
+ * Unwind one goroutine from wherever its frames start: a thread's
+ * registers when a captured thread runs it (or runs g0 for it), else
+ * what the runtime saved when it stopped running.
+ */
+static int unwind_g(struct gs_snapctx *c, const struct gs_thread_walks *tw,
+		    size_t max_frames, struct gs_goroutine *g)
+{
+	const struct gs_thread_walk *w = gs_thread_walks_for_g(tw, g->g);
+	struct gs_unwind_req req = {
+		.stack_lo = g->stack_lo, .stack_hi = g->stack_hi,
+		.max_frames = max_frames,
+	};
+	uint32_t st = g->status & ~(uint32_t)GS_G_SCAN;
+
+	if (st == GS_G_DEAD || st == GS_G_IDLE) {
+		g->no_unwind = "dead goroutine";
+		return 0;
+	}
+	if (w) {
+		/* a copy: the thread's walk is printed on its own too */
+		if (gs_unwind_dup(&w->unwind, &g->unwind))
+			return -1;
+		g->thread_tid = w->t->tid;
+		g->on_hit_thread = w->t->flags & GOSNAP_THR_HIT;
+		g->via_system_stack = w->on == GS_ON_G0;
+		g->unwound = true;
+		return 0;
+	}
+	if (st == GS_G_RUNNING) {
+		g->no_unwind = "running on another thread; its registers were not captured "
+			       "(capture --stop-world records them)";
+		return 0;
+	}
+	if (g->syscallsp) {
+		/* in a system call, the runtime saved these and not sched */
+		req.pc = g->syscallpc;
+		req.sp = g->syscallsp;
+	} else {
+		req.pc = g->sched_pc;
+		req.sp = g->sched_sp;
+	}
+	if (!req.pc || !req.sp) {
+		g->no_unwind = "no saved pc/sp";
+		return 0;
+	}
+	if (gs_unwind(&c->fi, c->mem, &c->snap, &req, &g->unwind))
+		return -1;
+	g->unwound = true;
+	return 0;
+}
+
+int gs_goroutines_decode(struct gs_snapctx *c, size_t max_frames,
+			 const struct gs_thread_walks *tw, struct gs_goroutines *gr)
+{
+	const struct gs_thread_walk *hit = gs_thread_walks_hit(tw);
+	struct gs_g_layout gl;
+	uint64_t hdr[2], i;
+
+	memset(gr, 0, sizeof(*gr));
+	if (hit)
+		gr->hit_g = hit->g;
+	if (!gs_g_layout_get(c, &gl)) {
+		snprintf(gr->problem, sizeof(gr->problem),
+			 "runtime.g layout unavailable (goid, atomicstatus, stack, sched)");
+		return 0;
+	}
+	if (!gs_find_allgs(c, &gr->allgs, &gr->allgs_source)) {
+		snprintf(gr->problem, sizeof(gr->problem), "runtime.allgs not found");
+		return 0;
+	}
+	/* allgs is a []*g: {array, len, cap} */
+	if (!gs_mem_read(c->mem, gr->allgs, hdr, sizeof(hdr))) {
+		snprintf(gr->problem, sizeof(gr->problem),
+			 "runtime.allgs at 0x%llx is not in the snapshot%s",
+			 (unsigned long long)gr->allgs, gs_snapctx_heap_hint(c));
+		return 0;
+	}
+	gr->allglen = hdr[1];
+	if (hdr[1] > GS_MAX_GOROUTINES) {
+		snprintf(gr->problem, sizeof(gr->problem),
+			 "allgs length %llu is implausible", (unsigned long long)hdr[1]);
+		return 0;
+	}
+	gr->gs = calloc(hdr[1] ? hdr[1] : 1, sizeof(*gr->gs));
+	if (!gr->gs)
+		return -1;
+	for (i = 0; i < hdr[1]; i++) {
+		struct gs_goroutine *g = &gr->gs[gr->n];
+		uint64_t gp;
+
+		if (!gs_mem_u64(c->mem, hdr[0] + 8 * i, &gp)) {
+			snprintf(gr->problem, sizeof(gr->problem),
+				 "allgs array at 0x%llx is not in the snapshot%s",
+				 (unsigned long long)hdr[0], gs_snapctx_heap_hint(c));
+			break;
+		}
+		if (!gp || !read_g(c, &gl, gp, g)) {
+			snprintf(gr->problem, sizeof(gr->problem),
+				 "allgs[%llu]: g at 0x%llx is not in the snapshot%s",
+				 (unsigned long long)i, (unsigned long long)gp,
+				 gs_snapctx_heap_hint(c));
+			continue;
+		}
+		gr->n++;
+		if (unwind_g(c, tw, max_frames, g))
+			return -1;
+	}
+	return 0;
+}
+
+void gs_goroutines_free(struct gs_goroutines *gr)
+{
+	size_t i;
+
+	for (i = 0; i < gr->n; i++)
+		gs_unwind_free(&gr->gs[i].unwind);
+	free(gr->gs);
+	memset(gr, 0, sizeof(*gr));
+}

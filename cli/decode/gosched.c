@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ms, Ps and runtime.sched counters; see gosched.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exe/goglobals.h"
+#include "decode/goroutines.h"
+#include "decode/gosched.h"
+
+const char *gs_p_status_name(uint32_t status)
+{
+	/* _Pidle 0, _Prunning 1, _Psyscall 2, _Pgcstop 3, _Pdead 4 (1.19-1.26) */
+	static const char *const names[] = { "idle", "running", "syscall", "gcstop", "dead" };
+
+	return status < 5 ? names[status] : "?";
+}
+
+static int64_t off(struct gs_layout *l, const char *type, const char *path)
+{
+	struct gs_field f;
+
+	return gs_layout_has_field(l, type, path, &f) ? (int64_t)f.offset : -1;
+}
+
+static uint64_t rd64(const struct gs_mem *m, uint64_t base, int64_t o)
+{
+	uint64_t v = 0;
+
+	if (o >= 0)
+		gs_mem_u64(m, base + (uint64_t)o, &v);
+	return v;
+}
+
+static int64_t rd32s(const struct gs_mem *m, uint64_t base, int64_t o)
+{
+	uint32_t v;
+
+	if (o < 0 || !gs_mem_u32(m, base + (uint64_t)o, &v))
+		return -1;
+	return (int32_t)v;
+}
+
+/* A global from the layout, else from instruction decoding. */
+static bool global(struct gs_snapctx *c, const char *name, int id, uint64_t *addr)
+{
+	struct gs_globals gg;
+	char err[256];
+	bool ok = false;
+
+	if (gs_layout_global(c->layout, name, addr, NULL, 0, NULL))
+		return true;
+	if (id < 0 || gs_go_globals(c->exe, GS_GLOBALS_AUTO, &gg, err, sizeof(err)))
+		return false;
+	if (gg.g[id].have_addr) {
+		*addr = gg.g[id].addr;
+		ok = true;
+	}
+	gs_go_globals_release(&gg);
+	return ok;
+}
+
+struct m_layout {
+	int64_t id, procid, g0, curg, p, alllink, schedlink;
+	int64_t g_stack_lo, g_stack_hi, g_goid, g_m, p_id;
+};
+
+static bool have_m(const struct gs_sched *s, uint64_t m)
+{
+	size_t i;
+
+	for (i = 0; i < s->nms; i++)
+		if (s->ms[i].m == m)
+			return true;
+	return false;
+}
+
+/* Add m and every M after it on alllink (bounded). */
+static void add_ms(struct gs_snapctx *c, const struct m_layout *ml,
+		   struct gs_sched *s, uint64_t m)
+{
+	size_t i;
+
+	while (m && !have_m(s, m) && s->nms < GS_MAX_MS) {
+		struct gs_m *x = &s->ms[s->nms];
+
+		memset(x, 0, sizeof(*x));
+		x->m = m;
+		x->id = ml->id >= 0 ? (int64_t)rd64(c->mem, m, ml->id) : -1;
+		x->procid = rd64(c->mem, m, ml->procid);
+		x->g0 = rd64(c->mem, m, ml->g0);
+		x->curg = rd64(c->mem, m, ml->curg);
+		x->p = rd64(c->mem, m, ml->p);
+		x->p_id = x->p ? rd32s(c->mem, x->p, ml->p_id) : -1;
+		x->curg_goid = x->curg && ml->g_goid >= 0 ?
+			       (int64_t)rd64(c->mem, x->curg, ml->g_goid) : -1;
+		if (x->g0) {
+			x->g0_stack_lo = rd64(c->mem, x->g0, ml->g_stack_lo);
+			x->g0_stack_hi = rd64(c->mem, x->g0, ml->g_stack_hi);
+		}
+		for (i = 0; i < c->snap.nr_threads; i++)
+			if (x->procid && (uint64_t)c->snap.threads[i]->tid == x->procid)
+				x->thread = c->snap.threads[i];
+		s->nms++;
+		m = rd64(c->mem, m, ml->alllink);
+	}
+}
+
+/* The idle Ms: runtime.sched.midle, linked through m.schedlink. */
+static void add_idle_ms(struct gs_snapctx *c, const struct m_layout *ml,
+			struct gs_sched *s)
+{
+	int64_t o_midle = off(c->layout, "runtime.schedt", "midle");
+	uint64_t sched, m = 0;
+	size_t n;
+
+	if (o_midle < 0 || ml->schedlink < 0 ||
+	    !global(c, "runtime.sched", GS_GLOBAL_SCHED, &sched))
+		return;
+	m = rd64(c->mem, sched, o_midle);
+	for (n = 0; m && n < GS_MAX_MS; n++) {
+		add_ms(c, ml, s, m);
+		m = rd64(c->mem, m, ml->schedlink);
+	}
+}
+
+/* The M of every goroutine that has one (running, in a system call). */
+static void add_goroutine_ms(struct gs_snapctx *c, const struct m_layout *ml,
+			     struct gs_sched *s)
+{
+	uint64_t allgs, hdr[2], i, g;
+	const char *src;
+
+	if (ml->g_m < 0 || !gs_find_allgs(c, &allgs, &src) ||
+	    !gs_mem_read(c->mem, allgs, hdr, sizeof(hdr)) || hdr[1] > GS_MAX_GOROUTINES)
+		return;
+	for (i = 0; i < hdr[1]; i++)
+		if (gs_mem_u64(c->mem, hdr[0] + 8 * i, &g) && g)
+			add_ms(c, ml, s, rd64(c->mem, g, ml->g_m));
+}
+
+/* The M of each thread with registers: its TLS g's m. */
+static void add_thread_ms(struct gs_snapctx *c, const struct m_layout *ml,
+			  struct gs_sched *s)
+{
+	size_t i;
+	uint64_t g;
+
+	for (i = 0; ml->g_m >= 0 && i < c->snap.nr_threads; i++) {
+		const struct gosnap_rec_thread *t = c->snap.threads[i];
+
+		if ((t->flags & GOSNAP_THR_REGS) && t->regs.fs_base >= 8 &&
+		    gs_mem_u64(c->mem, t->regs.fs_base - 8, &g) && g)
+			add_ms(c, ml, s, rd64(c->mem, g, ml->g_m));
+	}
+}
+
+static void decode_ps(struct gs_snapctx *c, struct gs_sched *s)
+{
+	struct gs_layout *l = c->layout;
+	int64_t o_id = off(l, "runtime.p", "id"), o_st = off(l, "runtime.p", "status");
+	int64_t o_rh = off(l, "runtime.p", "runqhead"), o_rt = off(l, "runtime.p", "runqtail");
+	int64_t o_rn = off(l, "runtime.p", "runnext"), o_mc = off(l, "runtime.p", "mcache");
+	int64_t o_m = off(l, "runtime.p", "m");
+	uint64_t allp, hdr[2], i;
+
+	if (!global(c, "runtime.allp", GS_GLOBAL_ALLP, &allp) ||
+	    !gs_mem_read(c->mem, allp, hdr, sizeof(hdr)) || hdr[1] > GS_MAX_PS) {
+		snprintf(s->problem, sizeof(s->problem), "runtime.allp unavailable");
+		return;
+	}
+	s->ps = calloc(hdr[1] ? hdr[1] : 1, sizeof(*s->ps));
+	if (!s->ps)
+		return;
+	for (i = 0; i < hdr[1]; i++) {
+		struct gs_p *p = &s->ps[s->nps];
+		uint64_t pp;
+
+		if (!gs_mem_u64(c->mem, hdr[0] + 8 * i, &pp) || !pp)
+			continue;
+		p->p = pp;
+		p->id = rd32s(c->mem, pp, o_id);
+		p->status = (uint32_t)rd32s(c->mem, pp, o_st);
+		p->runqhead = (uint32_t)rd32s(c->mem, pp, o_rh);
+		p->runqtail = (uint32_t)rd32s(c->mem, pp, o_rt);
+		p->runnext = rd64(c->mem, pp, o_rn);
+		p->mcache = rd64(c->mem, pp, o_mc);
+		p->m = rd64(c->mem, pp, o_m);
+		s->nps++;
+	}
+}
+
+static void unavailable(struct gs_sched *s, const char *field, const char *fmt,
+			const char *arg)
+{
+	struct gs_sched_unavail *u;
+
+	if (s->nunavail >= GS_SCHED_MAX_UNAVAIL || gs_sched_unavailable(s, field))
+		return;
+	u = &s->unavail[s->nunavail++];
+	u->field = field;
+	snprintf(u->why, sizeof(u->why), fmt, arg);
+}
+
+const char *gs_sched_unavailable(const struct gs_sched *s, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < s->nunavail; i++)
+		if (!strcmp(s->unavail[i].field, field))
+			return s->unavail[i].why;
+	return NULL;
+}
+
+/*
+ * A field of runtime.schedt, read at its own size; -1, with the reason
+ * recorded, if unavailable.
+ */
+static int64_t counter(struct gs_snapctx *c, struct gs_sched *s, uint64_t sched,
+		       const char *path)
+{
+	uint8_t b[8] = { 0 };
+	struct gs_field f;
+	uint64_t v = 0;
+	size_t i;
+
+	if (!gs_layout_has_field(c->layout, "runtime.schedt", path, &f) || !f.size ||
+	    f.size > 8) {
+		unavailable(s, path, "no layout source knows runtime.schedt.%s", path);
+		return -1;
+	}
+	if (!gs_mem_read(c->mem, sched + f.offset, b, f.size)) {
+		unavailable(s, path, "runtime.schedt.%s is not in the snapshot's memory",
+			    path);
+		return -1;
+	}
+	for (i = 0; i < f.size; i++)
+		v |= (uint64_t)b[i] << (8 * i);
+	if (f.size == 4)
+		return (int32_t)v;	/* int32 fields: a negative value reads as such */
+	return (int64_t)v;
+}
+
+static const char *const counter_fields[] = {
+	"nmidle", "nmidlelocked", "mnext", "nmfreed", "nmsys", "nmspinning",
+	"npidle", "ngsys", "needspinning", "gcwaiting", "stopwait", "sysmonwait",
+	"runqsize",
+};
+
+static void decode_counters(struct gs_snapctx *c, struct gs_sched *s)
+{
+	struct gs_field rq;
+	uint64_t sched;
+	size_t i;
+
+	s->nmidle = s->nmidlelocked = s->mnext = s->nmfreed = s->nmsys = -1;
+	s->nmspinning = s->npidle = s->runqsize = s->ngsys = s->threads = -1;
+	s->needspinning = s->gcwaiting = s->stopwait = s->sysmonwait = -1;
+	if (!global(c, "runtime.sched", GS_GLOBAL_SCHED, &sched)) {
+		for (i = 0; i < sizeof(counter_fields) / sizeof(counter_fields[0]); i++)
+			unavailable(s, counter_fields[i], "%s",
+				    "runtime.sched's address is unknown");
+		return;
+	}
+	/* atomic wrappers (go1.20+: atomic.Int32, atomic.Bool) keep the value first */
+	s->nmidle = counter(c, s, sched, "nmidle");
+	s->nmidlelocked = counter(c, s, sched, "nmidlelocked");
+	s->mnext = counter(c, s, sched, "mnext");
+	s->nmfreed = counter(c, s, sched, "nmfreed");
+	s->nmsys = counter(c, s, sched, "nmsys");
+	s->nmspinning = counter(c, s, sched, "nmspinning");
+	s->npidle = counter(c, s, sched, "npidle");
+	s->ngsys = counter(c, s, sched, "ngsys");
+	s->needspinning = counter(c, s, sched, "needspinning");
+	s->gcwaiting = counter(c, s, sched, "gcwaiting");
+	s->stopwait = counter(c, s, sched, "stopwait");
+	s->sysmonwait = counter(c, s, sched, "sysmonwait");
+	/* the global run queue's length: runqsize, or runq.size (go1.26) */
+	if (gs_layout_has_field(c->layout, "runtime.schedt", "runq.size", &rq))
+		s->runqsize = counter(c, s, sched, "runq.size");
+	else
+		s->runqsize = counter(c, s, sched, "runqsize");
+	if (s->mnext >= 0 && s->nmfreed >= 0)
+		s->threads = s->mnext - s->nmfreed;
+}
+
+bool gs_sched_decoded_anything(const struct gs_sched *s)
+{
+	return s->nms || s->nps || s->nmidle >= 0 || s->mnext >= 0 ||
+	       s->npidle >= 0 || s->runqsize >= 0;
+}
+
+int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
+{
+	struct gs_layout *l = c->layout;
+	struct m_layout ml;
+	uint64_t allm, m0, gptr;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (!l) {
+		snprintf(s->problem, sizeof(s->problem), "no layout source");
+		return 0;
+	}
+	ml.id = off(l, "runtime.m", "id");
+	ml.procid = off(l, "runtime.m", "procid");
+	ml.g0 = off(l, "runtime.m", "g0");
+	ml.curg = off(l, "runtime.m", "curg");
+	ml.p = off(l, "runtime.m", "p");
+	ml.alllink = off(l, "runtime.m", "alllink");
+	ml.schedlink = off(l, "runtime.m", "schedlink");
+	ml.g_m = off(l, "runtime.g", "m");
+	ml.g_stack_lo = off(l, "runtime.g", "stack.lo");
+	ml.g_stack_hi = off(l, "runtime.g", "stack.hi");
+	ml.g_goid = off(l, "runtime.g", "goid");
+	ml.p_id = off(l, "runtime.p", "id");
+	s->ms = calloc(GS_MAX_MS, sizeof(*s->ms));
+	if (!s->ms)
+		return -1;
+	decode_ps(c, s);
+	decode_counters(c, s);
+	if (gs_layout_global(l, "runtime.allm", &gptr, NULL, 0, NULL) &&
+	    gs_mem_u64(c->mem, gptr, &allm)) {
+		s->ms_source = "allm";
+		add_ms(c, &ml, s, allm);
+		return 0;
+	}
+	/*
+	 * Without allm's address: every M something points to. alllink runs
+	 * from newer to older Ms, so each start adds the Ms older than it.
+	 */
+	s->ms_source = "reachable from m0, the Ps, the idle Ms, goroutines and threads";
+	if (global(c, "runtime.m0", GS_GLOBAL_M0, &m0))
+		add_ms(c, &ml, s, m0);
+	for (i = 0; i < s->nps; i++)
+		add_ms(c, &ml, s, s->ps[i].m);
+	add_idle_ms(c, &ml, s);
+	add_goroutine_ms(c, &ml, s);
+	add_thread_ms(c, &ml, s);
+	return 0;
+}
+
+void gs_sched_free(struct gs_sched *s)
+{
+	free(s->ms);
+	free(s->ps);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Opening a snapshot with its executable for decoding; see snapctx.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exe/buildid.h"
+#include "base/report.h"
+#include "exe/embed.h"
+#include "snap/flags.h"
+#include "decode/snapctx.h"
+
+/* 0 if path's build ID equals the snapshot's (or it records none). */
+static int match_build_id(const struct gs_snapshot *s, const char *path,
+			  char *err, size_t errlen)
+{
+	const struct gosnap_rec_task *t = s->task;
+	uint8_t id[GOSNAP_BUILD_ID_MAX];
+	char want[3 * GOSNAP_BUILD_ID_MAX], got[3 * GOSNAP_BUILD_ID_MAX];
+	long n;
+
+	if (!t || t->build_id_type == GOSNAP_BUILD_ID_NONE)
+		return 0;
+	gs_build_id_str(t->build_id_type, t->build_id,
+			t->build_id_size < sizeof(t->build_id) ? t->build_id_size :
+								 sizeof(t->build_id),
+			want, sizeof(want));
+	n = gs_exe_build_id(path, t->build_id_type, id, sizeof(id));
+	if (n < 0) {
+		snprintf(err, errlen, "%s: no %s build ID to compare with the snapshot's %s",
+			 path, gs_build_id_type_name(t->build_id_type), want);
+		return -1;
+	}
+	if ((uint32_t)n != t->build_id_size || memcmp(id, t->build_id, (size_t)n)) {
+		gs_build_id_str(t->build_id_type, id, (size_t)n, got, sizeof(got));
+		snprintf(err, errlen, "%s: build ID %s differs from the snapshot's %s",
+			 path, got, want);
+		return -1;
+	}
+	return 0;
+}
+
+/* The embedded copy, if its build ID is the snapshot's. */
+static int use_embedded(const struct gsf_chunk *ch, const struct gs_snapshot *s,
+			struct gs_exe *e, char *err, size_t errlen)
+{
+	const struct gs_embed_hdr *h = gs_embed_check(ch->data, ch->size, err, errlen);
+	const struct gosnap_rec_task *t = s->task;
+
+	if (!h)
+		return -1;
+	if (t && t->build_id_type != GOSNAP_BUILD_ID_NONE &&
+	    (h->build_id_type != t->build_id_type ||
+	     h->build_id_size != t->build_id_size ||
+	     memcmp(h->build_id, t->build_id, h->build_id_size))) {
+		char want[3 * GOSNAP_BUILD_ID_MAX], got[3 * GOSNAP_BUILD_ID_MAX];
+
+		gs_build_id_str(t->build_id_type, t->build_id,
+				t->build_id_size < sizeof(t->build_id) ?
+				t->build_id_size : sizeof(t->build_id),
+				want, sizeof(want));
+		gs_build_id_str(h->build_id_type, h->build_id, h->build_id_size,
+				got, sizeof(got));
+		snprintf(err, errlen, "embedded executable: build ID %s differs from the snapshot's %s",
+			 got, want);
+		return -1;
+	}
+	e->memfd = gs_embed_materialize(ch->data, ch->size, err, errlen);
+	if (e->memfd < 0)
+		return -1;
+	snprintf(e->path, sizeof(e->path), "/proc/self/fd/%d", e->memfd);
+	e->embedded = true;
+	return 0;
+}
+
+int gs_exe_resolve(const struct gsf_file *f, const struct gs_snapshot *s,
+		   const char *override, struct gs_exe *e, char *note,
+		   size_t notelen, char *err, size_t errlen)
+{
+	const char *rec = s->exe && s->exe[0] ? s->exe : NULL;
+	const struct gsf_chunk *ch;
+	char why[PATH_MAX + 3 * 2 * GOSNAP_BUILD_ID_MAX];
+	size_t i = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->memfd = -1;
+	note[0] = '\0';
+	if (override) {
+		if (match_build_id(s, override, err, errlen))
+			return -1;
+		snprintf(e->path, sizeof(e->path), "%s", override);
+		snprintf(e->name, sizeof(e->name), "%s", override);
+		return 0;
+	}
+	if (!rec)
+		snprintf(why, sizeof(why), "the snapshot names no executable");
+	else if (access(rec, R_OK))
+		snprintf(why, sizeof(why), "%s: %s", rec, strerror(errno));
+	else if (!match_build_id(s, rec, why, sizeof(why))) {
+		snprintf(e->path, sizeof(e->path), "%s", rec);
+		snprintf(e->name, sizeof(e->name), "%s", rec);
+		return 0;
+	}
+	ch = gsf_next_chunk(f, GSF_CHUNK_EMBED, &i);
+	if (!ch) {
+		snprintf(err, errlen, "%s; the file holds no copy of it (capture --embed): use --exe",
+			 why);
+		return -1;
+	}
+	if (use_embedded(ch, s, e, err, errlen))
+		return -1;
+	snprintf(e->name, sizeof(e->name), "%s (embedded)", rec ? rec : "executable");
+	snprintf(note, notelen, "%s: using the executable embedded in the snapshot", why);
+	return 0;
+}
+
+void gs_exe_release(struct gs_exe *e)
+{
+	if (e->memfd >= 0)
+		close(e->memfd);
+	e->memfd = -1;
+}
+
+static int load_snapshot(struct gs_snapctx *c, const char *path, long seq)
+{
+	const struct gsf_chunk *ch;
+	char err[512];
+	size_t i = 0;
+
+	while ((ch = gsf_next_chunk(&c->file, GSF_CHUNK_STREAM, &i))) {
+		if (gs_snapshot_parse(ch->data, ch->size, &c->snap, err, sizeof(err))) {
+			p_err("%s: %s", path, err);
+			return -1;
+		}
+		if (seq < 0 || (uint64_t)seq == c->snap.hdr->seq) {
+			c->have_snap = true;
+			return 0;
+		}
+		gs_snapshot_free(&c->snap);
+	}
+	p_err("%s: no snapshot%s", path, seq < 0 ? "" : " with that --seq");
+	return -1;
+}
+
+int gs_snapctx_open(struct gs_snapctx *c, const char *path, const char *exe,
+		    long seq)
+{
+	char err[1024], note[1024];
+
+	memset(c, 0, sizeof(*c));
+	c->exe_src.memfd = -1;
+	if (gsf_read(path, &c->file, err, sizeof(err))) {
+		p_err("%s", err);
+		return -1;
+	}
+	if (load_snapshot(c, path, seq))
+		return -1;
+	if (gs_exe_resolve(&c->file, &c->snap, exe, &c->exe_src, note, sizeof(note),
+			   err, sizeof(err))) {
+		p_err("%s", err);
+		return -1;
+	}
+	if (note[0])
+		p_warn("%s", note);
+	c->exe = c->exe_src.path;
+	c->exe_name = c->exe_src.name;
+	c->st = gs_symtab_open(c->exe, err, sizeof(err));
+	if (!c->st) {
+		p_err("%s", err);
+		return -1;
+	}
+	c->mem = gs_mem_open(&c->snap, c->exe, err, sizeof(err));
+	if (!c->mem || gs_funcinfo_init(&c->fi, c->st, c->exe, c->mem, err,
+					sizeof(err))) {
+		p_err("%s", err);
+		return -1;
+	}
+	c->layout = gs_layout_open(c->exe, c->note, sizeof(c->note));
+	c->go_version = gs_symtab_go_version(c->st);
+	if (c->go_version && !strncmp(c->go_version, "go1.", 4))
+		c->go_minor = atoi(c->go_version + 4);
+	return 0;
+}
+
+void gs_snapctx_close(struct gs_snapctx *c)
+{
+	if (c->layout)
+		gs_layout_free(c->layout);
+	gs_mem_close(c->mem);
+	if (c->st)
+		gs_symtab_close(c->st);
+	if (c->have_snap)
+		gs_snapshot_free(&c->snap);
+	gs_exe_release(&c->exe_src);
+	gsf_free(&c->file);
+	memset(c, 0, sizeof(*c));
+}
+
+const char *gs_snapctx_heap_hint(const struct gs_snapctx *c)
+{
+	const struct gosnap_rec_capture *rc = c->have_snap ? c->snap.capture : NULL;
+
+	if (!rc || rc->mode == GOSNAP_MODE_FULL)
+		return "";
+	if (rc->mode == GOSNAP_MODE_META)
+		return " (a meta snapshot leaves the Go heap out: capture with --mode full)";
+	return " (a pages snapshot holds no memory: capture with --mode full)";
+}
+
+void gs_snapctx_residency(const struct gs_snapctx *c, uint64_t lo, uint64_t hi,
+			  uint64_t *pages, uint64_t *resident)
+{
+	uint64_t ps = c->snap.hdr->page_size ? c->snap.hdr->page_size : 4096;
+	uint64_t a;
+
+	*pages = *resident = 0;
+	if (hi <= lo || hi - lo > (1ull << 34))
+		return;		/* a damaged bound: count nothing */
+	for (a = lo & ~(ps - 1); a < hi; a += ps) {
+		const struct gosnap_page_run *r = gs_find_run(&c->snap, a);
+
+		(*pages)++;
+		if (r && (r->flags & GOSNAP_PG_PRESENT))
+			(*resident)++;
+	}
+}

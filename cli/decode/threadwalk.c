@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Walking each thread from its captured registers; see threadwalk.h.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/threadwalk.h"
+
+/* Offsets into runtime.g and runtime.m; -1 where unavailable. */
+struct gm_layout {
+	int64_t g_m, g_goid, g_stack_lo, g_stack_hi, g_sched_pc, g_sched_sp;
+	int64_t m_id, m_g0, m_gsignal, m_curg, m_vdso_sp, m_vdso_pc;
+	uint64_t goid_size;
+};
+
+static int64_t off(struct gs_layout *l, const char *type, const char *path,
+		   uint64_t *size)
+{
+	struct gs_field f;
+
+	if (!l || !gs_layout_has_field(l, type, path, &f))
+		return -1;
+	if (size)
+		*size = f.size;
+	return (int64_t)f.offset;
+}
+
+static void gm_layout_get(struct gs_snapctx *c, struct gm_layout *gl)
+{
+	struct gs_layout *l = c->layout;
+
+	memset(gl, 0, sizeof(*gl));
+	gl->g_m = off(l, "runtime.g", "m", NULL);
+	gl->g_goid = off(l, "runtime.g", "goid", &gl->goid_size);
+	gl->g_stack_lo = off(l, "runtime.g", "stack.lo", NULL);
+	gl->g_stack_hi = off(l, "runtime.g", "stack.hi", NULL);
+	gl->g_sched_pc = off(l, "runtime.g", "sched.pc", NULL);
+	gl->g_sched_sp = off(l, "runtime.g", "sched.sp", NULL);
+	gl->m_id = off(l, "runtime.m", "id", NULL);
+	gl->m_g0 = off(l, "runtime.m", "g0", NULL);
+	gl->m_gsignal = off(l, "runtime.m", "gsignal", NULL);
+	gl->m_curg = off(l, "runtime.m", "curg", NULL);
+	gl->m_vdso_sp = off(l, "runtime.m", "vdsoSP", NULL);
+	gl->m_vdso_pc = off(l, "runtime.m", "vdsoPC", NULL);
+}
+
+/* The word at base + o; 0 if the offset or the word is unavailable. */
+static uint64_t rd(const struct gs_snapctx *c, uint64_t base, int64_t o)
+{
+	uint64_t v = 0;
+
+	if (base && o >= 0 && !gs_mem_u64(c->mem, base + (uint64_t)o, &v))
+		v = 0;
+	return v;
+}
+
+static int64_t read_goid(const struct gs_snapctx *c, const struct gm_layout *gl,
+			 uint64_t g)
+{
+	uint64_t v;
+
+	if (!g || gl->g_goid < 0 || !gs_mem_u64(c->mem, g + (uint64_t)gl->g_goid, &v))
+		return -1;
+	if (gl->goid_size == 4)
+		v &= 0xffffffffu;
+	return (int64_t)v;
+}
+
+/* g's stack bounds, if readable and holding sp. */
+static bool g_stack(const struct gs_snapctx *c, const struct gm_layout *gl,
+		    uint64_t g, uint64_t sp, uint64_t *lo, uint64_t *hi)
+{
+	*lo = rd(c, g, gl->g_stack_lo);
+	*hi = rd(c, g, gl->g_stack_hi);
+	return *hi > *lo && sp >= *lo && sp < *hi;
+}
+
+/* Which stack the thread is on, and the Ms it belongs to. */
+static void classify(const struct gs_snapctx *c, const struct gm_layout *gl,
+		     struct gs_thread_walk *w)
+{
+	uint64_t g0, gsignal;
+
+	w->m_id = -1;
+	w->goid = -1;
+	w->g = 0;
+	if (w->t->regs.fs_base >= 8 && !gs_mem_u64(c->mem, w->t->regs.fs_base - 8, &w->g))
+		w->g = 0;
+	w->m = rd(c, w->g, gl->g_m);
+	if (!w->m)
+		return;		/* no g, no layout, or a g without an M */
+	if (gl->m_id >= 0)
+		w->m_id = (int64_t)rd(c, w->m, gl->m_id);
+	g0 = rd(c, w->m, gl->m_g0);
+	gsignal = rd(c, w->m, gl->m_gsignal);
+	w->curg = rd(c, w->m, gl->m_curg);
+	if (!g0)
+		return;
+	if (w->g == g0) {
+		w->on = GS_ON_G0;
+	} else if (w->g == gsignal) {
+		w->on = GS_ON_GSIGNAL;
+	} else {
+		w->on = GS_ON_GOROUTINE;
+		w->goroutine = w->g;
+	}
+}
+
+static int walk_one(struct gs_snapctx *c, const struct gm_layout *gl,
+		    size_t max_frames, struct gs_thread_walk *w)
+{
+	const struct gosnap_rec_thread *t = w->t;
+	struct gs_unwind_req req = {
+		.pc = t->regs.rip, .sp = t->regs.rsp, .exact_pc = true,
+		.max_frames = max_frames,
+		/* the mapping holding rsp: the OS stack on m0's g0 */
+		.stack_lo = t->stack_start, .stack_hi = t->stack_end,
+	};
+	struct gs_pcln_func fn;
+	char what[64];
+	uint64_t lo, hi;
+
+	classify(c, gl, w);
+	if (!gs_funcinfo_find(&c->fi, req.pc, &fn) && w->m) {
+		uint64_t vsp = rd(c, w->m, gl->m_vdso_sp), vpc = rd(c, w->m, gl->m_vdso_pc);
+
+		if (vsp && vpc) {
+			/* in the vDSO: the runtime saved its Go caller's pc/sp */
+			req.pc = vpc;
+			req.sp = vsp;
+			req.exact_pc = false;
+			w->note = "pc outside Go code (vDSO): walked from m.vdsoPC/vdsoSP";
+		}
+	}
+	if (w->on == GS_ON_GOROUTINE && g_stack(c, gl, w->g, req.sp, &lo, &hi)) {
+		req.stack_lo = lo;
+		req.stack_hi = hi;
+	}
+	if (w->on == GS_ON_G0 && w->curg && w->curg != w->g) {
+		uint64_t spc = rd(c, w->curg, gl->g_sched_pc);
+		uint64_t ssp = rd(c, w->curg, gl->g_sched_sp);
+
+		if (spc && ssp && g_stack(c, gl, w->curg, ssp, &lo, &hi)) {
+			req.have_jump = true;
+			req.jump_pc = spc;
+			req.jump_sp = ssp;
+			req.jump_lo = lo;
+			req.jump_hi = hi;
+			snprintf(what, sizeof(what), "goroutine %" PRId64 "'s g.sched (m.curg)",
+				 read_goid(c, gl, w->curg));
+			req.jump_what = what;
+		}
+	}
+	if (gs_unwind(&c->fi, c->mem, &c->snap, &req, &w->unwind))
+		return -1;
+	if (w->unwind.switch_frame)
+		w->goroutine = w->curg;
+	w->goid = read_goid(c, gl, w->goroutine);
+	return 0;
+}
+
+int gs_thread_walks_decode(struct gs_snapctx *c, size_t max_frames,
+			   struct gs_thread_walks *tw)
+{
+	struct gm_layout gl;
+	size_t i;
+
+	memset(tw, 0, sizeof(*tw));
+	gm_layout_get(c, &gl);
+	tw->w = calloc(c->snap.nr_threads ? c->snap.nr_threads : 1, sizeof(*tw->w));
+	if (!tw->w)
+		return -1;
+	for (i = 0; i < c->snap.nr_threads; i++) {
+		struct gs_thread_walk *w = &tw->w[tw->n];
+
+		if (!(c->snap.threads[i]->flags & GOSNAP_THR_REGS))
+			continue;
+		w->t = c->snap.threads[i];
+		tw->n++;
+		if (walk_one(c, &gl, max_frames, w))
+			return -1;
+	}
+	return 0;
+}
+
+void gs_thread_walks_free(struct gs_thread_walks *tw)
+{
+	size_t i;
+
+	for (i = 0; i < tw->n; i++)
+		gs_unwind_free(&tw->w[i].unwind);
+	free(tw->w);
+	memset(tw, 0, sizeof(*tw));
+}
+
+const struct gs_thread_walk *gs_thread_walks_hit(const struct gs_thread_walks *tw)
+{
+	size_t i;
+
+	for (i = 0; i < tw->n; i++)
+		if (tw->w[i].t->flags & GOSNAP_THR_HIT)
+			return &tw->w[i];
+	return NULL;
+}
+
+const struct gs_thread_walk *gs_thread_walks_for_g(const struct gs_thread_walks *tw,
+						   uint64_t g)
+{
+	size_t i;
+
+	for (i = 0; g && i < tw->n; i++)
+		if (tw->w[i].goroutine == g)
+			return &tw->w[i];
+	return NULL;
+}
+
+const char *gs_thread_on_name(enum gs_thread_on on)
+{
+	switch (on) {
+	case GS_ON_GOROUTINE:	return "goroutine";
+	case GS_ON_G0:		return "g0";
+	case GS_ON_GSIGNAL:	return "gsignal";
+	default:		return "unknown";
+	}
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The outputs of `gosnap-cli heap`, one file each over one decoded model
+ * (goheap.h): plain aligned tables, JSON (docs/json.md), an SVG heat map.
+ */
+#ifndef GOSNAP_HEAP_OUT_H
+#define GOSNAP_HEAP_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "decode/goheap.h"
+#include "base/json.h"
+
+struct heap_out_opts {
+	const char	*snap_path;
+	const char	*exe_path;
+	bool		spans;		/* every span and free range */
+};
+
+void heap_print_text(const struct goheap *h, const struct heap_out_opts *o,
+		     FILE *out);
+void heap_print_json(const struct goheap *h, const struct heap_out_opts *o,
+		     struct json_writer *w);
+/* 0, or -1 if writing failed (errno set). */
+int heap_write_svg(const struct goheap *h, const struct heap_out_opts *o,
+		   FILE *out);
+
+#endif /* GOSNAP_HEAP_OUT_H */
