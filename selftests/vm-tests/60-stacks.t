@@ -138,7 +138,8 @@ EOS
 
 module_opt=()
 [[ -z "${GOSNAP_STACKS_MODULE:-}" ]] || module_opt=(--module "$GOSNAP_STACKS_MODULE")
-"$TOP/selftests/vm/run" --kernel "$kernel" "${module_opt[@]}" --timeout 900 --add "$W/guest:/gosnap/st" \
+# about 225 s a target under TCG (900 s for the four there were)
+"$TOP/selftests/vm/run" --kernel "$kernel" "${module_opt[@]}" --timeout $((225 * ${#targets[@]})) --add "$W/guest:/gosnap/st" \
 	-- sh /gosnap/st/run.sh >"$W/vm.log" 2>&1 || {
 	tail -n 20 "$W/vm.log" | diag
 	false

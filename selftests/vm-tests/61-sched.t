@@ -104,7 +104,8 @@ tar czf - -C /out . | base64
 echo GOSNAP-END-TAR
 EOS
 
-"$TOP/selftests/vm/run" --kernel "$kernel" --timeout 900 --add "$W/guest:/gosnap/st" \
+# about 300 s a target under TCG (900 s for the three there were)
+"$TOP/selftests/vm/run" --kernel "$kernel" --timeout $((300 * ${#targets[@]})) --add "$W/guest:/gosnap/st" \
 	-- sh /gosnap/st/run.sh >"$W/vm.log" 2>&1 || {
 	tail -n 20 "$W/vm.log" | sed 's/^/# /'
 	false
