@@ -126,7 +126,7 @@ EOS
 
 out="$B/guest.out"
 set +e
-"$TOP/selftests/vm/run" --kernel "$ver" --timeout 420 \
+"$TOP/selftests/vm/run" --kernel "$ver" --timeout 900 \
 	--add "$B/hello:/gosnap/hello" --add "$B/hello-stripped:/gosnap/hello-stripped" \
 	--add "$script:/gosnap/test.sh" --add "$G:/gosnap/st" -- sh /gosnap/test.sh >"$out" 2>"$out.err"
 rc=$?
