@@ -100,22 +100,22 @@ for t in st126 st127 st127-s; do
 	gosnap-cli capture --at main.marker --mode full -o /tmp/$t -- /gosnap/st/$t -n 64 >/out/$t.log 2>&1
 	echo $? >/out/$t.capture-rc
 done
-dec() {	# dec NAME CMD SNAP [ARGS]: the JSON, stderr and status of one decode
+dec() {	# dec NAME COMMAND...: the JSON, stderr and status of one decode
 	n="$1"; shift
-	gosnap-cli -j "$@" >/out/$n.json 2>/out/$n.err
+	"$@" >/out/$n.json 2>/out/$n.err
 	echo $? >/out/$n.rc
 }
 s="$(ls /tmp/st126/*.gsnap | head -n 1)"
 for c in heap stacks sched go; do
 	for e in st126 st126-drop st126-zero; do
-		dec "$e-$c" "$c" "$s" --exe /gosnap/st/$e
+		dec "$e-$c" gosnap-cli -j "$c" "$s" --exe /gosnap/st/$e
 	done
 done
 for t in st127 st127-s; do
 	s="$(ls /tmp/$t/*.gsnap | head -n 1)"
 	for c in heap stacks sched go; do
-		dec "$t-$c" "$c" "$s"
-		GOSNAP_TEST_NEWEST_GO_MINOR=26 dec "$t-unknown-$c" "$c" "$s"
+		dec "$t-$c" gosnap-cli -j "$c" "$s"
+		dec "$t-unknown-$c" env GOSNAP_TEST_NEWEST_GO_MINOR=26 gosnap-cli -j "$c" "$s"
 	done
 done
 echo GOSNAP-BEGIN-TAR
