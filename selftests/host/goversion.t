@@ -94,7 +94,11 @@ print(json.dumps(strip(json.load(sys.stdin)), sort_keys=True))'
 }
 
 # --- setup ---------------------------------------------------------------
-for v in 1.26 1.27; do
+# the newest release the tool knows (the last of gotoolchain --list) and,
+# for the unknown-release checks, the one before it
+NEW="$("$TOP/selftests/lib/gotoolchain" --list | tail -n 1)"
+PREV_MINOR=$((${NEW#1.} - 1))
+for v in $(printf '%s\n' 1.26 "$NEW" | sort -uV); do
 	mkdir -p "$B/$v"
 	build "$v" "$B/$v/stacks"
 	build "$v" "$B/$v/stacks-s" -ldflags='-s -w'
@@ -104,8 +108,8 @@ for m in rename-section drop-section no-shdrs zero-magic; do
 	edit "$m" "$B/1.26/stacks-s" "$B/1.26-$m/stacks-s"
 done
 mkdir -p "$B/1.99"
-edit go1.99 "$B/1.27/stacks" "$B/1.99/stacks"
-edit go1.99 "$B/1.27/stacks-s" "$B/1.99/stacks-s"
+edit go1.99 "$B/$NEW/stacks" "$B/1.99/stacks" "go$NEW"
+edit go1.99 "$B/$NEW/stacks-s" "$B/1.99/stacks-s" "go$NEW"
 trap - ERR
 
 # --- acceptance 5: the version from every source ------------------------
@@ -120,8 +124,8 @@ pc_of() {
 		python3 -c 'import json, sys; print(hex(json.load(sys.stdin)["resolved"][0]["address"] + 16))'
 }
 PC126="$(pc_of "$B/1.26" stacks-s)"
-PC127="$(pc_of "$B/1.27" stacks)"
-PC127S="$(pc_of "$B/1.27" stacks-s)"
+PCNEW="$(pc_of "$B/$NEW" stacks)"
+PCNEWS="$(pc_of "$B/$NEW" stacks-s)"
 declare -A want_from=([rename-section]="buildinfo magic" [drop-section]="buildinfo magic" [no-shdrs]="buildinfo magic"
 	   [zero-magic]="runtime.buildVersion (decoded)")
 for m in rename-section drop-section no-shdrs zero-magic; do
@@ -171,7 +175,7 @@ fi
 
 # --- Go 1.27 support ----------------------------------------------------
 for b in stacks stacks-s; do
-	r="$(cd "$B/1.27" && "$CLI" pcsp -j "$b" main.main | python3 -c '
+	r="$(cd "$B/$NEW" && "$CLI" pcsp -j "$b" main.main | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 f = d["functions"][0]
@@ -179,13 +183,13 @@ t = [s for s in f["funcdata"] if s["kind"] == "inline_tree"][0]
 e = t.get("entries") or []
 print(len(e), all(x["function"] for x in e), d["gofunc"] is not None)')"
 	if [[ "$r" =~ ^([0-9]+)\ True\ True$ ]] && ((BASH_REMATCH[1] >= 4)); then
-		ok "go1.27 $b: main.main's inline tree found ($r)"
+		ok "go$NEW $b: main.main's inline tree found ($r)"
 	else
-		not_ok "go1.27 $b: main.main's inline tree: $r"
+		not_ok "go$NEW $b: main.main's inline tree: $r"
 	fi
 done
-cmp="$(python3 - <(cd "$B/1.27" && "$CLI" layout -j --source dwarf stacks runtime.schedt) \
-	<(cd "$B/1.27" && "$CLI" layout -j --source table stacks-s runtime.schedt) <<'EOF'
+cmp="$(python3 - <(cd "$B/$NEW" && "$CLI" layout -j --source dwarf stacks runtime.schedt) \
+	<(cd "$B/$NEW" && "$CLI" layout -j --source table stacks-s runtime.schedt) <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))["types"][0]["fields"]
 t = json.load(open(sys.argv[2]))["types"][0]["fields"]
@@ -196,9 +200,9 @@ print(len(tt), len(dd), bad)
 EOF
 )"
 if [[ "$cmp" =~ ^([0-9]+)\ ([0-9]+)\ \[\]$ ]] && ((BASH_REMATCH[1] >= 10)); then
-	ok "go1.27: the go1.27 table's runtime.schedt fields equal DWARF's ($cmp)"
+	ok "go$NEW: the go$NEW table's runtime.schedt fields equal DWARF's ($cmp)"
 else
-	not_ok "go1.27: table vs DWARF for runtime.schedt: $cmp"
+	not_ok "go$NEW: table vs DWARF for runtime.schedt: $cmp"
 fi
 
 # --- acceptance 6: an unknown release -----------------------------------
@@ -249,10 +253,10 @@ sys.exit(not (srcs <= {"dwarf", "none"} and fu and not d["sources"]["table"]["av
 		esac
 	done
 }
-check_unknown "go1.99 (patched 1.27)" "$B/1.99" stacks "$PC127"
-check_unknown "go1.99 (patched 1.27) -s -w" "$B/1.99" stacks-s "$PC127S"
-check_unknown "go1.27, newest known lowered to 1.26" "$B/1.27" stacks "$PC127" GOSNAP_TEST_NEWEST_GO_MINOR=26
-check_unknown "go1.27 -s -w, newest known lowered to 1.26" "$B/1.27" stacks-s "$PC127S" GOSNAP_TEST_NEWEST_GO_MINOR=26
+check_unknown "go1.99 (patched go$NEW)" "$B/1.99" stacks "$PCNEW"
+check_unknown "go1.99 (patched go$NEW) -s -w" "$B/1.99" stacks-s "$PCNEWS"
+check_unknown "go$NEW, newest known lowered to 1.$PREV_MINOR" "$B/$NEW" stacks "$PCNEW" GOSNAP_TEST_NEWEST_GO_MINOR=$PREV_MINOR
+check_unknown "go$NEW -s -w, newest known lowered to 1.$PREV_MINOR" "$B/$NEW" stacks-s "$PCNEWS" GOSNAP_TEST_NEWEST_GO_MINOR=$PREV_MINOR
 
 echo "1..$n"
 ((failed == 0))

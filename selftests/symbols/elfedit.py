@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# elfedit.py MODE IN OUT: a copy of the Go executable IN with its record of
+# elfedit.py MODE IN OUT [ARG]: a copy of the Go executable IN with its record of
 # the Go version damaged, for selftests/host/goversion.t and
 # selftests/vm-tests/45-goversion.t. MODE:
 #   rename-section  the .go.buildinfo section renamed .xx.buildinfo
@@ -9,7 +9,8 @@
 #   no-shdrs        no section headers at all (e_shoff, e_shnum 0)
 #   zero-magic      the buildinfo magic zeroed (only runtime.buildVersion
 #                   names the version)
-#   go1.99          every "go1.27.N" string made "go1.99.0..." (same length)
+#   go1.99 [REL]    every "REL.N" string (REL: the build's release, default
+#                   go1.27) made "go1.99.0..." (same length)
 import struct, sys
 mode, src, dst = sys.argv[1:4]
 b = bytearray(open(src, 'rb').read())
@@ -57,7 +58,8 @@ elif mode == 'no-shdrs':
     struct.pack_into('<HHH', b, 0x3a, 0, 0, 0)
 elif mode == 'go1.99':
     import re
-    tags = set(re.findall(rb'go1\.27\.[0-9]+', bytes(b)))
+    rel = (sys.argv[4] if len(sys.argv) > 4 else 'go1.27').encode()
+    tags = set(re.findall(re.escape(rel) + rb'\.[0-9]+', bytes(b)))
     assert len(tags) == 1, tags
     t = tags.pop()
     new = b'go1.99.' + b'0' * (len(t) - len(b'go1.99.'))

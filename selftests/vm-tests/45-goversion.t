@@ -23,12 +23,13 @@
 # same JSON for the three (the keys that say where the version came from
 # and the executable's path aside), and decodes something (at least 64
 # goroutines, one M and one P, two heap counters, five globals).
-# The stacks target built by Go 1.27 (normal and -s -w) is captured the
-# same way and decoded twice: as is (every command exits 0: the control),
-# and with GOSNAP_TEST_NEWEST_GO_MINOR=26 (test only: the tool then knows
-# no release past 1.26, so this is a binary of an unknown future
-# release): each command exits non-zero naming the unknown release and
-# prints no decoded value.
+# The stacks target built by the newest release the tool knows (1.27;
+# normal and -s -w) is captured the same way and decoded twice: as is
+# (every command exits 0: the control), and with
+# GOSNAP_TEST_NEWEST_GO_MINOR set to the release before (test only: the
+# tool then knows no release past 1.26, so this is a binary of an unknown
+# future release, its tables out of reach): each command exits non-zero
+# naming the unknown release and prints no decoded value.
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -59,8 +60,11 @@ nm_of() {
 nm_of "$B/hello" >"$B/nm.hello"
 nm_of "$B/hello-w" >"$B/nm.hello-stripped"
 
-# The stacks target: Go 1.26 -s -w and its two edited copies; Go 1.27.
-# The toolchains are required: a failed fetch fails the test.
+# The stacks target: Go 1.26 -s -w and its two edited copies; the newest
+# release the tool knows (the last of gotoolchain --list: 1.27; st127 below
+# whatever it is). The toolchains are required: a failed fetch fails.
+NEW="$("$TOP/selftests/lib/gotoolchain" --list | tail -n 1)"
+PREV_MINOR=$((${NEW#1.} - 1))
 G="$B/guest"
 rm -rf "$G" "$B/out"
 mkdir -p "$G" "$B/out"
@@ -74,9 +78,9 @@ build_stacks() {	# build_stacks VERSION OUT [flags...]
 if ! { build_stacks 1.26 "$G/st126" -ldflags='-s -w' &&
 	python3 "$TOP/selftests/symbols/elfedit.py" drop-section "$G/st126" "$G/st126-drop" &&
 	python3 "$TOP/selftests/symbols/elfedit.py" zero-magic "$G/st126" "$G/st126-zero" &&
-	build_stacks 1.27 "$G/st127" &&
-	build_stacks 1.27 "$G/st127-s" -ldflags='-s -w'; } >"$B/stacks-build.log" 2>&1; then
-	setup_err="building the stacks target by Go 1.26 and 1.27 (selftests/lib/gotoolchain), or editing it"
+	build_stacks "$NEW" "$G/st127" &&
+	build_stacks "$NEW" "$G/st127-s" -ldflags='-s -w'; } >"$B/stacks-build.log" 2>&1; then
+	setup_err="building the stacks target by Go 1.26 and $NEW (selftests/lib/gotoolchain), or editing it"
 fi
 
 script="$B/guest.sh"
@@ -94,6 +98,7 @@ script="$B/guest.sh"
 		echo "  echo '=== END'"
 		echo "done"
 	done
+	echo "PREV_MINOR=$PREV_MINOR"
 	cat <<'EOS'
 mkdir -p /out
 for t in st126 st127 st127-s; do
@@ -115,7 +120,7 @@ for t in st127 st127-s; do
 	s="$(ls /tmp/$t/*.gsnap | head -n 1)"
 	for c in heap stacks sched go; do
 		dec "$t-$c" gosnap-cli -j "$c" "$s"
-		dec "$t-unknown-$c" env GOSNAP_TEST_NEWEST_GO_MINOR=26 gosnap-cli -j "$c" "$s"
+		dec "$t-unknown-$c" env GOSNAP_TEST_NEWEST_GO_MINOR=$PREV_MINOR gosnap-cli -j "$c" "$s"
 	done
 done
 echo GOSNAP-BEGIN-TAR
@@ -279,9 +284,9 @@ EOF
 	for t in st127 st127-s; do
 		for c in heap stacks sched go; do
 			if [[ "$(cat "$O/$t-$c.rc" 2>/dev/null)" == 0 ]] && what="$(decoded "$c" "$O/$t-$c.json" 2>&1)"; then
-				ok "go1.27 $t: $c decodes the snapshot ($what)"
+				ok "go$NEW $t: $c decodes the snapshot ($what)"
 			else
-				not_ok "go1.27 $t: $c decodes the snapshot (exit $(cat "$O/$t-$c.rc" 2>/dev/null) ${what:-})"
+				not_ok "go$NEW $t: $c decodes the snapshot (exit $(cat "$O/$t-$c.rc" 2>/dev/null) ${what:-})"
 				head -n 5 "$O/$t-$c.err" 2>/dev/null | sed 's/^/# /'
 			fi
 			rc="$(cat "$O/$t-unknown-$c.rc" 2>/dev/null || echo none)"
@@ -292,9 +297,9 @@ d = json.loads(t) if t else {}
 print(",".join(k for k in d if k not in ("error", "errors", "warnings")))' "$O/$t-unknown-$c.json" 2>&1)" || vals="unparsable: $vals"
 			if [[ "$rc" != 0 && "$rc" != none && -z "$vals" ]] &&
 			   grep -q "newer than the newest release known" "$O/$t-unknown-$c.err" "$O/$t-unknown-$c.json"; then
-				ok "go1.27 $t as an unknown release: $c exits $rc naming it, no value printed"
+				ok "go$NEW $t as an unknown release (newest known 1.$PREV_MINOR): $c exits $rc naming it, no value printed"
 			else
-				not_ok "go1.27 $t as an unknown release: $c exit $rc, printed keys: '$vals'"
+				not_ok "go$NEW $t as an unknown release (newest known 1.$PREV_MINOR): $c exit $rc, printed keys: '$vals'"
 				head -n 5 "$O/$t-unknown-$c.err" "$O/$t-unknown-$c.json" 2>/dev/null | sed 's/^/# /'
 			fi
 		done
