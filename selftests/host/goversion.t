@@ -5,7 +5,8 @@
 # release the tool does not know (issue 11, acceptance 5 and 6).
 #
 # The stacks target (inlined calls in main.main) is built by Go 1.26 and
-# Go 1.27 (selftests/lib/gotoolchain), normally and with -ldflags='-s -w'.
+# by the newest release selftests/lib/gotoolchain knows (the last of
+# --list, NEW: 1.27 today), normally and with -ldflags='-s -w'.
 #   - Go 1.26 stripped, four copies edited here
 #     (selftests/symbols/elfedit.py): the .go.buildinfo section renamed
 #     (the blob is still there, found by its magic), its section header
@@ -18,15 +19,16 @@
 #     the same JSON as for the unmodified build, apart from the key that
 #     says where the version came from; that key names the source used.
 #     (heap, stacks and sched read a snapshot: vm-tests/45-goversion.t.)
-#   - Go 1.27 (both builds): pcsp main.main finds the inline tree (at least
-#     4 entries, every entry named), and the go1.27 table's runtime.schedt
+#   - NEW (both builds): pcsp main.main finds the inline tree (at least
+#     4 entries, every entry named), and the NEW table's runtime.schedt
 #     fields (at least 10) equal the DWARF's.
 #   - esbuild 0.28.2 from npm (Go 1.26.5, built without build info at all):
 #     the version comes from runtime.buildVersion, and leads to the go1.26
 #     table and to type descriptors that parse.
-#   - An unknown future release: the Go 1.27 builds with every "go1.27.N"
+#   - An unknown future release: the NEW builds with every "go1.NN.N"
 #     string patched to "go1.99.0", and the real builds with the newest known
-#     release lowered to 1.26 (GOSNAP_TEST_NEWEST_GO_MINOR, test only). Each
+#     release lowered to the one before NEW (GOSNAP_TEST_NEWEST_GO_MINOR,
+#     test only). Each
 #     of EXE_CMDS either exits non-zero naming the unknown release, or
 #     prints no value from a runtime structure: symbols only from .symtab,
 #     layout only from DWARF (no "typedesc" or "table" answer) and says why
@@ -173,7 +175,7 @@ else
 	not_ok "esbuild 0.28.2: version from '$from'"
 fi
 
-# --- Go 1.27 support ----------------------------------------------------
+# --- the newest release (NEW) -------------------------------------------
 for b in stacks stacks-s; do
 	r="$(cd "$B/$NEW" && "$CLI" pcsp -j "$b" main.main | python3 -c '
 import json, sys
