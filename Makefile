@@ -12,6 +12,9 @@
 # make install    gosnap-cli, its man page and the ABI header under
 #                 $(DESTDIR)$(PREFIX) (default /usr/local); the module is
 #                 installed by its kernel's tools (see README)
+# make regen      regenerate the per-Go-release tables (layouts, their index,
+#                 wait reasons) from each toolchain's runtime source
+#                 (scripts/regen-go-tables; docs/porting.md)
 # make check-fresh  make demo and make check in a brand-new minimal Debian 12
 #                 chroot (scripts/check-fresh; root; WIPE=1 starts from nothing)
 #
@@ -48,6 +51,10 @@ check-host: deps
 
 check-all:
 	@$(MAKE) --no-print-directory check KERNELS="6.1 6.12 7.3 6.1-debug"
+
+.PHONY: regen
+regen:
+	@scripts/regen-go-tables
 
 .PHONY: check-fresh
 check-fresh:

@@ -463,7 +463,8 @@ int cmd_layout(int argc, char **argv)
 	print_globals(&c);
 	if (json_wtr)
 		jw_end_object(json_wtr);
-	if (c.nr_list && !answered) {
+	/* --all with no type known to any source decoded nothing too */
+	if ((c.nr_list || o.all) && !answered) {
 		p_err("%s: no layout source answered for any type", o.exe);
 		ret = 1;
 	}

@@ -17,7 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define GS_GO_NEWEST_MINOR	27	/* go1.27: the newest release decoded */
+#include "base/go_releases.h"
+
+/* The newest release decoded: the newest layout table (generated). */
+#define GS_GO_NEWEST_MINOR	GS_TABLES_NEWEST_MINOR
 #define GS_GO_VERSION_LEN	128
 
 enum gs_gover_src {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/bytes.h"
+#include "base/go_releases.h"
 #include "exe/pctab.h"
 
 /* A uint32 varint (7 bits a byte, low first). False past end or > 5 bytes. */
@@ -240,9 +241,10 @@ void gs_inl_decode(const struct gs_pclntab *tab, const uint8_t *b,
 /*
  * moduledata word indices (Go 1.18+): pcHeader, six slices of three words
  * (funcnametab cutab filetab pctab pclntable ftab), findfunctab, minpc,
- * maxpc, text, etext, then pairs of section bounds; 1.20 added covctrs/
- * ecovctrs before end, moving gofunc from word 38 to word 40; 1.27 added
- * typedesclen, itaboffset and itabsize, moving it to word 43.
+ * maxpc, text, etext, then pairs of section bounds. Where rodata and
+ * gofunc sit moves with the release (1.20 added covctrs/ecovctrs, 1.27
+ * typedesclen, itaboffset and itabsize): their words come from each
+ * release's layout table (base/go_releases.h, generated).
  */
 #define MD_PCHEADER	0
 #define MD_FUNCNAMETAB	1
@@ -250,36 +252,34 @@ void gs_inl_decode(const struct gs_pclntab *tab, const uint8_t *b,
 #define MD_FTAB_LEN	17
 #define MD_TEXT		22
 #define MD_ETEXT	23
-#define MD_RODATA_118	37
-#define MD_GOFUNC_118	38
-#define MD_RODATA_120	39
-#define MD_GOFUNC_120	40
-/* 1.27: types, typedesclen, etypes, itaboffset, itabsize before rodata */
-#define MD_RODATA_127	42
-#define MD_GOFUNC_127	43
+
+static const struct {
+	int		minor;		/* N of go1.N */
+	unsigned int	rodata, gofunc;	/* moduledata word indices */
+} md_words[] = {
+	{ 18, 37, 38 },	/* go1.18 has no table: 1.19's moduledata */
+	GS_TABLES_MODULEDATA_WORDS
+};
 
 int gs_pclntab_moduledata_gofunc(const struct gs_pclntab *tab,
 				 uint64_t pcln_vaddr, const uint8_t *data,
 				 size_t len, int go_minor, uint64_t *gofunc,
 				 uint64_t *md_off)
 {
-	unsigned int gi, ri;
-	size_t off;
+	unsigned int gi = 0, ri = 0;
+	size_t off, i;
 
 	if (tab->version < GS_PCLN_GO118)
 		return -1;	/* funcdata are absolute pointers */
-	if (go_minor >= 18 && go_minor <= 19 && tab->version == GS_PCLN_GO118) {
-		gi = MD_GOFUNC_118;
-		ri = MD_RODATA_118;
-	} else if (go_minor >= 20 && go_minor <= 26 && tab->version == GS_PCLN_GO120) {
-		gi = MD_GOFUNC_120;
-		ri = MD_RODATA_120;
-	} else if (go_minor == 27 && tab->version == GS_PCLN_GO120) {
-		gi = MD_GOFUNC_127;
-		ri = MD_RODATA_127;
-	} else {
+	if (tab->version != (go_minor < 20 ? GS_PCLN_GO118 : GS_PCLN_GO120))
+		return -1;	/* the pclntab contradicts the release */
+	for (i = 0; i < sizeof(md_words) / sizeof(md_words[0]); i++)
+		if (md_words[i].minor == go_minor) {
+			gi = md_words[i].gofunc;
+			ri = md_words[i].rodata;
+		}
+	if (!gi)
 		return -1;	/* a release whose moduledata we do not know */
-	}
 	for (off = 0; off + (gi + 1) * 8 <= len; off += 8) {
 		const uint8_t *w = data + off;
 		uint64_t g, r;

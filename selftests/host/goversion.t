@@ -5,27 +5,34 @@
 # release the tool does not know (issue 11, acceptance 5 and 6).
 #
 # The stacks target (inlined calls in main.main) is built by Go 1.26 and
-# Go 1.27 (selftests/lib/gotoolchain), normally and with -ldflags='-s -w'.
-#   - Go 1.26 stripped, three copies edited here (python): the
-#     .go.buildinfo section renamed (the blob is still there, found by its
-#     magic), no section headers at all (e_shnum 0), and the buildinfo magic
-#     zeroed (only runtime.buildVersion, found by decoding schedinit, names
-#     the version). `symbols`, `go`, `layout` and `pcsp main.main` print the
-#     same JSON as for the unmodified build, apart from the key that says
-#     where the version came from; that key names the source used.
-#   - Go 1.27 (both builds): pcsp main.main finds the inline tree (at least
-#     4 entries, every entry named), and the go1.27 table's runtime.schedt
+# by the newest release selftests/lib/gotoolchain knows (the last of
+# --list, NEW: 1.27 today), normally and with -ldflags='-s -w'.
+#   - Go 1.26 stripped, four copies edited here
+#     (selftests/symbols/elfedit.py): the .go.buildinfo section renamed
+#     (the blob is still there, found by its magic), its section header
+#     taken out of the table, no section headers at all (e_shnum 0), and
+#     the buildinfo magic zeroed (only runtime.buildVersion, found by
+#     decoding schedinit, names the version). Every command that reads only
+#     the executable, with the options that read other structures
+#     (EXE_CMDS: symbols [--source pclntab | --resolve], go [--source
+#     decode], layout [--all | TYPE...], pcsp SYM, pcsp --pc ADDR) prints
+#     the same JSON as for the unmodified build, apart from the key that
+#     says where the version came from; that key names the source used.
+#     (heap, stacks and sched read a snapshot: vm-tests/45-goversion.t.)
+#   - NEW (both builds): pcsp main.main finds the inline tree (at least
+#     4 entries, every entry named), and the NEW table's runtime.schedt
 #     fields (at least 10) equal the DWARF's.
 #   - esbuild 0.28.2 from npm (Go 1.26.5, built without build info at all):
 #     the version comes from runtime.buildVersion, and leads to the go1.26
 #     table and to type descriptors that parse.
-#   - An unknown future release: the Go 1.27 builds with every "go1.27.N"
+#   - An unknown future release: the NEW builds with every "go1.NN.N"
 #     string patched to "go1.99.0", and the real builds with the newest known
-#     release lowered to 1.26 (GOSNAP_TEST_NEWEST_GO_MINOR, test only). Each
-#     of symbols, go, layout and pcsp either exits non-zero naming the
-#     unknown release, or prints no value from a runtime structure: symbols
-#     only from .symtab, layout only from DWARF (no "typedesc" or "table"
-#     answer) and says why the field list is unavailable.
+#     release lowered to the one before NEW (GOSNAP_TEST_NEWEST_GO_MINOR,
+#     test only). Each
+#     of EXE_CMDS either exits non-zero naming the unknown release, or
+#     prints no value from a runtime structure: symbols only from .symtab,
+#     layout only from DWARF (no "typedesc" or "table" answer) and says why
+#     the field list is unavailable.
 #
 # Env: GOSNAP_CLI (default: the ASan build, made here), GOSNAP_CACHE.
 set -euo pipefail
@@ -66,43 +73,7 @@ build() {	# build VERSION OUT [flags...]
 }
 
 # edit MODE IN OUT: a copy of IN with its version record damaged (see top).
-edit() {
-	python3 - "$@" <<'EOF'
-import struct, sys
-mode, src, dst = sys.argv[1:4]
-b = bytearray(open(src, 'rb').read())
-shoff, = struct.unpack_from('<Q', b, 0x28)
-shentsize, shnum, shstrndx = struct.unpack_from('<HHH', b, 0x3a)
-if mode == 'zero-magic':
-    m = b'\xff Go buildinf:'
-    i = b.find(m)
-    assert i >= 0 and b.find(m, i + 1) < 0, 'one buildinfo magic'
-    b[i:i + len(m)] = bytes(len(m))
-elif mode == 'rename-section':
-    stroff, = struct.unpack_from('<Q', b, shoff + shstrndx * shentsize + 0x18)
-    for k in range(shnum):
-        nm, = struct.unpack_from('<I', b, shoff + k * shentsize)
-        if b[stroff + nm:stroff + nm + 14] == b'.go.buildinfo\0':
-            b[stroff + nm:stroff + nm + 13] = b'.xx.buildinfo'
-            break
-    else:
-        sys.exit('no .go.buildinfo section')
-elif mode == 'no-shdrs':
-    struct.pack_into('<Q', b, 0x28, 0)
-    struct.pack_into('<HHH', b, 0x3a, 0, 0, 0)
-elif mode == 'go1.99':
-    import re
-    tags = set(re.findall(rb'go1\.27\.[0-9]+', bytes(b)))
-    assert len(tags) == 1, tags
-    t = tags.pop()
-    new = b'go1.99.' + b'0' * (len(t) - len(b'go1.99.'))
-    b = bytearray(bytes(b).replace(t, new))
-else:
-    sys.exit('bad mode')
-open(dst, 'wb').write(b)
-EOF
-	chmod +x "$3"
-}
+edit() { python3 "$TOP/selftests/symbols/elfedit.py" "$@"; }
 
 # JSON of CMD on the binary named NAME in DIR, without the keys that say
 # where the version came from (those differ by design). With the build info
@@ -125,25 +96,42 @@ print(json.dumps(strip(json.load(sys.stdin)), sort_keys=True))'
 }
 
 # --- setup ---------------------------------------------------------------
-for v in 1.26 1.27; do
+# the newest release the tool knows (the last of gotoolchain --list) and,
+# for the unknown-release checks, the one before it
+NEW="$("$TOP/selftests/lib/gotoolchain" --list | tail -n 1)"
+PREV_MINOR=$((${NEW#1.} - 1))
+for v in $(printf '%s\n' 1.26 "$NEW" | sort -uV); do
 	mkdir -p "$B/$v"
 	build "$v" "$B/$v/stacks"
 	build "$v" "$B/$v/stacks-s" -ldflags='-s -w'
 done
-for m in rename-section no-shdrs zero-magic; do
+for m in rename-section drop-section no-shdrs zero-magic; do
 	mkdir -p "$B/1.26-$m"
 	edit "$m" "$B/1.26/stacks-s" "$B/1.26-$m/stacks-s"
 done
 mkdir -p "$B/1.99"
-edit go1.99 "$B/1.27/stacks" "$B/1.99/stacks"
-edit go1.99 "$B/1.27/stacks-s" "$B/1.99/stacks-s"
+edit go1.99 "$B/$NEW/stacks" "$B/1.99/stacks" "go$NEW"
+edit go1.99 "$B/$NEW/stacks-s" "$B/1.99/stacks-s" "go$NEW"
 trap - ERR
 
 # --- acceptance 5: the version from every source ------------------------
-declare -A want_from=([rename-section]="buildinfo magic" [no-shdrs]="buildinfo magic"
+# Every command that reads only the executable (gosnap-cli --help: the
+# snapshot commands are in vm-tests/45-goversion.t), with its options that
+# read something else; pcsp --pc is added with an address in main.main.
+EXE_CMDS=(symbols "symbols --source pclntab" "symbols --resolve main.main" go "go --source decode"
+	layout "layout --all" "layout runtime.schedt runtime.g" "pcsp main.main")
+# pc_of DIR NAME: an address inside main.main (from the build as it is)
+pc_of() {
+	(cd "$1" && "$CLI" symbols -j "$2" --resolve main.main) |
+		python3 -c 'import json, sys; print(hex(json.load(sys.stdin)["resolved"][0]["address"] + 16))'
+}
+PC126="$(pc_of "$B/1.26" stacks-s)"
+PCNEW="$(pc_of "$B/$NEW" stacks)"
+PCNEWS="$(pc_of "$B/$NEW" stacks-s)"
+declare -A want_from=([rename-section]="buildinfo magic" [drop-section]="buildinfo magic" [no-shdrs]="buildinfo magic"
 	   [zero-magic]="runtime.buildVersion (decoded)")
-for m in rename-section no-shdrs zero-magic; do
-	for c in symbols go layout "pcsp main.main"; do
+for m in rename-section drop-section no-shdrs zero-magic; do
+	for c in "${EXE_CMDS[@]}" "pcsp --pc $PC126"; do
 		# shellcheck disable=SC2086
 		a="$(json_of "$B/1.26" stacks-s $c 2>&1)" || true
 		# shellcheck disable=SC2086
@@ -187,9 +175,9 @@ else
 	not_ok "esbuild 0.28.2: version from '$from'"
 fi
 
-# --- Go 1.27 support ----------------------------------------------------
+# --- the newest release (NEW) -------------------------------------------
 for b in stacks stacks-s; do
-	r="$(cd "$B/1.27" && "$CLI" pcsp -j "$b" main.main | python3 -c '
+	r="$(cd "$B/$NEW" && "$CLI" pcsp -j "$b" main.main | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 f = d["functions"][0]
@@ -197,13 +185,13 @@ t = [s for s in f["funcdata"] if s["kind"] == "inline_tree"][0]
 e = t.get("entries") or []
 print(len(e), all(x["function"] for x in e), d["gofunc"] is not None)')"
 	if [[ "$r" =~ ^([0-9]+)\ True\ True$ ]] && ((BASH_REMATCH[1] >= 4)); then
-		ok "go1.27 $b: main.main's inline tree found ($r)"
+		ok "go$NEW $b: main.main's inline tree found ($r)"
 	else
-		not_ok "go1.27 $b: main.main's inline tree: $r"
+		not_ok "go$NEW $b: main.main's inline tree: $r"
 	fi
 done
-cmp="$(python3 - <(cd "$B/1.27" && "$CLI" layout -j --source dwarf stacks runtime.schedt) \
-	<(cd "$B/1.27" && "$CLI" layout -j --source table stacks-s runtime.schedt) <<'EOF'
+cmp="$(python3 - <(cd "$B/$NEW" && "$CLI" layout -j --source dwarf stacks runtime.schedt) \
+	<(cd "$B/$NEW" && "$CLI" layout -j --source table stacks-s runtime.schedt) <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))["types"][0]["fields"]
 t = json.load(open(sys.argv[2]))["types"][0]["fields"]
@@ -214,20 +202,20 @@ print(len(tt), len(dd), bad)
 EOF
 )"
 if [[ "$cmp" =~ ^([0-9]+)\ ([0-9]+)\ \[\]$ ]] && ((BASH_REMATCH[1] >= 10)); then
-	ok "go1.27: the go1.27 table's runtime.schedt fields equal DWARF's ($cmp)"
+	ok "go$NEW: the go$NEW table's runtime.schedt fields equal DWARF's ($cmp)"
 else
-	not_ok "go1.27: table vs DWARF for runtime.schedt: $cmp"
+	not_ok "go$NEW: table vs DWARF for runtime.schedt: $cmp"
 fi
 
 # --- acceptance 6: an unknown release -----------------------------------
-# check_unknown LABEL DIR NAME [ENV...]: no runtime-structure answer.
+# check_unknown LABEL DIR NAME PC [ENV...]: no runtime-structure answer.
 check_unknown() {
-	local label="$1" dir="$2" name="$3" out rc c
-	shift 3
-	for c in symbols go layout "pcsp main.main"; do
+	local label="$1" dir="$2" name="$3" pc="$4" out rc c w
+	shift 4
+	for c in "${EXE_CMDS[@]}" "pcsp --pc $pc"; do
 		rc=0
-		read -r cmd arg <<<"$c"
-		out="$(cd "$dir" && env "$@" "$CLI" "$cmd" -j "$name" ${arg:+"$arg"} 2>&1)" || rc=$?
+		read -r -a w <<<"$c"
+		out="$(cd "$dir" && env "$@" "$CLI" "${w[0]}" -j "$name" "${w[@]:1}" 2>&1)" || rc=$?
 		if ((rc == 99 || rc == 98)); then
 			not_ok "$label: $c: sanitizer report"
 			echo "$out" | head -n 20 | diag || true
@@ -243,13 +231,13 @@ check_unknown() {
 			continue
 		fi
 		case "$c" in
-		symbols)
+		symbols|"symbols --resolve"*)
 			if python3 -c 'import json, sys; d = json.load(sys.stdin); sys.exit(d["source"] != "symtab")' <<<"$out"; then
-				ok "$label: symbols answers from .symtab only"
+				ok "$label: $c answers from .symtab only"
 			else
-				not_ok "$label: symbols answered from a runtime structure"
+				not_ok "$label: $c answered from a runtime structure"
 			fi ;;
-		layout)
+		layout*)
 			if python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -257,9 +245,9 @@ srcs = {f["source"] for t in d["types"] for f in t["fields"]}
 srcs |= {t["size_source"] for t in d["types"]}
 fu = all(t["fields"] or t.get("fields_unavailable") for t in d["types"])
 sys.exit(not (srcs <= {"dwarf", "none"} and fu and not d["sources"]["table"]["available"]))' <<<"$out"; then
-				ok "$label: layout answers from DWARF only and says why fields are missing"
+				ok "$label: $c answers from DWARF only and says why fields are missing"
 			else
-				not_ok "$label: layout gave an answer from a table or descriptors"
+				not_ok "$label: $c gave an answer from a table or descriptors"
 			fi ;;
 		*)
 			not_ok "$label: $c exits 0 for an unknown release"
@@ -267,10 +255,10 @@ sys.exit(not (srcs <= {"dwarf", "none"} and fu and not d["sources"]["table"]["av
 		esac
 	done
 }
-check_unknown "go1.99 (patched 1.27)" "$B/1.99" stacks
-check_unknown "go1.99 (patched 1.27) -s -w" "$B/1.99" stacks-s
-check_unknown "go1.27, newest known lowered to 1.26" "$B/1.27" stacks GOSNAP_TEST_NEWEST_GO_MINOR=26
-check_unknown "go1.27 -s -w, newest known lowered to 1.26" "$B/1.27" stacks-s GOSNAP_TEST_NEWEST_GO_MINOR=26
+check_unknown "go1.99 (patched go$NEW)" "$B/1.99" stacks "$PCNEW"
+check_unknown "go1.99 (patched go$NEW) -s -w" "$B/1.99" stacks-s "$PCNEWS"
+check_unknown "go$NEW, newest known lowered to 1.$PREV_MINOR" "$B/$NEW" stacks "$PCNEW" GOSNAP_TEST_NEWEST_GO_MINOR=$PREV_MINOR
+check_unknown "go$NEW -s -w, newest known lowered to 1.$PREV_MINOR" "$B/$NEW" stacks-s "$PCNEWS" GOSNAP_TEST_NEWEST_GO_MINOR=$PREV_MINOR
 
 echo "1..$n"
 ((failed == 0))

@@ -127,6 +127,11 @@ required() {
 mapfile -t versions < <("$TOP/selftests/heap/build-targets" "$B" 2>"$B/build.err")
 diag <"$B/build.err"
 [[ ${#versions[@]} -gt 0 ]] || { not_ok "building the heap program with any Go toolchain"; echo "1..$n"; exit 1; }
+# every release gotoolchain knows (1.27 too) is required: a failed fetch fails
+for v in $("$TOP/selftests/lib/gotoolchain" --list); do
+	[[ " ${versions[*]} " == *" $v "* ]] ||
+		not_ok "go$v: built the heap program (a failed toolchain fetch fails, see above)"
+done
 
 for v in "${versions[@]}"; do
 	go="$("$TOP/selftests/lib/gotoolchain" "$v")"

@@ -12,7 +12,9 @@ SYM_TOP="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SYM_CACHE="$GOSNAP_CACHE/symbols"
 : "${SYM_BUILD:=$SYM_TOP/build/symbols}"
 readonly GO119=/usr/lib/go-1.19/bin/go
-readonly NEWEST_GO_WANTED=1.27
+# the newest release selftests/lib/gotoolchain knows (the last of --list)
+NEWEST_GO_WANTED="$("$SYM_TOP/selftests/lib/gotoolchain" --list | tail -n 1)"
+readonly NEWEST_GO_WANTED
 # shellcheck source=selftests/lib/cache.sh
 . "$SYM_TOP/selftests/lib/cache.sh"
 

@@ -5,8 +5,10 @@
 # (GOSNAP_KERNEL), against what the Go runtime itself reports.
 #
 # The stacks target (selftests/targets/go/stacks) is built by Go 1.19
-# (normal and -ldflags=-s -w), and by Go 1.22 and 1.26 when
-# selftests/lib/gotoolchain has them. Each runs with 1000 goroutines
+# (normal and -ldflags=-s -w), by Go 1.22 and 1.26, and by the newest
+# release selftests/lib/gotoolchain knows (the last of --list: 1.27; normal
+# and -s -w); a toolchain that cannot be fetched fails the test. Each runs
+# with 1000 goroutines
 # blocked in channels, time.Sleep, sync.Mutex and select, captured
 # (--mode full) at:
 #   runtime.schedinit  the hitting thread's frames are schedinit <- rt0_go,
@@ -20,7 +22,8 @@
 #                      marker and prints it afterwards: goroutine ids,
 #                      states and the function names of every frame of
 #                      every goroutine equal it (runtime-view.jq applies
-#                      the runtime's own level-1 filtering to ours).
+#                      the runtime's own level-1 filtering to ours), at
+#                      least 1000 goroutines, each with at least one frame.
 # esbuild 0.22.0 (@esbuild/linux-x64 from npm, stripped, Go 1.22.4) is
 # captured at its second runtime.gcStart while bundling a generated input
 # (esbuild turns the GC percentage off; GOMEMLIMIT=8MiB makes it collect):
@@ -70,10 +73,12 @@ rm -rf "$W"
 mkdir -p "$W/guest" "$W/out"
 declare -A GO_OF=([go1.19]="$GO119")
 targets=(stacks-go1.19 stacks-go1.19.stripped)
-for v in 1.22 1.26; do
+NEWEST="$("$TOP/selftests/lib/gotoolchain" --list | tail -n 1)"
+for v in $(printf '%s\n' 1.22 1.26 "$NEWEST" | sort -uV); do
 	if go="$("$TOP/selftests/lib/gotoolchain" "$v" 2>"$W/gotoolchain-$v.err")"; then
 		GO_OF[go$v]="$go"
 		targets+=("stacks-go$v")
+		[[ "$v" != "$NEWEST" ]] || targets+=("stacks-go$v.stripped")
 	else
 		diag <"$W/gotoolchain-$v.err"
 		not_ok "Go $v toolchain (selftests/lib/gotoolchain $v)"
@@ -133,7 +138,8 @@ EOS
 
 module_opt=()
 [[ -z "${GOSNAP_STACKS_MODULE:-}" ]] || module_opt=(--module "$GOSNAP_STACKS_MODULE")
-"$TOP/selftests/vm/run" --kernel "$kernel" "${module_opt[@]}" --timeout 900 --add "$W/guest:/gosnap/st" \
+# about 225 s a target under TCG (900 s for the four there were)
+"$TOP/selftests/vm/run" --kernel "$kernel" "${module_opt[@]}" --timeout $((225 * ${#targets[@]})) --add "$W/guest:/gosnap/st" \
 	-- sh /gosnap/st/run.sh >"$W/vm.log" 2>&1 || {
 	tail -n 20 "$W/vm.log" | diag
 	false
@@ -204,7 +210,7 @@ stopped_world() {
 }
 
 check_marker() {
-	local t="$1" j theirs ours
+	local t="$1" j theirs ours framed frames
 	j="$(snap_json "$W/out/$t" main.marker)"
 	stopped_world "$j" || return 1
 	theirs="$W/out/$t/runtime-stack.txt"
@@ -222,7 +228,15 @@ check_marker() {
 		echo "only $(wc -l <"$ours") goroutines, the target starts $NGOROUTINES" | diag
 		return 1
 	fi
-	echo "# $t: $(wc -l <"$ours") goroutines equal runtime.Stack's"
+	# each of the target's goroutines shows at least one frame (its main.*
+	# function): equal but empty frame lists would compare nothing
+	read -r framed frames < <(awk -F' [|] ' '{ f = 0; for (i = 2; i <= NF; i++) if ($i !~ /^created by /) f++
+		if (f) g++; n += f } END { print g + 0, n + 0 }' "$ours")
+	if [[ "$framed" -lt $NGOROUTINES ]]; then
+		echo "only $framed goroutines with frames compared ($frames frames), want at least $NGOROUTINES" | diag
+		return 1
+	fi
+	echo "# $t: $(wc -l <"$ours") goroutines ($framed with frames, $frames frames) equal runtime.Stack's"
 }
 
 for t in "${targets[@]}"; do

@@ -6,8 +6,9 @@
 # the kernel and the Go runtime report while the target is held.
 #
 # The sched target (selftests/targets/go/sched) is built by Go 1.19
-# (normal and -ldflags=-s -w), and by Go 1.26 (selftests/lib/gotoolchain;
-# a failed fetch fails the test). Two runs each:
+# (normal and -ldflags=-s -w), by Go 1.26, and by the newest release
+# selftests/lib/gotoolchain knows (the last of --list: 1.27; normal and
+# -s -w); a failed fetch fails the test. Two runs each:
 #
 #   quiet   GOMAXPROCS=2 GOGC=off GODEBUG=schedtrace=1000,scheddetail=1,
 #           held (--hold) at main.marker and at runtime.gcResetMarkState
@@ -59,9 +60,13 @@ mkdir -p "$W/guest" "$W/out"
 declare -A GO_OF=([go1.19]="$GO119")
 targets=(sched-go1.19 sched-go1.19.stripped)
 # Required: a failed fetch bails out (ERR trap) after gotoolchain's message.
-go="$("$TOP/selftests/lib/gotoolchain" 1.26)"
-GO_OF[go1.26]="$go"
-targets+=(sched-go1.26)
+NEWEST="$("$TOP/selftests/lib/gotoolchain" --list | tail -n 1)"
+for v in $(printf '%s\n' 1.26 "$NEWEST" | sort -uV); do
+	go="$("$TOP/selftests/lib/gotoolchain" "$v")"
+	GO_OF[go$v]="$go"
+	targets+=("sched-go$v")
+	[[ "$v" != "$NEWEST" ]] || targets+=("sched-go$v.stripped")
+done
 for t in "${targets[@]}"; do
 	v="${t#sched-}"
 	flags=()
@@ -99,7 +104,8 @@ tar czf - -C /out . | base64
 echo GOSNAP-END-TAR
 EOS
 
-"$TOP/selftests/vm/run" --kernel "$kernel" --timeout 900 --add "$W/guest:/gosnap/st" \
+# about 300 s a target under TCG (900 s for the three there were)
+"$TOP/selftests/vm/run" --kernel "$kernel" --timeout $((300 * ${#targets[@]})) --add "$W/guest:/gosnap/st" \
 	-- sh /gosnap/st/run.sh >"$W/vm.log" 2>&1 || {
 	tail -n 20 "$W/vm.log" | sed 's/^/# /'
 	false

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * go1.23, linux/amd64: layouts and constants derived from the release's
- * runtime source by cli/layout_tables/gen (facts only; regenerate, do
+ * runtime source by cli/layout/tables/gen (facts only; regenerate, do
  * not edit). Build tags: goexperiment.regabiwrappers goexperiment.regabiargs goexperiment.coverageredesign amd64.v1.
  */
 GS_TBL_SIZE("runtime.mheap", 92928)
