@@ -112,7 +112,7 @@ shell_files() {
 if have shellcheck shellcheck; then
 	mapfile -t sfiles < <(shell_files)
 	(cd "$TOP" && shellcheck -x -P SCRIPTDIR "${sfiles[@]}") >"$W/sc" 2>&1 || true
-	bad="$(grep -E '^In [^ ]+ line' "$W/sc" | awk '{ print $2 }' | sort -u | xargs)"
+	bad="$({ grep -E '^In [^ ]+ line' "$W/sc" || true; } | awk '{ print $2 }' | sort -u | xargs)"
 	if [[ -n "$bad" ]]; then
 		head -n 80 "$W/sc" | diag
 		not_ok "shellcheck: ${#sfiles[@]} shell files, findings in: $bad"
