@@ -20,8 +20,9 @@
 #                      first statement (names, and each caller's pc - 1);
 #   main.marker        main calls runtime.Stack(buf, true) right before
 #                      marker and prints it afterwards: goroutine ids,
-#                      states and the function names of every frame of
-#                      every goroutine equal it (runtime-view.jq applies
+#                      states, and the function name and file:line of
+#                      every frame (inlined ones included) of every
+#                      goroutine equal it (runtime-view.jq applies
 #                      the runtime's own level-1 filtering to ours), at
 #                      least 1000 goroutines, each with at least one frame.
 # esbuild 0.22.0 (@esbuild/linux-x64 from npm, stripped, Go 1.22.4) is
@@ -255,7 +256,7 @@ for t in "${targets[@]}"; do
 	check "$t: at main.marker the hitting thread is main.marker <- main.main <- runtime.main <- runtime.goexit" \
 		test "$(hit_funcs "$(snap_json "$d" main.marker)")" == \
 		"main.marker main.main runtime.main runtime.goexit"
-	check "$t: ids, states and frames of every goroutine equal runtime.Stack(buf, true)" \
+	check "$t: ids, states and frames (function, file:line) of every goroutine equal runtime.Stack(buf, true)" \
 		check_marker "$t"
 done
 
