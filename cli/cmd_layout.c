@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "exe/exe.h"
 #include "layout/layout.h"
 #include "layout/layout_table.h"
 #include "layout/layout_typedesc.h"
@@ -58,6 +60,7 @@ struct layout_opts {
 
 struct layout_cmd {
 	struct layout_opts	*o;
+	struct gs_exe		*x;		/* the binary, opened once */
 	struct gs_layout	*l;		/* answers */
 	struct gs_typedesc	*names_td;	/* field names */
 	const struct gs_table	*names_tbl;
@@ -143,22 +146,33 @@ static int open_sources(struct layout_cmd *c)
 	c->l = gs_layout_new();
 	if (!c->l)
 		return -1;
+	c->x = gs_exe_open(o->exe, c->dw_err, sizeof(c->dw_err));
+	if (!c->x && access(o->exe, R_OK))
+		return -1;
+	if (!c->x) {
+		/* not ELF: a document in which no source is available */
+		snprintf(c->dw_err, sizeof(c->dw_err), "%s: no DWARF (no ELF file)",
+			 o->exe);
+		snprintf(c->td_err, sizeof(c->td_err), "not a 64-bit ELF file");
+		snprintf(c->tbl_err, sizeof(c->tbl_err), "%s: not an ELF file", o->exe);
+		return 0;
+	}
 	if (want(o, "dwarf")) {
-		r = gs_layout_add_dwarf(c->l, o->exe, c->dw_err, sizeof(c->dw_err));
+		r = gs_layout_add_dwarf(c->l, c->x, c->dw_err, sizeof(c->dw_err));
 		if (r < 0)
 			return -1;
 		c->have_dwarf = r == 0;
 	}
-	c->names_td = gs_typedesc_open(o->exe, &c->tdi, c->td_err, sizeof(c->td_err));
+	c->names_td = gs_typedesc_open(c->x, &c->tdi, c->td_err, sizeof(c->td_err));
 	c->have_td = c->names_td != NULL;
 	if (c->have_td && want(o, "typedesc")) {
-		td = gs_typedesc_open(o->exe, NULL, c->td_err, sizeof(c->td_err));
+		td = gs_typedesc_open(c->x, NULL, c->td_err, sizeof(c->td_err));
 		if (!td || gs_layout_add_typedesc_index(c->l, td))
 			return -1;
 	}
 	c->names_tbl = gs_table_find(c->tdi.go_version, c->tbl_err, sizeof(c->tbl_err));
 	if (want(o, "table")) {
-		r = gs_layout_add_table(c->l, o->exe, c->tbl_err, sizeof(c->tbl_err));
+		r = gs_layout_add_table(c->l, c->x, c->tbl_err, sizeof(c->tbl_err));
 		if (r < 0)
 			return -1;
 		c->have_tbl = r == 0;
@@ -471,5 +485,6 @@ out:
 	free(c.list);
 	gs_typedesc_free(c.names_td);
 	gs_layout_free(c.l);
+	gs_exe_close(c.x);
 	return ret;
 }

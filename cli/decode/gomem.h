@@ -13,13 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exe/elfimg.h"
 #include "snap/snapshot.h"
 
 struct gs_mem;
 
-/* snap may be NULL (file bytes only); exe_path may be NULL (snapshot only). */
-struct gs_mem *gs_mem_open(const struct gs_snapshot *snap, const char *exe_path,
-			   char *err, size_t errlen);
+/*
+ * snap may be NULL (file bytes only); im, the executable's image
+ * (exe/exe.h), may be NULL (snapshot only). Both are borrowed and must
+ * outlive the gs_mem.
+ */
+struct gs_mem *gs_mem_open(const struct gs_snapshot *snap,
+			   const struct gs_elfimg *im, char *err, size_t errlen);
 void gs_mem_close(struct gs_mem *m);
 
 /* Copy len bytes at addr; true only if every byte was available. */

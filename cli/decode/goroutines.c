@@ -72,7 +72,7 @@ bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl)
 
 bool gs_find_allgs(struct gs_snapctx *c, uint64_t *addr, const char **source)
 {
-	struct gs_globals gg;
+	const struct gs_globals *gg;
 	char err[256];
 
 	*addr = 0;
@@ -81,13 +81,13 @@ bool gs_find_allgs(struct gs_snapctx *c, uint64_t *addr, const char **source)
 		*source = "layout";
 		return true;
 	}
-	if (gs_go_globals(c->exe, GS_GLOBALS_AUTO, &gg, err, sizeof(err)))
+	gg = gs_exe_globals(c->x, GS_GLOBALS_AUTO, err, sizeof(err));
+	if (!gg)
 		return false;
-	if (gg.g[GS_GLOBAL_ALLGS].have_addr) {
-		*addr = gg.g[GS_GLOBAL_ALLGS].addr;
-		*source = gg.g[GS_GLOBAL_ALLGS].source;
+	if (gg->g[GS_GLOBAL_ALLGS].have_addr) {
+		*addr = gg->g[GS_GLOBAL_ALLGS].addr;
+		*source = gg->g[GS_GLOBAL_ALLGS].source;
 	}
-	gs_go_globals_release(&gg);
 	return *addr != 0;
 }
 

@@ -46,20 +46,16 @@ static int64_t rd32s(const struct gs_mem *m, uint64_t base, int64_t o)
 /* A global from the layout, else from instruction decoding. */
 static bool global(struct gs_snapctx *c, const char *name, int id, uint64_t *addr)
 {
-	struct gs_globals gg;
+	const struct gs_globals *gg;
 	char err[256];
-	bool ok = false;
 
 	if (gs_layout_global(c->layout, name, addr, NULL, 0, NULL))
 		return true;
-	if (id < 0 || gs_go_globals(c->exe, GS_GLOBALS_AUTO, &gg, err, sizeof(err)))
+	gg = id < 0 ? NULL : gs_exe_globals(c->x, GS_GLOBALS_AUTO, err, sizeof(err));
+	if (!gg || !gg->g[id].have_addr)
 		return false;
-	if (gg.g[id].have_addr) {
-		*addr = gg.g[id].addr;
-		ok = true;
-	}
-	gs_go_globals_release(&gg);
-	return ok;
+	*addr = gg->g[id].addr;
+	return true;
 }
 
 struct m_layout {
