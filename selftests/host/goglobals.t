@@ -188,7 +188,7 @@ check "go$v1 PIE: reported as PIE" jq_true "$B/go.json" '.pie'
 cat >"$B/lencheck.c" <<'EOF_C'
 #include <stdio.h>
 #include <stdlib.h>
-#include "x86dec.h"
+#include "exe/x86dec.h"
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
