@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exe/goglobals.h"
 #include "decode/goroutines.h"
 
 static const char *const status_names[] = {
@@ -31,14 +30,13 @@ const char *gs_g_status_name(uint32_t status)
 	       status_names[status] ? status_names[status] : "???";
 }
 
+/* A field's offset, or -1 (recorded in the layout's unavailable list). */
 static int64_t field_off(struct gs_layout *l, const char *type, const char *path,
-			 bool required, uint64_t *size)
+			 uint64_t *size)
 {
 	struct gs_field f;
-	bool ok = required ? gs_layout_field(l, type, path, &f) :
-			     gs_layout_has_field(l, type, path, &f);
 
-	if (!ok)
+	if (!gs_layout_field(l, type, path, &f))
 		return -1;
 	if (size)
 		*size = f.size;
@@ -53,41 +51,33 @@ bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl)
 	memset(gl, 0, sizeof(*gl));
 	if (!l)
 		return false;
-	gl->goid = field_off(l, g, "goid", true, &gl->goid_size);
-	gl->status = field_off(l, g, "atomicstatus", true, NULL);
-	gl->waitreason = field_off(l, g, "waitreason", true, &gl->waitreason_size);
-	gl->stack_lo = field_off(l, g, "stack.lo", true, NULL);
-	gl->stack_hi = field_off(l, g, "stack.hi", true, NULL);
-	gl->sched_pc = field_off(l, g, "sched.pc", true, NULL);
-	gl->sched_sp = field_off(l, g, "sched.sp", true, NULL);
-	gl->syscallsp = field_off(l, g, "syscallsp", false, NULL);
-	gl->syscallpc = field_off(l, g, "syscallpc", false, NULL);
-	gl->startpc = field_off(l, g, "startpc", false, NULL);
-	gl->gopc = field_off(l, g, "gopc", false, NULL);
-	gl->m = field_off(l, g, "m", false, NULL);
-	gl->waitsince = field_off(l, g, "waitsince", false, NULL);
+	gl->goid = field_off(l, g, "goid", &gl->goid_size);
+	gl->status = field_off(l, g, "atomicstatus", NULL);
+	gl->waitreason = field_off(l, g, "waitreason", &gl->waitreason_size);
+	gl->stack_lo = field_off(l, g, "stack.lo", NULL);
+	gl->stack_hi = field_off(l, g, "stack.hi", NULL);
+	gl->sched_pc = field_off(l, g, "sched.pc", NULL);
+	gl->sched_sp = field_off(l, g, "sched.sp", NULL);
+	gl->syscallsp = field_off(l, g, "syscallsp", NULL);
+	gl->syscallpc = field_off(l, g, "syscallpc", NULL);
+	gl->startpc = field_off(l, g, "startpc", NULL);
+	gl->gopc = field_off(l, g, "gopc", NULL);
+	gl->m = field_off(l, g, "m", NULL);
+	gl->waitsince = field_off(l, g, "waitsince", NULL);
 	return gl->goid >= 0 && gl->status >= 0 && gl->stack_lo >= 0 &&
 	       gl->stack_hi >= 0 && gl->sched_pc >= 0 && gl->sched_sp >= 0;
 }
 
 bool gs_find_allgs(struct gs_snapctx *c, uint64_t *addr, const char **source)
 {
-	const struct gs_globals *gg;
-	char err[256];
+	enum gs_layout_src src;
 
 	*addr = 0;
-	if (c->layout && gs_layout_global(c->layout, "runtime.allgs", addr,
-					  NULL, 0, NULL)) {
-		*source = "layout";
-		return true;
-	}
-	gg = gs_exe_globals(c->x, GS_GLOBALS_AUTO, err, sizeof(err));
-	if (!gg)
+	if (!c->layout || !gs_layout_global(c->layout, "runtime.allgs", addr,
+					    NULL, 0, &src))
 		return false;
-	if (gg->g[GS_GLOBAL_ALLGS].have_addr) {
-		*addr = gg->g[GS_GLOBAL_ALLGS].addr;
-		*source = gg->g[GS_GLOBAL_ALLGS].source;
-	}
+	/* the decoded-globals source is the instructions; any other, layout */
+	*source = src == GS_LAYOUT_DECODED ? "decoded" : "layout";
 	return *addr != 0;
 }
 

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exe/goglobals.h"
 #include "decode/goroutines.h"
 #include "decode/gosched.h"
 
@@ -22,7 +21,8 @@ static int64_t off(struct gs_layout *l, const char *type, const char *path)
 {
 	struct gs_field f;
 
-	return gs_layout_has_field(l, type, path, &f) ? (int64_t)f.offset : -1;
+	/* a miss is recorded in the layout's unavailable list */
+	return gs_layout_field(l, type, path, &f) ? (int64_t)f.offset : -1;
 }
 
 static uint64_t rd64(const struct gs_mem *m, uint64_t base, int64_t o)
@@ -43,19 +43,10 @@ static int64_t rd32s(const struct gs_mem *m, uint64_t base, int64_t o)
 	return (int32_t)v;
 }
 
-/* A global from the layout, else from instruction decoding. */
-static bool global(struct gs_snapctx *c, const char *name, int id, uint64_t *addr)
+/* A global from the layout (instruction decoding is one of its sources). */
+static bool global(struct gs_snapctx *c, const char *name, uint64_t *addr)
 {
-	const struct gs_globals *gg;
-	char err[256];
-
-	if (gs_layout_global(c->layout, name, addr, NULL, 0, NULL))
-		return true;
-	gg = id < 0 ? NULL : gs_exe_globals(c->x, GS_GLOBALS_AUTO, err, sizeof(err));
-	if (!gg || !gg->g[id].have_addr)
-		return false;
-	*addr = gg->g[id].addr;
-	return true;
+	return gs_layout_global(c->layout, name, addr, NULL, 0, NULL);
 }
 
 struct m_layout {
@@ -113,7 +104,7 @@ static void add_idle_ms(struct gs_snapctx *c, const struct m_layout *ml,
 	size_t n;
 
 	if (o_midle < 0 || ml->schedlink < 0 ||
-	    !global(c, "runtime.sched", GS_GLOBAL_SCHED, &sched))
+	    !global(c, "runtime.sched", &sched))
 		return;
 	m = rd64(c->mem, sched, o_midle);
 	for (n = 0; m && n < GS_MAX_MS; n++) {
@@ -162,7 +153,7 @@ static void decode_ps(struct gs_snapctx *c, struct gs_sched *s)
 	int64_t o_m = off(l, "runtime.p", "m");
 	uint64_t allp, hdr[2], i;
 
-	if (!global(c, "runtime.allp", GS_GLOBAL_ALLP, &allp) ||
+	if (!global(c, "runtime.allp", &allp) ||
 	    !gs_mem_read(c->mem, allp, hdr, sizeof(hdr)) || hdr[1] > GS_MAX_PS) {
 		snprintf(s->problem, sizeof(s->problem), "runtime.allp unavailable");
 		return;
@@ -254,7 +245,7 @@ static void decode_counters(struct gs_snapctx *c, struct gs_sched *s)
 	s->nmidle = s->nmidlelocked = s->mnext = s->nmfreed = s->nmsys = -1;
 	s->nmspinning = s->npidle = s->runqsize = s->ngsys = s->threads = -1;
 	s->needspinning = s->gcwaiting = s->stopwait = s->sysmonwait = -1;
-	if (!global(c, "runtime.sched", GS_GLOBAL_SCHED, &sched)) {
+	if (!global(c, "runtime.sched", &sched)) {
 		for (i = 0; i < sizeof(counter_fields) / sizeof(counter_fields[0]); i++)
 			unavailable(s, counter_fields[i], "%s",
 				    "runtime.sched's address is unknown");
@@ -328,7 +319,7 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 	 * from newer to older Ms, so each start adds the Ms older than it.
 	 */
 	s->ms_source = "reachable from m0, the Ps, the idle Ms, goroutines and threads";
-	if (global(c, "runtime.m0", GS_GLOBAL_M0, &m0))
+	if (global(c, "runtime.m0", &m0))
 		add_ms(c, &ml, s, m0);
 	for (i = 0; i < s->nps; i++)
 		add_ms(c, &ml, s, s->ps[i].m);

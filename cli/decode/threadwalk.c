@@ -21,8 +21,8 @@ static int64_t off(struct gs_layout *l, const char *type, const char *path,
 {
 	struct gs_field f;
 
-	if (!l || !gs_layout_has_field(l, type, path, &f))
-		return -1;
+	if (!l || !gs_layout_field(l, type, path, &f))
+		return -1;	/* recorded in the layout's unavailable list */
 	if (size)
 		*size = f.size;
 	return (int64_t)f.offset;

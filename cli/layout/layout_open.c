@@ -30,5 +30,8 @@ struct gs_layout *gs_layout_open(struct gs_exe *exe, char *note,
 	if (gs_layout_add_table(l, exe, err, sizeof(err)) && note)
 		snprintf(note + strlen(note), notelen - strlen(note), "%stable: %s",
 			 note[0] ? "; " : "", err);
+	/* Last, the globals decoded from instructions (no note: the table
+	 * source above reports the same failure). */
+	gs_layout_add_decoded(l, exe, err, sizeof(err));
 	return l;
 }

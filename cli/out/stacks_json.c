@@ -149,5 +149,11 @@ void stacks_print_json(const struct stacks_model *sm)
 	for (i = 0; i < sm->gr.n; i++)
 		json_goroutine(w, &sm->gr.gs[i]);
 	jw_end_array(w);
+	/* what no layout source had, as heap -j prints it */
+	jw_key(w, "unavailable");
+	jw_start_array(w);
+	for (i = 0; i < gs_layout_nr_missing(sm->ctx->layout); i++)
+		jw_string(w, gs_layout_missing(sm->ctx->layout, i));
+	jw_end_array(w);
 	jw_end_object(w);
 }
