@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "exe/exe.h"
+#include "decode/needs.h"
 #include "layout/layout.h"
 #include "layout/layout_table.h"
 #include "layout/layout_typedesc.h"
@@ -56,6 +57,7 @@ struct layout_opts {
 	int		nr_types;
 	const char	*source;	/* NULL: every source */
 	bool		all;
+	bool		needs;		/* --needs: the decoders' tables */
 };
 
 struct layout_cmd {
@@ -74,12 +76,13 @@ struct layout_cmd {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s layout BINARY [TYPE...] [--all] [--source SRC] [-j|-p]\n\n"
+		"Usage: %s layout BINARY [TYPE...] [--all] [--needs] [--source SRC] [-j|-p]\n\n"
 		"The Go runtime layouts of a binary (field offsets and sizes, constants,\n"
 		"global addresses) and the source each answer came from: DWARF, the\n"
 		"binary's type descriptors, or the per-release table (docs/layout.md).\n"
 		"Without TYPE: the structures, constants and globals the decoders read.\n\n"
 		"  --all          every type the descriptors and the table know\n"
+		"  --needs        what each decoder reads (its table), and the answers\n"
 		"  --source SRC   answer from that source only: dwarf, typedesc or table\n"
 		"  -j, --json     JSON (docs/layout.md); -p pretty\n"
 		"  -h, --help     this text\n", PROG);
@@ -89,6 +92,7 @@ static int parse_args(int argc, char **argv, struct layout_opts *o, bool *done)
 {
 	static const struct option opts[] = {
 		{ "all",	no_argument,		NULL, 'a' },
+		{ "needs",	no_argument,		NULL, 'n' },
 		{ "source",	required_argument,	NULL, 's' },
 		COMMON_LONG_OPTS,
 		{ 0 }
@@ -97,10 +101,13 @@ static int parse_args(int argc, char **argv, struct layout_opts *o, bool *done)
 
 	*done = false;
 	optind = 0;	/* a full reset: main() parsed with "+" */
-	while ((opt = getopt_long(argc, argv, "as:" COMMON_SHORT_OPTS, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "ans:" COMMON_SHORT_OPTS, opts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			o->all = true;
+			break;
+		case 'n':
+			o->needs = true;
 			break;
 		case 's':
 			o->source = optarg;
@@ -446,6 +453,93 @@ static void print_header(struct layout_cmd *c)
 	       tkey && !want(o, "table") ? ", not asked" : "");
 }
 
+/* The decoders' declared needs (decode/needs.h), in this order. */
+static const struct gs_needs *const all_needs[] = {
+	&gs_heap_needs, &gs_goroutines_needs, &gs_threads_needs, &gs_sched_needs,
+};
+
+static void print_need(const struct gs_needs *t, size_t i,
+		       const struct gs_need_ans *a)
+{
+	const struct gs_need *n = &t->v[i];
+	struct json_writer *w = json_wtr;
+
+	if (!w) {
+		printf("  %-8s %-8s %s%s%s%s%s%s  ", t->decoder,
+		       gs_need_kind_name(n->kind), n->type ? n->type : "",
+		       n->type && n->name ? "." : "", n->name ? n->name : "",
+		       n->alt ? " (or " : "",
+		       n->alt ? n->alt : "", n->alt ? ")" : "");
+		if (!a->ok)
+			printf("unavailable%s\n", n->optional ? " (optional)" : "");
+		else if (n->kind == GS_NEED_FIELD)
+			printf("offset %" PRIu64 " size %" PRIu64 " (%s)\n", a->value,
+			       a->size, gs_layout_src_name(a->src));
+		else if (n->kind == GS_NEED_GLOBAL)
+			printf("0x%" PRIx64 " (%s)\n", a->value, gs_layout_src_name(a->src));
+		else
+			printf("%" PRId64 " (%s)\n", (int64_t)a->value,
+			       gs_layout_src_name(a->src));
+		return;
+	}
+	jw_start_object(w);
+	jw_kv_string(w, "decoder", t->decoder);
+	jw_kv_string(w, "kind", gs_need_kind_name(n->kind));
+	jw_key(w, "type");
+	if (n->type)
+		jw_string(w, n->type);
+	else
+		jw_null(w);
+	jw_kv_string(w, "name", n->name ? n->name : "");
+	jw_key(w, "alt");
+	if (n->alt)
+		jw_string(w, n->alt);
+	else
+		jw_null(w);
+	jw_kv_bool(w, "optional", n->optional);
+	jw_kv_bool(w, "answered", a->ok);
+	jw_kv_string(w, "answered_as", a->ok && a->name ? a->name : "");
+	jw_kv_string(w, "source", a->ok ? gs_layout_src_name(a->src) : "none");
+	jw_key(w, "value");
+	if (a->ok)
+		jw_i64(w, (int64_t)a->value);
+	else
+		jw_null(w);
+	jw_end_object(w);
+}
+
+/* --needs: every decoder's table resolved through the open sources. */
+static int print_needs(struct layout_cmd *c)
+{
+	struct gs_need_ans a[64];
+	size_t t, i, missing = 0;
+
+	if (json_wtr) {
+		jw_start_object(json_wtr);
+		jw_kv_string(json_wtr, "executable", c->o->exe);
+		jw_key(json_wtr, "needs");
+		jw_start_array(json_wtr);
+	}
+	for (t = 0; t < sizeof(all_needs) / sizeof(all_needs[0]); t++) {
+		const struct gs_needs *tb = all_needs[t];
+
+		if (tb->n > sizeof(a) / sizeof(a[0]))
+			return -1;
+		gs_needs_resolve(c->l, tb, a);
+		for (i = 0; i < tb->n; i++) {
+			print_need(tb, i, &a[i]);
+			missing += !a[i].ok && !tb->v[i].optional;
+		}
+	}
+	if (json_wtr) {
+		jw_end_array(json_wtr);
+		jw_end_object(json_wtr);
+	} else {
+		printf("# %zu required needs unavailable\n", missing);
+	}
+	return 0;
+}
+
 int cmd_layout(int argc, char **argv)
 {
 	struct layout_opts o = { 0 };
@@ -460,6 +554,10 @@ int cmd_layout(int argc, char **argv)
 	if (open_sources(&c) || type_list(&c)) {
 		p_err("%s: cannot open layout sources", o.exe);
 		ret = 1;
+		goto out;
+	}
+	if (o.needs) {
+		ret = print_needs(&c) ? 1 : 0;
 		goto out;
 	}
 	if (json_wtr)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode/goroutines.h"
+#include "decode/needs.h"
 
 static const char *const status_names[] = {
 	[GS_G_IDLE]		= "idle",
@@ -30,40 +31,55 @@ const char *gs_g_status_name(uint32_t status)
 	       status_names[status] ? status_names[status] : "???";
 }
 
-/* A field's offset, or -1 (recorded in the layout's unavailable list). */
-static int64_t field_off(struct gs_layout *l, const char *type, const char *path,
-			 uint64_t *size)
-{
-	struct gs_field f;
+/* What the goroutine walk reads (decode/needs.h), resolved once. */
+enum {
+	NG_GOID, NG_STATUS, NG_WAITREASON, NG_STACK_LO, NG_STACK_HI,
+	NG_SCHED_PC, NG_SCHED_SP, NG_SYSCALLSP, NG_SYSCALLPC, NG_STARTPC,
+	NG_GOPC, NG_M, NG_WAITSINCE, NG_ALLGS, NG_N
+};
 
-	if (!gs_layout_field(l, type, path, &f))
-		return -1;
-	if (size)
-		*size = f.size;
-	return (int64_t)f.offset;
-}
+static const struct gs_need g_needs[NG_N] = {
+	[NG_GOID]	= GS_NEED_F("runtime.g", "goid"),
+	[NG_STATUS]	= GS_NEED_F("runtime.g", "atomicstatus"),
+	[NG_WAITREASON]	= GS_NEED_F("runtime.g", "waitreason"),
+	[NG_STACK_LO]	= GS_NEED_F("runtime.g", "stack.lo"),
+	[NG_STACK_HI]	= GS_NEED_F("runtime.g", "stack.hi"),
+	[NG_SCHED_PC]	= GS_NEED_F("runtime.g", "sched.pc"),
+	[NG_SCHED_SP]	= GS_NEED_F("runtime.g", "sched.sp"),
+	[NG_SYSCALLSP]	= GS_NEED_F("runtime.g", "syscallsp"),
+	[NG_SYSCALLPC]	= GS_NEED_F("runtime.g", "syscallpc"),
+	[NG_STARTPC]	= GS_NEED_F("runtime.g", "startpc"),
+	[NG_GOPC]	= GS_NEED_F("runtime.g", "gopc"),
+	[NG_M]		= GS_NEED_F("runtime.g", "m"),
+	[NG_WAITSINCE]	= GS_NEED_F("runtime.g", "waitsince"),
+	[NG_ALLGS]	= GS_NEED_G("runtime.allgs"),
+};
+
+const struct gs_needs gs_goroutines_needs = { "goroutines", g_needs, NG_N };
 
 bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl)
 {
-	struct gs_layout *l = c->layout;
-	const char *g = "runtime.g";
+	struct gs_need_ans a[NG_N];
 
 	memset(gl, 0, sizeof(*gl));
-	if (!l)
+	if (!c->layout)
 		return false;
-	gl->goid = field_off(l, g, "goid", &gl->goid_size);
-	gl->status = field_off(l, g, "atomicstatus", NULL);
-	gl->waitreason = field_off(l, g, "waitreason", &gl->waitreason_size);
-	gl->stack_lo = field_off(l, g, "stack.lo", NULL);
-	gl->stack_hi = field_off(l, g, "stack.hi", NULL);
-	gl->sched_pc = field_off(l, g, "sched.pc", NULL);
-	gl->sched_sp = field_off(l, g, "sched.sp", NULL);
-	gl->syscallsp = field_off(l, g, "syscallsp", NULL);
-	gl->syscallpc = field_off(l, g, "syscallpc", NULL);
-	gl->startpc = field_off(l, g, "startpc", NULL);
-	gl->gopc = field_off(l, g, "gopc", NULL);
-	gl->m = field_off(l, g, "m", NULL);
-	gl->waitsince = field_off(l, g, "waitsince", NULL);
+	gs_needs_resolve(c->layout, &gs_goroutines_needs, a);
+	gl->goid = gs_need_off(&a[NG_GOID]);
+	gl->goid_size = a[NG_GOID].size;
+	gl->status = gs_need_off(&a[NG_STATUS]);
+	gl->waitreason = gs_need_off(&a[NG_WAITREASON]);
+	gl->waitreason_size = a[NG_WAITREASON].size;
+	gl->stack_lo = gs_need_off(&a[NG_STACK_LO]);
+	gl->stack_hi = gs_need_off(&a[NG_STACK_HI]);
+	gl->sched_pc = gs_need_off(&a[NG_SCHED_PC]);
+	gl->sched_sp = gs_need_off(&a[NG_SCHED_SP]);
+	gl->syscallsp = gs_need_off(&a[NG_SYSCALLSP]);
+	gl->syscallpc = gs_need_off(&a[NG_SYSCALLPC]);
+	gl->startpc = gs_need_off(&a[NG_STARTPC]);
+	gl->gopc = gs_need_off(&a[NG_GOPC]);
+	gl->m = gs_need_off(&a[NG_M]);
+	gl->waitsince = gs_need_off(&a[NG_WAITSINCE]);
 	return gl->goid >= 0 && gl->status >= 0 && gl->stack_lo >= 0 &&
 	       gl->stack_hi >= 0 && gl->sched_pc >= 0 && gl->sched_sp >= 0;
 }

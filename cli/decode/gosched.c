@@ -8,6 +8,7 @@
 
 #include "decode/goroutines.h"
 #include "decode/gosched.h"
+#include "decode/needs.h"
 
 const char *gs_p_status_name(uint32_t status)
 {
@@ -17,13 +18,63 @@ const char *gs_p_status_name(uint32_t status)
 	return status < 5 ? names[status] : "?";
 }
 
-static int64_t off(struct gs_layout *l, const char *type, const char *path)
-{
-	struct gs_field f;
+/*
+ * What the scheduler decoder reads (decode/needs.h), resolved once. The
+ * runtime.schedt counters are read by counter(), which says why each one
+ * is unavailable; needspinning is optional (go1.19 lacks it).
+ */
+enum {
+	NS_M_ID, NS_M_PROCID, NS_M_G0, NS_M_CURG, NS_M_P, NS_M_ALLLINK,
+	NS_M_SCHEDLINK, NS_G_M, NS_G_STACK_LO, NS_G_STACK_HI, NS_G_GOID,
+	NS_P_ID, NS_P_STATUS, NS_P_RUNQHEAD, NS_P_RUNQTAIL, NS_P_RUNNEXT,
+	NS_P_MCACHE, NS_P_M, NS_MIDLE, NS_SCHED, NS_ALLP, NS_ALLM, NS_M0,
+	NS_C_NMIDLE, NS_C_NMIDLELOCKED, NS_C_MNEXT, NS_C_NMFREED, NS_C_NMSYS,
+	NS_C_NMSPINNING, NS_C_NPIDLE, NS_C_NGSYS, NS_C_NEEDSPINNING,
+	NS_C_GCWAITING, NS_C_STOPWAIT, NS_C_SYSMONWAIT, NS_C_RUNQSIZE, NS_N
+};
 
-	/* a miss is recorded in the layout's unavailable list */
-	return gs_layout_field(l, type, path, &f) ? (int64_t)f.offset : -1;
-}
+#define SCHEDT_COUNTER(n)	GS_NEED_F("runtime.schedt", n)
+
+static const struct gs_need s_needs[NS_N] = {
+	[NS_M_ID]	= GS_NEED_F("runtime.m", "id"),
+	[NS_M_PROCID]	= GS_NEED_F("runtime.m", "procid"),
+	[NS_M_G0]	= GS_NEED_F("runtime.m", "g0"),
+	[NS_M_CURG]	= GS_NEED_F("runtime.m", "curg"),
+	[NS_M_P]	= GS_NEED_F("runtime.m", "p"),
+	[NS_M_ALLLINK]	= GS_NEED_F("runtime.m", "alllink"),
+	[NS_M_SCHEDLINK] = GS_NEED_F("runtime.m", "schedlink"),
+	[NS_G_M]	= GS_NEED_F("runtime.g", "m"),
+	[NS_G_STACK_LO]	= GS_NEED_F("runtime.g", "stack.lo"),
+	[NS_G_STACK_HI]	= GS_NEED_F("runtime.g", "stack.hi"),
+	[NS_G_GOID]	= GS_NEED_F("runtime.g", "goid"),
+	[NS_P_ID]	= GS_NEED_F("runtime.p", "id"),
+	[NS_P_STATUS]	= GS_NEED_F("runtime.p", "status"),
+	[NS_P_RUNQHEAD]	= GS_NEED_F("runtime.p", "runqhead"),
+	[NS_P_RUNQTAIL]	= GS_NEED_F("runtime.p", "runqtail"),
+	[NS_P_RUNNEXT]	= GS_NEED_F("runtime.p", "runnext"),
+	[NS_P_MCACHE]	= GS_NEED_F("runtime.p", "mcache"),
+	[NS_P_M]	= GS_NEED_F("runtime.p", "m"),
+	[NS_MIDLE]	= GS_NEED_F("runtime.schedt", "midle"),
+	[NS_SCHED]	= GS_NEED_G("runtime.sched"),
+	[NS_ALLP]	= GS_NEED_G("runtime.allp"),
+	[NS_ALLM]	= GS_NEED_G("runtime.allm"),
+	[NS_M0]		= GS_NEED_G("runtime.m0"),
+	[NS_C_NMIDLE]	= SCHEDT_COUNTER("nmidle"),
+	[NS_C_NMIDLELOCKED] = SCHEDT_COUNTER("nmidlelocked"),
+	[NS_C_MNEXT]	= SCHEDT_COUNTER("mnext"),
+	[NS_C_NMFREED]	= SCHEDT_COUNTER("nmfreed"),
+	[NS_C_NMSYS]	= SCHEDT_COUNTER("nmsys"),
+	[NS_C_NMSPINNING] = SCHEDT_COUNTER("nmspinning"),
+	[NS_C_NPIDLE]	= SCHEDT_COUNTER("npidle"),
+	[NS_C_NGSYS]	= SCHEDT_COUNTER("ngsys"),
+	[NS_C_NEEDSPINNING] = GS_NEED_F_OPT("runtime.schedt", "needspinning"),
+	[NS_C_GCWAITING] = SCHEDT_COUNTER("gcwaiting"),
+	[NS_C_STOPWAIT]	= SCHEDT_COUNTER("stopwait"),
+	[NS_C_SYSMONWAIT] = SCHEDT_COUNTER("sysmonwait"),
+	[NS_C_RUNQSIZE]	= GS_NEED_F_ALT("runtime.schedt", "runqsize", "runq.size"),
+};
+
+const struct gs_needs gs_sched_needs = { "sched", s_needs, NS_N };
 
 static uint64_t rd64(const struct gs_mem *m, uint64_t base, int64_t o)
 {
@@ -49,9 +100,12 @@ static bool global(struct gs_snapctx *c, const char *name, uint64_t *addr)
 	return gs_layout_global(c->layout, name, addr, NULL, 0, NULL);
 }
 
+/* The offsets of s_needs, -1 where unavailable. */
 struct m_layout {
 	int64_t id, procid, g0, curg, p, alllink, schedlink;
 	int64_t g_stack_lo, g_stack_hi, g_goid, g_m, p_id;
+	int64_t p_status, p_runqhead, p_runqtail, p_runnext, p_mcache, p_m;
+	int64_t midle;
 };
 
 static bool have_m(const struct gs_sched *s, uint64_t m)
@@ -99,7 +153,7 @@ static void add_ms(struct gs_snapctx *c, const struct m_layout *ml,
 static void add_idle_ms(struct gs_snapctx *c, const struct m_layout *ml,
 			struct gs_sched *s)
 {
-	int64_t o_midle = off(c->layout, "runtime.schedt", "midle");
+	int64_t o_midle = ml->midle;
 	uint64_t sched, m = 0;
 	size_t n;
 
@@ -144,13 +198,13 @@ static void add_thread_ms(struct gs_snapctx *c, const struct m_layout *ml,
 	}
 }
 
-static void decode_ps(struct gs_snapctx *c, struct gs_sched *s)
+static void decode_ps(struct gs_snapctx *c, const struct m_layout *ml,
+		      struct gs_sched *s)
 {
-	struct gs_layout *l = c->layout;
-	int64_t o_id = off(l, "runtime.p", "id"), o_st = off(l, "runtime.p", "status");
-	int64_t o_rh = off(l, "runtime.p", "runqhead"), o_rt = off(l, "runtime.p", "runqtail");
-	int64_t o_rn = off(l, "runtime.p", "runnext"), o_mc = off(l, "runtime.p", "mcache");
-	int64_t o_m = off(l, "runtime.p", "m");
+	int64_t o_id = ml->p_id, o_st = ml->p_status;
+	int64_t o_rh = ml->p_runqhead, o_rt = ml->p_runqtail;
+	int64_t o_rn = ml->p_runnext, o_mc = ml->p_mcache;
+	int64_t o_m = ml->p_m;
 	uint64_t allp, hdr[2], i;
 
 	if (!global(c, "runtime.allp", &allp) ||
@@ -282,6 +336,7 @@ bool gs_sched_decoded_anything(const struct gs_sched *s)
 int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 {
 	struct gs_layout *l = c->layout;
+	struct gs_need_ans a[NS_N];
 	struct m_layout ml;
 	uint64_t allm, m0, gptr;
 	size_t i;
@@ -291,22 +346,30 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 		snprintf(s->problem, sizeof(s->problem), "no layout source");
 		return 0;
 	}
-	ml.id = off(l, "runtime.m", "id");
-	ml.procid = off(l, "runtime.m", "procid");
-	ml.g0 = off(l, "runtime.m", "g0");
-	ml.curg = off(l, "runtime.m", "curg");
-	ml.p = off(l, "runtime.m", "p");
-	ml.alllink = off(l, "runtime.m", "alllink");
-	ml.schedlink = off(l, "runtime.m", "schedlink");
-	ml.g_m = off(l, "runtime.g", "m");
-	ml.g_stack_lo = off(l, "runtime.g", "stack.lo");
-	ml.g_stack_hi = off(l, "runtime.g", "stack.hi");
-	ml.g_goid = off(l, "runtime.g", "goid");
-	ml.p_id = off(l, "runtime.p", "id");
+	gs_needs_resolve(l, &gs_sched_needs, a);
+	ml.id = gs_need_off(&a[NS_M_ID]);
+	ml.procid = gs_need_off(&a[NS_M_PROCID]);
+	ml.g0 = gs_need_off(&a[NS_M_G0]);
+	ml.curg = gs_need_off(&a[NS_M_CURG]);
+	ml.p = gs_need_off(&a[NS_M_P]);
+	ml.alllink = gs_need_off(&a[NS_M_ALLLINK]);
+	ml.schedlink = gs_need_off(&a[NS_M_SCHEDLINK]);
+	ml.g_m = gs_need_off(&a[NS_G_M]);
+	ml.g_stack_lo = gs_need_off(&a[NS_G_STACK_LO]);
+	ml.g_stack_hi = gs_need_off(&a[NS_G_STACK_HI]);
+	ml.g_goid = gs_need_off(&a[NS_G_GOID]);
+	ml.p_id = gs_need_off(&a[NS_P_ID]);
+	ml.p_status = gs_need_off(&a[NS_P_STATUS]);
+	ml.p_runqhead = gs_need_off(&a[NS_P_RUNQHEAD]);
+	ml.p_runqtail = gs_need_off(&a[NS_P_RUNQTAIL]);
+	ml.p_runnext = gs_need_off(&a[NS_P_RUNNEXT]);
+	ml.p_mcache = gs_need_off(&a[NS_P_MCACHE]);
+	ml.p_m = gs_need_off(&a[NS_P_M]);
+	ml.midle = gs_need_off(&a[NS_MIDLE]);
 	s->ms = calloc(GS_MAX_MS, sizeof(*s->ms));
 	if (!s->ms)
 		return -1;
-	decode_ps(c, s);
+	decode_ps(c, &ml, s);
 	decode_counters(c, s);
 	if (gs_layout_global(l, "runtime.allm", &gptr, NULL, 0, NULL) &&
 	    gs_mem_u64(c->mem, gptr, &allm)) {
