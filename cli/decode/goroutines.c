@@ -35,7 +35,9 @@ const char *gs_g_status_name(uint32_t status)
 enum {
 	NG_GOID, NG_STATUS, NG_WAITREASON, NG_STACK_LO, NG_STACK_HI,
 	NG_SCHED_PC, NG_SCHED_SP, NG_SYSCALLSP, NG_SYSCALLPC, NG_STARTPC,
-	NG_GOPC, NG_M, NG_WAITSINCE, NG_ALLGS, NG_N
+	NG_GOPC, NG_M, NG_WAITSINCE, NG_ALLGS,
+	NG_GIDLE, NG_GRUNNABLE, NG_GRUNNING, NG_GSYSCALL, NG_GWAITING, NG_GDEAD,
+	NG_GCOPYSTACK, NG_GPREEMPTED, NG_GLEAKED, NG_GSCAN, NG_N
 };
 
 static const struct gs_need g_needs[NG_N] = {
@@ -53,7 +55,43 @@ static const struct gs_need g_needs[NG_N] = {
 	[NG_M]		= GS_NEED_F("runtime.g", "m"),
 	[NG_WAITSINCE]	= GS_NEED_F("runtime.g", "waitsince"),
 	[NG_ALLGS]	= GS_NEED_G("runtime.allgs"),
+	/*
+	 * The statuses, where the binary has them (DWARF may drop untyped
+	 * constants; the tables have them): else the values of go1.19-1.27,
+	 * the GS_G_* in goroutines.h.
+	 */
+	[NG_GIDLE]	= GS_NEED_C_OPT("runtime._Gidle"),
+	[NG_GRUNNABLE]	= GS_NEED_C_OPT("runtime._Grunnable"),
+	[NG_GRUNNING]	= GS_NEED_C_OPT("runtime._Grunning"),
+	[NG_GSYSCALL]	= GS_NEED_C_OPT("runtime._Gsyscall"),
+	[NG_GWAITING]	= GS_NEED_C_OPT("runtime._Gwaiting"),
+	[NG_GDEAD]	= GS_NEED_C_OPT("runtime._Gdead"),
+	[NG_GCOPYSTACK]	= GS_NEED_C_OPT("runtime._Gcopystack"),
+	[NG_GPREEMPTED]	= GS_NEED_C_OPT("runtime._Gpreempted"),
+	[NG_GLEAKED]	= GS_NEED_C_OPT("runtime._Gleaked"),
+	[NG_GSCAN]	= GS_NEED_C_OPT("runtime._Gscan"),
 };
+
+/* GS_G_* of each status constant above, in order from NG_GIDLE. */
+static const uint32_t g_canon[] = {
+	GS_G_IDLE, GS_G_RUNNABLE, GS_G_RUNNING, GS_G_SYSCALL, GS_G_WAITING,
+	GS_G_DEAD, GS_G_COPYSTACK, GS_G_PREEMPTED, GS_G_LEAKED,
+};
+
+/* Raw status -> GS_G_*: identity (today's values), then the binary's. */
+static void status_map(struct gs_g_layout *gl, const struct gs_need_ans *a)
+{
+	uint32_t i;
+
+	for (i = 0; i < GS_G_MAP; i++)
+		gl->status_map[i] = i;
+	for (i = 0; i < sizeof(g_canon) / sizeof(g_canon[0]); i++)
+		if (a[NG_GIDLE + i].ok && a[NG_GIDLE + i].value < GS_G_MAP)
+			gl->status_map[a[NG_GIDLE + i].value] = g_canon[i];
+	gl->scan_bit = a[NG_GSCAN].ok && a[NG_GSCAN].value &&
+		       a[NG_GSCAN].value < (1ULL << 31) ?
+		       (uint32_t)a[NG_GSCAN].value : GS_G_SCAN;
+}
 
 const struct gs_needs gs_goroutines_needs = { "goroutines", g_needs, NG_N };
 
@@ -80,6 +118,7 @@ bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl)
 	gl->gopc = gs_need_off(&a[NG_GOPC]);
 	gl->m = gs_need_off(&a[NG_M]);
 	gl->waitsince = gs_need_off(&a[NG_WAITSINCE]);
+	status_map(gl, a);
 	return gl->goid >= 0 && gl->status >= 0 && gl->stack_lo >= 0 &&
 	       gl->stack_hi >= 0 && gl->sched_pc >= 0 && gl->sched_sp >= 0;
 }
@@ -132,7 +171,10 @@ static bool read_g(struct gs_snapctx *c, const struct gs_g_layout *gl,
 	out->goid = (int64_t)read_uint(m, g + gl->goid, gl->goid_size ? gl->goid_size : 8, &ok);
 	if (!ok || !gs_mem_u32(m, g + gl->status, &st))
 		return false;
-	out->status = st;
+	out->status_raw = st;
+	out->status = (st & gl->scan_bit ? GS_G_SCAN : 0) |
+		      ((st & ~gl->scan_bit) < GS_G_MAP ?
+		       gl->status_map[st & ~gl->scan_bit] : st & ~gl->scan_bit);
 	if (gl->waitreason >= 0) {
 		out->waitreason = (uint32_t)read_uint(m, g + gl->waitreason,
 						      gl->waitreason_size ? gl->waitreason_size : 1,

@@ -30,8 +30,11 @@ enum {
 	NS_P_MCACHE, NS_P_M, NS_MIDLE, NS_SCHED, NS_ALLP, NS_ALLM, NS_M0,
 	NS_C_NMIDLE, NS_C_NMIDLELOCKED, NS_C_MNEXT, NS_C_NMFREED, NS_C_NMSYS,
 	NS_C_NMSPINNING, NS_C_NPIDLE, NS_C_NGSYS, NS_C_NEEDSPINNING,
-	NS_C_GCWAITING, NS_C_STOPWAIT, NS_C_SYSMONWAIT, NS_C_RUNQSIZE, NS_N
+	NS_C_GCWAITING, NS_C_STOPWAIT, NS_C_SYSMONWAIT, NS_C_RUNQSIZE,
+	NS_PIDLE, NS_PRUNNING, NS_PSYSCALL, NS_PGCSTOP, NS_PDEAD, NS_N
 };
+
+#define NR_PSTATUS	5	/* _Pidle .. _Pdead: gs_p_status_name() order */
 
 #define SCHEDT_COUNTER(n)	GS_NEED_F("runtime.schedt", n)
 
@@ -72,6 +75,12 @@ static const struct gs_need s_needs[NS_N] = {
 	[NS_C_STOPWAIT]	= SCHEDT_COUNTER("stopwait"),
 	[NS_C_SYSMONWAIT] = SCHEDT_COUNTER("sysmonwait"),
 	[NS_C_RUNQSIZE]	= GS_NEED_F_ALT("runtime.schedt", "runqsize", "runq.size"),
+	/* P statuses where the binary has them, else go1.19-1.27's 0..4 */
+	[NS_PIDLE]	= GS_NEED_C_OPT("runtime._Pidle"),
+	[NS_PRUNNING]	= GS_NEED_C_OPT("runtime._Prunning"),
+	[NS_PSYSCALL]	= GS_NEED_C_OPT("runtime._Psyscall"),
+	[NS_PGCSTOP]	= GS_NEED_C_OPT("runtime._Pgcstop"),
+	[NS_PDEAD]	= GS_NEED_C_OPT("runtime._Pdead"),
 };
 
 const struct gs_needs gs_sched_needs = { "sched", s_needs, NS_N };
@@ -106,6 +115,7 @@ struct m_layout {
 	int64_t g_stack_lo, g_stack_hi, g_goid, g_m, p_id;
 	int64_t p_status, p_runqhead, p_runqtail, p_runnext, p_mcache, p_m;
 	int64_t midle;
+	uint32_t p_status_map[8];	/* raw p.status -> gs_p_status_name() */
 };
 
 static bool have_m(const struct gs_sched *s, uint64_t m)
@@ -224,6 +234,8 @@ static void decode_ps(struct gs_snapctx *c, const struct m_layout *ml,
 		p->p = pp;
 		p->id = rd32s(c->mem, pp, o_id);
 		p->status = (uint32_t)rd32s(c->mem, pp, o_st);
+		if (p->status < 8)
+			p->status = ml->p_status_map[p->status];
 		p->runqhead = (uint32_t)rd32s(c->mem, pp, o_rh);
 		p->runqtail = (uint32_t)rd32s(c->mem, pp, o_rt);
 		p->runnext = rd64(c->mem, pp, o_rn);
@@ -366,6 +378,11 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 	ml.p_mcache = gs_need_off(&a[NS_P_MCACHE]);
 	ml.p_m = gs_need_off(&a[NS_P_M]);
 	ml.midle = gs_need_off(&a[NS_MIDLE]);
+	for (i = 0; i < 8; i++)
+		ml.p_status_map[i] = (uint32_t)i;
+	for (i = 0; i < NR_PSTATUS; i++)
+		if (a[NS_PIDLE + i].ok && a[NS_PIDLE + i].value < 8)
+			ml.p_status_map[a[NS_PIDLE + i].value] = (uint32_t)i;
 	s->ms = calloc(GS_MAX_MS, sizeof(*s->ms));
 	if (!s->ms)
 		return -1;

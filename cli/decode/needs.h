@@ -37,6 +37,7 @@ struct gs_need {
 #define GS_NEED_F_OPT(t, n)	{ GS_NEED_FIELD, (t), (n), NULL, true }
 #define GS_NEED_S(t)		{ GS_NEED_SIZE, (t), NULL, NULL, false }
 #define GS_NEED_C(n)		{ GS_NEED_CONST, NULL, (n), NULL, false }
+#define GS_NEED_C_OPT(n)	{ GS_NEED_CONST, NULL, (n), NULL, true }
 #define GS_NEED_C_ALT(n, a)	{ GS_NEED_CONST, NULL, (n), (a), false }
 #define GS_NEED_G(n)		{ GS_NEED_GLOBAL, NULL, (n), NULL, false }
 #define GS_NEED_G_ALT(n, a)	{ GS_NEED_GLOBAL, NULL, (n), (a), false }

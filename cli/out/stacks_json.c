@@ -88,7 +88,7 @@ static void json_goroutine(struct json_writer *w, const struct gs_goroutine *g)
 	jw_start_object(w);
 	jw_kv_i64(w, "goid", g->goid);
 	jw_kv_u64(w, "g", g->g);
-	jw_kv_u64(w, "status_raw", g->status);
+	jw_kv_u64(w, "status_raw", g->status_raw);
 	jw_kv_string(w, "status", gs_g_status_name(g->status));
 	jw_kv_bool(w, "scan", g->status & GS_G_SCAN);
 	jw_kv_u64(w, "wait_reason_raw", g->waitreason);
