@@ -166,3 +166,37 @@ char *gs_mem_gostring(const struct gs_mem *m, uint64_t addr, size_t maxlen)
 	s[hdr[1]] = '\0';
 	return s;
 }
+
+bool gs_mem_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
+		 uint64_t *out)
+{
+	uint8_t b[8] = { 0 };
+	size_t i;
+
+	if (size > 8)
+		size = 8;
+	*out = 0;
+	if (!gs_mem_read(m, addr, b, size))
+		return false;
+	for (i = 0; i < size; i++)
+		*out |= (uint64_t)b[i] << (8 * i);
+	return true;
+}
+
+uint64_t gs_mem_field_u64(const struct gs_mem *m, uint64_t base, int64_t off)
+{
+	uint64_t v = 0;
+
+	if (!base || off < 0 || !gs_mem_u64(m, base + (uint64_t)off, &v))
+		return 0;
+	return v;
+}
+
+int64_t gs_mem_field_i32(const struct gs_mem *m, uint64_t base, int64_t off)
+{
+	uint32_t v;
+
+	if (off < 0 || !gs_mem_u32(m, base + (uint64_t)off, &v))
+		return -1;
+	return (int32_t)v;
+}

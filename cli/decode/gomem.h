@@ -41,6 +41,19 @@ bool gs_mem_u64(const struct gs_mem *m, uint64_t addr, uint64_t *out);
 bool gs_mem_u32(const struct gs_mem *m, uint64_t addr, uint32_t *out);
 
 /*
+ * The typed reads every decoder shares. A field offset comes from the
+ * layout and is -1 when no source had the field: such a read gives the
+ * "unavailable" value, as does memory the snapshot lacks.
+ */
+/* The little-endian unsigned integer of size bytes (more than 8: 8). */
+bool gs_mem_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
+		 uint64_t *out);
+/* The word at base + off; 0 if base is 0, off < 0 or unreadable. */
+uint64_t gs_mem_field_u64(const struct gs_mem *m, uint64_t base, int64_t off);
+/* The int32 at base + off, sign-extended; -1 if off < 0 or unreadable. */
+int64_t gs_mem_field_i32(const struct gs_mem *m, uint64_t base, int64_t off);
+
+/*
  * The Go string whose header ({ptr, len}) is at addr, NUL-terminated and
  * malloc'd; NULL if unreadable, or longer than maxlen.
  */

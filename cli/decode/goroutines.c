@@ -136,20 +136,6 @@ bool gs_find_allgs(struct gs_snapctx *c, uint64_t *addr, const char **source)
 	return *addr != 0;
 }
 
-static uint64_t read_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
-			  bool *ok)
-{
-	uint8_t b[8] = { 0 };
-	uint64_t v = 0;
-	size_t i;
-
-	if (size > 8)
-		size = 8;
-	*ok = gs_mem_read(m, addr, b, size);
-	for (i = 0; i < size; i++)
-		v |= (uint64_t)b[i] << (8 * i);
-	return v;
-}
 
 static const char *func_name_at(const struct gs_snapctx *c, uint64_t pc)
 {
@@ -163,12 +149,14 @@ static bool read_g(struct gs_snapctx *c, const struct gs_g_layout *gl,
 		   uint64_t g, struct gs_goroutine *out)
 {
 	const struct gs_mem *m = c->mem;
+	uint64_t v;
 	uint32_t st;
 	bool ok;
 
 	memset(out, 0, sizeof(*out));
 	out->g = g;
-	out->goid = (int64_t)read_uint(m, g + gl->goid, gl->goid_size ? gl->goid_size : 8, &ok);
+	ok = gs_mem_uint(m, g + gl->goid, gl->goid_size ? gl->goid_size : 8, &v);
+	out->goid = (int64_t)v;
 	if (!ok || !gs_mem_u32(m, g + gl->status, &st))
 		return false;
 	out->status_raw = st;
@@ -176,12 +164,13 @@ static bool read_g(struct gs_snapctx *c, const struct gs_g_layout *gl,
 		      ((st & ~gl->scan_bit) < GS_G_MAP ?
 		       gl->status_map[st & ~gl->scan_bit] : st & ~gl->scan_bit);
 	if (gl->waitreason >= 0) {
-		out->waitreason = (uint32_t)read_uint(m, g + gl->waitreason,
-						      gl->waitreason_size ? gl->waitreason_size : 1,
-						      &ok);
+		gs_mem_uint(m, g + gl->waitreason,
+			    gl->waitreason_size ? gl->waitreason_size : 1, &v);
+		out->waitreason = (uint32_t)v;
 		/* the field keeps its last value after the goroutine wakes */
-		if (out->waitreason && ((st & ~(uint32_t)GS_G_SCAN) == GS_G_WAITING ||
-					(st & ~(uint32_t)GS_G_SCAN) == GS_G_LEAKED))
+		if (out->waitreason &&
+		    ((out->status & ~(uint32_t)GS_G_SCAN) == GS_G_WAITING ||
+		     (out->status & ~(uint32_t)GS_G_SCAN) == GS_G_LEAKED))
 			out->wait_reason = gs_wait_reason(c->go_minor, out->waitreason);
 		else
 			out->waitreason = 0;

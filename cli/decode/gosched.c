@@ -85,24 +85,6 @@ static const struct gs_need s_needs[NS_N] = {
 
 const struct gs_needs gs_sched_needs = { "sched", s_needs, NS_N };
 
-static uint64_t rd64(const struct gs_mem *m, uint64_t base, int64_t o)
-{
-	uint64_t v = 0;
-
-	if (o >= 0)
-		gs_mem_u64(m, base + (uint64_t)o, &v);
-	return v;
-}
-
-static int64_t rd32s(const struct gs_mem *m, uint64_t base, int64_t o)
-{
-	uint32_t v;
-
-	if (o < 0 || !gs_mem_u32(m, base + (uint64_t)o, &v))
-		return -1;
-	return (int32_t)v;
-}
-
 /* A global from the layout (instruction decoding is one of its sources). */
 static bool global(struct gs_snapctx *c, const char *name, uint64_t *addr)
 {
@@ -139,23 +121,23 @@ static void add_ms(struct gs_snapctx *c, const struct m_layout *ml,
 
 		memset(x, 0, sizeof(*x));
 		x->m = m;
-		x->id = ml->id >= 0 ? (int64_t)rd64(c->mem, m, ml->id) : -1;
-		x->procid = rd64(c->mem, m, ml->procid);
-		x->g0 = rd64(c->mem, m, ml->g0);
-		x->curg = rd64(c->mem, m, ml->curg);
-		x->p = rd64(c->mem, m, ml->p);
-		x->p_id = x->p ? rd32s(c->mem, x->p, ml->p_id) : -1;
+		x->id = ml->id >= 0 ? (int64_t)gs_mem_field_u64(c->mem, m, ml->id) : -1;
+		x->procid = gs_mem_field_u64(c->mem, m, ml->procid);
+		x->g0 = gs_mem_field_u64(c->mem, m, ml->g0);
+		x->curg = gs_mem_field_u64(c->mem, m, ml->curg);
+		x->p = gs_mem_field_u64(c->mem, m, ml->p);
+		x->p_id = x->p ? gs_mem_field_i32(c->mem, x->p, ml->p_id) : -1;
 		x->curg_goid = x->curg && ml->g_goid >= 0 ?
-			       (int64_t)rd64(c->mem, x->curg, ml->g_goid) : -1;
+			       (int64_t)gs_mem_field_u64(c->mem, x->curg, ml->g_goid) : -1;
 		if (x->g0) {
-			x->g0_stack_lo = rd64(c->mem, x->g0, ml->g_stack_lo);
-			x->g0_stack_hi = rd64(c->mem, x->g0, ml->g_stack_hi);
+			x->g0_stack_lo = gs_mem_field_u64(c->mem, x->g0, ml->g_stack_lo);
+			x->g0_stack_hi = gs_mem_field_u64(c->mem, x->g0, ml->g_stack_hi);
 		}
 		for (i = 0; i < c->snap.nr_threads; i++)
 			if (x->procid && (uint64_t)c->snap.threads[i]->tid == x->procid)
 				x->thread = c->snap.threads[i];
 		s->nms++;
-		m = rd64(c->mem, m, ml->alllink);
+		m = gs_mem_field_u64(c->mem, m, ml->alllink);
 	}
 }
 
@@ -170,10 +152,10 @@ static void add_idle_ms(struct gs_snapctx *c, const struct m_layout *ml,
 	if (o_midle < 0 || ml->schedlink < 0 ||
 	    !global(c, "runtime.sched", &sched))
 		return;
-	m = rd64(c->mem, sched, o_midle);
+	m = gs_mem_field_u64(c->mem, sched, o_midle);
 	for (n = 0; m && n < GS_MAX_MS; n++) {
 		add_ms(c, ml, s, m);
-		m = rd64(c->mem, m, ml->schedlink);
+		m = gs_mem_field_u64(c->mem, m, ml->schedlink);
 	}
 }
 
@@ -189,7 +171,7 @@ static void add_goroutine_ms(struct gs_snapctx *c, const struct m_layout *ml,
 		return;
 	for (i = 0; i < hdr[1]; i++)
 		if (gs_mem_u64(c->mem, hdr[0] + 8 * i, &g) && g)
-			add_ms(c, ml, s, rd64(c->mem, g, ml->g_m));
+			add_ms(c, ml, s, gs_mem_field_u64(c->mem, g, ml->g_m));
 }
 
 /* The M of each thread with registers: its TLS g's m. */
@@ -204,7 +186,7 @@ static void add_thread_ms(struct gs_snapctx *c, const struct m_layout *ml,
 
 		if ((t->flags & GOSNAP_THR_REGS) && t->regs.fs_base >= 8 &&
 		    gs_mem_u64(c->mem, t->regs.fs_base - 8, &g) && g)
-			add_ms(c, ml, s, rd64(c->mem, g, ml->g_m));
+			add_ms(c, ml, s, gs_mem_field_u64(c->mem, g, ml->g_m));
 	}
 }
 
@@ -232,15 +214,15 @@ static void decode_ps(struct gs_snapctx *c, const struct m_layout *ml,
 		if (!gs_mem_u64(c->mem, hdr[0] + 8 * i, &pp) || !pp)
 			continue;
 		p->p = pp;
-		p->id = rd32s(c->mem, pp, o_id);
-		p->status = (uint32_t)rd32s(c->mem, pp, o_st);
+		p->id = gs_mem_field_i32(c->mem, pp, o_id);
+		p->status = (uint32_t)gs_mem_field_i32(c->mem, pp, o_st);
 		if (p->status < 8)
 			p->status = ml->p_status_map[p->status];
-		p->runqhead = (uint32_t)rd32s(c->mem, pp, o_rh);
-		p->runqtail = (uint32_t)rd32s(c->mem, pp, o_rt);
-		p->runnext = rd64(c->mem, pp, o_rn);
-		p->mcache = rd64(c->mem, pp, o_mc);
-		p->m = rd64(c->mem, pp, o_m);
+		p->runqhead = (uint32_t)gs_mem_field_i32(c->mem, pp, o_rh);
+		p->runqtail = (uint32_t)gs_mem_field_i32(c->mem, pp, o_rt);
+		p->runnext = gs_mem_field_u64(c->mem, pp, o_rn);
+		p->mcache = gs_mem_field_u64(c->mem, pp, o_mc);
+		p->m = gs_mem_field_u64(c->mem, pp, o_m);
 		s->nps++;
 	}
 }

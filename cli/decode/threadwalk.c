@@ -62,16 +62,6 @@ static void gm_layout_get(struct gs_snapctx *c, struct gm_layout *gl)
 	gl->m_vdso_pc = gs_need_off(&a[NT_M_VDSO_PC]);
 }
 
-/* The word at base + o; 0 if the offset or the word is unavailable. */
-static uint64_t rd(const struct gs_snapctx *c, uint64_t base, int64_t o)
-{
-	uint64_t v = 0;
-
-	if (base && o >= 0 && !gs_mem_u64(c->mem, base + (uint64_t)o, &v))
-		v = 0;
-	return v;
-}
-
 static int64_t read_goid(const struct gs_snapctx *c, const struct gm_layout *gl,
 			 uint64_t g)
 {
@@ -88,8 +78,8 @@ static int64_t read_goid(const struct gs_snapctx *c, const struct gm_layout *gl,
 static bool g_stack(const struct gs_snapctx *c, const struct gm_layout *gl,
 		    uint64_t g, uint64_t sp, uint64_t *lo, uint64_t *hi)
 {
-	*lo = rd(c, g, gl->g_stack_lo);
-	*hi = rd(c, g, gl->g_stack_hi);
+	*lo = gs_mem_field_u64(c->mem, g, gl->g_stack_lo);
+	*hi = gs_mem_field_u64(c->mem, g, gl->g_stack_hi);
 	return *hi > *lo && sp >= *lo && sp < *hi;
 }
 
@@ -104,14 +94,14 @@ static void classify(const struct gs_snapctx *c, const struct gm_layout *gl,
 	w->g = 0;
 	if (w->t->regs.fs_base >= 8 && !gs_mem_u64(c->mem, w->t->regs.fs_base - 8, &w->g))
 		w->g = 0;
-	w->m = rd(c, w->g, gl->g_m);
+	w->m = gs_mem_field_u64(c->mem, w->g, gl->g_m);
 	if (!w->m)
 		return;		/* no g, no layout, or a g without an M */
 	if (gl->m_id >= 0)
-		w->m_id = (int64_t)rd(c, w->m, gl->m_id);
-	g0 = rd(c, w->m, gl->m_g0);
-	gsignal = rd(c, w->m, gl->m_gsignal);
-	w->curg = rd(c, w->m, gl->m_curg);
+		w->m_id = (int64_t)gs_mem_field_u64(c->mem, w->m, gl->m_id);
+	g0 = gs_mem_field_u64(c->mem, w->m, gl->m_g0);
+	gsignal = gs_mem_field_u64(c->mem, w->m, gl->m_gsignal);
+	w->curg = gs_mem_field_u64(c->mem, w->m, gl->m_curg);
 	if (!g0)
 		return;
 	if (w->g == g0) {
@@ -140,7 +130,7 @@ static int walk_one(struct gs_snapctx *c, const struct gm_layout *gl,
 
 	classify(c, gl, w);
 	if (!gs_funcinfo_find(&c->fi, req.pc, &fn) && w->m) {
-		uint64_t vsp = rd(c, w->m, gl->m_vdso_sp), vpc = rd(c, w->m, gl->m_vdso_pc);
+		uint64_t vsp = gs_mem_field_u64(c->mem, w->m, gl->m_vdso_sp), vpc = gs_mem_field_u64(c->mem, w->m, gl->m_vdso_pc);
 
 		if (vsp && vpc) {
 			/* in the vDSO: the runtime saved its Go caller's pc/sp */
@@ -155,8 +145,8 @@ static int walk_one(struct gs_snapctx *c, const struct gm_layout *gl,
 		req.stack_hi = hi;
 	}
 	if (w->on == GS_ON_G0 && w->curg && w->curg != w->g) {
-		uint64_t spc = rd(c, w->curg, gl->g_sched_pc);
-		uint64_t ssp = rd(c, w->curg, gl->g_sched_sp);
+		uint64_t spc = gs_mem_field_u64(c->mem, w->curg, gl->g_sched_pc);
+		uint64_t ssp = gs_mem_field_u64(c->mem, w->curg, gl->g_sched_sp);
 
 		if (spc && ssp && g_stack(c, gl, w->curg, ssp, &lo, &hi)) {
 			req.have_jump = true;
