@@ -8,6 +8,7 @@
  */
 #include "commands.h"
 #include "decode/gomem.h"
+#include "exe/exe.h"
 #include "exe/goglobals.h"
 #include "decode/snapctx.h"
 #include "snap/snapfile.h"
@@ -32,8 +33,10 @@ struct goinfo {
 	bool is_snapshot;
 	const char *exe;		/* what to open */
 	const char *exe_name;		/* what to show */
-	struct gs_exe exe_src;		/* a snapshot's: see gs_exe_resolve */
-	struct gs_globals globals;
+	struct gs_exe_choice exe_src;	/* a snapshot's: see gs_exe_choose */
+	struct gs_exe *x;		/* the executable, opened once */
+	struct gs_exe *own;		/* x when not a snapshot's */
+	const struct gs_globals *globals;	/* borrowed from x */
 	/* snapshot only */
 	struct gsf_file file;
 	struct gs_snapshot snap;
@@ -151,14 +154,14 @@ static int load_snapshot(struct goinfo *gi)
 /* Read what the snapshot's memory says at the globals found. */
 static void read_snapshot_memory(struct goinfo *gi)
 {
-	const struct gs_global *bv = &gi->globals.g[GS_GLOBAL_BUILDVERSION];
-	const struct gs_global *md = &gi->globals.g[GS_GLOBAL_FIRSTMODULEDATA];
+	const struct gs_global *bv = &gi->globals->g[GS_GLOBAL_BUILDVERSION];
+	const struct gs_global *md = &gi->globals->g[GS_GLOBAL_FIRSTMODULEDATA];
 	struct gs_mem *mem;
 	char err[256];
 	uint64_t word;
 
 	gi->mem_moduledata_ok = -1;
-	mem = gs_mem_open(&gi->snap, gi->exe, err, sizeof(err));
+	mem = gs_mem_open(&gi->snap, &gi->x->im, err, sizeof(err));
 	if (!mem) {
 		gi->mem_version_err = "cannot open the executable for its read-only segments";
 		return;
@@ -168,14 +171,14 @@ static void read_snapshot_memory(struct goinfo *gi)
 	else if (!(gi->mem_version = gs_mem_gostring(mem, bv->addr, MAX_GO_STRING)))
 		gi->mem_version_err = "runtime.buildVersion not in the snapshot's memory";
 	if (md->have_addr && gs_mem_u64(mem, md->addr, &word))
-		gi->mem_moduledata_ok = word == gi->globals.pclntab_vaddr;
+		gi->mem_moduledata_ok = word == gi->globals->pclntab_vaddr;
 	gs_mem_close(mem);
 }
 
 static void goinfo_free(struct goinfo *gi)
 {
-	gs_go_globals_release(&gi->globals);
-	gs_exe_release(&gi->exe_src);
+	gs_exe_close(gi->own);
+	gs_exe_choice_release(&gi->exe_src);
 	free(gi->mem_version);
 	if (gi->have_snap)
 		gs_snapshot_free(&gi->snap);
@@ -193,7 +196,7 @@ static void ref_plain(const char *what, const struct gs_global_ref *r)
 
 static void goinfo_plain(const struct goinfo *gi)
 {
-	const struct gs_globals *gs = &gi->globals;
+	const struct gs_globals *gs = gi->globals;
 	int i;
 
 	printf("file:        %s (%s)\n", gi->o->input,
@@ -305,7 +308,7 @@ static void global_json(struct json_writer *w, const struct gs_global *g)
 static void goinfo_json(const struct goinfo *gi)
 {
 	struct json_writer *w = json_wtr;
-	const struct gs_globals *gs = &gi->globals;
+	const struct gs_globals *gs = gi->globals;
 	int i;
 
 	jw_start_object(w);
@@ -381,14 +384,16 @@ int cmd_goinfo(int argc, char **argv)
 	ret = goinfo_parse_args(argc, argv, &o, &done);
 	if (ret || done)
 		return ret;
-	gi.is_snapshot = is_snapshot_file(o.input);
+	/* an ELF file is an executable: opened once, then kept */
+	gi.own = o.exe ? NULL : gs_exe_open(o.input, err, sizeof(err));
+	gi.is_snapshot = !gi.own && is_snapshot_file(o.input);
 	gi.exe = gi.exe_name = o.exe ? o.exe : o.input;
 	if (gi.is_snapshot) {
 		if (load_snapshot(&gi))
 			goto fail;
 		/* The named executable, --exe, or the embedded copy. */
-		if (gs_exe_resolve(&gi.file, &gi.snap, o.exe, &gi.exe_src, note,
-				   sizeof(note), err, sizeof(err))) {
+		if (gs_exe_choose(&gi.file, &gi.snap, o.exe, &gi.exe_src, note,
+				  sizeof(note), err, sizeof(err))) {
 			p_err("%s", err);
 			goto fail;
 		}
@@ -396,8 +401,18 @@ int cmd_goinfo(int argc, char **argv)
 			p_warn("%s", note);
 		gi.exe = gi.exe_src.path;
 		gi.exe_name = gi.exe_src.name;
+		gi.x = gi.exe_src.exe;
+	} else {
+		if (!gi.own)
+			gi.own = gs_exe_open(gi.exe, err, sizeof(err));
+		gi.x = gi.own;
+		if (!gi.x) {
+			p_err("%s", err);
+			goto fail;
+		}
 	}
-	if (gs_go_globals(gi.exe, o.source, &gi.globals, err, sizeof(err))) {
+	gi.globals = gs_exe_globals(gi.x, o.source, err, sizeof(err));
+	if (!gi.globals) {
 		p_err("%s", err);
 		goto fail;
 	}

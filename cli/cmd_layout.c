@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "exe/exe.h"
+#include "decode/needs.h"
 #include "layout/layout.h"
 #include "layout/layout_table.h"
 #include "layout/layout_typedesc.h"
@@ -54,10 +57,12 @@ struct layout_opts {
 	int		nr_types;
 	const char	*source;	/* NULL: every source */
 	bool		all;
+	bool		needs;		/* --needs: the decoders' tables */
 };
 
 struct layout_cmd {
 	struct layout_opts	*o;
+	struct gs_exe		*x;		/* the binary, opened once */
 	struct gs_layout	*l;		/* answers */
 	struct gs_typedesc	*names_td;	/* field names */
 	const struct gs_table	*names_tbl;
@@ -71,12 +76,13 @@ struct layout_cmd {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s layout BINARY [TYPE...] [--all] [--source SRC] [-j|-p]\n\n"
+		"Usage: %s layout BINARY [TYPE...] [--all] [--needs] [--source SRC] [-j|-p]\n\n"
 		"The Go runtime layouts of a binary (field offsets and sizes, constants,\n"
 		"global addresses) and the source each answer came from: DWARF, the\n"
 		"binary's type descriptors, or the per-release table (docs/layout.md).\n"
 		"Without TYPE: the structures, constants and globals the decoders read.\n\n"
 		"  --all          every type the descriptors and the table know\n"
+		"  --needs        what each decoder reads (its table), and the answers\n"
 		"  --source SRC   answer from that source only: dwarf, typedesc or table\n"
 		"  -j, --json     JSON (docs/layout.md); -p pretty\n"
 		"  -h, --help     this text\n", PROG);
@@ -86,6 +92,7 @@ static int parse_args(int argc, char **argv, struct layout_opts *o, bool *done)
 {
 	static const struct option opts[] = {
 		{ "all",	no_argument,		NULL, 'a' },
+		{ "needs",	no_argument,		NULL, 'n' },
 		{ "source",	required_argument,	NULL, 's' },
 		COMMON_LONG_OPTS,
 		{ 0 }
@@ -94,10 +101,13 @@ static int parse_args(int argc, char **argv, struct layout_opts *o, bool *done)
 
 	*done = false;
 	optind = 0;	/* a full reset: main() parsed with "+" */
-	while ((opt = getopt_long(argc, argv, "as:" COMMON_SHORT_OPTS, opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "ans:" COMMON_SHORT_OPTS, opts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			o->all = true;
+			break;
+		case 'n':
+			o->needs = true;
 			break;
 		case 's':
 			o->source = optarg;
@@ -143,22 +153,33 @@ static int open_sources(struct layout_cmd *c)
 	c->l = gs_layout_new();
 	if (!c->l)
 		return -1;
+	c->x = gs_exe_open(o->exe, c->dw_err, sizeof(c->dw_err));
+	if (!c->x && access(o->exe, R_OK))
+		return -1;
+	if (!c->x) {
+		/* not ELF: a document in which no source is available */
+		snprintf(c->dw_err, sizeof(c->dw_err), "%s: no DWARF (no ELF file)",
+			 o->exe);
+		snprintf(c->td_err, sizeof(c->td_err), "not a 64-bit ELF file");
+		snprintf(c->tbl_err, sizeof(c->tbl_err), "%s: not an ELF file", o->exe);
+		return 0;
+	}
 	if (want(o, "dwarf")) {
-		r = gs_layout_add_dwarf(c->l, o->exe, c->dw_err, sizeof(c->dw_err));
+		r = gs_layout_add_dwarf(c->l, c->x, c->dw_err, sizeof(c->dw_err));
 		if (r < 0)
 			return -1;
 		c->have_dwarf = r == 0;
 	}
-	c->names_td = gs_typedesc_open(o->exe, &c->tdi, c->td_err, sizeof(c->td_err));
+	c->names_td = gs_typedesc_open(c->x, &c->tdi, c->td_err, sizeof(c->td_err));
 	c->have_td = c->names_td != NULL;
 	if (c->have_td && want(o, "typedesc")) {
-		td = gs_typedesc_open(o->exe, NULL, c->td_err, sizeof(c->td_err));
+		td = gs_typedesc_open(c->x, NULL, c->td_err, sizeof(c->td_err));
 		if (!td || gs_layout_add_typedesc_index(c->l, td))
 			return -1;
 	}
 	c->names_tbl = gs_table_find(c->tdi.go_version, c->tbl_err, sizeof(c->tbl_err));
 	if (want(o, "table")) {
-		r = gs_layout_add_table(c->l, o->exe, c->tbl_err, sizeof(c->tbl_err));
+		r = gs_layout_add_table(c->l, c->x, c->tbl_err, sizeof(c->tbl_err));
 		if (r < 0)
 			return -1;
 		c->have_tbl = r == 0;
@@ -432,6 +453,93 @@ static void print_header(struct layout_cmd *c)
 	       tkey && !want(o, "table") ? ", not asked" : "");
 }
 
+/* The decoders' declared needs (decode/needs.h), in this order. */
+static const struct gs_needs *const all_needs[] = {
+	&gs_heap_needs, &gs_goroutines_needs, &gs_threads_needs, &gs_sched_needs,
+};
+
+static void print_need(const struct gs_needs *t, size_t i,
+		       const struct gs_need_ans *a)
+{
+	const struct gs_need *n = &t->v[i];
+	struct json_writer *w = json_wtr;
+
+	if (!w) {
+		printf("  %-8s %-8s %s%s%s%s%s%s  ", t->decoder,
+		       gs_need_kind_name(n->kind), n->type ? n->type : "",
+		       n->type && n->name ? "." : "", n->name ? n->name : "",
+		       n->alt ? " (or " : "",
+		       n->alt ? n->alt : "", n->alt ? ")" : "");
+		if (!a->ok)
+			printf("unavailable%s\n", n->optional ? " (optional)" : "");
+		else if (n->kind == GS_NEED_FIELD)
+			printf("offset %" PRIu64 " size %" PRIu64 " (%s)\n", a->value,
+			       a->size, gs_layout_src_name(a->src));
+		else if (n->kind == GS_NEED_GLOBAL)
+			printf("0x%" PRIx64 " (%s)\n", a->value, gs_layout_src_name(a->src));
+		else
+			printf("%" PRId64 " (%s)\n", (int64_t)a->value,
+			       gs_layout_src_name(a->src));
+		return;
+	}
+	jw_start_object(w);
+	jw_kv_string(w, "decoder", t->decoder);
+	jw_kv_string(w, "kind", gs_need_kind_name(n->kind));
+	jw_key(w, "type");
+	if (n->type)
+		jw_string(w, n->type);
+	else
+		jw_null(w);
+	jw_kv_string(w, "name", n->name ? n->name : "");
+	jw_key(w, "alt");
+	if (n->alt)
+		jw_string(w, n->alt);
+	else
+		jw_null(w);
+	jw_kv_bool(w, "optional", n->optional);
+	jw_kv_bool(w, "answered", a->ok);
+	jw_kv_string(w, "answered_as", a->ok && a->name ? a->name : "");
+	jw_kv_string(w, "source", a->ok ? gs_layout_src_name(a->src) : "none");
+	jw_key(w, "value");
+	if (a->ok)
+		jw_i64(w, (int64_t)a->value);
+	else
+		jw_null(w);
+	jw_end_object(w);
+}
+
+/* --needs: every decoder's table resolved through the open sources. */
+static int print_needs(struct layout_cmd *c)
+{
+	struct gs_need_ans a[64];
+	size_t t, i, missing = 0;
+
+	if (json_wtr) {
+		jw_start_object(json_wtr);
+		jw_kv_string(json_wtr, "executable", c->o->exe);
+		jw_key(json_wtr, "needs");
+		jw_start_array(json_wtr);
+	}
+	for (t = 0; t < sizeof(all_needs) / sizeof(all_needs[0]); t++) {
+		const struct gs_needs *tb = all_needs[t];
+
+		if (tb->n > sizeof(a) / sizeof(a[0]))
+			return -1;
+		gs_needs_resolve(c->l, tb, a);
+		for (i = 0; i < tb->n; i++) {
+			print_need(tb, i, &a[i]);
+			missing += !a[i].ok && !tb->v[i].optional;
+		}
+	}
+	if (json_wtr) {
+		jw_end_array(json_wtr);
+		jw_end_object(json_wtr);
+	} else {
+		printf("# %zu required needs unavailable\n", missing);
+	}
+	return 0;
+}
+
 int cmd_layout(int argc, char **argv)
 {
 	struct layout_opts o = { 0 };
@@ -446,6 +554,10 @@ int cmd_layout(int argc, char **argv)
 	if (open_sources(&c) || type_list(&c)) {
 		p_err("%s: cannot open layout sources", o.exe);
 		ret = 1;
+		goto out;
+	}
+	if (o.needs) {
+		ret = print_needs(&c) ? 1 : 0;
 		goto out;
 	}
 	if (json_wtr)
@@ -472,5 +584,6 @@ out:
 	free(c.list);
 	gs_typedesc_free(c.names_td);
 	gs_layout_free(c.l);
+	gs_exe_close(c.x);
 	return ret;
 }

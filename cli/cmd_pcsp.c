@@ -6,6 +6,7 @@
  */
 #include "commands.h"
 #include "exe/elfsym.h"
+#include "exe/exe.h"
 #include "decode/pcsp_model.h"
 
 #include <errno.h>
@@ -100,6 +101,7 @@ int cmd_pcsp(int argc, char **argv)
 	const char *binary, *pc_spec = NULL;
 	struct gs_funcinfo fi;
 	struct gs_symtab *st;
+	struct gs_exe *x;
 	struct gs_mem *mem;
 	uint64_t pc = 0;
 	char err[512];
@@ -132,16 +134,18 @@ int cmd_pcsp(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	binary = argv[optind++];
-	st = gs_symtab_open(binary, err, sizeof(err));
+	x = gs_exe_open(binary, err, sizeof(err));
+	st = x ? gs_exe_symtab(x, GS_SYMSRC_AUTO, err, sizeof(err)) : NULL;
 	if (!st) {
 		p_err("%s", err);
+		gs_exe_close(x);
 		return 1;
 	}
-	mem = gs_mem_open(NULL, binary, err, sizeof(err));
-	if (!mem || gs_funcinfo_init(&fi, st, binary, mem, err, sizeof(err))) {
+	mem = gs_mem_open(NULL, &x->im, err, sizeof(err));
+	if (!mem || gs_funcinfo_init(&fi, st, x, mem, err, sizeof(err))) {
 		p_err("%s", err);
 		gs_mem_close(mem);
-		gs_symtab_close(st);
+		gs_exe_close(x);
 		return 1;
 	}
 	if (json_wtr) {
@@ -175,6 +179,6 @@ int cmd_pcsp(int argc, char **argv)
 		jw_end_object(json_wtr);
 	}
 	gs_mem_close(mem);
-	gs_symtab_close(st);
+	gs_exe_close(x);
 	return ret;
 }

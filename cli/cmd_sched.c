@@ -28,6 +28,22 @@ static void sched_usage(FILE *out)
 		"  -h, --help   this text\n", PROG);
 }
 
+/*
+ * What no layout source had and the sched counters do not already say
+ * (their own entry gives the reason): the i-th such name, or NULL.
+ */
+static const char *layout_gap(const struct gs_snapctx *c,
+			      const struct gs_sched *s, size_t i)
+{
+	static const char prefix[] = "field runtime.schedt.";
+	const char *name = gs_layout_missing(c->layout, i);
+
+	if (!strncmp(name, prefix, sizeof(prefix) - 1) &&
+	    gs_sched_unavailable(s, name + sizeof(prefix) - 1))
+		return NULL;
+	return name;
+}
+
 /* A counter as text: the number, or "unavailable" (see the list below). */
 static const char *num(char *buf, size_t len, int64_t v)
 {
@@ -57,6 +73,10 @@ static void plain(const struct gs_snapctx *c, const struct gs_sched *s)
 	for (i = 0; i < s->nunavail; i++)
 		printf("unavailable: runtime.schedt.%s: %s\n", s->unavail[i].field,
 		       s->unavail[i].why);
+	for (i = 0; i < gs_layout_nr_missing(c->layout); i++)
+		if (layout_gap(c, s, i))
+			printf("unavailable: %s: no layout source has it\n",
+			       layout_gap(c, s, i));
 	printf("\nMs (%zu, from %s):\n", s->nms, s->ms_source ? s->ms_source : "-");
 	for (i = 0; i < s->nms; i++) {
 		const struct gs_m *m = &s->ms[i];
@@ -130,6 +150,10 @@ static void json(const struct gs_snapctx *c, const struct gs_sched *s)
 	jw_start_object(w);
 	for (i = 0; i < s->nunavail; i++)
 		jw_kv_string(w, s->unavail[i].field, s->unavail[i].why);
+	/* and what else no layout source had: "field runtime.m.procid" */
+	for (i = 0; i < gs_layout_nr_missing(c->layout); i++)
+		if (layout_gap(c, s, i))
+			jw_kv_string(w, layout_gap(c, s, i), "no layout source has it");
 	jw_end_object(w);
 	jw_kv_string(w, "ms_source", s->ms_source ? s->ms_source : "");
 	jw_key(w, "ms");

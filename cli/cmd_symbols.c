@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 #include "exe/elfsym.h"
+#include "exe/exe.h"
 
 #include <fnmatch.h>
 #include <inttypes.h>
@@ -322,6 +323,7 @@ int cmd_symbols(int argc, char **argv)
 	struct symbols_opts o = { 0 };
 	struct resolved *r = NULL;
 	struct gs_symtab *st;
+	struct gs_exe *x;
 	char err[512];
 	bool done;
 	int ret = 0;
@@ -330,15 +332,17 @@ int cmd_symbols(int argc, char **argv)
 	ret = symbols_parse_args(argc, argv, &o, &done);
 	if (ret || done)
 		return ret;
-	st = gs_symtab_open_source(o.binary, o.source, err, sizeof(err));
+	x = gs_exe_open(o.binary, err, sizeof(err));
+	st = x ? gs_exe_symtab(x, o.source, err, sizeof(err)) : NULL;
 	if (!st) {
 		p_err("%s", err);
+		gs_exe_close(x);
 		return 1;
 	}
 	if (o.nr_resolve) {
 		r = calloc(o.nr_resolve, sizeof(*r));
 		if (!r) {
-			gs_symtab_close(st);
+			gs_exe_close(x);
 			p_err("out of memory");
 			return 1;
 		}
@@ -363,6 +367,6 @@ int cmd_symbols(int argc, char **argv)
 	else
 		symbols_list_plain(&o, st);
 	free(r);
-	gs_symtab_close(st);
+	gs_exe_close(x);
 	return ret;
 }

@@ -31,6 +31,7 @@
 #include "base/report.h"
 #include "capture/device.h"
 #include "exe/elfsym.h"
+#include "exe/exe.h"
 #include "snap/flags.h"
 #include "decode/gomem.h"
 #include "layout/layout.h"
@@ -101,7 +102,7 @@ static uint32_t arg_regs_of(const struct gs_symtab *st, uint64_t vaddr)
  * into the middle of another would change what the program executes.
  * Decode the function from its entry up to vaddr to be sure.
  */
-static int check_boundary(const struct gs_symtab *st, const char *exe,
+static int check_boundary(const struct gs_symtab *st, const struct gs_exe *exe,
 			  const char *spec, uint64_t vaddr)
 {
 	const struct gs_func *fn = gs_symtab_find_addr(st, vaddr);
@@ -112,7 +113,7 @@ static int check_boundary(const struct gs_symtab *st, const char *exe,
 
 	if (!fn || fn->entry == vaddr)
 		return 0;	/* an entry, or outside any known function */
-	m = gs_mem_open(NULL, exe, err, sizeof(err));
+	m = gs_mem_open(NULL, &exe->im, err, sizeof(err));
 	if (!m) {
 		p_err("capture: --at '%s': %s", spec, err);
 		return -1;
@@ -153,7 +154,7 @@ out:
  * {lo, hi}. The offsets are asked of the binary's layout; -1 when it
  * cannot say (the module then copies at most GOSNAP_STACK_COPY_MAX).
  */
-static long g_stack_offset(const char *exe)
+static long g_stack_offset(struct gs_exe *exe)
 {
 	char note[256];
 	struct gs_layout *l = gs_layout_open(exe, note, sizeof(note));
@@ -175,17 +176,20 @@ static int resolve_sites(const char *exe, const struct probe_opts *o,
 			 long *g_stack_off)
 {
 	char err[512];
-	struct gs_symtab *st = gs_symtab_open(exe, err, sizeof(err));
+	struct gs_exe *x = gs_exe_open(exe, err, sizeof(err));
+	struct gs_symtab *st = x ? gs_exe_symtab(x, GS_SYMSRC_AUTO, err,
+						 sizeof(err)) : NULL;
 	unsigned int i;
 	int ret = -1;
 
 	if (!st) {
 		p_err("%s", err);
+		gs_exe_close(x);
 		return -1;
 	}
 	/* re-entry after a prologue preemption is a Go matter */
 	*is_go = gs_symtab_pclntab(st) != NULL;
-	*g_stack_off = *is_go ? g_stack_offset(exe) : -1;
+	*g_stack_off = *is_go ? g_stack_offset(x) : -1;
 	for (i = 0; i < o->nr_at; i++) {
 		struct probe_site *s = &sites[i];
 
@@ -204,7 +208,7 @@ static int resolve_sites(const char *exe, const struct probe_opts *o,
 			      s->spec, (unsigned long long)s->vaddr, exe);
 			goto out;
 		}
-		if (check_boundary(st, exe, s->spec, s->vaddr))
+		if (check_boundary(st, x, s->spec, s->vaddr))
 			goto out;
 		s->arg_regs = arg_regs_of(st, s->vaddr);
 		/* the kernel echoes at most GOSNAP_LABEL_LEN - 1 bytes */
@@ -212,7 +216,7 @@ static int resolve_sites(const char *exe, const struct probe_opts *o,
 	}
 	ret = 0;
 out:
-	gs_symtab_close(st);
+	gs_exe_close(x);
 	return ret;
 }
 

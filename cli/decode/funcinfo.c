@@ -2,12 +2,8 @@
 /*
  * PC questions answered from an executable's pclntab; see funcinfo.h.
  */
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "decode/funcinfo.h"
 
@@ -17,46 +13,30 @@
  * bytes are what the process starts with and never changes.
  */
 static int find_gofunc(const struct gs_pclntab *tab, uint64_t pcln_vaddr,
-		       const char *path, int go_minor, uint64_t *gofunc)
+		       const struct gs_elfimg *im, int go_minor,
+		       uint64_t *gofunc)
 {
-	Elf *elf = NULL;
-	size_t n, i, size;
-	const uint8_t *img;
-	int fd, ret = -1;
+	size_t i;
+	int ret = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_getphdrnum(elf, &n))
-		goto out;
-	img = (const uint8_t *)elf_rawfile(elf, &size);
-	if (!img)
-		goto out;
-	for (i = 0; i < n && ret; i++) {
-		GElf_Phdr ph;
+	for (i = 0; i < im->nr_seg && ret; i++) {
+		const struct gs_elfimg_seg *s = &im->seg[i];
 
-		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD ||
-		    !(ph.p_flags & PF_W) || ph.p_offset > size ||
-		    ph.p_filesz > size - ph.p_offset)
+		if (!s->write || s->truncated)
 			continue;
 		ret = gs_pclntab_moduledata_gofunc(tab, pcln_vaddr,
-						   img + ph.p_offset,
-						   ph.p_filesz, go_minor, gofunc,
+						   im->map + s->offset,
+						   s->filesz, go_minor, gofunc,
 						   NULL);
 	}
-out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
 	return ret;
 }
 
 int gs_funcinfo_init(struct gs_funcinfo *fi, const struct gs_symtab *st,
-		     const char *exe_path, const struct gs_mem *mem,
+		     const struct gs_exe *exe, const struct gs_mem *mem,
 		     char *err, size_t errlen)
 {
+	const char *exe_path = exe->path;
 	const struct gs_goversion *ver;
 	char why[256];
 
@@ -83,7 +63,7 @@ int gs_funcinfo_init(struct gs_funcinfo *fi, const struct gs_symtab *st,
 	}
 	if (fi->tab->version < GS_PCLN_GO118)
 		return 0;	/* funcdata are absolute pointers */
-	if (find_gofunc(fi->tab, gs_symtab_pclntab_vaddr(st), exe_path,
+	if (find_gofunc(fi->tab, gs_symtab_pclntab_vaddr(st), &exe->im,
 			ver->minor, &fi->gofunc)) {
 		fi->gofunc = 0;
 		snprintf(fi->gofunc_why, sizeof(fi->gofunc_why),

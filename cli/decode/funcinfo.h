@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "exe/elfsym.h"
+#include "exe/exe.h"
 #include "decode/gomem.h"
 #include "exe/pctab.h"
 
@@ -37,11 +38,11 @@ struct gs_srcframe {
 };
 
 /*
- * Set up from an open symtab (with a pclntab) and memory that can read
+ * Set up from a symtab of exe (with a pclntab) and memory that can read
  * the executable's read-only data. Returns 0, or -1 with err.
  */
 int gs_funcinfo_init(struct gs_funcinfo *fi, const struct gs_symtab *st,
-		     const char *exe_path, const struct gs_mem *mem,
+		     const struct gs_exe *exe, const struct gs_mem *mem,
 		     char *err, size_t errlen);
 
 /* The function holding pc; false if none (or its record is damaged). */

@@ -1,14 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "decode/gomem.h"
 
@@ -22,61 +15,32 @@ struct gs_mem_seg {
 
 struct gs_mem {
 	const struct gs_snapshot *snap;
-	const uint8_t	*file;		/* the executable, mapped read-only */
+	const uint8_t	*file;		/* the executable's image, borrowed */
 	size_t		file_size;
 	struct gs_mem_seg segs[GS_MEM_MAX_SEGS];	/* read-only PT_LOADs */
 	unsigned int	nr_segs;
 };
 
-static int load_ro_segments(struct gs_mem *m, const char *path, char *err,
-			    size_t errlen)
+/* The executable's read-only PT_LOADs, borrowed from its image. */
+static void load_ro_segments(struct gs_mem *m, const struct gs_elfimg *im)
 {
-	Elf *elf = NULL;
-	size_t i, n;
-	int fd, ret = -1;
-	struct stat st;
+	size_t i;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	m->file = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (m->file == MAP_FAILED) {
-		m->file = NULL;
-		snprintf(err, errlen, "%s: mmap: %s", path, strerror(errno));
-		goto out;
-	}
-	m->file_size = st.st_size;
-	elf_version(EV_CURRENT);
-	elf = elf_memory((char *)m->file, m->file_size);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &n)) {
-		snprintf(err, errlen, "%s: not an ELF file: %s", path, elf_errmsg(-1));
-		goto out;
-	}
-	for (i = 0; i < n && m->nr_segs < GS_MEM_MAX_SEGS; i++) {
-		GElf_Phdr ph;
+	m->file = im->map;
+	m->file_size = im->len;
+	for (i = 0; i < im->nr_seg && m->nr_segs < GS_MEM_MAX_SEGS; i++) {
+		const struct gs_elfimg_seg *s = &im->seg[i];
 
-		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD ||
-		    (ph.p_flags & PF_W))
-			continue;
-		if (ph.p_offset > m->file_size || ph.p_filesz > m->file_size - ph.p_offset)
-			continue;	/* truncated file: those bytes are not there */
+		if (s->write || s->truncated)
+			continue;	/* truncated: those bytes are not there */
 		m->segs[m->nr_segs++] = (struct gs_mem_seg){
-			ph.p_vaddr, ph.p_filesz, ph.p_offset,
+			s->vaddr, s->filesz, s->offset,
 		};
 	}
-	ret = 0;
-out:
-	if (elf)
-		elf_end(elf);
-	if (fd >= 0)
-		close(fd);
-	return ret;
 }
 
-struct gs_mem *gs_mem_open(const struct gs_snapshot *snap, const char *exe_path,
-			   char *err, size_t errlen)
+struct gs_mem *gs_mem_open(const struct gs_snapshot *snap,
+			   const struct gs_elfimg *im, char *err, size_t errlen)
 {
 	struct gs_mem *m = calloc(1, sizeof(*m));
 
@@ -85,19 +49,13 @@ struct gs_mem *gs_mem_open(const struct gs_snapshot *snap, const char *exe_path,
 		return NULL;
 	}
 	m->snap = snap;
-	if (exe_path && load_ro_segments(m, exe_path, err, errlen)) {
-		gs_mem_close(m);
-		return NULL;
-	}
+	if (im)
+		load_ro_segments(m, im);
 	return m;
 }
 
 void gs_mem_close(struct gs_mem *m)
 {
-	if (!m)
-		return;
-	if (m->file)
-		munmap((void *)m->file, m->file_size);
 	free(m);
 }
 
@@ -207,4 +165,38 @@ char *gs_mem_gostring(const struct gs_mem *m, uint64_t addr, size_t maxlen)
 	}
 	s[hdr[1]] = '\0';
 	return s;
+}
+
+bool gs_mem_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
+		 uint64_t *out)
+{
+	uint8_t b[8] = { 0 };
+	size_t i;
+
+	if (size > 8)
+		size = 8;
+	*out = 0;
+	if (!gs_mem_read(m, addr, b, size))
+		return false;
+	for (i = 0; i < size; i++)
+		*out |= (uint64_t)b[i] << (8 * i);
+	return true;
+}
+
+uint64_t gs_mem_field_u64(const struct gs_mem *m, uint64_t base, int64_t off)
+{
+	uint64_t v = 0;
+
+	if (!base || off < 0 || !gs_mem_u64(m, base + (uint64_t)off, &v))
+		return 0;
+	return v;
+}
+
+int64_t gs_mem_field_i32(const struct gs_mem *m, uint64_t base, int64_t off)
+{
+	uint32_t v;
+
+	if (off < 0 || !gs_mem_u32(m, base + (uint64_t)off, &v))
+		return -1;
+	return (int32_t)v;
 }

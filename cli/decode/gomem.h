@@ -13,13 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exe/elfimg.h"
 #include "snap/snapshot.h"
 
 struct gs_mem;
 
-/* snap may be NULL (file bytes only); exe_path may be NULL (snapshot only). */
-struct gs_mem *gs_mem_open(const struct gs_snapshot *snap, const char *exe_path,
-			   char *err, size_t errlen);
+/*
+ * snap may be NULL (file bytes only); im, the executable's image
+ * (exe/exe.h), may be NULL (snapshot only). Both are borrowed and must
+ * outlive the gs_mem.
+ */
+struct gs_mem *gs_mem_open(const struct gs_snapshot *snap,
+			   const struct gs_elfimg *im, char *err, size_t errlen);
 void gs_mem_close(struct gs_mem *m);
 
 /* Copy len bytes at addr; true only if every byte was available. */
@@ -34,6 +39,19 @@ bool gs_mem_read_zfill(const struct gs_mem *m, uint64_t addr, void *dst,
 		       size_t len);
 bool gs_mem_u64(const struct gs_mem *m, uint64_t addr, uint64_t *out);
 bool gs_mem_u32(const struct gs_mem *m, uint64_t addr, uint32_t *out);
+
+/*
+ * The typed reads every decoder shares. A field offset comes from the
+ * layout and is -1 when no source had the field: such a read gives the
+ * "unavailable" value, as does memory the snapshot lacks.
+ */
+/* The little-endian unsigned integer of size bytes (more than 8: 8). */
+bool gs_mem_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
+		 uint64_t *out);
+/* The word at base + off; 0 if base is 0, off < 0 or unreadable. */
+uint64_t gs_mem_field_u64(const struct gs_mem *m, uint64_t base, int64_t off);
+/* The int32 at base + off, sign-extended; -1 if off < 0 or unreadable. */
+int64_t gs_mem_field_i32(const struct gs_mem *m, uint64_t base, int64_t off);
 
 /*
  * The Go string whose header ({ptr, len}) is at addr, NUL-terminated and

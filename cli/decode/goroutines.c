@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exe/goglobals.h"
 #include "decode/goroutines.h"
+#include "decode/needs.h"
 
 static const char *const status_names[] = {
 	[GS_G_IDLE]		= "idle",
@@ -31,80 +31,111 @@ const char *gs_g_status_name(uint32_t status)
 	       status_names[status] ? status_names[status] : "???";
 }
 
-static int64_t field_off(struct gs_layout *l, const char *type, const char *path,
-			 bool required, uint64_t *size)
-{
-	struct gs_field f;
-	bool ok = required ? gs_layout_field(l, type, path, &f) :
-			     gs_layout_has_field(l, type, path, &f);
+/* What the goroutine walk reads (decode/needs.h), resolved once. */
+enum {
+	NG_GOID, NG_STATUS, NG_WAITREASON, NG_STACK_LO, NG_STACK_HI,
+	NG_SCHED_PC, NG_SCHED_SP, NG_SYSCALLSP, NG_SYSCALLPC, NG_STARTPC,
+	NG_GOPC, NG_M, NG_WAITSINCE, NG_ALLGS,
+	NG_GIDLE, NG_GRUNNABLE, NG_GRUNNING, NG_GSYSCALL, NG_GWAITING, NG_GDEAD,
+	NG_GCOPYSTACK, NG_GPREEMPTED, NG_GLEAKED, NG_GSCAN, NG_N
+};
 
-	if (!ok)
-		return -1;
-	if (size)
-		*size = f.size;
-	return (int64_t)f.offset;
+static const struct gs_need g_needs[NG_N] = {
+	[NG_GOID]	= GS_NEED_F("runtime.g", "goid"),
+	[NG_STATUS]	= GS_NEED_F("runtime.g", "atomicstatus"),
+	[NG_WAITREASON]	= GS_NEED_F("runtime.g", "waitreason"),
+	[NG_STACK_LO]	= GS_NEED_F("runtime.g", "stack.lo"),
+	[NG_STACK_HI]	= GS_NEED_F("runtime.g", "stack.hi"),
+	[NG_SCHED_PC]	= GS_NEED_F("runtime.g", "sched.pc"),
+	[NG_SCHED_SP]	= GS_NEED_F("runtime.g", "sched.sp"),
+	[NG_SYSCALLSP]	= GS_NEED_F("runtime.g", "syscallsp"),
+	[NG_SYSCALLPC]	= GS_NEED_F("runtime.g", "syscallpc"),
+	[NG_STARTPC]	= GS_NEED_F("runtime.g", "startpc"),
+	[NG_GOPC]	= GS_NEED_F("runtime.g", "gopc"),
+	[NG_M]		= GS_NEED_F("runtime.g", "m"),
+	[NG_WAITSINCE]	= GS_NEED_F("runtime.g", "waitsince"),
+	[NG_ALLGS]	= GS_NEED_G("runtime.allgs"),
+	/*
+	 * The statuses, where the binary has them (DWARF may drop untyped
+	 * constants; the tables have them): else the values of go1.19-1.27,
+	 * the GS_G_* in goroutines.h.
+	 */
+	[NG_GIDLE]	= GS_NEED_C_OPT("runtime._Gidle"),
+	[NG_GRUNNABLE]	= GS_NEED_C_OPT("runtime._Grunnable"),
+	[NG_GRUNNING]	= GS_NEED_C_OPT("runtime._Grunning"),
+	[NG_GSYSCALL]	= GS_NEED_C_OPT("runtime._Gsyscall"),
+	[NG_GWAITING]	= GS_NEED_C_OPT("runtime._Gwaiting"),
+	[NG_GDEAD]	= GS_NEED_C_OPT("runtime._Gdead"),
+	[NG_GCOPYSTACK]	= GS_NEED_C_OPT("runtime._Gcopystack"),
+	[NG_GPREEMPTED]	= GS_NEED_C_OPT("runtime._Gpreempted"),
+	[NG_GLEAKED]	= GS_NEED_C_OPT("runtime._Gleaked"),
+	[NG_GSCAN]	= GS_NEED_C_OPT("runtime._Gscan"),
+};
+
+/* GS_G_* of each status constant above, in order from NG_GIDLE. */
+static const uint32_t g_canon[] = {
+	GS_G_IDLE, GS_G_RUNNABLE, GS_G_RUNNING, GS_G_SYSCALL, GS_G_WAITING,
+	GS_G_DEAD, GS_G_COPYSTACK, GS_G_PREEMPTED, GS_G_LEAKED,
+};
+
+/* Raw status -> GS_G_*: identity (today's values), then the binary's. */
+static void status_map(struct gs_g_layout *gl, const struct gs_need_ans *a)
+{
+	uint32_t i;
+
+	for (i = 0; i < GS_G_MAP; i++)
+		gl->status_map[i] = i;
+	for (i = 0; i < sizeof(g_canon) / sizeof(g_canon[0]); i++)
+		if (a[NG_GIDLE + i].ok && a[NG_GIDLE + i].value < GS_G_MAP)
+			gl->status_map[a[NG_GIDLE + i].value] = g_canon[i];
+	gl->scan_bit = a[NG_GSCAN].ok && a[NG_GSCAN].value &&
+		       a[NG_GSCAN].value < (1ULL << 31) ?
+		       (uint32_t)a[NG_GSCAN].value : GS_G_SCAN;
 }
+
+const struct gs_needs gs_goroutines_needs = { "goroutines", g_needs, NG_N };
 
 bool gs_g_layout_get(struct gs_snapctx *c, struct gs_g_layout *gl)
 {
-	struct gs_layout *l = c->layout;
-	const char *g = "runtime.g";
+	struct gs_need_ans a[NG_N];
 
 	memset(gl, 0, sizeof(*gl));
-	if (!l)
+	if (!c->layout)
 		return false;
-	gl->goid = field_off(l, g, "goid", true, &gl->goid_size);
-	gl->status = field_off(l, g, "atomicstatus", true, NULL);
-	gl->waitreason = field_off(l, g, "waitreason", true, &gl->waitreason_size);
-	gl->stack_lo = field_off(l, g, "stack.lo", true, NULL);
-	gl->stack_hi = field_off(l, g, "stack.hi", true, NULL);
-	gl->sched_pc = field_off(l, g, "sched.pc", true, NULL);
-	gl->sched_sp = field_off(l, g, "sched.sp", true, NULL);
-	gl->syscallsp = field_off(l, g, "syscallsp", false, NULL);
-	gl->syscallpc = field_off(l, g, "syscallpc", false, NULL);
-	gl->startpc = field_off(l, g, "startpc", false, NULL);
-	gl->gopc = field_off(l, g, "gopc", false, NULL);
-	gl->m = field_off(l, g, "m", false, NULL);
-	gl->waitsince = field_off(l, g, "waitsince", false, NULL);
+	gs_needs_resolve(c->layout, &gs_goroutines_needs, a);
+	gl->goid = gs_need_off(&a[NG_GOID]);
+	gl->goid_size = a[NG_GOID].size;
+	gl->status = gs_need_off(&a[NG_STATUS]);
+	gl->waitreason = gs_need_off(&a[NG_WAITREASON]);
+	gl->waitreason_size = a[NG_WAITREASON].size;
+	gl->stack_lo = gs_need_off(&a[NG_STACK_LO]);
+	gl->stack_hi = gs_need_off(&a[NG_STACK_HI]);
+	gl->sched_pc = gs_need_off(&a[NG_SCHED_PC]);
+	gl->sched_sp = gs_need_off(&a[NG_SCHED_SP]);
+	gl->syscallsp = gs_need_off(&a[NG_SYSCALLSP]);
+	gl->syscallpc = gs_need_off(&a[NG_SYSCALLPC]);
+	gl->startpc = gs_need_off(&a[NG_STARTPC]);
+	gl->gopc = gs_need_off(&a[NG_GOPC]);
+	gl->m = gs_need_off(&a[NG_M]);
+	gl->waitsince = gs_need_off(&a[NG_WAITSINCE]);
+	status_map(gl, a);
 	return gl->goid >= 0 && gl->status >= 0 && gl->stack_lo >= 0 &&
 	       gl->stack_hi >= 0 && gl->sched_pc >= 0 && gl->sched_sp >= 0;
 }
 
 bool gs_find_allgs(struct gs_snapctx *c, uint64_t *addr, const char **source)
 {
-	struct gs_globals gg;
-	char err[256];
+	enum gs_layout_src src;
 
 	*addr = 0;
-	if (c->layout && gs_layout_global(c->layout, "runtime.allgs", addr,
-					  NULL, 0, NULL)) {
-		*source = "layout";
-		return true;
-	}
-	if (gs_go_globals(c->exe, GS_GLOBALS_AUTO, &gg, err, sizeof(err)))
+	if (!c->layout || !gs_layout_global(c->layout, "runtime.allgs", addr,
+					    NULL, 0, &src))
 		return false;
-	if (gg.g[GS_GLOBAL_ALLGS].have_addr) {
-		*addr = gg.g[GS_GLOBAL_ALLGS].addr;
-		*source = gg.g[GS_GLOBAL_ALLGS].source;
-	}
-	gs_go_globals_release(&gg);
+	/* the decoded-globals source is the instructions; any other, layout */
+	*source = src == GS_LAYOUT_DECODED ? "decoded" : "layout";
 	return *addr != 0;
 }
 
-static uint64_t read_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
-			  bool *ok)
-{
-	uint8_t b[8] = { 0 };
-	uint64_t v = 0;
-	size_t i;
-
-	if (size > 8)
-		size = 8;
-	*ok = gs_mem_read(m, addr, b, size);
-	for (i = 0; i < size; i++)
-		v |= (uint64_t)b[i] << (8 * i);
-	return v;
-}
 
 static const char *func_name_at(const struct gs_snapctx *c, uint64_t pc)
 {
@@ -118,22 +149,28 @@ static bool read_g(struct gs_snapctx *c, const struct gs_g_layout *gl,
 		   uint64_t g, struct gs_goroutine *out)
 {
 	const struct gs_mem *m = c->mem;
+	uint64_t v;
 	uint32_t st;
 	bool ok;
 
 	memset(out, 0, sizeof(*out));
 	out->g = g;
-	out->goid = (int64_t)read_uint(m, g + gl->goid, gl->goid_size ? gl->goid_size : 8, &ok);
+	ok = gs_mem_uint(m, g + gl->goid, gl->goid_size ? gl->goid_size : 8, &v);
+	out->goid = (int64_t)v;
 	if (!ok || !gs_mem_u32(m, g + gl->status, &st))
 		return false;
-	out->status = st;
+	out->status_raw = st;
+	out->status = (st & gl->scan_bit ? GS_G_SCAN : 0) |
+		      ((st & ~gl->scan_bit) < GS_G_MAP ?
+		       gl->status_map[st & ~gl->scan_bit] : st & ~gl->scan_bit);
 	if (gl->waitreason >= 0) {
-		out->waitreason = (uint32_t)read_uint(m, g + gl->waitreason,
-						      gl->waitreason_size ? gl->waitreason_size : 1,
-						      &ok);
+		gs_mem_uint(m, g + gl->waitreason,
+			    gl->waitreason_size ? gl->waitreason_size : 1, &v);
+		out->waitreason = (uint32_t)v;
 		/* the field keeps its last value after the goroutine wakes */
-		if (out->waitreason && ((st & ~(uint32_t)GS_G_SCAN) == GS_G_WAITING ||
-					(st & ~(uint32_t)GS_G_SCAN) == GS_G_LEAKED))
+		if (out->waitreason &&
+		    ((out->status & ~(uint32_t)GS_G_SCAN) == GS_G_WAITING ||
+		     (out->status & ~(uint32_t)GS_G_SCAN) == GS_G_LEAKED))
 			out->wait_reason = gs_wait_reason(c->go_minor, out->waitreason);
 		else
 			out->waitreason = 0;

@@ -37,6 +37,7 @@
 #define GS_G_PREEMPTED	9
 #define GS_G_LEAKED	10	/* go1.26 */
 #define GS_G_SCAN	0x1000
+#define GS_G_MAP	32	/* raw statuses translated (see gs_g_layout) */
 
 /* Offsets into runtime.g (-1: this release has no such field). */
 struct gs_g_layout {
@@ -44,12 +45,16 @@ struct gs_g_layout {
 	int64_t sched_pc, sched_sp, syscallsp, syscallpc;
 	int64_t startpc, gopc, m, waitsince;
 	uint64_t goid_size, waitreason_size;
+	/* raw atomicstatus (scan bit off) -> GS_G_*, from the layout's _G* */
+	uint32_t status_map[GS_G_MAP];
+	uint32_t scan_bit;		/* runtime._Gscan */
 };
 
 struct gs_goroutine {
 	uint64_t g;			/* address of the runtime.g */
 	int64_t goid;
-	uint32_t status;		/* raw atomicstatus, scan bit included */
+	uint32_t status;		/* GS_G_*, GS_G_SCAN included */
+	uint32_t status_raw;		/* atomicstatus as the runtime keeps it */
 	uint32_t waitreason;
 	const char *wait_reason;	/* NULL: none, or no table for this Go */
 	int64_t waitsince;

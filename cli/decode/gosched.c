@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exe/goglobals.h"
 #include "decode/goroutines.h"
 #include "decode/gosched.h"
+#include "decode/needs.h"
 
 const char *gs_p_status_name(uint32_t status)
 {
@@ -18,53 +18,86 @@ const char *gs_p_status_name(uint32_t status)
 	return status < 5 ? names[status] : "?";
 }
 
-static int64_t off(struct gs_layout *l, const char *type, const char *path)
-{
-	struct gs_field f;
+/*
+ * What the scheduler decoder reads (decode/needs.h), resolved once. The
+ * runtime.schedt counters are read by counter(), which says why each one
+ * is unavailable; needspinning is optional (go1.19 lacks it).
+ */
+enum {
+	NS_M_ID, NS_M_PROCID, NS_M_G0, NS_M_CURG, NS_M_P, NS_M_ALLLINK,
+	NS_M_SCHEDLINK, NS_G_M, NS_G_STACK_LO, NS_G_STACK_HI, NS_G_GOID,
+	NS_P_ID, NS_P_STATUS, NS_P_RUNQHEAD, NS_P_RUNQTAIL, NS_P_RUNNEXT,
+	NS_P_MCACHE, NS_P_M, NS_MIDLE, NS_SCHED, NS_ALLP, NS_ALLM, NS_M0,
+	NS_C_NMIDLE, NS_C_NMIDLELOCKED, NS_C_MNEXT, NS_C_NMFREED, NS_C_NMSYS,
+	NS_C_NMSPINNING, NS_C_NPIDLE, NS_C_NGSYS, NS_C_NEEDSPINNING,
+	NS_C_GCWAITING, NS_C_STOPWAIT, NS_C_SYSMONWAIT, NS_C_RUNQSIZE,
+	NS_PIDLE, NS_PRUNNING, NS_PSYSCALL, NS_PGCSTOP, NS_PDEAD, NS_N
+};
 
-	return gs_layout_has_field(l, type, path, &f) ? (int64_t)f.offset : -1;
+#define NR_PSTATUS	5	/* _Pidle .. _Pdead: gs_p_status_name() order */
+
+#define SCHEDT_COUNTER(n)	GS_NEED_F("runtime.schedt", n)
+
+static const struct gs_need s_needs[NS_N] = {
+	[NS_M_ID]	= GS_NEED_F("runtime.m", "id"),
+	[NS_M_PROCID]	= GS_NEED_F("runtime.m", "procid"),
+	[NS_M_G0]	= GS_NEED_F("runtime.m", "g0"),
+	[NS_M_CURG]	= GS_NEED_F("runtime.m", "curg"),
+	[NS_M_P]	= GS_NEED_F("runtime.m", "p"),
+	[NS_M_ALLLINK]	= GS_NEED_F("runtime.m", "alllink"),
+	[NS_M_SCHEDLINK] = GS_NEED_F("runtime.m", "schedlink"),
+	[NS_G_M]	= GS_NEED_F("runtime.g", "m"),
+	[NS_G_STACK_LO]	= GS_NEED_F("runtime.g", "stack.lo"),
+	[NS_G_STACK_HI]	= GS_NEED_F("runtime.g", "stack.hi"),
+	[NS_G_GOID]	= GS_NEED_F("runtime.g", "goid"),
+	[NS_P_ID]	= GS_NEED_F("runtime.p", "id"),
+	[NS_P_STATUS]	= GS_NEED_F("runtime.p", "status"),
+	[NS_P_RUNQHEAD]	= GS_NEED_F("runtime.p", "runqhead"),
+	[NS_P_RUNQTAIL]	= GS_NEED_F("runtime.p", "runqtail"),
+	[NS_P_RUNNEXT]	= GS_NEED_F("runtime.p", "runnext"),
+	[NS_P_MCACHE]	= GS_NEED_F("runtime.p", "mcache"),
+	[NS_P_M]	= GS_NEED_F("runtime.p", "m"),
+	[NS_MIDLE]	= GS_NEED_F("runtime.schedt", "midle"),
+	[NS_SCHED]	= GS_NEED_G("runtime.sched"),
+	[NS_ALLP]	= GS_NEED_G("runtime.allp"),
+	[NS_ALLM]	= GS_NEED_G("runtime.allm"),
+	[NS_M0]		= GS_NEED_G("runtime.m0"),
+	[NS_C_NMIDLE]	= SCHEDT_COUNTER("nmidle"),
+	[NS_C_NMIDLELOCKED] = SCHEDT_COUNTER("nmidlelocked"),
+	[NS_C_MNEXT]	= SCHEDT_COUNTER("mnext"),
+	[NS_C_NMFREED]	= SCHEDT_COUNTER("nmfreed"),
+	[NS_C_NMSYS]	= SCHEDT_COUNTER("nmsys"),
+	[NS_C_NMSPINNING] = SCHEDT_COUNTER("nmspinning"),
+	[NS_C_NPIDLE]	= SCHEDT_COUNTER("npidle"),
+	[NS_C_NGSYS]	= SCHEDT_COUNTER("ngsys"),
+	[NS_C_NEEDSPINNING] = GS_NEED_F_OPT("runtime.schedt", "needspinning"),
+	[NS_C_GCWAITING] = SCHEDT_COUNTER("gcwaiting"),
+	[NS_C_STOPWAIT]	= SCHEDT_COUNTER("stopwait"),
+	[NS_C_SYSMONWAIT] = SCHEDT_COUNTER("sysmonwait"),
+	[NS_C_RUNQSIZE]	= GS_NEED_F_ALT("runtime.schedt", "runqsize", "runq.size"),
+	/* P statuses where the binary has them, else go1.19-1.27's 0..4 */
+	[NS_PIDLE]	= GS_NEED_C_OPT("runtime._Pidle"),
+	[NS_PRUNNING]	= GS_NEED_C_OPT("runtime._Prunning"),
+	[NS_PSYSCALL]	= GS_NEED_C_OPT("runtime._Psyscall"),
+	[NS_PGCSTOP]	= GS_NEED_C_OPT("runtime._Pgcstop"),
+	[NS_PDEAD]	= GS_NEED_C_OPT("runtime._Pdead"),
+};
+
+const struct gs_needs gs_sched_needs = { "sched", s_needs, NS_N };
+
+/* A global from the layout (instruction decoding is one of its sources). */
+static bool global(struct gs_snapctx *c, const char *name, uint64_t *addr)
+{
+	return gs_layout_global(c->layout, name, addr, NULL, 0, NULL);
 }
 
-static uint64_t rd64(const struct gs_mem *m, uint64_t base, int64_t o)
-{
-	uint64_t v = 0;
-
-	if (o >= 0)
-		gs_mem_u64(m, base + (uint64_t)o, &v);
-	return v;
-}
-
-static int64_t rd32s(const struct gs_mem *m, uint64_t base, int64_t o)
-{
-	uint32_t v;
-
-	if (o < 0 || !gs_mem_u32(m, base + (uint64_t)o, &v))
-		return -1;
-	return (int32_t)v;
-}
-
-/* A global from the layout, else from instruction decoding. */
-static bool global(struct gs_snapctx *c, const char *name, int id, uint64_t *addr)
-{
-	struct gs_globals gg;
-	char err[256];
-	bool ok = false;
-
-	if (gs_layout_global(c->layout, name, addr, NULL, 0, NULL))
-		return true;
-	if (id < 0 || gs_go_globals(c->exe, GS_GLOBALS_AUTO, &gg, err, sizeof(err)))
-		return false;
-	if (gg.g[id].have_addr) {
-		*addr = gg.g[id].addr;
-		ok = true;
-	}
-	gs_go_globals_release(&gg);
-	return ok;
-}
-
+/* The offsets of s_needs, -1 where unavailable. */
 struct m_layout {
 	int64_t id, procid, g0, curg, p, alllink, schedlink;
 	int64_t g_stack_lo, g_stack_hi, g_goid, g_m, p_id;
+	int64_t p_status, p_runqhead, p_runqtail, p_runnext, p_mcache, p_m;
+	int64_t midle;
+	uint32_t p_status_map[8];	/* raw p.status -> gs_p_status_name() */
 };
 
 static bool have_m(const struct gs_sched *s, uint64_t m)
@@ -88,23 +121,23 @@ static void add_ms(struct gs_snapctx *c, const struct m_layout *ml,
 
 		memset(x, 0, sizeof(*x));
 		x->m = m;
-		x->id = ml->id >= 0 ? (int64_t)rd64(c->mem, m, ml->id) : -1;
-		x->procid = rd64(c->mem, m, ml->procid);
-		x->g0 = rd64(c->mem, m, ml->g0);
-		x->curg = rd64(c->mem, m, ml->curg);
-		x->p = rd64(c->mem, m, ml->p);
-		x->p_id = x->p ? rd32s(c->mem, x->p, ml->p_id) : -1;
+		x->id = ml->id >= 0 ? (int64_t)gs_mem_field_u64(c->mem, m, ml->id) : -1;
+		x->procid = gs_mem_field_u64(c->mem, m, ml->procid);
+		x->g0 = gs_mem_field_u64(c->mem, m, ml->g0);
+		x->curg = gs_mem_field_u64(c->mem, m, ml->curg);
+		x->p = gs_mem_field_u64(c->mem, m, ml->p);
+		x->p_id = x->p ? gs_mem_field_i32(c->mem, x->p, ml->p_id) : -1;
 		x->curg_goid = x->curg && ml->g_goid >= 0 ?
-			       (int64_t)rd64(c->mem, x->curg, ml->g_goid) : -1;
+			       (int64_t)gs_mem_field_u64(c->mem, x->curg, ml->g_goid) : -1;
 		if (x->g0) {
-			x->g0_stack_lo = rd64(c->mem, x->g0, ml->g_stack_lo);
-			x->g0_stack_hi = rd64(c->mem, x->g0, ml->g_stack_hi);
+			x->g0_stack_lo = gs_mem_field_u64(c->mem, x->g0, ml->g_stack_lo);
+			x->g0_stack_hi = gs_mem_field_u64(c->mem, x->g0, ml->g_stack_hi);
 		}
 		for (i = 0; i < c->snap.nr_threads; i++)
 			if (x->procid && (uint64_t)c->snap.threads[i]->tid == x->procid)
 				x->thread = c->snap.threads[i];
 		s->nms++;
-		m = rd64(c->mem, m, ml->alllink);
+		m = gs_mem_field_u64(c->mem, m, ml->alllink);
 	}
 }
 
@@ -112,17 +145,17 @@ static void add_ms(struct gs_snapctx *c, const struct m_layout *ml,
 static void add_idle_ms(struct gs_snapctx *c, const struct m_layout *ml,
 			struct gs_sched *s)
 {
-	int64_t o_midle = off(c->layout, "runtime.schedt", "midle");
+	int64_t o_midle = ml->midle;
 	uint64_t sched, m = 0;
 	size_t n;
 
 	if (o_midle < 0 || ml->schedlink < 0 ||
-	    !global(c, "runtime.sched", GS_GLOBAL_SCHED, &sched))
+	    !global(c, "runtime.sched", &sched))
 		return;
-	m = rd64(c->mem, sched, o_midle);
+	m = gs_mem_field_u64(c->mem, sched, o_midle);
 	for (n = 0; m && n < GS_MAX_MS; n++) {
 		add_ms(c, ml, s, m);
-		m = rd64(c->mem, m, ml->schedlink);
+		m = gs_mem_field_u64(c->mem, m, ml->schedlink);
 	}
 }
 
@@ -138,7 +171,7 @@ static void add_goroutine_ms(struct gs_snapctx *c, const struct m_layout *ml,
 		return;
 	for (i = 0; i < hdr[1]; i++)
 		if (gs_mem_u64(c->mem, hdr[0] + 8 * i, &g) && g)
-			add_ms(c, ml, s, rd64(c->mem, g, ml->g_m));
+			add_ms(c, ml, s, gs_mem_field_u64(c->mem, g, ml->g_m));
 }
 
 /* The M of each thread with registers: its TLS g's m. */
@@ -153,20 +186,20 @@ static void add_thread_ms(struct gs_snapctx *c, const struct m_layout *ml,
 
 		if ((t->flags & GOSNAP_THR_REGS) && t->regs.fs_base >= 8 &&
 		    gs_mem_u64(c->mem, t->regs.fs_base - 8, &g) && g)
-			add_ms(c, ml, s, rd64(c->mem, g, ml->g_m));
+			add_ms(c, ml, s, gs_mem_field_u64(c->mem, g, ml->g_m));
 	}
 }
 
-static void decode_ps(struct gs_snapctx *c, struct gs_sched *s)
+static void decode_ps(struct gs_snapctx *c, const struct m_layout *ml,
+		      struct gs_sched *s)
 {
-	struct gs_layout *l = c->layout;
-	int64_t o_id = off(l, "runtime.p", "id"), o_st = off(l, "runtime.p", "status");
-	int64_t o_rh = off(l, "runtime.p", "runqhead"), o_rt = off(l, "runtime.p", "runqtail");
-	int64_t o_rn = off(l, "runtime.p", "runnext"), o_mc = off(l, "runtime.p", "mcache");
-	int64_t o_m = off(l, "runtime.p", "m");
+	int64_t o_id = ml->p_id, o_st = ml->p_status;
+	int64_t o_rh = ml->p_runqhead, o_rt = ml->p_runqtail;
+	int64_t o_rn = ml->p_runnext, o_mc = ml->p_mcache;
+	int64_t o_m = ml->p_m;
 	uint64_t allp, hdr[2], i;
 
-	if (!global(c, "runtime.allp", GS_GLOBAL_ALLP, &allp) ||
+	if (!global(c, "runtime.allp", &allp) ||
 	    !gs_mem_read(c->mem, allp, hdr, sizeof(hdr)) || hdr[1] > GS_MAX_PS) {
 		snprintf(s->problem, sizeof(s->problem), "runtime.allp unavailable");
 		return;
@@ -181,13 +214,15 @@ static void decode_ps(struct gs_snapctx *c, struct gs_sched *s)
 		if (!gs_mem_u64(c->mem, hdr[0] + 8 * i, &pp) || !pp)
 			continue;
 		p->p = pp;
-		p->id = rd32s(c->mem, pp, o_id);
-		p->status = (uint32_t)rd32s(c->mem, pp, o_st);
-		p->runqhead = (uint32_t)rd32s(c->mem, pp, o_rh);
-		p->runqtail = (uint32_t)rd32s(c->mem, pp, o_rt);
-		p->runnext = rd64(c->mem, pp, o_rn);
-		p->mcache = rd64(c->mem, pp, o_mc);
-		p->m = rd64(c->mem, pp, o_m);
+		p->id = gs_mem_field_i32(c->mem, pp, o_id);
+		p->status = (uint32_t)gs_mem_field_i32(c->mem, pp, o_st);
+		if (p->status < 8)
+			p->status = ml->p_status_map[p->status];
+		p->runqhead = (uint32_t)gs_mem_field_i32(c->mem, pp, o_rh);
+		p->runqtail = (uint32_t)gs_mem_field_i32(c->mem, pp, o_rt);
+		p->runnext = gs_mem_field_u64(c->mem, pp, o_rn);
+		p->mcache = gs_mem_field_u64(c->mem, pp, o_mc);
+		p->m = gs_mem_field_u64(c->mem, pp, o_m);
 		s->nps++;
 	}
 }
@@ -258,7 +293,7 @@ static void decode_counters(struct gs_snapctx *c, struct gs_sched *s)
 	s->nmidle = s->nmidlelocked = s->mnext = s->nmfreed = s->nmsys = -1;
 	s->nmspinning = s->npidle = s->runqsize = s->ngsys = s->threads = -1;
 	s->needspinning = s->gcwaiting = s->stopwait = s->sysmonwait = -1;
-	if (!global(c, "runtime.sched", GS_GLOBAL_SCHED, &sched)) {
+	if (!global(c, "runtime.sched", &sched)) {
 		for (i = 0; i < sizeof(counter_fields) / sizeof(counter_fields[0]); i++)
 			unavailable(s, counter_fields[i], "%s",
 				    "runtime.sched's address is unknown");
@@ -295,6 +330,7 @@ bool gs_sched_decoded_anything(const struct gs_sched *s)
 int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 {
 	struct gs_layout *l = c->layout;
+	struct gs_need_ans a[NS_N];
 	struct m_layout ml;
 	uint64_t allm, m0, gptr;
 	size_t i;
@@ -304,22 +340,35 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 		snprintf(s->problem, sizeof(s->problem), "no layout source");
 		return 0;
 	}
-	ml.id = off(l, "runtime.m", "id");
-	ml.procid = off(l, "runtime.m", "procid");
-	ml.g0 = off(l, "runtime.m", "g0");
-	ml.curg = off(l, "runtime.m", "curg");
-	ml.p = off(l, "runtime.m", "p");
-	ml.alllink = off(l, "runtime.m", "alllink");
-	ml.schedlink = off(l, "runtime.m", "schedlink");
-	ml.g_m = off(l, "runtime.g", "m");
-	ml.g_stack_lo = off(l, "runtime.g", "stack.lo");
-	ml.g_stack_hi = off(l, "runtime.g", "stack.hi");
-	ml.g_goid = off(l, "runtime.g", "goid");
-	ml.p_id = off(l, "runtime.p", "id");
+	gs_needs_resolve(l, &gs_sched_needs, a);
+	ml.id = gs_need_off(&a[NS_M_ID]);
+	ml.procid = gs_need_off(&a[NS_M_PROCID]);
+	ml.g0 = gs_need_off(&a[NS_M_G0]);
+	ml.curg = gs_need_off(&a[NS_M_CURG]);
+	ml.p = gs_need_off(&a[NS_M_P]);
+	ml.alllink = gs_need_off(&a[NS_M_ALLLINK]);
+	ml.schedlink = gs_need_off(&a[NS_M_SCHEDLINK]);
+	ml.g_m = gs_need_off(&a[NS_G_M]);
+	ml.g_stack_lo = gs_need_off(&a[NS_G_STACK_LO]);
+	ml.g_stack_hi = gs_need_off(&a[NS_G_STACK_HI]);
+	ml.g_goid = gs_need_off(&a[NS_G_GOID]);
+	ml.p_id = gs_need_off(&a[NS_P_ID]);
+	ml.p_status = gs_need_off(&a[NS_P_STATUS]);
+	ml.p_runqhead = gs_need_off(&a[NS_P_RUNQHEAD]);
+	ml.p_runqtail = gs_need_off(&a[NS_P_RUNQTAIL]);
+	ml.p_runnext = gs_need_off(&a[NS_P_RUNNEXT]);
+	ml.p_mcache = gs_need_off(&a[NS_P_MCACHE]);
+	ml.p_m = gs_need_off(&a[NS_P_M]);
+	ml.midle = gs_need_off(&a[NS_MIDLE]);
+	for (i = 0; i < 8; i++)
+		ml.p_status_map[i] = (uint32_t)i;
+	for (i = 0; i < NR_PSTATUS; i++)
+		if (a[NS_PIDLE + i].ok && a[NS_PIDLE + i].value < 8)
+			ml.p_status_map[a[NS_PIDLE + i].value] = (uint32_t)i;
 	s->ms = calloc(GS_MAX_MS, sizeof(*s->ms));
 	if (!s->ms)
 		return -1;
-	decode_ps(c, s);
+	decode_ps(c, &ml, s);
 	decode_counters(c, s);
 	if (gs_layout_global(l, "runtime.allm", &gptr, NULL, 0, NULL) &&
 	    gs_mem_u64(c->mem, gptr, &allm)) {
@@ -332,7 +381,7 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 	 * from newer to older Ms, so each start adds the Ms older than it.
 	 */
 	s->ms_source = "reachable from m0, the Ps, the idle Ms, goroutines and threads";
-	if (global(c, "runtime.m0", GS_GLOBAL_M0, &m0))
+	if (global(c, "runtime.m0", &m0))
 		add_ms(c, &ml, s, m0);
 	for (i = 0; i < s->nps; i++)
 		add_ms(c, &ml, s, s->ps[i].m);

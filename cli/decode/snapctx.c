@@ -11,12 +11,16 @@
 #include "exe/buildid.h"
 #include "base/report.h"
 #include "exe/embed.h"
+#include "exe/exe.h"
 #include "snap/flags.h"
 #include "decode/snapctx.h"
 
-/* 0 if path's build ID equals the snapshot's (or it records none). */
-static int match_build_id(const struct gs_snapshot *s, const char *path,
-			  char *err, size_t errlen)
+/*
+ * 0 if the build ID of x (path, opened once) equals the snapshot's (or it
+ * records none).
+ */
+static int match_build_id(const struct gs_snapshot *s, const struct gs_exe *x,
+			  const char *path, char *err, size_t errlen)
 {
 	const struct gosnap_rec_task *t = s->task;
 	uint8_t id[GOSNAP_BUILD_ID_MAX];
@@ -29,7 +33,7 @@ static int match_build_id(const struct gs_snapshot *s, const char *path,
 			t->build_id_size < sizeof(t->build_id) ? t->build_id_size :
 								 sizeof(t->build_id),
 			want, sizeof(want));
-	n = gs_exe_build_id(path, t->build_id_type, id, sizeof(id));
+	n = gs_elfimg_build_id(&x->im, t->build_id_type, id, sizeof(id));
 	if (n < 0) {
 		snprintf(err, errlen, "%s: no %s build ID to compare with the snapshot's %s",
 			 path, gs_build_id_type_name(t->build_id_type), want);
@@ -46,7 +50,7 @@ static int match_build_id(const struct gs_snapshot *s, const char *path,
 
 /* The embedded copy, if its build ID is the snapshot's. */
 static int use_embedded(const struct gsf_chunk *ch, const struct gs_snapshot *s,
-			struct gs_exe *e, char *err, size_t errlen)
+			struct gs_exe_choice *e, char *err, size_t errlen)
 {
 	const struct gs_embed_hdr *h = gs_embed_check(ch->data, ch->size, err, errlen);
 	const struct gosnap_rec_task *t = s->task;
@@ -74,12 +78,31 @@ static int use_embedded(const struct gsf_chunk *ch, const struct gs_snapshot *s,
 		return -1;
 	snprintf(e->path, sizeof(e->path), "/proc/self/fd/%d", e->memfd);
 	e->embedded = true;
+	e->exe = gs_exe_open(e->path, err, errlen);
+	return e->exe ? 0 : -1;
+}
+
+/* Open path once and check its build ID; 0 with e->exe set, or -1. */
+static int use_file(const struct gs_snapshot *s, const char *path,
+		    struct gs_exe_choice *e, char *err, size_t errlen)
+{
+	struct gs_exe *x = gs_exe_open(path, err, errlen);
+
+	if (!x)
+		return -1;
+	if (match_build_id(s, x, path, err, errlen)) {
+		gs_exe_close(x);
+		return -1;
+	}
+	e->exe = x;
+	snprintf(e->path, sizeof(e->path), "%s", path);
+	snprintf(e->name, sizeof(e->name), "%s", path);
 	return 0;
 }
 
-int gs_exe_resolve(const struct gsf_file *f, const struct gs_snapshot *s,
-		   const char *override, struct gs_exe *e, char *note,
-		   size_t notelen, char *err, size_t errlen)
+int gs_exe_choose(const struct gsf_file *f, const struct gs_snapshot *s,
+		  const char *override, struct gs_exe_choice *e, char *note,
+		  size_t notelen, char *err, size_t errlen)
 {
 	const char *rec = s->exe && s->exe[0] ? s->exe : NULL;
 	const struct gsf_chunk *ch;
@@ -89,22 +112,14 @@ int gs_exe_resolve(const struct gsf_file *f, const struct gs_snapshot *s,
 	memset(e, 0, sizeof(*e));
 	e->memfd = -1;
 	note[0] = '\0';
-	if (override) {
-		if (match_build_id(s, override, err, errlen))
-			return -1;
-		snprintf(e->path, sizeof(e->path), "%s", override);
-		snprintf(e->name, sizeof(e->name), "%s", override);
-		return 0;
-	}
+	if (override)
+		return use_file(s, override, e, err, errlen);
 	if (!rec)
 		snprintf(why, sizeof(why), "the snapshot names no executable");
 	else if (access(rec, R_OK))
 		snprintf(why, sizeof(why), "%s: %s", rec, strerror(errno));
-	else if (!match_build_id(s, rec, why, sizeof(why))) {
-		snprintf(e->path, sizeof(e->path), "%s", rec);
-		snprintf(e->name, sizeof(e->name), "%s", rec);
+	else if (!use_file(s, rec, e, why, sizeof(why)))
 		return 0;
-	}
 	ch = gsf_next_chunk(f, GSF_CHUNK_EMBED, &i);
 	if (!ch) {
 		snprintf(err, errlen, "%s; the file holds no copy of it (capture --embed): use --exe",
@@ -118,8 +133,10 @@ int gs_exe_resolve(const struct gsf_file *f, const struct gs_snapshot *s,
 	return 0;
 }
 
-void gs_exe_release(struct gs_exe *e)
+void gs_exe_choice_release(struct gs_exe_choice *e)
 {
+	gs_exe_close(e->exe);
+	e->exe = NULL;
 	if (e->memfd >= 0)
 		close(e->memfd);
 	e->memfd = -1;
@@ -159,8 +176,8 @@ int gs_snapctx_open(struct gs_snapctx *c, const char *path, const char *exe,
 	}
 	if (load_snapshot(c, path, seq))
 		return -1;
-	if (gs_exe_resolve(&c->file, &c->snap, exe, &c->exe_src, note, sizeof(note),
-			   err, sizeof(err))) {
+	if (gs_exe_choose(&c->file, &c->snap, exe, &c->exe_src, note, sizeof(note),
+			  err, sizeof(err))) {
 		p_err("%s", err);
 		return -1;
 	}
@@ -168,18 +185,19 @@ int gs_snapctx_open(struct gs_snapctx *c, const char *path, const char *exe,
 		p_warn("%s", note);
 	c->exe = c->exe_src.path;
 	c->exe_name = c->exe_src.name;
-	c->st = gs_symtab_open(c->exe, err, sizeof(err));
+	c->x = c->exe_src.exe;
+	c->st = gs_exe_symtab(c->x, GS_SYMSRC_AUTO, err, sizeof(err));
 	if (!c->st) {
 		p_err("%s", err);
 		return -1;
 	}
-	c->mem = gs_mem_open(&c->snap, c->exe, err, sizeof(err));
-	if (!c->mem || gs_funcinfo_init(&c->fi, c->st, c->exe, c->mem, err,
+	c->mem = gs_mem_open(&c->snap, &c->x->im, err, sizeof(err));
+	if (!c->mem || gs_funcinfo_init(&c->fi, c->st, c->x, c->mem, err,
 					sizeof(err))) {
 		p_err("%s", err);
 		return -1;
 	}
-	c->layout = gs_layout_open(c->exe, c->note, sizeof(c->note));
+	c->layout = gs_layout_open(c->x, c->note, sizeof(c->note));
 	c->go_version = gs_symtab_go_version(c->st);
 	if (c->go_version && !strncmp(c->go_version, "go1.", 4))
 		c->go_minor = atoi(c->go_version + 4);
@@ -191,11 +209,9 @@ void gs_snapctx_close(struct gs_snapctx *c)
 	if (c->layout)
 		gs_layout_free(c->layout);
 	gs_mem_close(c->mem);
-	if (c->st)
-		gs_symtab_close(c->st);
 	if (c->have_snap)
 		gs_snapshot_free(&c->snap);
-	gs_exe_release(&c->exe_src);
+	gs_exe_choice_release(&c->exe_src);
 	gsf_free(&c->file);
 	memset(c, 0, sizeof(*c));
 }

@@ -2,7 +2,7 @@
 /*
  * Everything a decoder of one snapshot needs, opened together: the
  * snapshot file and the chosen snapshot in it, its executable (see
- * gs_exe_resolve), the executable's function table, the target's memory,
+ * gs_exe_choose), the executable's function table, the target's memory,
  * the pclntab PC lookups and the layout interface. Used by `stacks`,
  * `sched` and `heap`.
  */
@@ -12,6 +12,7 @@
 #include <limits.h>
 
 #include "exe/elfsym.h"
+#include "exe/exe.h"
 #include "decode/funcinfo.h"
 #include "decode/gomem.h"
 #include "layout/layout.h"
@@ -19,11 +20,12 @@
 #include "snap/snapshot.h"
 
 /* The executable a snapshot is decoded with. */
-struct gs_exe {
-	char	path[PATH_MAX];		/* to open: a file, or /proc/self/fd/N */
+struct gs_exe_choice {
+	char	path[PATH_MAX];		/* a file, or /proc/self/fd/N */
 	char	name[PATH_MAX + 16];	/* to show: the path, "(embedded)" added */
 	int	memfd;			/* the embedded copy's, or -1 */
 	bool	embedded;
+	struct gs_exe *exe;		/* path, opened once (owned) */
 };
 
 /*
@@ -34,19 +36,20 @@ struct gs_exe {
  * that leaves nothing to use is an error naming both IDs. Returns 0 (with
  * note saying why an embedded copy was used, or empty), or -1 with err.
  */
-int gs_exe_resolve(const struct gsf_file *f, const struct gs_snapshot *s,
-		   const char *override, struct gs_exe *e, char *note,
-		   size_t notelen, char *err, size_t errlen);
-void gs_exe_release(struct gs_exe *e);
+int gs_exe_choose(const struct gsf_file *f, const struct gs_snapshot *s,
+		  const char *override, struct gs_exe_choice *e, char *note,
+		  size_t notelen, char *err, size_t errlen);
+void gs_exe_choice_release(struct gs_exe_choice *e);
 
 struct gs_snapctx {
 	struct gsf_file file;
 	struct gs_snapshot snap;
 	bool have_snap;
-	struct gs_exe exe_src;
-	const char *exe;		/* exe_src.path: what readers open */
+	struct gs_exe_choice exe_src;
+	const char *exe;		/* exe_src.path */
 	const char *exe_name;		/* exe_src.name: what messages show */
-	struct gs_symtab *st;
+	struct gs_exe *x;		/* exe_src.exe: every stage borrows it */
+	struct gs_symtab *st;		/* borrowed from x */
 	struct gs_mem *mem;
 	struct gs_funcinfo fi;
 	struct gs_layout *layout;

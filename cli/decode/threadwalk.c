@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/needs.h"
 #include "decode/threadwalk.h"
 
 /* Offsets into runtime.g and runtime.m; -1 where unavailable. */
@@ -16,45 +17,49 @@ struct gm_layout {
 	uint64_t goid_size;
 };
 
-static int64_t off(struct gs_layout *l, const char *type, const char *path,
-		   uint64_t *size)
-{
-	struct gs_field f;
+/* What the thread walk reads (decode/needs.h), resolved once. */
+enum {
+	NT_G_M, NT_G_GOID, NT_G_STACK_LO, NT_G_STACK_HI, NT_G_SCHED_PC,
+	NT_G_SCHED_SP, NT_M_ID, NT_M_G0, NT_M_GSIGNAL, NT_M_CURG, NT_M_VDSO_SP,
+	NT_M_VDSO_PC, NT_N
+};
 
-	if (!l || !gs_layout_has_field(l, type, path, &f))
-		return -1;
-	if (size)
-		*size = f.size;
-	return (int64_t)f.offset;
-}
+static const struct gs_need t_needs[NT_N] = {
+	[NT_G_M]	= GS_NEED_F("runtime.g", "m"),
+	[NT_G_GOID]	= GS_NEED_F("runtime.g", "goid"),
+	[NT_G_STACK_LO]	= GS_NEED_F("runtime.g", "stack.lo"),
+	[NT_G_STACK_HI]	= GS_NEED_F("runtime.g", "stack.hi"),
+	[NT_G_SCHED_PC]	= GS_NEED_F("runtime.g", "sched.pc"),
+	[NT_G_SCHED_SP]	= GS_NEED_F("runtime.g", "sched.sp"),
+	[NT_M_ID]	= GS_NEED_F("runtime.m", "id"),
+	[NT_M_G0]	= GS_NEED_F("runtime.m", "g0"),
+	[NT_M_GSIGNAL]	= GS_NEED_F("runtime.m", "gsignal"),
+	[NT_M_CURG]	= GS_NEED_F("runtime.m", "curg"),
+	[NT_M_VDSO_SP]	= GS_NEED_F("runtime.m", "vdsoSP"),
+	[NT_M_VDSO_PC]	= GS_NEED_F("runtime.m", "vdsoPC"),
+};
+
+const struct gs_needs gs_threads_needs = { "threads", t_needs, NT_N };
 
 static void gm_layout_get(struct gs_snapctx *c, struct gm_layout *gl)
 {
-	struct gs_layout *l = c->layout;
+	struct gs_need_ans a[NT_N];
 
+	gs_needs_resolve(c->layout, &gs_threads_needs, a);
 	memset(gl, 0, sizeof(*gl));
-	gl->g_m = off(l, "runtime.g", "m", NULL);
-	gl->g_goid = off(l, "runtime.g", "goid", &gl->goid_size);
-	gl->g_stack_lo = off(l, "runtime.g", "stack.lo", NULL);
-	gl->g_stack_hi = off(l, "runtime.g", "stack.hi", NULL);
-	gl->g_sched_pc = off(l, "runtime.g", "sched.pc", NULL);
-	gl->g_sched_sp = off(l, "runtime.g", "sched.sp", NULL);
-	gl->m_id = off(l, "runtime.m", "id", NULL);
-	gl->m_g0 = off(l, "runtime.m", "g0", NULL);
-	gl->m_gsignal = off(l, "runtime.m", "gsignal", NULL);
-	gl->m_curg = off(l, "runtime.m", "curg", NULL);
-	gl->m_vdso_sp = off(l, "runtime.m", "vdsoSP", NULL);
-	gl->m_vdso_pc = off(l, "runtime.m", "vdsoPC", NULL);
-}
-
-/* The word at base + o; 0 if the offset or the word is unavailable. */
-static uint64_t rd(const struct gs_snapctx *c, uint64_t base, int64_t o)
-{
-	uint64_t v = 0;
-
-	if (base && o >= 0 && !gs_mem_u64(c->mem, base + (uint64_t)o, &v))
-		v = 0;
-	return v;
+	gl->g_m = gs_need_off(&a[NT_G_M]);
+	gl->g_goid = gs_need_off(&a[NT_G_GOID]);
+	gl->goid_size = a[NT_G_GOID].size;
+	gl->g_stack_lo = gs_need_off(&a[NT_G_STACK_LO]);
+	gl->g_stack_hi = gs_need_off(&a[NT_G_STACK_HI]);
+	gl->g_sched_pc = gs_need_off(&a[NT_G_SCHED_PC]);
+	gl->g_sched_sp = gs_need_off(&a[NT_G_SCHED_SP]);
+	gl->m_id = gs_need_off(&a[NT_M_ID]);
+	gl->m_g0 = gs_need_off(&a[NT_M_G0]);
+	gl->m_gsignal = gs_need_off(&a[NT_M_GSIGNAL]);
+	gl->m_curg = gs_need_off(&a[NT_M_CURG]);
+	gl->m_vdso_sp = gs_need_off(&a[NT_M_VDSO_SP]);
+	gl->m_vdso_pc = gs_need_off(&a[NT_M_VDSO_PC]);
 }
 
 static int64_t read_goid(const struct gs_snapctx *c, const struct gm_layout *gl,
@@ -73,8 +78,8 @@ static int64_t read_goid(const struct gs_snapctx *c, const struct gm_layout *gl,
 static bool g_stack(const struct gs_snapctx *c, const struct gm_layout *gl,
 		    uint64_t g, uint64_t sp, uint64_t *lo, uint64_t *hi)
 {
-	*lo = rd(c, g, gl->g_stack_lo);
-	*hi = rd(c, g, gl->g_stack_hi);
+	*lo = gs_mem_field_u64(c->mem, g, gl->g_stack_lo);
+	*hi = gs_mem_field_u64(c->mem, g, gl->g_stack_hi);
 	return *hi > *lo && sp >= *lo && sp < *hi;
 }
 
@@ -89,14 +94,14 @@ static void classify(const struct gs_snapctx *c, const struct gm_layout *gl,
 	w->g = 0;
 	if (w->t->regs.fs_base >= 8 && !gs_mem_u64(c->mem, w->t->regs.fs_base - 8, &w->g))
 		w->g = 0;
-	w->m = rd(c, w->g, gl->g_m);
+	w->m = gs_mem_field_u64(c->mem, w->g, gl->g_m);
 	if (!w->m)
 		return;		/* no g, no layout, or a g without an M */
 	if (gl->m_id >= 0)
-		w->m_id = (int64_t)rd(c, w->m, gl->m_id);
-	g0 = rd(c, w->m, gl->m_g0);
-	gsignal = rd(c, w->m, gl->m_gsignal);
-	w->curg = rd(c, w->m, gl->m_curg);
+		w->m_id = (int64_t)gs_mem_field_u64(c->mem, w->m, gl->m_id);
+	g0 = gs_mem_field_u64(c->mem, w->m, gl->m_g0);
+	gsignal = gs_mem_field_u64(c->mem, w->m, gl->m_gsignal);
+	w->curg = gs_mem_field_u64(c->mem, w->m, gl->m_curg);
 	if (!g0)
 		return;
 	if (w->g == g0) {
@@ -125,7 +130,7 @@ static int walk_one(struct gs_snapctx *c, const struct gm_layout *gl,
 
 	classify(c, gl, w);
 	if (!gs_funcinfo_find(&c->fi, req.pc, &fn) && w->m) {
-		uint64_t vsp = rd(c, w->m, gl->m_vdso_sp), vpc = rd(c, w->m, gl->m_vdso_pc);
+		uint64_t vsp = gs_mem_field_u64(c->mem, w->m, gl->m_vdso_sp), vpc = gs_mem_field_u64(c->mem, w->m, gl->m_vdso_pc);
 
 		if (vsp && vpc) {
 			/* in the vDSO: the runtime saved its Go caller's pc/sp */
@@ -140,8 +145,8 @@ static int walk_one(struct gs_snapctx *c, const struct gm_layout *gl,
 		req.stack_hi = hi;
 	}
 	if (w->on == GS_ON_G0 && w->curg && w->curg != w->g) {
-		uint64_t spc = rd(c, w->curg, gl->g_sched_pc);
-		uint64_t ssp = rd(c, w->curg, gl->g_sched_sp);
+		uint64_t spc = gs_mem_field_u64(c->mem, w->curg, gl->g_sched_pc);
+		uint64_t ssp = gs_mem_field_u64(c->mem, w->curg, gl->g_sched_sp);
 
 		if (spc && ssp && g_stack(c, gl, w->curg, ssp, &lo, &hi)) {
 			req.have_jump = true;

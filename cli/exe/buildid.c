@@ -3,18 +3,18 @@
  * Build IDs of executables; see buildid.h.
  */
 #include <ctype.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "exe/buildid.h"
+#include "exe/elfimg.h"
 
 #define NOTE_TYPE_GO_BUILD_ID	4	/* Go's own build ID note ("Go\0\0") */
 
-long gs_exe_build_id(const char *path, uint32_t kind, uint8_t *buf, size_t len)
+long gs_elfimg_build_id(const struct gs_elfimg *im, uint32_t kind,
+			uint8_t *buf, size_t len)
 {
 	const char *name = kind == GOSNAP_BUILD_ID_GO ? "Go" : "GNU";
 	uint32_t type = kind == GOSNAP_BUILD_ID_GO ? NOTE_TYPE_GO_BUILD_ID :
@@ -22,15 +22,8 @@ long gs_exe_build_id(const char *path, uint32_t kind, uint8_t *buf, size_t len)
 	size_t namesz = strlen(name) + 1;
 	Elf_Scn *scn = NULL;
 	long found = -1;
-	Elf *elf;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	while (elf && found < 0 && (scn = elf_nextscn(elf, scn))) {
+	while (im->elf && found < 0 && (scn = elf_nextscn(im->elf, scn))) {
 		size_t off = 0, noff, doff;
 		Elf_Data *data;
 		GElf_Shdr sh;
@@ -50,25 +43,50 @@ long gs_exe_build_id(const char *path, uint32_t kind, uint8_t *buf, size_t len)
 			break;
 		}
 	}
-	if (elf)
-		elf_end(elf);
-	close(fd);
 	return found;
+}
+
+long gs_elfimg_any_build_id(const struct gs_elfimg *im, uint32_t *kind,
+			    uint8_t *buf, size_t len)
+{
+	long n;
+
+	*kind = GOSNAP_BUILD_ID_GNU;
+	n = gs_elfimg_build_id(im, *kind, buf, len);
+	if (n >= 0)
+		return n;
+	*kind = GOSNAP_BUILD_ID_GO;
+	n = gs_elfimg_build_id(im, *kind, buf, len);
+	if (n < 0)
+		*kind = GOSNAP_BUILD_ID_NONE;
+	return n;
+}
+
+long gs_exe_build_id(const char *path, uint32_t kind, uint8_t *buf, size_t len)
+{
+	struct gs_elfimg im;
+	char err[256];
+	long n;
+
+	if (gs_elfimg_open(&im, path, err, sizeof(err)))
+		return -1;
+	n = gs_elfimg_build_id(&im, kind, buf, len);
+	gs_elfimg_close(&im);
+	return n;
 }
 
 long gs_exe_any_build_id(const char *path, uint32_t *kind, uint8_t *buf,
 			 size_t len)
 {
+	struct gs_elfimg im;
+	char err[256];
 	long n;
 
-	*kind = GOSNAP_BUILD_ID_GNU;
-	n = gs_exe_build_id(path, *kind, buf, len);
-	if (n >= 0)
-		return n;
-	*kind = GOSNAP_BUILD_ID_GO;
-	n = gs_exe_build_id(path, *kind, buf, len);
-	if (n < 0)
-		*kind = GOSNAP_BUILD_ID_NONE;
+	*kind = GOSNAP_BUILD_ID_NONE;
+	if (gs_elfimg_open(&im, path, err, sizeof(err)))
+		return -1;
+	n = gs_elfimg_any_build_id(&im, kind, buf, len);
+	gs_elfimg_close(&im);
 	return n;
 }
 

@@ -11,8 +11,21 @@
 #include <stdint.h>
 #include <linux/gosnap.h>
 
+struct gs_elfimg;
+
 /*
- * The build ID of the given kind of the ELF file at path into buf: its
+ * The build ID of the given kind of an open image (exe/elfimg.h) into
+ * buf: its length, or -1 if it has none of that kind.
+ */
+long gs_elfimg_build_id(const struct gs_elfimg *im, uint32_t kind,
+			uint8_t *buf, size_t len);
+/* The kind the kernel prefers (GNU's, else Go's), as below. */
+long gs_elfimg_any_build_id(const struct gs_elfimg *im, uint32_t *kind,
+			    uint8_t *buf, size_t len);
+
+/*
+ * The same for a file not otherwise read (each opens it once): the
+ * build ID of the given kind of the ELF file at path into buf: its
  * length, or -1 if the file cannot be read or has none of that kind.
  */
 long gs_exe_build_id(const char *path, uint32_t kind, uint8_t *buf, size_t len);

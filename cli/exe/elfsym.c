@@ -17,7 +17,6 @@
 #include "base/errbuf.h"
 #include "exe/buildinfo.h"
 #include "exe/elfsym.h"
-#include "exe/goglobals.h"
 
 #define ABI0_SUFFIX	".abi0"
 #define PCLN_FLAG_ASM	0x4	/* _func.flag: body written in assembly (1.19+) */
@@ -31,9 +30,8 @@ struct segment {
 };
 
 struct gs_symtab {
-	int fd;
-	Elf *elf;
-	const uint8_t *image;		/* the whole file, mapped by libelf */
+	Elf *elf;			/* borrowed from the image */
+	const uint8_t *image;		/* the whole file (gs_elfimg) */
 	size_t image_size;
 	struct segment *segs;		/* PT_LOAD headers, in file order */
 	size_t nsegs;
@@ -85,37 +83,22 @@ static size_t image_avail(const struct gs_symtab *st, uint64_t vaddr)
 	return s ? s->filesz - (vaddr - s->vaddr) : 0;
 }
 
-static int read_segments(struct gs_symtab *st, char *err, size_t errlen)
+static int read_segments(struct gs_symtab *st, const struct gs_elfimg *im,
+			 char *err, size_t errlen)
 {
-	size_t n, i;
-	GElf_Phdr ph;
+	size_t i;
 
-	if (elf_getphdrnum(st->elf, &n)) {
-		set_err(err, errlen, "no program headers: %s", elf_errmsg(-1));
-		return -1;
-	}
-	st->segs = calloc(n ? n : 1, sizeof(*st->segs));
+	st->segs = calloc(im->nr_seg ? im->nr_seg : 1, sizeof(*st->segs));
 	if (!st->segs) {
 		set_err(err, errlen, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		struct segment *s = &st->segs[st->nsegs];
-
-		if (!gelf_getphdr(st->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		s->vaddr = ph.p_vaddr;
-		s->memsz = ph.p_memsz;
-		s->offset = ph.p_offset;
-		s->flags = ph.p_flags;
-		/* A truncated file holds less than the header promises. */
-		s->filesz = ph.p_filesz;
-		if (s->offset > st->image_size)
-			s->filesz = 0;
-		else if (s->filesz > st->image_size - s->offset)
-			s->filesz = st->image_size - s->offset;
-		st->nsegs++;
-	}
+	for (i = 0; i < im->nr_seg; i++)
+		st->segs[st->nsegs++] = (struct segment){
+			.vaddr = im->seg[i].vaddr, .memsz = im->seg[i].memsz,
+			.offset = im->seg[i].offset,
+			.filesz = im->seg[i].filesz, .flags = im->seg[i].flags,
+		};
 	if (!st->nsegs) {
 		set_err(err, errlen, "no PT_LOAD segments");
 		return -1;
@@ -356,17 +339,20 @@ static int load_pclntab_funcs(struct gs_symtab *st, char *err, size_t errlen)
 }
 
 /* The version string of the build info blob at bi, into out ("" if none). */
-static void blob_version(struct gs_symtab *st, const uint8_t *bi, size_t len,
+static void blob_version(const struct gs_symtab *st, const uint8_t *bi, size_t len,
 			 char *out, size_t outlen)
 {
-	if (gs_buildinfo_version(bi, len, image_at, st, out, outlen, NULL, 0))
+	if (gs_buildinfo_version(bi, len, image_at, (void *)st, out, outlen, NULL, 0))
 		out[0] = '\0';
 }
 
-/* Every source of the Go version; see goversion.h. */
-static void load_go_version(struct gs_symtab *st, const char *path)
+/*
+ * The sources of the Go version this table can read (goversion.h): all
+ * but the decoded runtime.buildVersion, which exe.c adds before settling.
+ */
+void gs_symtab_version_sources(const struct gs_symtab *st,
+			       struct gs_goversion *v)
 {
-	struct gs_goversion *v = &st->ver;
 	GElf_Shdr sh;
 	size_t i;
 	long off;
@@ -374,8 +360,8 @@ static void load_go_version(struct gs_symtab *st, const char *path)
 
 	memset(v, 0, sizeof(*v));
 	if (find_section(st->elf, ".go.buildinfo", &sh) && sh.sh_addr &&
-	    image_at(st, sh.sh_addr, 1))
-		blob_version(st, image_at(st, sh.sh_addr, 1),
+	    image_at((void *)st, sh.sh_addr, 1))
+		blob_version(st, image_at((void *)st, sh.sh_addr, 1),
 			     image_avail(st, sh.sh_addr),
 			     v->found[GS_GOVER_SECTION], GS_GO_VERSION_LEN);
 	else
@@ -390,18 +376,20 @@ static void load_go_version(struct gs_symtab *st, const char *path)
 					     v->found[GS_GOVER_SCAN], GS_GO_VERSION_LEN);
 		}
 	a = symbol_value(st, "runtime.buildVersion");
-	if (a && gs_go_string_at(image_at, st, a, v->found[GS_GOVER_SYMBOL],
+	if (a && gs_go_string_at(image_at, (void *)st, a, v->found[GS_GOVER_SYMBOL],
 				 GS_GO_VERSION_LEN))
 		v->found[GS_GOVER_SYMBOL][0] = '\0';
-	if (st->nfuncs && !gs_go_buildversion_decoded(st, path, &a) &&
-	    gs_go_string_at(image_at, st, a, v->found[GS_GOVER_DECODED],
-			    GS_GO_VERSION_LEN))
-		v->found[GS_GOVER_DECODED][0] = '\0';
 	if (st->have_pcln)
 		v->pcln_min_minor = st->pcln.version == GS_PCLN_GO120 ? 20 :
 				    st->pcln.version == GS_PCLN_GO118 ? 18 :
 				    st->pcln.version == GS_PCLN_GO116 ? 16 : 2;
-	gs_goversion_settle(v);
+}
+
+void gs_symtab_set_goversion(struct gs_symtab *st, const struct gs_goversion *v)
+{
+	st->ver = *v;
+	/* version and from point into the copied strings */
+	gs_goversion_settle(&st->ver);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -446,16 +434,14 @@ static int index_funcs(struct gs_symtab *st)
 	return 0;
 }
 
-struct gs_symtab *gs_symtab_open_source(const char *path, enum gs_symsrc src,
-					char *err, size_t errlen)
+struct gs_symtab *gs_symtab_load(const struct gs_elfimg *im, const char *path,
+				 enum gs_symsrc src, char *err, size_t errlen)
 {
 	struct gs_symtab *st;
-	GElf_Ehdr eh;
 	long nsym = 0;
-	char why[256];
 
-	if (elf_version(EV_CURRENT) == EV_NONE) {
-		set_err(err, errlen, "libelf: %s", elf_errmsg(-1));
+	if (!im->elf64le) {
+		set_err(err, errlen, "%s: not a 64-bit little-endian ELF file", path);
 		return NULL;
 	}
 	st = calloc(1, sizeof(*st));
@@ -463,26 +449,10 @@ struct gs_symtab *gs_symtab_open_source(const char *path, enum gs_symsrc src,
 		set_err(err, errlen, "out of memory");
 		return NULL;
 	}
-	st->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (st->fd < 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	st->elf = elf_begin(st->fd, ELF_C_READ_MMAP, NULL);
-	if (!st->elf || elf_kind(st->elf) != ELF_K_ELF || !gelf_getehdr(st->elf, &eh)) {
-		set_err(err, errlen, "%s: not an ELF file", path);
-		goto fail;
-	}
-	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-		set_err(err, errlen, "%s: not a 64-bit little-endian ELF file", path);
-		goto fail;
-	}
-	st->image = (const uint8_t *)elf_rawfile(st->elf, &st->image_size);
-	if (!st->image) {
-		set_err(err, errlen, "%s: %s", path, elf_errmsg(-1));
-		goto fail;
-	}
-	if (read_segments(st, err, errlen))
+	st->elf = im->elf;
+	st->image = im->map;
+	st->image_size = im->len;
+	if (read_segments(st, im, err, errlen))
 		goto fail;
 
 	load_pclntab(st);
@@ -509,24 +479,11 @@ struct gs_symtab *gs_symtab_open_source(const char *path, enum gs_symsrc src,
 		set_err(err, errlen, "out of memory");
 		goto fail;
 	}
-	load_go_version(st, path);
-	if (!strcmp(st->source, "pclntab") &&
-	    gs_go_release_known(st->ver.version, why, sizeof(why))) {
-		/* a release we do not know may have changed the table */
-		set_err(err, errlen, "%s: functions not read from the pclntab: %s%s%s",
-			path, why, st->ver.problem[0] ? "; " : "", st->ver.problem);
-		goto fail;
-	}
 	return st;
 
 fail:
 	gs_symtab_close(st);
 	return NULL;
-}
-
-struct gs_symtab *gs_symtab_open(const char *path, char *err, size_t errlen)
-{
-	return gs_symtab_open_source(path, GS_SYMSRC_AUTO, err, errlen);
 }
 
 void gs_symtab_close(struct gs_symtab *st)
@@ -536,10 +493,6 @@ void gs_symtab_close(struct gs_symtab *st)
 	free(st->by_name);
 	free(st->funcs);
 	free(st->segs);
-	if (st->elf)
-		elf_end(st->elf);
-	if (st->fd >= 0)
-		close(st->fd);
 	free(st);
 }
 

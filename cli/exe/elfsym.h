@@ -11,7 +11,10 @@
  * build info are found by scanning the loaded segments for their magic.
  *
  * Lifetime: every string and struct returned points into the open table
- * (the file is mapped read-only) and is valid until gs_symtab_close().
+ * or the image it was loaded from (exe/elfimg.h, mapped read-only), and
+ * is valid until gs_symtab_close() and while the image stays open. Open
+ * one through gs_exe_symtab() (exe/exe.h), which also settles the Go
+ * version.
  * Not thread-safe for concurrent close; reads may be shared.
  */
 #ifndef GOSNAP_ELFSYM_H
@@ -20,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exe/elfimg.h"
 #include "exe/goversion.h"
 #include "exe/pclntab.h"
 
@@ -43,11 +47,24 @@ struct gs_func {
 
 struct gs_symtab;
 
-/* Open path with GS_SYMSRC_AUTO. NULL with a message in err on failure. */
-struct gs_symtab *gs_symtab_open(const char *path, char *err, size_t errlen);
-struct gs_symtab *gs_symtab_open_source(const char *path, enum gs_symsrc src,
-					char *err, size_t errlen);
+/*
+ * The function table of the image (path names it in messages). The Go
+ * version is not set yet: see gs_symtab_set_goversion(). NULL with a
+ * message in err on failure.
+ */
+struct gs_symtab *gs_symtab_load(const struct gs_elfimg *im, const char *path,
+				 enum gs_symsrc src, char *err, size_t errlen);
 void gs_symtab_close(struct gs_symtab *st);
+
+/*
+ * Fill the version sources this table reads (.go.buildinfo section, the
+ * build info magic, runtime.buildVersion through .symtab) and the pclntab
+ * bound, into v (zeroed by the caller).
+ */
+void gs_symtab_version_sources(const struct gs_symtab *st,
+			       struct gs_goversion *v);
+/* Record the settled version of the executable (a copy). */
+void gs_symtab_set_goversion(struct gs_symtab *st, const struct gs_goversion *v);
 
 /* "symtab" or "pclntab": where the function list came from. */
 const char *gs_symtab_source(const struct gs_symtab *st);

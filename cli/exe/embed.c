@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "exe/buildid.h"
+#include "exe/elfimg.h"
 #include "exe/embed.h"
 
 struct extent_list {
@@ -94,7 +95,7 @@ bad:
 }
 
 static int fill_payload(const struct extent_list *l, const uint8_t *file,
-			uint64_t file_size, const char *path, void **out,
+			uint64_t file_size, const struct gs_elfimg *im, void **out,
 			size_t *len)
 {
 	uint64_t total = sizeof(struct gs_embed_hdr) + l->n * sizeof(*l->v);
@@ -116,8 +117,8 @@ static int fill_payload(const struct extent_list *l, const uint8_t *file,
 	h->nr_extents = (uint32_t)l->n;
 	h->exe_size = file_size;
 	{
-		long n = gs_exe_any_build_id(path, &h->build_id_type, h->build_id,
-					     sizeof(h->build_id));
+		long n = gs_elfimg_any_build_id(im, &h->build_id_type,
+						h->build_id, sizeof(h->build_id));
 
 		h->build_id_size = n > 0 ? (uint32_t)n : 0;
 	}
@@ -129,44 +130,43 @@ static int fill_payload(const struct extent_list *l, const uint8_t *file,
 	return 0;
 }
 
-int gs_embed_build(const char *path, void **out, size_t *len, char *err,
-		   size_t errlen)
+int gs_embed_build_image(const struct gs_elfimg *im, const char *path,
+			 void **out, size_t *len, char *err, size_t errlen)
 {
 	struct extent_list l = { 0 };
-	const uint8_t *file;
-	size_t file_size = 0;
-	Elf *elf = NULL;
-	int fd, ret = -1;
+	int ret = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (!im->map) {
+		snprintf(err, errlen, "%s: not an ELF file", path);
 		return -1;
 	}
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	file = elf ? (const uint8_t *)elf_rawfile(elf, &file_size) : NULL;
-	if (!file || elf_kind(elf) != ELF_K_ELF) {
-		snprintf(err, errlen, "%s: not an ELF file: %s", path, elf_errmsg(-1));
-		goto out;
-	}
-	if (list_extents(elf, file_size, &l, err, errlen)) {
+	if (list_extents(im->elf, im->len, &l, err, errlen)) {
 		char why[256];
 
 		snprintf(why, sizeof(why), "%s", err);
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
-	if (fill_payload(&l, file, file_size, path, out, len)) {
+	if (fill_payload(&l, im->map, im->len, im, out, len)) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	ret = 0;
 out:
 	free(l.v);
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	return ret;
+}
+
+int gs_embed_build(const char *path, void **out, size_t *len, char *err,
+		   size_t errlen)
+{
+	struct gs_elfimg im;
+	int ret;
+
+	if (gs_elfimg_open(&im, path, err, errlen))
+		return -1;
+	ret = gs_embed_build_image(&im, path, out, len, err, errlen);
+	gs_elfimg_close(&im);
 	return ret;
 }
 

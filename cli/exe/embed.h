@@ -39,10 +39,15 @@ struct gs_embed_extent {
 	uint64_t	data_offset;	/* where its bytes are in the payload */
 };
 
+struct gs_elfimg;
+
 /*
- * The EMBED payload for the executable at path, malloc'd into *out.
- * Returns 0, or -1 with err filled.
+ * The EMBED payload for the executable open in im (path names it in
+ * messages), malloc'd into *out. Returns 0, or -1 with err filled.
  */
+int gs_embed_build_image(const struct gs_elfimg *im, const char *path,
+			 void **out, size_t *len, char *err, size_t errlen);
+/* The same for the file at path, opened once here. */
 int gs_embed_build(const char *path, void **out, size_t *len, char *err,
 		   size_t errlen);
 

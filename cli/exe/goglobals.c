@@ -3,17 +3,12 @@
  * Go runtime globals from .symtab and from RIP-relative references in
  * runtime functions found through the pclntab. See goglobals.h.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/errbuf.h"
 #include "exe/elfsym.h"
@@ -29,7 +24,7 @@
 
 /* The executable's bytes, mapped, with its PT_LOAD segments. */
 struct image {
-	uint8_t		*map;
+	const uint8_t	*map;
 	size_t		size;
 	Elf		*elf;
 	struct {
@@ -172,74 +167,30 @@ struct finder {
 /* The file image                                                          */
 /* ---------------------------------------------------------------------- */
 
-static int image_open(struct image *im, const char *path, char *err,
-		      size_t errlen)
+/* The executable's image (exe/elfimg.h), borrowed: nothing to close. */
+static int image_from(struct image *im, const struct gs_elfimg *src,
+		      const char *path, char *err, size_t errlen)
 {
-	GElf_Ehdr eh;
-	struct stat sb;
-	size_t i, n;
-	int fd;
+	size_t i;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb)) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	im->size = sb.st_size;
-	im->map = im->size ? mmap(NULL, im->size, PROT_READ, MAP_PRIVATE, fd, 0)
-			   : MAP_FAILED;
-	close(fd);
-	if (im->map == MAP_FAILED) {
-		im->map = NULL;
-		set_err(err, errlen, "%s: cannot map: %s", path,
-			im->size ? strerror(errno) : "empty file");
-		return -1;
-	}
-	elf_version(EV_CURRENT);
-	im->elf = elf_memory((char *)im->map, im->size);
-	if (!im->elf || elf_kind(im->elf) != ELF_K_ELF || !gelf_getehdr(im->elf, &eh) ||
-	    elf_getphdrnum(im->elf, &n)) {
-		set_err(err, errlen, "%s: not an ELF file", path);
-		return -1;
-	}
-	if (eh.e_machine != EM_X86_64) {
+	if (src->machine != EM_X86_64) {
 		set_err(err, errlen, "%s: not an x86-64 executable", path);
 		return -1;
 	}
-	im->pie = eh.e_type == ET_DYN;
-	for (i = 0; i < n && im->nsegs < MAX_SEGS; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(im->elf, i, &ph))
-			continue;
-		if (ph.p_type == PT_GNU_RELRO) {
-			im->relro_start = ph.p_vaddr;
-			im->relro_end = ph.p_vaddr + ph.p_memsz;
-		}
-		if (ph.p_type != PT_LOAD)
-			continue;
-		im->segs[im->nsegs].vaddr = ph.p_vaddr;
-		im->segs[im->nsegs].memsz = ph.p_memsz;
-		im->segs[im->nsegs].offset = ph.p_offset;
-		/* a truncated file holds less than the header says */
-		im->segs[im->nsegs].filesz = ph.p_offset >= im->size ? 0 :
-			ph.p_filesz < im->size - ph.p_offset ? ph.p_filesz :
-			im->size - ph.p_offset;
-		im->segs[im->nsegs].flags = ph.p_flags;
-		im->nsegs++;
+	im->map = src->map;
+	im->size = src->len;
+	im->elf = src->elf;
+	im->pie = src->pie;
+	im->relro_start = src->relro_start;
+	im->relro_end = src->relro_end;
+	for (i = 0; i < src->nr_seg && im->nsegs < MAX_SEGS; i++, im->nsegs++) {
+		im->segs[im->nsegs].vaddr = src->seg[i].vaddr;
+		im->segs[im->nsegs].memsz = src->seg[i].memsz;
+		im->segs[im->nsegs].offset = src->seg[i].offset;
+		im->segs[im->nsegs].filesz = src->seg[i].filesz;
+		im->segs[im->nsegs].flags = src->seg[i].flags;
 	}
 	return 0;
-}
-
-static void image_close(struct image *im)
-{
-	if (im->elf)
-		elf_end(im->elf);
-	if (im->map)
-		munmap(im->map, im->size);
-	memset(im, 0, sizeof(*im));
 }
 
 /* len bytes of the file at vaddr, or NULL if not all in the file. */
@@ -814,7 +765,8 @@ static void find_global(struct finder *fd, enum gs_global_id id,
 	}
 }
 
-int gs_go_globals(const char *path, enum gs_globals_src src,
+int gs_go_globals(const struct gs_elfimg *im, const char *path,
+		  struct gs_symtab *st, enum gs_globals_src src,
 		  struct gs_globals *out, char *err, size_t errlen)
 {
 	struct finder fd = { .out = out };
@@ -827,12 +779,10 @@ int gs_go_globals(const char *path, enum gs_globals_src src,
 		out->g[i].name = defs[i].name;
 		out->g[i].memcheck_ok = -1;
 	}
-	if (image_open(&fd.im, path, err, errlen))
-		goto fail;
+	if (image_from(&fd.im, im, path, err, errlen))
+		return -1;
 	/* pclntab names: the same functions, stripped or not */
-	fd.st = gs_symtab_open_source(path, GS_SYMSRC_PCLNTAB, err, errlen);
-	if (!fd.st)
-		goto fail;
+	fd.st = st;
 	out->st = fd.st;
 	out->pie = fd.im.pie;
 	out->pclntab_vaddr = gs_symtab_pclntab_vaddr(fd.st);
@@ -856,15 +806,11 @@ int gs_go_globals(const char *path, enum gs_globals_src src,
 	read_symtab(&fd);
 	for (i = 0; i < GS_GLOBAL_COUNT; i++)
 		find_global(&fd, i, src);
-	image_close(&fd.im);
 	return 0;
-fail:
-	image_close(&fd.im);
-	return -1;
 }
 
-int gs_go_buildversion_decoded(struct gs_symtab *st, const char *path,
-			       uint64_t *addr)
+int gs_go_buildversion_decoded(const struct gs_elfimg *im,
+			       struct gs_symtab *st, uint64_t *addr)
 {
 	struct gs_globals *out = calloc(1, sizeof(*out));
 	struct finder fd = { .st = st, .out = out, .go_minor = -1 };
@@ -874,7 +820,7 @@ int gs_go_buildversion_decoded(struct gs_symtab *st, const char *path,
 
 	if (!out)
 		return -1;
-	if (image_open(&fd.im, path, err, sizeof(err)))
+	if (image_from(&fd.im, im, "", err, sizeof(err)))
 		goto done;
 	gl = &out->g[GS_GLOBAL_BUILDVERSION];
 	gl->name = defs[GS_GLOBAL_BUILDVERSION].name;
@@ -884,7 +830,6 @@ int gs_go_buildversion_decoded(struct gs_symtab *st, const char *path,
 		*addr = gl->primary.addr;
 		ret = 0;
 	}
-	image_close(&fd.im);
 done:
 	free(out);
 	return ret;
@@ -892,9 +837,7 @@ done:
 
 void gs_go_globals_release(struct gs_globals *out)
 {
-	if (out->st)
-		gs_symtab_close(out->st);
-	out->st = NULL;
+	out->st = NULL;		/* borrowed from the gs_exe */
 }
 
 const char *gs_global_status_name(enum gs_global_status s)

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exe/elfimg.h"
+
 enum gs_global_id {
 	GS_GLOBAL_MHEAP,		/* runtime.mheap_ */
 	GS_GLOBAL_ALLGS,		/* runtime.allgs ([]*g) */
@@ -107,26 +109,26 @@ struct gs_globals {
 };
 
 /*
- * Find the globals of the executable at path. Returns 0 (some globals may
- * still be missing: see each status), or -1 with a message in err when
- * the file cannot be read or has no usable pclntab.
+ * Find the globals of the executable loaded in im (path names it in
+ * messages), with st its pclntab function table whose Go version is
+ * settled; st is borrowed (strings in *out point into it). Returns 0
+ * (some globals may still be missing: see each status), or -1 with a
+ * message in err. Callers go through gs_exe_globals() (exe/exe.h).
  */
-int gs_go_globals(const char *path, enum gs_globals_src src,
+int gs_go_globals(const struct gs_elfimg *im, const char *path,
+		  struct gs_symtab *st, enum gs_globals_src src,
 		  struct gs_globals *out, char *err, size_t errlen);
-/*
- * Free what gs_go_globals() keeps (strings in *out point into it). Call
- * once the results are no longer needed.
- */
+/* Forget the borrowed table (kept for callers that copy *out). */
 void gs_go_globals_release(struct gs_globals *out);
 
 const char *gs_global_status_name(enum gs_global_status s);
 
 /*
  * runtime.buildVersion's address from the instructions that use it (two
- * references that agree), for an open symtab of the executable at path:
- * the version source of a binary whose build info is gone. 0 or -1.
+ * references that agree), for a function table st of the image im: the
+ * version source of a binary whose build info is gone. 0 or -1.
  */
-int gs_go_buildversion_decoded(struct gs_symtab *st, const char *path,
-			       uint64_t *addr);
+int gs_go_buildversion_decoded(const struct gs_elfimg *im,
+			       struct gs_symtab *st, uint64_t *addr);
 
 #endif /* GOSNAP_GOGLOBALS_H */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GS_LAYOUT_MAX_SOURCES	4
+#define GS_LAYOUT_MAX_SOURCES	6
 
 struct gs_layout_source {
 	const struct gs_layout_ops *ops;
@@ -64,6 +64,7 @@ const char *gs_layout_src_name(enum gs_layout_src src)
 	case GS_LAYOUT_DWARF:		return "dwarf";
 	case GS_LAYOUT_TYPEDESC:	return "typedesc";
 	case GS_LAYOUT_TABLE:		return "table";
+	case GS_LAYOUT_DECODED:		return "decoded";
 	default:			return "none";
 	}
 }
@@ -200,10 +201,32 @@ bool gs_layout_size(struct gs_layout *l, const char *type, uint64_t *size,
 	return false;
 }
 
+/*
+ * Test only: GOSNAP_TEST_HIDE_FIELD="TYPE:FIELD,..." makes every source
+ * deny those fields, so tests can show what a decoder says about a field
+ * a binary lacks (docs/layout.md).
+ */
+static bool hidden(const char *type, const char *name)
+{
+	const char *e = getenv("GOSNAP_TEST_HIDE_FIELD"), *p;
+	size_t tn = strlen(type), nn = strlen(name);
+
+	for (p = e; p && *p; p += strcspn(p, ","), p += *p == ',') {
+		if (!strncmp(p, type, tn) && p[tn] == ':' &&
+		    !strncmp(p + tn + 1, name, nn) &&
+		    (p[tn + 1 + nn] == ',' || !p[tn + 1 + nn]))
+			return true;
+	}
+	return false;
+}
+
 static bool ask_field(struct gs_layout *l, const char *type, const char *name,
 		      struct gs_field *out)
 {
 	unsigned int i;
+
+	if (hidden(type, name))
+		return false;
 
 	for (i = 0; i < l->nr_sources; i++) {
 		const struct gs_layout_source *s = &l->sources[i];

@@ -24,6 +24,7 @@ enum gs_layout_src {
 	GS_LAYOUT_DWARF,	/* the binary's DWARF (layout_dwarf.c) */
 	GS_LAYOUT_TYPEDESC,	/* the runtime's type descriptors */
 	GS_LAYOUT_TABLE,	/* built-in per-version tables */
+	GS_LAYOUT_DECODED,	/* globals from instruction decoding */
 };
 
 #define GS_TYPE_NAME_MAX	160
@@ -62,17 +63,26 @@ void gs_layout_free(struct gs_layout *l);
 int gs_layout_add(struct gs_layout *l, const struct gs_layout_ops *ops,
 		  void *priv);
 
+struct gs_exe;
+
 /*
  * Every source this executable offers, in order. Returns the layout (with
  * at least zero sources: every question then reads unavailable) and puts
  * a note about sources that could not be opened in note ("" if none).
+ * The sources borrow exe (exe/exe.h): it must outlive the layout.
  */
-struct gs_layout *gs_layout_open(const char *exe_path, char *note,
+struct gs_layout *gs_layout_open(struct gs_exe *exe, char *note,
 				 size_t notelen);
 
 /* The DWARF source (layout_dwarf.c): 0, 1 if there is no DWARF, -1. */
-int gs_layout_add_dwarf(struct gs_layout *l, const char *exe_path,
+int gs_layout_add_dwarf(struct gs_layout *l, struct gs_exe *exe,
 			char *err, size_t errlen);
+/*
+ * The globals found by instruction decoding (layout_globals.c), asked
+ * last: 0, 1 if none could be decoded, -1.
+ */
+int gs_layout_add_decoded(struct gs_layout *l, struct gs_exe *exe,
+			  char *err, size_t errlen);
 
 const char *gs_layout_src_name(enum gs_layout_src src);
 

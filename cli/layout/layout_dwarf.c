@@ -6,16 +6,14 @@
  * "runtime.heapArenaBytes"), so one sorted index of top-level names answers
  * every question; struct members are looked up under their type's DIE.
  */
+#include "exe/exe.h"
 #include "layout/layout.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct dw_name {
 	const char	*name;	/* points into the DWARF string data */
@@ -24,8 +22,7 @@ struct dw_name {
 };
 
 struct dw_layout {
-	Dwarf		*dw;
-	int		fd;
+	Dwarf		*dw;		/* borrowed from the gs_exe */
 	struct dw_name	*names;	/* sorted by name, then kind */
 	size_t		nr_names;
 };
@@ -284,10 +281,6 @@ static void dw_close(void *priv)
 
 	if (!d)
 		return;
-	if (d->dw)
-		dwarf_end(d->dw);
-	if (d->fd >= 0)
-		close(d->fd);
 	free(d->names);
 	free(d);
 }
@@ -302,7 +295,7 @@ static const struct gs_layout_ops dwarf_ops = {
 	.close		= dw_close,
 };
 
-int gs_layout_add_dwarf(struct gs_layout *l, const char *exe_path, char *err,
+int gs_layout_add_dwarf(struct gs_layout *l, struct gs_exe *exe, char *err,
 			size_t errlen)
 {
 	struct dw_layout *d = calloc(1, sizeof(*d));
@@ -311,15 +304,8 @@ int gs_layout_add_dwarf(struct gs_layout *l, const char *exe_path, char *err,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	d->fd = open(exe_path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0) {
-		snprintf(err, errlen, "%s: %s", exe_path, strerror(errno));
-		dw_close(d);
-		return -1;
-	}
-	d->dw = dwarf_begin(d->fd, DWARF_C_READ);
+	d->dw = gs_exe_dwarf(exe, err, errlen);
 	if (!d->dw) {
-		snprintf(err, errlen, "%s: no DWARF (%s)", exe_path, dwarf_errmsg(-1));
 		dw_close(d);
 		return 1;
 	}

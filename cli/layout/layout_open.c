@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-struct gs_layout *gs_layout_open(const char *exe_path, char *note,
+struct gs_layout *gs_layout_open(struct gs_exe *exe, char *note,
 				 size_t notelen)
 {
 	struct gs_layout *l = gs_layout_new();
@@ -21,14 +21,17 @@ struct gs_layout *gs_layout_open(const char *exe_path, char *note,
 		note[0] = '\0';
 	if (!l)
 		return NULL;
-	if (gs_layout_add_dwarf(l, exe_path, err, sizeof(err)) && note)
+	if (gs_layout_add_dwarf(l, exe, err, sizeof(err)) && note)
 		snprintf(note, notelen, "dwarf: %s", err);
 	/* Then the runtime's type descriptors and the per-release tables. */
-	if (gs_layout_add_typedesc(l, exe_path, err, sizeof(err)) && note)
+	if (gs_layout_add_typedesc(l, exe, err, sizeof(err)) && note)
 		snprintf(note + strlen(note), notelen - strlen(note), "%stypedesc: %s",
 			 note[0] ? "; " : "", err);
-	if (gs_layout_add_table(l, exe_path, err, sizeof(err)) && note)
+	if (gs_layout_add_table(l, exe, err, sizeof(err)) && note)
 		snprintf(note + strlen(note), notelen - strlen(note), "%stable: %s",
 			 note[0] ? "; " : "", err);
+	/* Last, the globals decoded from instructions (no note: the table
+	 * source above reports the same failure). */
+	gs_layout_add_decoded(l, exe, err, sizeof(err));
 	return l;
 }

@@ -13,9 +13,10 @@
 #include <string.h>
 
 #include "base/go_releases.h"
+#include "exe/elfimg.h"
+#include "exe/exe.h"
 #include "exe/goglobals.h"
 #include "exe/goversion.h"
-#include "layout/layout_elfimg.h"
 
 enum tbl_kind { TBL_SIZE, TBL_FIELD, TBL_CONST, TBL_GLOBAL };
 
@@ -227,7 +228,7 @@ bool gs_table_global_at(const struct gs_table *t, size_t i, const char **name,
 
 struct tbl_source {
 	const struct gs_table	*t;
-	struct gs_globals	gg;
+	const struct gs_globals	*gg;	/* borrowed from the gs_exe */
 	bool			have_gg;
 	/* class sizes found by their contents (see find_class_sizes) */
 	uint64_t		class_sizes;
@@ -284,11 +285,11 @@ static int tbl_global(void *priv, const char *name, uint64_t *addr,
 	     !strcmp(name, "internal/runtime/gc.SizeClassToSize")) &&
 	    s->have_class_sizes)
 		*addr = s->class_sizes;
-	else if (!s->have_gg || (id = global_id(&s->gg, name)) < 0 ||
-		 !s->gg.g[id].have_addr)
+	else if (!s->have_gg || (id = global_id(s->gg, name)) < 0 ||
+		 !s->gg->g[id].have_addr)
 		return 1;
 	else
-		*addr = s->gg.g[id].addr;
+		*addr = s->gg->g[id].addr;
 	if (type && typelen && strlen(e->type) < typelen)
 		strcpy(type, e->type);
 	return 0;
@@ -298,8 +299,6 @@ static void tbl_close(void *priv)
 {
 	struct tbl_source *s = priv;
 
-	if (s->have_gg)
-		gs_go_globals_release(&s->gg);
 	free(s);
 }
 
@@ -333,11 +332,9 @@ static bool table_const(const struct gs_table *t, const char *a, const char *b,
  * strictly increasing multiples of 8 up to MaxSmallSize. Only a unique
  * match is taken; the decoder reads the values from the snapshot.
  */
-static int find_class_sizes(const char *exe_path, const struct gs_table *t,
-			    uint64_t *addr)
+static int find_class_sizes(const struct gs_elfimg *im,
+			    const struct gs_table *t, uint64_t *addr)
 {
-	struct gs_elfimg im;
-	char err[256];
 	int64_t n, max;
 	size_t s, found = 0;
 
@@ -345,16 +342,16 @@ static int find_class_sizes(const char *exe_path, const struct gs_table *t,
 			 "internal/runtime/gc.NumSizeClasses", &n) ||
 	    !table_const(t, "runtime._MaxSmallSize",
 			 "internal/runtime/gc.MaxSmallSize", &max) ||
-	    n < 2 || n > 256 || gs_elfimg_open(&im, exe_path, err, sizeof(err)))
+	    n < 2 || n > 256)
 		return -1;
-	for (s = 0; s < im.nr_seg; s++) {
-		const struct gs_elfimg_seg *seg = &im.seg[s];
+	for (s = 0; s < im->nr_seg; s++) {
+		const struct gs_elfimg_seg *seg = &im->seg[s];
 		uint64_t a, end = seg->vaddr + seg->filesz;
 
-		if (!seg->write)
+		if (!seg->write || seg->truncated)
 			continue;
 		for (a = (seg->vaddr + 1) & ~1ULL; a + 2 * (uint64_t)n <= end; a += 2) {
-			const uint8_t *p = gs_elfimg_at(&im, a, 2 * (size_t)n);
+			const uint8_t *p = gs_elfimg_at((void *)im, a, 2 * (size_t)n);
 			int64_t i, prev = 0;
 
 			if (!p || p[0] || p[1] || p[2] != 8 || p[3])
@@ -372,11 +369,10 @@ static int find_class_sizes(const char *exe_path, const struct gs_table *t,
 			}
 		}
 	}
-	gs_elfimg_close(&im);
 	return found == 1 ? 0 : -1;
 }
 
-int gs_layout_add_table(struct gs_layout *l, const char *exe_path,
+int gs_layout_add_table(struct gs_layout *l, struct gs_exe *exe,
 			char *err, size_t errlen)
 {
 	struct tbl_source *s = calloc(1, sizeof(*s));
@@ -386,19 +382,20 @@ int gs_layout_add_table(struct gs_layout *l, const char *exe_path,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (gs_go_globals(exe_path, GS_GLOBALS_AUTO, &s->gg, gerr, sizeof(gerr))) {
+	s->gg = gs_exe_globals(exe, GS_GLOBALS_AUTO, gerr, sizeof(gerr));
+	if (!s->gg) {
 		snprintf(err, errlen, "%s", gerr);
 		free(s);
 		return 1;
 	}
 	s->have_gg = true;
-	s->t = gs_table_find(s->gg.go_version, err, errlen);
+	s->t = gs_table_find(s->gg->go_version, err, errlen);
 	if (!s->t) {
 		tbl_close(s);
 		return 1;
 	}
 	s->have_class_sizes =
-		find_class_sizes(exe_path, s->t, &s->class_sizes) == 0;
+		find_class_sizes(&exe->im, s->t, &s->class_sizes) == 0;
 	if (gs_layout_add(l, &table_ops, s)) {
 		tbl_close(s);
 		snprintf(err, errlen, "too many layout sources");

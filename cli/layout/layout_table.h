@@ -48,11 +48,13 @@ bool gs_table_const_at(const struct gs_table *t, size_t i, const char **name,
 bool gs_table_global_at(const struct gs_table *t, size_t i, const char **name,
 			const char **type);
 
+struct gs_exe;
+
 /*
- * Add the table source for the executable at exe_path: 0, 1 when no table
- * fits its Go version (err says why), -1 on error.
+ * Add the table source for exe (borrowed: it must outlive l): 0, 1 when
+ * no table fits its Go version (err says why), -1 on error.
  */
-int gs_layout_add_table(struct gs_layout *l, const char *exe_path,
+int gs_layout_add_table(struct gs_layout *l, struct gs_exe *exe,
 			char *err, size_t errlen);
 
 #endif /* GOSNAP_LAYOUT_TABLE_H */

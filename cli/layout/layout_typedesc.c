@@ -15,9 +15,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <gelf.h>
 #include <string.h>
 
 #include "exe/elfsym.h"
+#include "exe/exe.h"
 #include "layout/layout_table.h"
 
 #define TD_HDR		48
@@ -54,7 +56,6 @@ struct gs_typedesc {
 	uint64_t	types, etypes;
 	struct td_named	*named;
 	size_t		nr_named, cap_named;
-	struct gs_elfimg *im;		/* owned when opened from a file */
 };
 
 static uint64_t le64(const uint8_t *p)
@@ -404,10 +405,6 @@ void gs_typedesc_free(struct gs_typedesc *td)
 	for (i = 0; i < td->nr_named; i++)
 		free(td->named[i].name);
 	free(td->named);
-	if (td->im) {
-		gs_elfimg_close(td->im);
-		free(td->im);
-	}
 	free(td);
 }
 
@@ -665,53 +662,58 @@ int gs_moduledata_types(const struct gs_elfimg *im, uint64_t md,
 	return -1;
 }
 
-struct gs_typedesc *gs_typedesc_open(const char *exe_path,
+/* What the image must offer before anything is read from it. */
+static int image_usable(const struct gs_elfimg *im, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (gelf_getclass(im->elf) != ELFCLASS64) {
+		snprintf(err, errlen, "not a 64-bit ELF file");
+		return -1;
+	}
+	for (i = 0; i < im->nr_seg; i++)
+		if (!im->seg[i].truncated)
+			return 0;
+	snprintf(err, errlen, "no loadable segment backed by the file");
+	return -1;
+}
+
+struct gs_typedesc *gs_typedesc_open(struct gs_exe *exe,
 				     struct gs_typedesc_info *info,
 				     char *err, size_t errlen)
 {
 	struct gs_typedesc_info local;
-	struct gs_elfimg *im = calloc(1, sizeof(*im));
-	struct gs_symtab *st = NULL;
-	struct gs_typedesc *td = NULL;
+	struct gs_elfimg *im = &exe->im;
+	struct gs_symtab *st;
+	struct gs_typedesc *td;
 	const char *ver;
 
 	if (!info)
 		info = &local;
 	memset(info, 0, sizeof(*info));
-	if (!im) {
-		snprintf(err, errlen, "out of memory");
+	if (image_usable(im, err, errlen))
 		return NULL;
-	}
-	if (gs_elfimg_open(im, exe_path, err, errlen))
-		goto free_im;
-	st = gs_symtab_open_source(exe_path, GS_SYMSRC_PCLNTAB, err, errlen);
+	st = gs_exe_symtab(exe, GS_SYMSRC_PCLNTAB, err, errlen);
 	if (!st)
-		goto close_im;
+		return NULL;
 	info->pclntab = gs_symtab_pclntab_vaddr(st);
 	ver = gs_symtab_go_version(st);
 	snprintf(info->go_version, sizeof(info->go_version), "%s", ver ? ver : "");
-	gs_symtab_close(st);
 	if (!info->pclntab) {
 		snprintf(err, errlen, "no pclntab");
-		goto close_im;
+		return NULL;
 	}
 	if (gs_moduledata_find(im, info->pclntab, &info->moduledata, err, errlen) ||
 	    gs_moduledata_types(im, info->moduledata, info->go_version,
 				&info->types, &info->etypes, &info->offsets_from,
 				err, errlen))
-		goto close_im;
+		return NULL;
 	td = gs_typedesc_parse(gs_elfimg_at, im, info->types, info->etypes,
 			       err, errlen);
 	if (!td)
-		goto close_im;
-	td->im = im;
+		return NULL;
 	info->nr_named = td->nr_named;
 	return td;
-close_im:
-	gs_elfimg_close(im);
-free_im:
-	free(im);
-	return NULL;
 }
 
 /* ---- the layout source ------------------------------------------------ */
@@ -749,10 +751,10 @@ int gs_layout_add_typedesc_index(struct gs_layout *l, struct gs_typedesc *td)
 	return 0;
 }
 
-int gs_layout_add_typedesc(struct gs_layout *l, const char *exe_path,
+int gs_layout_add_typedesc(struct gs_layout *l, struct gs_exe *exe,
 			   char *err, size_t errlen)
 {
-	struct gs_typedesc *td = gs_typedesc_open(exe_path, NULL, err, errlen);
+	struct gs_typedesc *td = gs_typedesc_open(exe, NULL, err, errlen);
 
 	if (!td)
 		return 1;

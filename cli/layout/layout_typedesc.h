@@ -25,7 +25,7 @@
 
 #include "exe/buildinfo.h"
 #include "layout/layout.h"
-#include "layout/layout_elfimg.h"
+#include "exe/elfimg.h"
 
 struct gs_typedesc;
 
@@ -79,17 +79,20 @@ struct gs_typedesc_info {
 	char		go_version[128];
 };
 
+struct gs_exe;
+
 /*
- * Open exe_path's descriptors: NULL with a message in err when the binary
- * has none usable (or cannot be read). info may be NULL.
+ * Index exe's descriptors (exe is borrowed: it must outlive the index):
+ * NULL with a message in err when the binary has none usable. info may
+ * be NULL.
  */
-struct gs_typedesc *gs_typedesc_open(const char *exe_path,
+struct gs_typedesc *gs_typedesc_open(struct gs_exe *exe,
 				     struct gs_typedesc_info *info,
 				     char *err, size_t errlen);
 /* Add td as a layout source (l takes it, even on failure): 0 or -1. */
 int gs_layout_add_typedesc_index(struct gs_layout *l, struct gs_typedesc *td);
 /* Both: 0, 1 when the binary has no usable descriptors (err says why). */
-int gs_layout_add_typedesc(struct gs_layout *l, const char *exe_path,
+int gs_layout_add_typedesc(struct gs_layout *l, struct gs_exe *exe,
 			   char *err, size_t errlen);
 
 #endif /* GOSNAP_LAYOUT_TYPEDESC_H */

@@ -61,11 +61,11 @@ void show_go_decode(const struct gsf_file *f, const struct gs_snapshot *s,
 	struct gs_mem *mem = NULL;
 	struct goheap *h = NULL;
 	const char *version;
-	struct gs_exe e;
+	struct gs_exe_choice e;
 
 	memset(g, 0, sizeof(*g));
 	/* A Go build ID says Go before the executable is even found. */
-	if (gs_exe_resolve(f, s, NULL, &e, note, sizeof(note), err, sizeof(err))) {
+	if (gs_exe_choose(f, s, NULL, &e, note, sizeof(note), err, sizeof(err))) {
 		if (go_id) {
 			g->is_go = true;
 			snprintf(g->error, sizeof(g->error), "%s", err);
@@ -74,7 +74,7 @@ void show_go_decode(const struct gsf_file *f, const struct gs_snapshot *s,
 	}
 	snprintf(g->exe, sizeof(g->exe), "%s", e.embedded && s->exe ? s->exe : e.name);
 	g->embedded = e.embedded;
-	st = gs_symtab_open(e.path, err, sizeof(err));
+	st = gs_exe_symtab(e.exe, GS_SYMSRC_AUTO, err, sizeof(err));
 	version = st ? gs_symtab_go_version(st) : NULL;
 	if (!go_id && !version)
 		goto out;	/* not a Go program */
@@ -83,8 +83,8 @@ void show_go_decode(const struct gsf_file *f, const struct gs_snapshot *s,
 		snprintf(g->version, sizeof(g->version), "%s", version);
 		g->version_from = ".go.buildinfo";
 	}
-	mem = gs_mem_open(s, e.path, err, sizeof(err));
-	layout = mem ? gs_layout_open(e.path, lnote, sizeof(lnote)) : NULL;
+	mem = gs_mem_open(s, &e.exe->im, err, sizeof(err));
+	layout = mem ? gs_layout_open(e.exe, lnote, sizeof(lnote)) : NULL;
 	h = layout ? goheap_decode(s, mem, layout, version) : NULL;
 	if (h)
 		fill_heap(h, g);
@@ -95,9 +95,7 @@ void show_go_decode(const struct gsf_file *f, const struct gs_snapshot *s,
 		gs_layout_free(layout);
 	gs_mem_close(mem);
 out:
-	if (st)
-		gs_symtab_close(st);
-	gs_exe_release(&e);
+	gs_exe_choice_release(&e);
 }
 
 void show_go_json(struct json_writer *w, const struct show_go *g)

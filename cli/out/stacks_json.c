@@ -88,7 +88,7 @@ static void json_goroutine(struct json_writer *w, const struct gs_goroutine *g)
 	jw_start_object(w);
 	jw_kv_i64(w, "goid", g->goid);
 	jw_kv_u64(w, "g", g->g);
-	jw_kv_u64(w, "status_raw", g->status);
+	jw_kv_u64(w, "status_raw", g->status_raw);
 	jw_kv_string(w, "status", gs_g_status_name(g->status));
 	jw_kv_bool(w, "scan", g->status & GS_G_SCAN);
 	jw_kv_u64(w, "wait_reason_raw", g->waitreason);
@@ -148,6 +148,12 @@ void stacks_print_json(const struct stacks_model *sm)
 	jw_start_array(w);
 	for (i = 0; i < sm->gr.n; i++)
 		json_goroutine(w, &sm->gr.gs[i]);
+	jw_end_array(w);
+	/* what no layout source had, as heap -j prints it */
+	jw_key(w, "unavailable");
+	jw_start_array(w);
+	for (i = 0; i < gs_layout_nr_missing(sm->ctx->layout); i++)
+		jw_string(w, gs_layout_missing(sm->ctx->layout, i));
 	jw_end_array(w);
 	jw_end_object(w);
 }

@@ -134,4 +134,9 @@ void stacks_print_plain(const struct stacks_model *sm)
 		printf("\n");
 	}
 	printf("# %zu goroutines in allgs (%zu dead, not shown)\n", sm->gr.n, dead);
+	/* what no layout source had, as heap prints it */
+	if (gs_layout_nr_missing(c->layout))
+		printf("\nNot decoded\n");
+	for (i = 0; i < gs_layout_nr_missing(c->layout); i++)
+		printf("  unavailable: %s\n", gs_layout_missing(c->layout, i));
 }

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout/layout_elfimg.h"
+#include "exe/elfimg.h"
 #include "layout/layout_typedesc.h"
 
 #define FAKE_TYPES	0x480000u
@@ -110,7 +110,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t md, types, etypes;
 		const char *how;
 
-		im.seg[0] = (struct gs_elfimg_seg){ FAKE_SEG, size - 1, 0, true, true };
+		im.seg[0] = (struct gs_elfimg_seg){
+			.vaddr = FAKE_SEG, .filesz = size - 1, .write = true, .exec = true,
+		};
 		if (!gs_moduledata_find(&im, pcln, &md, err, sizeof(err)) &&
 		    !gs_moduledata_types(&im, md, "go1.22.0", &types, &etypes, &how,
 					 err, sizeof(err))) {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "exe/elfsym.h"
+#include "exe/exe.h"
 #include "decode/funcinfo.h"
 #include "decode/gomem.h"
 #include "snap/snapshot.h"
@@ -29,6 +30,7 @@
 #define MAX_FRAMES	256
 
 static const char *g_exe;
+static struct gs_exe *g_x;
 static struct gs_symtab *g_st;
 static struct gs_mem *g_file_mem;
 static struct gs_funcinfo g_fi;
@@ -43,10 +45,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	g_exe = getenv("GOSNAP_FUZZ_GO_EXE");
 	if (!g_exe)
 		g_exe = "/usr/lib/go-1.19/bin/go";
-	g_st = gs_symtab_open(g_exe, err, sizeof(err));
+	g_x = gs_exe_open(g_exe, err, sizeof(err));
+	g_st = g_x ? gs_exe_symtab(g_x, GS_SYMSRC_AUTO, err, sizeof(err)) : NULL;
 	if (!g_st ||
-	    !(g_file_mem = gs_mem_open(NULL, g_exe, err, sizeof(err))) ||
-	    gs_funcinfo_init(&g_fi, g_st, g_exe, g_file_mem, err, sizeof(err))) {
+	    !(g_file_mem = gs_mem_open(NULL, &g_x->im, err, sizeof(err))) ||
+	    gs_funcinfo_init(&g_fi, g_st, g_x, g_file_mem, err, sizeof(err))) {
 		fprintf(stderr, "fuzz_unwind: %s (set GOSNAP_FUZZ_GO_EXE to a Go binary)\n",
 			err);
 		exit(1);
@@ -136,7 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz_unwind: own stream rejected: %s\n", err);
 		abort();
 	}
-	mem = gs_mem_open(&snap, g_exe, err, sizeof(err));
+	mem = gs_mem_open(&snap, &g_x->im, err, sizeof(err));
 	if (!mem)
 		abort();
 	req.pc = gs_pclntab_entry(g_fi.tab, get(data, 4) % g_nfunc) + get(data + 4, 2) % 512;

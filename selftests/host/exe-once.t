@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# exe-once.t: each command reads its executable through one gs_exe
+# (cli/exe/exe.h), so the file is opened exactly once, whatever the
+# command decodes (issue 11, acceptance 1). The oracle is the kernel:
+# `strace -f -e trace=open,openat,openat2` of the command lists every
+# open, and exactly one names the executable.
+#   - layout, symbols, pcsp and go of the heap program (normal and
+#     -ldflags='-s -w' builds): one open each;
+#   - heap, stacks, sched and go of a snapshot of it (`mkseed exe`: the
+#     program as it starts, its writable segments copied; no module
+#     needed): one open each, and the snapshot file is opened too (so
+#     strace did see the command's opens).
+# Each command must also succeed and print something.
+#
+# Env: GOSNAP_CLI (default: cli/gosnap-cli, made here).
+set -euo pipefail
+
+TOP="$(cd "$(dirname "$0")/../.." && pwd)"
+B="$TOP/build/exe-once"
+rm -rf "$B"
+mkdir -p "$B"
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
+diag() { sed 's/^/# /'; }
+finish() {
+	echo "1..$n"
+	echo "# exe-once: $((n - failed)) passed, $failed failed"
+	[[ $failed -eq 0 ]]
+}
+
+echo "TAP version 13"
+
+if ! command -v strace >/dev/null; then
+	not_ok "strace is installed (Debian package strace: run scripts/install-deps)"
+	finish
+fi
+
+if [[ -z "${GOSNAP_CLI:-}" ]]; then
+	make -s -C "$TOP/cli" >"$B/make.log" 2>&1 || { diag <"$B/make.log"; not_ok "the CLI builds"; finish; }
+	GOSNAP_CLI="$TOP/cli/gosnap-cli"
+fi
+CLI="$GOSNAP_CLI"
+MKSEED="$TOP/build/cli/unit/mkseed"
+make -s -C "$TOP/cli" "$MKSEED" >"$B/mkseed.log" 2>&1 ||
+	{ diag <"$B/mkseed.log"; not_ok "mkseed builds"; finish; }
+
+# The newest toolchain that builds the heap program (Debian 12's 1.19 last).
+v=""
+for want in 1.26 1.19; do
+	v="$("$TOP/selftests/heap/build-targets" "$B" "$want" 2>>"$B/build.err" | head -n 1)"
+	[[ -n "$v" ]] && break
+done
+if [[ -z "$v" ]]; then
+	diag <"$B/build.err"
+	not_ok "building the heap program with Go 1.26 or 1.19"
+	finish
+fi
+go="$("$TOP/selftests/lib/gotoolchain" "$v")"
+bin="$B/heap-$v"
+(cd "$TOP/selftests/targets/go/heap" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
+	GOCACHE="$TOP/build/go/cache-$v" GOPATH="$TOP/build/go/path" \
+	"$go" build -ldflags='-s -w' -o "$bin.sw" .) >"$B/sw.err" 2>&1 ||
+	{ diag <"$B/sw.err"; not_ok "go$v: -ldflags='-s -w' build"; finish; }
+
+# once NAME FILE OPENED... -- CMD...: run CMD under strace; FILE must be
+# opened exactly once, each OPENED at least once.
+once() {
+	local name="$1" file="$2" log="$B/$1.strace" opens extra=()
+	shift 2
+	while [[ "$1" != "--" ]]; do extra+=("$1"); shift; done
+	shift
+	if ! strace -f -qq -o "$log" -e trace=open,openat,openat2 "$@" \
+		>"$B/$name.out" 2>"$B/$name.err" || [[ ! -s "$B/$name.out" ]]; then
+		diag <"$B/$name.err"
+		not_ok "$name: runs and prints (under strace)"
+		return
+	fi
+	opens="$(grep -cF "\"$file\"" "$log" || true)"
+	for f in "${extra[@]}"; do
+		if ! grep -qF "\"$f\"" "$log"; then
+			echo "# strace did not see $f opened"
+			opens="?"
+		fi
+	done
+	if [[ "$opens" == 1 ]]; then
+		ok "$name: $file opened once"
+	else
+		grep -F "\"$file\"" "$log" | diag || true
+		not_ok "$name: $file opened once (opened $opens times)"
+	fi
+}
+
+for b in "$bin" "$bin.sw"; do
+	tag="go$v"
+	[[ $b != *.sw ]] || tag="go$v -s -w"
+	once "layout-${b##*/}" "$b" -- "$CLI" layout "$b" -j
+	once "layout-all-${b##*/}" "$b" -- "$CLI" layout "$b" --all
+	once "symbols-${b##*/}" "$b" -- "$CLI" symbols "$b" -j
+	once "pcsp-${b##*/}" "$b" -- "$CLI" pcsp "$b" main.main runtime.mallocgc
+	once "go-${b##*/}" "$b" -- "$CLI" go "$b"
+
+	snap="$B/${b##*/}.gsnap"
+	if ! "$MKSEED" exe "$snap" "$b" 2>"$B/seed.err"; then
+		diag <"$B/seed.err"
+		not_ok "$tag: mkseed exe makes a snapshot of the program"
+		continue
+	fi
+	for c in heap stacks sched go; do
+		once "$c-${b##*/}" "$b" "$snap" -- "$CLI" "$c" "$snap"
+		once "$c-json-${b##*/}" "$b" "$snap" -- "$CLI" "$c" -j "$snap"
+	done
+done
+
+finish
