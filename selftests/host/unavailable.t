@@ -99,6 +99,7 @@ check "stacks names the hidden runtime.g.goid under Not decoded" \
 run sched-m "runtime.m:procid,runtime.schedt:nmidle" sched
 check "sched -j: idle_ms null with its reason, runtime.m.procid listed" \
 	jqtest sched-m '.sched.idle_ms == null and (.unavailable.nmidle | test("no layout source")) and .unavailable["field runtime.m.procid"] == "no layout source has it" and (.unavailable | length) == 2'
+# shellcheck disable=SC2016 # $1 is expanded by the inner bash
 check "sched names both hidden fields in its text" \
 	bash -c 'grep -qx "unavailable: runtime.schedt.nmidle: no layout source knows runtime.schedt.nmidle" "$1" &&
 		grep -qx "unavailable: field runtime.m.procid: no layout source has it" "$1"' _ "$B/sched-m.txt"

@@ -99,24 +99,32 @@ for t in "${targets[@]}"; do
 		continue
 	fi
 	if once "heap-$t" "$bin" "$snap" -- "$CLI" heap -j --exe "$bin" "$snap"; then
-		jq -e '(.arenas | length) >= 1' "$W/heap-$t.out" >/dev/null &&
-			ok "$t: heap decodes at least one arena" ||
+		if jq -e '(.arenas | length) >= 1' "$W/heap-$t.out" >/dev/null; then
+			ok "$t: heap decodes at least one arena"
+		else
 			not_ok "$t: heap decodes at least one arena"
+		fi
 	fi
 	if once "stacks-$t" "$bin" "$snap" -- "$CLI" stacks -j --exe "$bin" "$snap"; then
-		jq -e '(.goroutines | length) >= 9' "$W/stacks-$t.out" >/dev/null &&
-			ok "$t: stacks decodes at least 9 goroutines" ||
+		if jq -e '(.goroutines | length) >= 9' "$W/stacks-$t.out" >/dev/null; then
+			ok "$t: stacks decodes at least 9 goroutines"
+		else
 			not_ok "$t: stacks decodes at least 9 goroutines"
+		fi
 	fi
 	if once "sched-$t" "$bin" "$snap" -- "$CLI" sched -j --exe "$bin" "$snap"; then
-		jq -e '(.ps | length) >= 2' "$W/sched-$t.out" >/dev/null &&
-			ok "$t: sched decodes at least 2 Ps" ||
+		if jq -e '(.ps | length) >= 2' "$W/sched-$t.out" >/dev/null; then
+			ok "$t: sched decodes at least 2 Ps"
+		else
 			not_ok "$t: sched decodes at least 2 Ps"
+		fi
 	fi
 	if once "layout-$t" "$bin" "" -- "$CLI" layout -j "$bin" runtime.g; then
-		jq -e '.types[0].size > 0' "$W/layout-$t.out" >/dev/null &&
-			ok "$t: layout answers runtime.g" ||
+		if jq -e '.types[0].size > 0' "$W/layout-$t.out" >/dev/null; then
+			ok "$t: layout answers runtime.g"
+		else
 			not_ok "$t: layout answers runtime.g"
+		fi
 	fi
 done
 finish
