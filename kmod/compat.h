@@ -254,4 +254,15 @@ static inline bool gosnap_page_swapcache(struct page *page)
 #define rdmsrl(msr, val)	rdmsrq(msr, val)
 #endif
 
+/*
+ * mmap_assert_locked() under CONFIG_DEBUG_VM calls dump_mm(), which no
+ * kernel exports to modules: a module using it does not load on a debug
+ * kernel. The same check, from exported pieces.
+ */
+#define gosnap_mmap_assert_locked(mm)					\
+	do {								\
+		lockdep_assert_held(&(mm)->mmap_lock);			\
+		WARN_ON_ONCE(!rwsem_is_locked(&(mm)->mmap_lock));	\
+	} while (0)
+
 #endif /* GOSNAP_COMPAT_H */

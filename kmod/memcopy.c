@@ -28,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "gosnap.h"
+#include "compat.h"
 
 #define GOSNAP_MEM_REC_MAX	(256 * 1024)
 #define GOSNAP_ARENA_BYTES	(64UL << 20)
@@ -57,7 +58,7 @@ static unsigned long gosnap_anon_run_end(struct mm_struct *mm,
 	unsigned long end = vma->vm_end;
 	struct vm_area_struct *next;
 
-	mmap_assert_locked(mm);
+	gosnap_mmap_assert_locked(mm);
 	for_each_vma(vmi, next) {
 		if (next->vm_start != end || !gosnap_private_anon(next))
 			break;

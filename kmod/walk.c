@@ -456,7 +456,7 @@ static unsigned long gosnap_walk_range(struct gosnap_walk *w,
 	pgd_t *pgd = pgd_offset(w->mm, addr);
 	unsigned long pgd_next, p4d_next, pud_next;
 
-	mmap_assert_locked(w->mm);
+	gosnap_mmap_assert_locked(w->mm);
 
 	do {
 		p4d_t *p4d;
@@ -599,7 +599,7 @@ static int gosnap_walk_pause(struct gosnap_walk *w, unsigned long addr,
 	unsigned long vm_flags = vma->vm_flags;
 	struct file *file = vma->vm_file;
 
-	mmap_assert_locked(w->mm);
+	gosnap_mmap_assert_locked(w->mm);
 	*changed = false;
 	w->batch = 0;
 	if (fatal_signal_pending(current)) {
