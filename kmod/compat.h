@@ -259,10 +259,10 @@ static inline bool gosnap_page_swapcache(struct page *page)
  * kernel exports to modules: a module using it does not load on a debug
  * kernel. The same check, from exported pieces.
  */
-#define gosnap_mmap_assert_locked(mm)					\
-	do {								\
-		lockdep_assert_held(&(mm)->mmap_lock);			\
-		WARN_ON_ONCE(!rwsem_is_locked(&(mm)->mmap_lock));	\
-	} while (0)
+static inline void gosnap_mmap_assert_locked(struct mm_struct *mm)
+{
+	lockdep_assert_held(&mm->mmap_lock);
+	WARN_ON_ONCE(!rwsem_is_locked(&mm->mmap_lock));
+}
 
 #endif /* GOSNAP_COMPAT_H */
