@@ -22,32 +22,24 @@ B="$TOP/build/exe-once"
 rm -rf "$B"
 mkdir -p "$B"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
-finish() {
-	echo "1..$n"
-	echo "# exe-once: $((n - failed)) passed, $failed failed"
-	[[ $failed -eq 0 ]]
-}
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
-echo "TAP version 13"
+tap_start
 
 if ! command -v strace >/dev/null; then
 	not_ok "strace is installed (Debian package strace: run scripts/install-deps)"
-	finish
+	tap_finish_named exe-once
 fi
 
 if [[ -z "${GOSNAP_CLI:-}" ]]; then
-	make -s -C "$TOP/cli" >"$B/make.log" 2>&1 || { diag <"$B/make.log"; not_ok "the CLI builds"; finish; }
+	make -s -C "$TOP/cli" >"$B/make.log" 2>&1 || { diag <"$B/make.log"; not_ok "the CLI builds"; tap_finish_named exe-once; }
 	GOSNAP_CLI="$TOP/cli/gosnap-cli"
 fi
 CLI="$GOSNAP_CLI"
 MKSEED="$TOP/build/cli/unit/mkseed"
 make -s -C "$TOP/cli" "$MKSEED" >"$B/mkseed.log" 2>&1 ||
-	{ diag <"$B/mkseed.log"; not_ok "mkseed builds"; finish; }
+	{ diag <"$B/mkseed.log"; not_ok "mkseed builds"; tap_finish_named exe-once; }
 
 # The newest toolchain that builds the heap program (Debian 12's 1.19 last).
 v=""
@@ -58,14 +50,14 @@ done
 if [[ -z "$v" ]]; then
 	diag <"$B/build.err"
 	not_ok "building the heap program with Go 1.26 or 1.19"
-	finish
+	tap_finish_named exe-once
 fi
 go="$("$TOP/selftests/lib/gotoolchain" "$v")"
 bin="$B/heap-$v"
 (cd "$TOP/selftests/targets/go/heap" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
 	GOCACHE="$TOP/build/go/cache-$v" GOPATH="$TOP/build/go/path" \
 	"$go" build -ldflags='-s -w' -o "$bin.sw" .) >"$B/sw.err" 2>&1 ||
-	{ diag <"$B/sw.err"; not_ok "go$v: -ldflags='-s -w' build"; finish; }
+	{ diag <"$B/sw.err"; not_ok "go$v: -ldflags='-s -w' build"; tap_finish_named exe-once; }
 
 # once NAME FILE OPENED... -- CMD...: run CMD under strace; FILE must be
 # opened exactly once, each OPENED at least once.
@@ -116,4 +108,4 @@ for b in "$bin" "$bin.sw"; do
 	done
 done
 
-finish
+tap_finish_named exe-once

@@ -46,14 +46,11 @@ source "$TOP/selftests/symbols/lib.sh"
 export ASAN_OPTIONS=exitcode=99:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
-echo "TAP version 13"
-trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
+tap_start
+bail_on_error
 
 if [[ -n "${GOSNAP_CLI:-}" ]]; then
 	CLI="$GOSNAP_CLI"
@@ -260,5 +257,4 @@ check_unknown "go1.99 (patched go$NEW) -s -w" "$B/1.99" stacks-s "$PCNEWS"
 check_unknown "go$NEW, newest known lowered to 1.$PREV_MINOR" "$B/$NEW" stacks "$PCNEW" GOSNAP_TEST_NEWEST_GO_MINOR=$PREV_MINOR
 check_unknown "go$NEW -s -w, newest known lowered to 1.$PREV_MINOR" "$B/$NEW" stacks-s "$PCNEWS" GOSNAP_TEST_NEWEST_GO_MINOR=$PREV_MINOR
 
-echo "1..$n"
-((failed == 0))
+tap_finish

@@ -21,17 +21,6 @@ PAGE="${GOSNAP_MANPAGE:-$TOP/docs/gosnap-cli.1}"
 
 # shellcheck source=selftests/lib/tap.sh
 . "$TOP/selftests/lib/tap.sh"
-# ok DESC when stdin is empty, else its lines as comments and not ok.
-verdict() {
-	local problems
-	problems="$(cat)"
-	if [[ -z "$problems" ]]; then
-		ok "$1"
-	else
-		diag <<<"$problems"
-		not_ok "$1"
-	fi
-}
 
 tap_start
 

@@ -22,13 +22,10 @@ set -euo pipefail
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 B="$TOP/build/regen"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
-echo "TAP version 13"
+tap_start
 rm -rf "$B"
 mkdir -p "$B"
 mapfile -t known < <("$TOP/selftests/lib/gotoolchain" --list)
@@ -89,5 +86,4 @@ else
 fi
 same "$WR"
 
-echo "1..$n"
-((failed == 0))
+tap_finish

@@ -18,23 +18,10 @@ B="$TOP/build/stages.t"
 rm -rf "$B"
 mkdir -p "$B"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
-verdict() {
-	local problems
-	problems="$(cat)"
-	if [[ -z "$problems" ]]; then
-		ok "$1"
-	else
-		diag <<<"$problems"
-		not_ok "$1"
-	fi
-}
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
-echo "TAP version 13"
+tap_start
 
 verdict "every stage include follows the stage order" < <(python3 "$CHECK" includes "$TOP/cli")
 
@@ -71,6 +58,4 @@ else
 	not_ok "no circle of objects that use each other in cli/ (the CLI does not build)"
 fi
 
-echo "1..$n"
-echo "# stages: $((n - failed)) passed, $failed failed"
-[[ $failed -eq 0 ]]
+tap_finish_named stages

@@ -25,33 +25,20 @@ B="$TOP/build/unavailable"
 rm -rf "$B"
 mkdir -p "$B"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
-check() {	# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
-	local what="$1"
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-finish() {
-	echo "1..$n"
-	echo "# unavailable: $((n - failed)) passed, $failed failed"
-	[[ $failed -eq 0 ]]
-}
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
-echo "TAP version 13"
-command -v jq >/dev/null || { not_ok "jq is installed (Debian package jq)"; finish; }
+tap_start
+command -v jq >/dev/null || { not_ok "jq is installed (Debian package jq)"; tap_finish_named unavailable; }
 
 if [[ -z "${GOSNAP_CLI:-}" ]]; then
-	make -s -C "$TOP/cli" >"$B/make.log" 2>&1 || { diag <"$B/make.log"; not_ok "the CLI builds"; finish; }
+	make -s -C "$TOP/cli" >"$B/make.log" 2>&1 || { diag <"$B/make.log"; not_ok "the CLI builds"; tap_finish_named unavailable; }
 	GOSNAP_CLI="$TOP/cli/gosnap-cli"
 fi
 CLI="$GOSNAP_CLI"
 MKSEED="$TOP/build/cli/unit/mkseed"
 make -s -C "$TOP/cli" "$MKSEED" >"$B/mkseed.log" 2>&1 ||
-	{ diag <"$B/mkseed.log"; not_ok "mkseed builds"; finish; }
+	{ diag <"$B/mkseed.log"; not_ok "mkseed builds"; tap_finish_named unavailable; }
 
 v=""
 for want in 1.26 1.19; do
@@ -66,10 +53,10 @@ done
 if [[ -z "$v" ]]; then
 	diag <"$B/build.err"
 	not_ok "building the heap program with Go 1.26 or 1.19"
-	finish
+	tap_finish_named unavailable
 fi
 snap="$B/heap.gsnap"
-"$MKSEED" exe "$snap" "$B/heap.sw" 2>"$B/seed.err" || { diag <"$B/seed.err"; not_ok "mkseed exe"; finish; }
+"$MKSEED" exe "$snap" "$B/heap.sw" 2>"$B/seed.err" || { diag <"$B/seed.err"; not_ok "mkseed exe"; tap_finish_named unavailable; }
 
 # run NAME HIDE CMD: text and JSON of CMD on the snapshot, with HIDE.
 run() {
@@ -111,4 +98,4 @@ check "heap names the hidden runtime.mheap.sweepgen under Not decoded" \
 	intext heap-sweepgen "  unavailable: field runtime.mheap.sweepgen"
 
 for f in "$B"/*.err; do [[ -s "$f" ]] && { echo "# ${f##*/}:"; diag <"$f"; }; done
-finish
+tap_finish_named unavailable

@@ -10,6 +10,8 @@
 #   not_ok DESC...             "not ok N DESC"; counted in $failed
 #   check DESC CMD [ARG...]    ok DESC if CMD succeeds, else not_ok DESC
 #   diag                       each line of stdin as "# LINE"
+#   verdict DESC               ok DESC when stdin is empty, else its lines
+#                              as diagnostics and not_ok DESC
 #   bail REASON...             "Bail out! REASON" and exit 1: the test cannot go on
 #   bail_on_error              any failing command outside a condition bails
 #                              out, naming its line (for setup: builds,
@@ -47,6 +49,17 @@ check() {
 }
 
 diag() { sed 's/^/# /'; }
+
+verdict() {
+	local problems
+	problems="$(cat)"
+	if [[ -z "$problems" ]]; then
+		ok "$1"
+	else
+		diag <<<"$problems"
+		not_ok "$1"
+	fi
+}
 
 bail() {
 	echo "Bail out! $*"

@@ -25,21 +25,13 @@ kernel="${GOSNAP_KERNEL:-6.1}"
 W="$TOP/build/exe-once/vm-$kernel"
 CLI="${GOSNAP_CLI:-$TOP/cli/gosnap-cli}"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
-finish() {
-	echo "1..$n"
-	echo "# 62-exe-once: $((n - failed)) passed, $failed failed"
-	[[ $failed -eq 0 ]]
-}
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
-echo "TAP version 13"
-command -v strace >/dev/null || { not_ok "strace is installed (Debian package strace: run scripts/install-deps)"; finish; }
-command -v jq >/dev/null || { not_ok "jq is installed (Debian package jq)"; finish; }
-trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
+tap_start
+command -v strace >/dev/null || { not_ok "strace is installed (Debian package strace: run scripts/install-deps)"; tap_finish_named 62-exe-once; }
+command -v jq >/dev/null || { not_ok "jq is installed (Debian package jq)"; tap_finish_named 62-exe-once; }
+bail_on_error
 
 rm -rf "$W"
 mkdir -p "$W/guest" "$W/out"
@@ -127,4 +119,4 @@ for t in "${targets[@]}"; do
 		fi
 	fi
 done
-finish
+tap_finish_named 62-exe-once
