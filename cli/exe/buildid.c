@@ -62,19 +62,6 @@ long gs_elfimg_any_build_id(const struct gs_elfimg *im, uint32_t *kind,
 	return n;
 }
 
-long gs_exe_build_id(const char *path, uint32_t kind, uint8_t *buf, size_t len)
-{
-	struct gs_elfimg im;
-	char err[256];
-	long n;
-
-	if (gs_elfimg_open(&im, path, err, sizeof(err)))
-		return -1;
-	n = gs_elfimg_build_id(&im, kind, buf, len);
-	gs_elfimg_close(&im);
-	return n;
-}
-
 long gs_exe_any_build_id(const char *path, uint32_t *kind, uint8_t *buf,
 			 size_t len)
 {

@@ -24,13 +24,6 @@ long gs_elfimg_any_build_id(const struct gs_elfimg *im, uint32_t *kind,
 			    uint8_t *buf, size_t len);
 
 /*
- * The same for a file not otherwise read (each opens it once): the
- * build ID of the given kind of the ELF file at path into buf: its
- * length, or -1 if the file cannot be read or has none of that kind.
- */
-long gs_exe_build_id(const char *path, uint32_t kind, uint8_t *buf, size_t len);
-
-/*
  * The executable's own build ID, the kind the kernel prefers (GNU's, else
  * Go's): its length with *kind set, or -1 (*kind GOSNAP_BUILD_ID_NONE).
  */

@@ -835,11 +835,6 @@ done:
 	return ret;
 }
 
-void gs_go_globals_release(struct gs_globals *out)
-{
-	out->st = NULL;		/* borrowed from the gs_exe */
-}
-
 const char *gs_global_status_name(enum gs_global_status s)
 {
 	switch (s) {

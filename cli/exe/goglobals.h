@@ -118,8 +118,6 @@ struct gs_globals {
 int gs_go_globals(const struct gs_elfimg *im, const char *path,
 		  struct gs_symtab *st, enum gs_globals_src src,
 		  struct gs_globals *out, char *err, size_t errlen);
-/* Forget the borrowed table (kept for callers that copy *out). */
-void gs_go_globals_release(struct gs_globals *out);
 
 const char *gs_global_status_name(enum gs_global_status s);
 

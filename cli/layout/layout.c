@@ -24,11 +24,16 @@ struct gs_layout {
 	char **missing;			/* names nobody answered */
 	size_t nr_missing, cap_missing;
 	unsigned int used;		/* bit per enum gs_layout_src */
+	const char *hide;		/* GOSNAP_TEST_HIDE_FIELD, see hidden() */
 };
 
 struct gs_layout *gs_layout_new(void)
 {
-	return calloc(1, sizeof(struct gs_layout));
+	struct gs_layout *l = calloc(1, sizeof(struct gs_layout));
+
+	if (l)
+		l->hide = getenv("GOSNAP_TEST_HIDE_FIELD");
+	return l;
 }
 
 void gs_layout_free(struct gs_layout *l)
@@ -206,12 +211,13 @@ bool gs_layout_size(struct gs_layout *l, const char *type, uint64_t *size,
  * deny those fields, so tests can show what a decoder says about a field
  * a binary lacks (docs/layout.md).
  */
-static bool hidden(const char *type, const char *name)
+static bool hidden(const struct gs_layout *l, const char *type,
+		   const char *name)
 {
-	const char *e = getenv("GOSNAP_TEST_HIDE_FIELD"), *p;
 	size_t tn = strlen(type), nn = strlen(name);
+	const char *p;
 
-	for (p = e; p && *p; p += strcspn(p, ","), p += *p == ',') {
+	for (p = l->hide; p && *p; p += strcspn(p, ","), p += *p == ',') {
 		if (!strncmp(p, type, tn) && p[tn] == ':' &&
 		    !strncmp(p + tn + 1, name, nn) &&
 		    (p[tn + 1 + nn] == ',' || !p[tn + 1 + nn]))
@@ -225,7 +231,7 @@ static bool ask_field(struct gs_layout *l, const char *type, const char *name,
 {
 	unsigned int i;
 
-	if (hidden(type, name))
+	if (hidden(l, type, name))
 		return false;
 
 	for (i = 0; i < l->nr_sources; i++) {
