@@ -232,7 +232,7 @@ check_marker() {
 	# each of the target's goroutines shows at least one frame (its main.*
 	# function): equal but empty frame lists would compare nothing
 	read -r framed frames < <(awk -F' [|] ' '{ f = 0; for (i = 2; i <= NF; i++) if ($i !~ /^created by /) f++
-		if (f) g++; n += f } END { print g + 0, n + 0 }' "$ours")
+		if (f) framed++; n += f } END { print framed + 0, n + 0 }' "$ours")
 	if [[ "$framed" -lt $NGOROUTINES ]]; then
 		echo "only $framed goroutines with frames compared ($frames frames), want at least $NGOROUTINES" | diag
 		return 1
