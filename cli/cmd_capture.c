@@ -9,7 +9,7 @@
 #include "capture/capture_probe.h"
 #include "commands.h"
 #include "capture/device.h"
-#include "exe/embed.h"
+#include "exe/exe.h"
 #include "snap/flags.h"
 #include "snap/snapfile.h"
 #include "snap/snapshot.h"
@@ -51,8 +51,16 @@ static int capture_pid(const struct capture_opts *o)
 
 	/* Before the capture: the process may be gone after it. */
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)o->pid);
-	if (o->embed && capture_embed_exe(exe, &embed))
-		return -1;
+	if (o->embed) {
+		struct gs_exe *x = gs_exe_open(exe, err, sizeof(err));
+
+		ret = x ? capture_embed_exe(x, &embed) : -1;
+		if (!x)
+			p_err("%s", err);
+		gs_exe_close(x);
+		if (ret)
+			return -1;
+	}
 	fd = gs_device_open(o->device, err, sizeof(err));
 	if (fd < 0) {
 		p_err("%s", err);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <linux/gosnap.h>
 
+#include "exe/exe.h"
 #include "snap/meta.h"
 
 /* One snapshot exactly as read from the device (8-byte aligned). */
@@ -39,9 +40,10 @@ int capture_save_embed(const char *path, const struct gs_meta *meta,
 		       const struct capture_snap *embed);
 
 /*
- * The EMBED payload of the executable at exe (capture --embed), malloc'd
- * into *out. Returns 0, or -1 after p_err().
+ * The EMBED payload of the executable x (capture --embed), malloc'd into
+ * *out, from the image x already holds (no second open). Returns 0, or -1
+ * after p_err().
  */
-int capture_embed_exe(const char *exe, struct capture_snap *out);
+int capture_embed_exe(struct gs_exe *x, struct capture_snap *out);
 
 #endif /* GOSNAP_CAPTURE_H */

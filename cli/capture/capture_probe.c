@@ -171,20 +171,17 @@ static long g_stack_offset(struct gs_exe *exe)
 	return off;
 }
 
-static int resolve_sites(const char *exe, const struct probe_opts *o,
+static int resolve_sites(struct gs_exe *x, const struct probe_opts *o,
 			 struct probe_site *sites, bool *is_go,
 			 long *g_stack_off)
 {
+	const char *exe = x->path;
 	char err[512];
-	struct gs_exe *x = gs_exe_open(exe, err, sizeof(err));
-	struct gs_symtab *st = x ? gs_exe_symtab(x, GS_SYMSRC_AUTO, err,
-						 sizeof(err)) : NULL;
+	struct gs_symtab *st = gs_exe_symtab(x, GS_SYMSRC_AUTO, err, sizeof(err));
 	unsigned int i;
-	int ret = -1;
 
 	if (!st) {
 		p_err("%s", err);
-		gs_exe_close(x);
 		return -1;
 	}
 	/* re-entry after a prologue preemption is a Go matter */
@@ -196,28 +193,25 @@ static int resolve_sites(const char *exe, const struct probe_opts *o,
 		if (split_hit(o->at[i], o->hits, s->spec, sizeof(s->spec), &s->hit)) {
 			p_err("capture: --at '%s': expected SYMBOL[+OFF][#N] or ADDRESS[#N]",
 			      o->at[i]);
-			goto out;
+			return -1;
 		}
 		if (gs_symtab_resolve(st, s->spec, &s->vaddr, &s->file_off, err,
 				      sizeof(err))) {
 			p_err("capture: --at '%s' in %s: %s", s->spec, exe, err);
-			goto out;
+			return -1;
 		}
 		if (s->file_off == GS_NO_FILE_OFF) {
 			p_err("capture: --at '%s': 0x%llx is not backed by %s",
 			      s->spec, (unsigned long long)s->vaddr, exe);
-			goto out;
+			return -1;
 		}
 		if (check_boundary(st, x, s->spec, s->vaddr))
-			goto out;
+			return -1;
 		s->arg_regs = arg_regs_of(st, s->vaddr);
 		/* the kernel echoes at most GOSNAP_LABEL_LEN - 1 bytes */
 		memcpy(s->label, s->spec, strnlen(s->spec, sizeof(s->label) - 1));
 	}
-	ret = 0;
-out:
-	gs_exe_close(x);
-	return ret;
+	return 0;
 }
 
 /* PATH lookup as execvp() will do it, so the probes go on the same file. */
@@ -432,6 +426,7 @@ int capture_probes(const struct probe_opts *o)
 	struct gosnap_info info;
 	struct gs_stream st = { 0 };
 	struct sigaction sa = { .sa_handler = on_sigint };
+	struct gs_exe *x = NULL;
 	char exe[PATH_MAX], err[512], path[PATH_MAX];
 	bool exec_mode = !o->pid, child_done = false, is_go = false;
 	long g_stack_off = -1;
@@ -447,15 +442,24 @@ int capture_probes(const struct probe_opts *o)
 	} else {
 		snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
 	}
-	if (resolve_sites(exe, o, sites, &is_go, &g_stack_off))
-		return 1;
-	if (mkdir(o->outdir, 0700) && errno != EEXIST) {
-		p_err("capture: %s: %s", o->outdir, strerror(errno));
+	/*
+	 * One open: the probes, the layout and the embedded copy all come
+	 * from the same file, even if the path is replaced meanwhile.
+	 */
+	x = gs_exe_open(exe, err, sizeof(err));
+	if (!x) {
+		p_err("%s", err);
 		return 1;
 	}
+	if (resolve_sites(x, o, sites, &is_go, &g_stack_off))
+		goto out;
+	if (mkdir(o->outdir, 0700) && errno != EEXIST) {
+		p_err("capture: %s: %s", o->outdir, strerror(errno));
+		goto out;
+	}
 	/* Once: every snapshot of the run is of this executable. */
-	if (o->embed && capture_embed_exe(exe, &embed))
-		return 1;
+	if (o->embed && capture_embed_exe(x, &embed))
+		goto out;
 	fd = gs_device_open(o->device, err, sizeof(err));
 	if (fd < 0 || gs_device_info(fd, &info, err, sizeof(err))) {
 		p_err("%s", err);
@@ -534,6 +538,7 @@ out:
 	}
 	gs_stream_free(&st);
 	free((void *)embed.data);
+	gs_exe_close(x);
 	if (interrupted)
 		p_warn("interrupted: probes disarmed, target %d left running", (int)pid);
 	if (child_done && !json_output)

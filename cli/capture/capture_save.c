@@ -93,13 +93,13 @@ static void report_json(const char *path, const struct gs_snapshot *s,
 	jw_end_object(w);
 }
 
-int capture_embed_exe(const char *exe, struct capture_snap *out)
+int capture_embed_exe(struct gs_exe *x, struct capture_snap *out)
 {
 	char err[512];
 	void *p;
 	size_t len;
 
-	if (gs_embed_build(exe, &p, &len, err, sizeof(err))) {
+	if (gs_embed_build_image(&x->im, x->path, &p, &len, err, sizeof(err))) {
 		p_err("capture --embed: %s", err);
 		return -1;
 	}

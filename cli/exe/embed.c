@@ -134,13 +134,24 @@ int gs_embed_build_image(const struct gs_elfimg *im, const char *path,
 			 void **out, size_t *len, char *err, size_t errlen)
 {
 	struct extent_list l = { 0 };
+	Elf *elf;
 	int ret = -1;
 
 	if (!im->map) {
 		snprintf(err, errlen, "%s: not an ELF file", path);
 		return -1;
 	}
-	if (list_extents(im->elf, im->len, &l, err, errlen)) {
+	/*
+	 * A fresh libelf view of the same mapping: libdw decompresses
+	 * SHF_COMPRESSED sections in place, after which im->elf's section
+	 * headers give sizes that are not the file's.
+	 */
+	elf = elf_memory((char *)im->map, im->len);
+	if (!elf) {
+		snprintf(err, errlen, "%s: %s", path, elf_errmsg(-1));
+		return -1;
+	}
+	if (list_extents(elf, im->len, &l, err, errlen)) {
 		char why[256];
 
 		snprintf(why, sizeof(why), "%s", err);
@@ -153,6 +164,7 @@ int gs_embed_build_image(const struct gs_elfimg *im, const char *path,
 	}
 	ret = 0;
 out:
+	elf_end(elf);
 	free(l.v);
 	return ret;
 }

@@ -13,6 +13,11 @@
 #     needed): one open each, and the snapshot file is opened too (so
 #     strace did see the command's opens).
 # Each command must also succeed and print something.
+#   - capture --at main.main --embed -- PROGRAM: the probe sites, the
+#     layout (g.stack) and the embedded copy come from one open. No
+#     module here: --device names a missing file, so the capture must
+#     fail at the device, after every read of the executable (the error
+#     names the device, and strace saw that open too).
 #
 # Env: GOSNAP_CLI (default: cli/gosnap-cli, made here).
 set -euo pipefail
@@ -106,6 +111,23 @@ for b in "$bin" "$bin.sw"; do
 		once "$c-${b##*/}" "$b" "$snap" -- "$CLI" "$c" "$snap"
 		once "$c-json-${b##*/}" "$b" "$snap" -- "$CLI" "$c" -j "$snap"
 	done
+
+	name="capture-${b##*/}"
+	nodev="$B/no-such-device"
+	log="$B/$name.strace"
+	rc=0
+	strace -f -qq -o "$log" -e trace=open,openat,openat2 "$CLI" capture --at main.main \
+		--embed --device "$nodev" -o "$B/$name.d" -- "$b" >"$B/$name.out" 2>"$B/$name.err" || rc=$?
+	opens="$(grep -cF "\"$b\"" "$log" || true)"
+	if [[ $rc == 0 ]] || ! grep -qF "$nodev" "$B/$name.err" || ! grep -qF "\"$nodev\"" "$log"; then
+		diag <"$B/$name.err"
+		not_ok "$name: fails at the missing device (exit $rc), after reading the executable"
+	elif [[ "$opens" == 1 ]]; then
+		ok "$name: --embed capture opens $b once"
+	else
+		grep -F "\"$b\"" "$log" | diag || true
+		not_ok "$name: --embed capture opens $b once (opened $opens times)"
+	fi
 done
 
 tap_finish_named exe-once
