@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The heap decoder: mheap_ and what hangs off it, read through the layout
- * interface (every offset by name) and gs_mem (every byte checked). The
- * order: constants, counters, spans, page-allocator chunks, arenas (whose
- * pages are classified from the two before), then the residency join.
+ * The heap decoder: mheap_ and what hangs off it, read through its needs
+ * table (goheap_needs.h: every offset, constant and address by name,
+ * resolved once) and gs_mem (every byte checked). The order: constants,
+ * counters, spans, page-allocator chunks, arenas (whose pages are
+ * classified from the two before), then the residency join.
  */
 #include "decode/goheap.h"
+#include "decode/goheap_needs.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -26,19 +28,46 @@ struct dec {
 	const struct gs_mem	*mem;
 	struct gs_layout	*l;
 	struct goheap		*h;
+	struct gs_need_ans	a[NH_N];	/* gs_heap_needs, answered */
 	uint64_t		mheap;
 	uint64_t		arena_base_off;
 	int64_t			arena_l1_bits, arena_l2_bits;
 	int64_t			chunk_l1_bits, chunk_l2_bits;
 	bool			have_arena_consts, have_chunk_consts;
-	/* mspan fields */
 	uint64_t		mspan_size;
-	struct gs_field		f_start, f_npages, f_state, f_spanclass,
-				f_elemsize, f_nelems, f_alloc, f_sweepgen;
 	bool			have_mspan;
 	/* mspan address -> index into h->spans, sorted by address */
 	struct span_ref { uint64_t mspan; size_t idx; } *refs;
 };
+
+/* Whether every need listed, up to NH_N, was answered. */
+static bool have_all(const struct dec *d, int first, ...)
+{
+	va_list ap;
+	bool ok = true;
+	int i;
+
+	va_start(ap, first);
+	for (i = first; i >= 0 && i < NH_N; i = va_arg(ap, int))
+		ok &= d->a[i].ok;
+	va_end(ap);
+	return ok;
+}
+
+#define have(d, ...)	have_all((d), __VA_ARGS__, NH_N)
+
+/* A FIELD, SIZE, CONST or GLOBAL answer's value; have() it first. */
+static uint64_t val(const struct dec *d, enum gh_need i)
+{
+	return d->a[i].value;
+}
+
+/* A field of the struct image img (len bytes), by need. */
+static uint64_t img_field(const struct dec *d, const uint8_t *img, size_t len,
+			  enum gh_need i)
+{
+	return gs_img_uint(img, len, d->a[i].value, d->a[i].size);
+}
 
 static void problem(struct goheap *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -66,35 +95,19 @@ static void problem(struct goheap *h, const char *fmt, ...)
 		h->nr_problems++;
 }
 
+/*
+ * Runtime metadata (a heapArena's spans, the chunks' bitmaps) is largely
+ * pages never touched: they read as zeros, as the process reads them.
+ */
 static bool rd_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
 		    uint64_t *out)
 {
-	uint8_t b[8] = { 0 };
-
-	if (size == 0 || size > 8 || !gs_mem_read_zfill(m, addr, b, size))
-		return false;
-	*out = (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 |
-	       (uint64_t)b[3] << 24 | (uint64_t)b[4] << 32 |
-	       (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 | (uint64_t)b[7] << 56;
-	return true;
+	return size && size <= 8 && gs_mem_uint_zfill(m, addr, size, out);
 }
 
 static bool rd_u64(const struct gs_mem *m, uint64_t addr, uint64_t *out)
 {
 	return rd_uint(m, addr, 8, out);
-}
-
-/* A field's value out of a struct image already read into buf. */
-static uint64_t get_field(const uint8_t *buf, size_t len, const struct gs_field *f)
-{
-	uint64_t v = 0;
-	size_t i, n = f->size > 8 ? 8 : f->size;
-
-	if (f->offset + n > len)
-		return 0;
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)buf[f->offset + i] << (8 * i);
-	return v;
 }
 
 const char *gh_page_kind_name(enum gh_page_kind k)
@@ -151,22 +164,24 @@ bool gh_span_live(const struct goheap *h, const struct gh_span *s)
 
 /* ---- constants and version ------------------------------------------ */
 
-static bool get_const(struct dec *d, const char *name, int64_t *v)
+/* A constant's value into *v, if it was answered. */
+static bool get_const(const struct dec *d, enum gh_need i, int64_t *v)
 {
-	return gs_layout_const(d->l, name, v, NULL);
+	if (!d->a[i].ok)
+		return false;
+	*v = (int64_t)d->a[i].value;
+	return true;
 }
 
 static void decode_constants(struct dec *d)
 {
 	struct goheap *h = d->h;
-	int64_t v, inuse = 1, manual = 2, dead = 0;
+	int64_t v;
 	bool ok = true;
 
-	/* The runtime's page size has two names; either will do. */
-	if (gs_layout_has_const(d->l, "runtime._PageSize", &v) ||
-	    get_const(d, "runtime.pageSize", &v))
+	if (get_const(d, NH_PAGE_SIZE, &v))
 		h->page_size = (uint64_t)v;
-	if (get_const(d, "runtime.heapArenaBytes", &v))
+	if (get_const(d, NH_ARENA_BYTES, &v))
 		h->arena_bytes = (uint64_t)v;
 	if (h->page_size && h->arena_bytes && h->arena_bytes % h->page_size == 0)
 		h->pages_per_arena = h->arena_bytes / h->page_size;
@@ -176,11 +191,9 @@ static void decode_constants(struct dec *d)
 			h->page_size, h->arena_bytes);
 		h->pages_per_arena = 0;
 	}
-	ok &= get_const(d, "runtime.arenaL1Bits", &d->arena_l1_bits);
-	ok &= get_const(d, "runtime.arenaL2Bits", &d->arena_l2_bits);
-	/* Go spells it as an untyped constant that DWARF may drop. */
-	if (gs_layout_has_const(d->l, "runtime.arenaBaseOffset", &v) ||
-	    get_const(d, "runtime.arenaBaseOffsetUintptr", &v))
+	ok &= get_const(d, NH_ARENA_L1_BITS, &d->arena_l1_bits);
+	ok &= get_const(d, NH_ARENA_L2_BITS, &d->arena_l2_bits);
+	if (get_const(d, NH_ARENA_BASE_OFF, &v))
 		d->arena_base_off = (uint64_t)v;
 	else
 		ok = false;
@@ -188,10 +201,10 @@ static void decode_constants(struct dec *d)
 		d->arena_l1_bits >= 0 && d->arena_l1_bits < 32 &&
 		d->arena_l2_bits >= 0 && d->arena_l2_bits < 32;
 
-	ok = get_const(d, "runtime.pallocChunkPages", &v);
+	ok = get_const(d, NH_CHUNK_PAGES, &v);
 	h->chunk_pages = ok ? (uint64_t)v : 0;
-	ok &= get_const(d, "runtime.pallocChunksL1Bits", &d->chunk_l1_bits);
-	ok &= get_const(d, "runtime.pallocChunksL2Bits", &d->chunk_l2_bits);
+	ok &= get_const(d, NH_CHUNK_L1_BITS, &d->chunk_l1_bits);
+	ok &= get_const(d, NH_CHUNK_L2_BITS, &d->chunk_l2_bits);
 	d->have_chunk_consts = ok && h->page_size && h->chunk_pages == 512 &&
 		d->chunk_l1_bits >= 0 && d->chunk_l1_bits < 32 &&
 		d->chunk_l2_bits >= 0 && d->chunk_l2_bits < 32;
@@ -199,14 +212,10 @@ static void decode_constants(struct dec *d)
 		problem(h, "pallocChunkPages is %" PRIu64 ", this decoder reads 512-page chunks",
 			h->chunk_pages);
 
-	/* Ask for all three, so each missing one is named. */
-	ok = get_const(d, "runtime.mSpanInUse", &inuse);
-	ok = get_const(d, "runtime.mSpanManual", &manual) && ok;
-	ok = get_const(d, "runtime.mSpanDead", &dead) && ok;
-	if (ok) {
-		h->state_inuse = (uint8_t)inuse;
-		h->state_manual = (uint8_t)manual;
-		h->state_dead = (uint8_t)dead;
+	if (have(d, NH_SPAN_INUSE, NH_SPAN_MANUAL, NH_SPAN_DEAD)) {
+		h->state_inuse = (uint8_t)val(d, NH_SPAN_INUSE);
+		h->state_manual = (uint8_t)val(d, NH_SPAN_MANUAL);
+		h->state_dead = (uint8_t)val(d, NH_SPAN_DEAD);
 	} else {
 		/* Without the names no span can be classified: none matches. */
 		h->state_inuse = h->state_manual = h->state_dead = 0xff;
@@ -216,11 +225,11 @@ static void decode_constants(struct dec *d)
 static void decode_version(struct dec *d, const char *buildinfo_version)
 {
 	struct goheap *h = d->h;
-	uint64_t addr;
 	char *s = NULL;
 
-	if (gs_layout_global(d->l, "runtime.buildVersion", &addr, NULL, 0, NULL))
-		s = gs_mem_gostring(d->mem, addr, sizeof(h->version) - 1);
+	if (have(d, NH_BUILD_VERSION))
+		s = gs_mem_gostring(d->mem, val(d, NH_BUILD_VERSION),
+				    sizeof(h->version) - 1);
 	if (s && s[0]) {
 		snprintf(h->version, sizeof(h->version), "%s", s);
 		h->version_from = "runtime.buildVersion";
@@ -238,55 +247,65 @@ static void decode_version(struct dec *d, const char *buildinfo_version)
 /* ---- MemStats counters ---------------------------------------------- */
 
 /*
- * The first of the variables (gcController, then memstats) that has the
- * field; *from names it. ReadMemStats reads gcController.heapInUse and
- * friends in every release from 1.19 to 1.26; memstats is asked second
- * for releases that kept them there.
+ * Whether the global i has the type t whose fields the table names: a
+ * release that changed it must not be read with the old field offsets.
+ * A layout source that gives no type (the tables do) is taken at its word.
  */
-static bool counter_field(struct dec *d, const char *field, uint64_t *out,
+static bool global_of_type(struct dec *d, enum gh_need i, const char *t)
+{
+	const struct gs_need_ans *a = &d->a[i];
+
+	if (!a->ok)
+		return false;
+	if (a->type[0] && strcmp(a->type, t)) {
+		problem(d->h, "%s is a %s, not the %s this decoder reads",
+			gs_heap_needs.v[i].name, a->type, t);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * ReadMemStats reads HeapInuse, HeapFree and HeapReleased from
+ * gcController (go1.19 to go1.27).
+ */
+static bool counter_field(struct dec *d, enum gh_need f, uint64_t *out,
 			  char *from, size_t fromlen)
 {
-	static const char *const owners[] = { "runtime.gcController",
-					      "runtime.memstats" };
-	char type[GS_TYPE_NAME_MAX];
-	struct gs_field f;
-	uint64_t addr;
-	size_t i;
+	const char *name = gs_heap_needs.v[f].name;
 
-	for (i = 0; i < 2; i++) {
-		if (!gs_layout_global(d->l, owners[i], &addr, type, sizeof(type),
-				      NULL) || !type[0] ||
-		    !gs_layout_has_field(d->l, type, field, &f))
-			continue;
-		if (!rd_uint(d->mem, addr + f.offset, f.size, out)) {
-			problem(d->h, "%s.%s: not in the snapshot", owners[i], field);
-			return false;
-		}
-		snprintf(from, fromlen, "%s.%s", owners[i], field);
-		return true;
+	if (!global_of_type(d, NH_GCCONTROLLER, GH_GCCONTROLLER_TYPE) ||
+	    !have(d, f))
+		return false;
+	if (!rd_uint(d->mem, val(d, NH_GCCONTROLLER) + val(d, f), d->a[f].size, out)) {
+		problem(d->h, "runtime.gcController.%s: not in the snapshot", name);
+		return false;
 	}
-	problem(d->h, "no variable holds %s (asked runtime.gcController, runtime.memstats)",
-		field);
-	return false;
+	snprintf(from, fromlen, "runtime.gcController.%s", name);
+	return true;
 }
 
 /* StackInuse: inStacks summed over the consistent stats' ring. */
 static bool stack_inuse(struct dec *d, uint64_t *out)
 {
-	char type[GS_TYPE_NAME_MAX], elem[GS_TYPE_NAME_MAX];
-	struct gs_field ring, in;
 	uint64_t addr, n, esz, i, v;
 	int64_t sum = 0;
 
-	if (!gs_layout_global(d->l, "runtime.memstats", &addr, type, sizeof(type), NULL) ||
-	    !gs_layout_field(d->l, type, "heapStats.stats", &ring) ||
-	    !gs_type_elem(ring.type, elem, sizeof(elem), &n) || n == 0 || n > 16 ||
-	    !gs_layout_size(d->l, elem, &esz, NULL) ||
-	    !gs_layout_field(d->l, elem, "inStacks", &in))
+	if (!global_of_type(d, NH_MEMSTATS, GH_MSTATS_TYPE) ||
+	    !have(d, NH_MSTATS_HEAPSTATS, NH_STATSDELTA, NH_STATSDELTA_INSTACKS))
 		return false;
+	addr = val(d, NH_MEMSTATS) + val(d, NH_MSTATS_HEAPSTATS);
+	esz = val(d, NH_STATSDELTA);
+	n = esz ? d->a[NH_MSTATS_HEAPSTATS].size / esz : 0;
+	if (n == 0 || n > 16 || n * esz != d->a[NH_MSTATS_HEAPSTATS].size) {
+		problem(d->h, "runtime.memstats.heapStats.stats: %" PRIu64
+			" bytes is no ring of %" PRIu64 "-byte heapStatsDelta",
+			d->a[NH_MSTATS_HEAPSTATS].size, esz);
+		return false;
+	}
 	for (i = 0; i < n; i++) {
-		if (!rd_uint(d->mem, addr + ring.offset + i * esz + in.offset,
-			     in.size, &v)) {
+		if (!rd_uint(d->mem, addr + i * esz + val(d, NH_STATSDELTA_INSTACKS),
+			     d->a[NH_STATSDELTA_INSTACKS].size, &v)) {
 			problem(d->h, "runtime.memstats.heapStats: not in the snapshot");
 			return false;
 		}
@@ -309,9 +328,9 @@ static void decode_counters(struct dec *d)
 	c[GH_HEAP_SYS].name = "HeapSys";
 	c[GH_STACK_INUSE].name = "StackInuse";
 
-	ok_i = counter_field(d, "heapInUse", &inuse, fi, sizeof(fi));
-	ok_f = counter_field(d, "heapFree", &free_, ff, sizeof(ff));
-	ok_r = counter_field(d, "heapReleased", &rel, fr, sizeof(fr));
+	ok_i = counter_field(d, NH_GCC_HEAPINUSE, &inuse, fi, sizeof(fi));
+	ok_f = counter_field(d, NH_GCC_HEAPFREE, &free_, ff, sizeof(ff));
+	ok_r = counter_field(d, NH_GCC_HEAPRELEASED, &rel, fr, sizeof(fr));
 	if (ok_i) {
 		c[GH_HEAP_INUSE] = (struct gh_counter){ "HeapInuse", true, inuse, "" };
 		snprintf(c[GH_HEAP_INUSE].from, sizeof(c->from), "%s", fi);
@@ -341,22 +360,12 @@ static void decode_counters(struct dec *d)
 
 static bool mspan_layout(struct dec *d)
 {
-	struct gs_layout *l = d->l;
-	const char *t = "runtime.mspan";
-	bool ok = true;
-
-	ok &= gs_layout_size(l, t, &d->mspan_size, NULL);
-	ok &= gs_layout_field(l, t, "startAddr", &d->f_start);
-	ok &= gs_layout_field(l, t, "npages", &d->f_npages);
-	/* mSpanStateBox wraps the state byte (go1.14+). */
-	if (!gs_layout_has_field(l, t, "state.s", &d->f_state))
-		ok &= gs_layout_field(l, t, "state", &d->f_state);
-	ok &= gs_layout_field(l, t, "spanclass", &d->f_spanclass);
-	ok &= gs_layout_field(l, t, "elemsize", &d->f_elemsize);
-	ok &= gs_layout_field(l, t, "nelems", &d->f_nelems);
-	ok &= gs_layout_field(l, t, "allocCount", &d->f_alloc);
-	ok &= gs_layout_field(l, t, "sweepgen", &d->f_sweepgen);
-	return ok && d->mspan_size && d->mspan_size <= 4096;
+	if (!have(d, NH_MSPAN, NH_MSPAN_START, NH_MSPAN_NPAGES, NH_MSPAN_STATE,
+		  NH_MSPAN_SPANCLASS, NH_MSPAN_ELEMSIZE, NH_MSPAN_NELEMS,
+		  NH_MSPAN_ALLOCCOUNT, NH_MSPAN_SWEEPGEN))
+		return false;
+	d->mspan_size = val(d, NH_MSPAN);
+	return d->mspan_size && d->mspan_size <= 4096;
 }
 
 static int cmp_span_base(const void *a, const void *b)
@@ -395,16 +404,14 @@ static bool read_slice(struct dec *d, uint64_t addr, const char *what,
 static void decode_spans(struct dec *d)
 {
 	struct goheap *h = d->h;
-	struct gs_field f;
 	uint64_t arr, n, i;
 	uint8_t *img;
 
-	if (!gs_layout_field(d->l, "runtime.mheap", "allspans", &f) ||
-	    !mspan_layout(d))
+	if (!have(d, NH_MHEAP_ALLSPANS) || !mspan_layout(d))
 		return;
 	d->have_mspan = true;
-	if (!read_slice(d, d->mheap + f.offset, "mheap_.allspans", GH_MAX_SPANS,
-			&arr, &n) || n == 0)
+	if (!read_slice(d, d->mheap + val(d, NH_MHEAP_ALLSPANS), "mheap_.allspans",
+			GH_MAX_SPANS, &arr, &n) || n == 0)
 		return;
 	h->spans = calloc(n, sizeof(*h->spans));
 	d->refs = calloc(n, sizeof(*d->refs));
@@ -427,14 +434,14 @@ static void decode_spans(struct dec *d)
 			continue;
 		}
 		s->mspan = p;
-		s->base = get_field(img, d->mspan_size, &d->f_start);
-		s->npages = get_field(img, d->mspan_size, &d->f_npages);
-		s->state = (uint8_t)get_field(img, d->mspan_size, &d->f_state);
-		s->spanclass = (uint8_t)get_field(img, d->mspan_size, &d->f_spanclass);
-		s->elemsize = get_field(img, d->mspan_size, &d->f_elemsize);
-		s->nelems = get_field(img, d->mspan_size, &d->f_nelems);
-		s->alloc_count = get_field(img, d->mspan_size, &d->f_alloc);
-		s->sweepgen = (uint32_t)get_field(img, d->mspan_size, &d->f_sweepgen);
+		s->base = img_field(d, img, d->mspan_size, NH_MSPAN_START);
+		s->npages = img_field(d, img, d->mspan_size, NH_MSPAN_NPAGES);
+		s->state = (uint8_t)img_field(d, img, d->mspan_size, NH_MSPAN_STATE);
+		s->spanclass = (uint8_t)img_field(d, img, d->mspan_size, NH_MSPAN_SPANCLASS);
+		s->elemsize = img_field(d, img, d->mspan_size, NH_MSPAN_ELEMSIZE);
+		s->nelems = img_field(d, img, d->mspan_size, NH_MSPAN_NELEMS);
+		s->alloc_count = img_field(d, img, d->mspan_size, NH_MSPAN_ALLOCCOUNT);
+		s->sweepgen = (uint32_t)img_field(d, img, d->mspan_size, NH_MSPAN_SWEEPGEN);
 		if (gh_span_live(h, s) && h->page_size &&
 		    (s->npages == 0 || s->npages > (1ULL << 40) / h->page_size ||
 		     s->base + s->npages * h->page_size < s->base)) {
@@ -475,33 +482,30 @@ static const struct gh_span *span_of(const struct dec *d, uint64_t mspan)
 static void decode_chunks(struct dec *d)
 {
 	struct goheap *h = d->h;
-	struct gs_field f_chunks, f_ranges, f_base, f_limit, f_bits, f_scav;
 	uint64_t arr, n, i, rsz, pdsz, chunk_bytes;
 
 	if (!d->have_chunk_consts ||
-	    !gs_layout_field(d->l, "runtime.mheap", "pages.chunks", &f_chunks) ||
-	    !gs_layout_field(d->l, "runtime.mheap", "pages.inUse.ranges", &f_ranges) ||
-	    !gs_layout_field(d->l, "runtime.addrRange", "base.a", &f_base) ||
-	    !gs_layout_field(d->l, "runtime.addrRange", "limit.a", &f_limit) ||
-	    !gs_layout_size(d->l, "runtime.addrRange", &rsz, NULL) ||
-	    !gs_layout_size(d->l, "runtime.pallocData", &pdsz, NULL) ||
-	    !gs_layout_field(d->l, "runtime.pallocData", "pallocBits", &f_bits) ||
-	    !gs_layout_field(d->l, "runtime.pallocData", "scavenged", &f_scav))
+	    !have(d, NH_MHEAP_CHUNKS, NH_MHEAP_INUSE_RANGES, NH_ADDRRANGE,
+		  NH_ADDRRANGE_BASE, NH_ADDRRANGE_LIMIT, NH_PALLOCDATA,
+		  NH_PALLOC_BITS, NH_PALLOC_SCAV))
 		return;
-	if (f_bits.size != 64 || f_scav.size != 64 || rsz == 0 || rsz > 64) {
+	rsz = val(d, NH_ADDRRANGE);
+	pdsz = val(d, NH_PALLOCDATA);
+	if (d->a[NH_PALLOC_BITS].size != 64 || d->a[NH_PALLOC_SCAV].size != 64 ||
+	    rsz == 0 || rsz > 64) {
 		problem(h, "pallocData bitmaps of %" PRIu64 "/%" PRIu64 " bytes: expected 64",
-			f_bits.size, f_scav.size);
+			d->a[NH_PALLOC_BITS].size, d->a[NH_PALLOC_SCAV].size);
 		return;
 	}
 	chunk_bytes = h->chunk_pages * h->page_size;
-	if (!read_slice(d, d->mheap + f_ranges.offset, "mheap_.pages.inUse.ranges",
-			GH_MAX_RANGES, &arr, &n))
+	if (!read_slice(d, d->mheap + val(d, NH_MHEAP_INUSE_RANGES),
+			"mheap_.pages.inUse.ranges", GH_MAX_RANGES, &arr, &n))
 		return;
 	for (i = 0; i < n; i++) {
 		uint64_t base, limit, c;
 
-		if (!rd_uint(d->mem, arr + i * rsz + f_base.offset, 8, &base) ||
-		    !rd_uint(d->mem, arr + i * rsz + f_limit.offset, 8, &limit)) {
+		if (!rd_uint(d->mem, arr + i * rsz + val(d, NH_ADDRRANGE_BASE), 8, &base) ||
+		    !rd_uint(d->mem, arr + i * rsz + val(d, NH_ADDRRANGE_LIMIT), 8, &limit)) {
 			problem(h, "mheap_.pages.inUse.ranges[%" PRIu64 "]: not in the snapshot", i);
 			continue;
 		}
@@ -526,15 +530,15 @@ static void decode_chunks(struct dec *d)
 			memset(ch, 0, sizeof(*ch));
 			ch->base = c;
 			if (l1 >> d->chunk_l1_bits ||
-			    !rd_u64(d->mem, d->mheap + f_chunks.offset + 8 * l1, &l2map) ||
+			    !rd_u64(d->mem, d->mheap + val(d, NH_MHEAP_CHUNKS) + 8 * l1, &l2map) ||
 			    !l2map) {
 				problem(h, "chunk 0x%" PRIx64 ": mheap_.pages.chunks[%" PRIu64 "] unreadable",
 					c, l1);
 				continue;
 			}
 			at = l2map + l2 * pdsz;
-			if (!gs_mem_read_zfill(d->mem, at + f_bits.offset, ch->alloc, 64) ||
-			    !gs_mem_read_zfill(d->mem, at + f_scav.offset, ch->scav, 64)) {
+			if (!gs_mem_read_zfill(d->mem, at + val(d, NH_PALLOC_BITS), ch->alloc, 64) ||
+			    !gs_mem_read_zfill(d->mem, at + val(d, NH_PALLOC_SCAV), ch->scav, 64)) {
 				problem(h, "chunk 0x%" PRIx64 ": pallocData at 0x%" PRIx64 " not in the snapshot",
 					c, at);
 				continue;
@@ -576,17 +580,14 @@ static bool bit(const uint64_t *bits, uint64_t i)
 static void decode_page_caches(struct dec *d)
 {
 	struct goheap *h = d->h;
-	struct gs_field f_pc, f_base, f_cache, f_scav;
-	uint64_t allp, arr, n, i;
+	uint64_t pc, arr, n, i;
 
 	if (!h->nr_chunks ||
-	    !gs_layout_global(d->l, "runtime.allp", &allp, NULL, 0, NULL) ||
-	    !gs_layout_field(d->l, "runtime.p", "pcache", &f_pc) ||
-	    !gs_layout_field(d->l, "runtime.pageCache", "base", &f_base) ||
-	    !gs_layout_field(d->l, "runtime.pageCache", "cache", &f_cache) ||
-	    !gs_layout_field(d->l, "runtime.pageCache", "scav", &f_scav))
+	    !have(d, NH_ALLP, NH_P_PCACHE, NH_PCACHE_BASE, NH_PCACHE_CACHE,
+		  NH_PCACHE_SCAV))
 		return;
-	if (!read_slice(d, allp, "runtime.allp", 1U << 16, &arr, &n))
+	pc = val(d, NH_P_PCACHE);
+	if (!read_slice(d, val(d, NH_ALLP), "runtime.allp", 1U << 16, &arr, &n))
 		return;
 	h->page_caches_read = true;
 	for (i = 0; i < n; i++) {
@@ -600,9 +601,9 @@ static void decode_page_caches(struct dec *d)
 		}
 		if (!p)
 			continue;
-		if (!rd_u64(d->mem, p + f_pc.offset + f_base.offset, &base) ||
-		    !rd_u64(d->mem, p + f_pc.offset + f_cache.offset, &cache) ||
-		    !rd_u64(d->mem, p + f_pc.offset + f_scav.offset, &scav)) {
+		if (!rd_u64(d->mem, p + pc + val(d, NH_PCACHE_BASE), &base) ||
+		    !rd_u64(d->mem, p + pc + val(d, NH_PCACHE_CACHE), &cache) ||
+		    !rd_u64(d->mem, p + pc + val(d, NH_PCACHE_SCAV), &scav)) {
 			h->page_caches_read = false;
 			break;
 		}
@@ -698,26 +699,23 @@ static void classify_arena(struct dec *d, struct gh_arena *a, const uint64_t *sp
 static void decode_arenas(struct dec *d)
 {
 	struct goheap *h = d->h;
-	struct gs_field f_arenas, f_all, f_spans;
-	uint64_t arr, n, i, *spans;
+	uint64_t arr, n, i, *spans, spans_off, spans_size;
 
 	if (!d->have_arena_consts ||
-	    !gs_layout_field(d->l, "runtime.mheap", "arenas", &f_arenas) ||
-	    /* renamed heapArenas in go1.25 */
-	    !(gs_layout_has_field(d->l, "runtime.mheap", "allArenas", &f_all) ||
-	      gs_layout_field(d->l, "runtime.mheap", "heapArenas", &f_all)) ||
-	    !gs_layout_field(d->l, "runtime.heapArena", "spans", &f_spans))
+	    !have(d, NH_MHEAP_ARENAS, NH_MHEAP_ALLARENAS, NH_ARENA_SPANS))
 		return;
-	if (f_spans.size != 8 * h->pages_per_arena) {
+	spans_off = val(d, NH_ARENA_SPANS);
+	spans_size = d->a[NH_ARENA_SPANS].size;
+	if (spans_size != 8 * h->pages_per_arena) {
 		problem(h, "heapArena.spans is %" PRIu64 " bytes, expected %" PRIu64,
-			f_spans.size, 8 * h->pages_per_arena);
+			spans_size, 8 * h->pages_per_arena);
 		return;
 	}
-	if (!read_slice(d, d->mheap + f_all.offset, "mheap_.allArenas",
+	if (!read_slice(d, d->mheap + val(d, NH_MHEAP_ALLARENAS), "mheap_.allArenas",
 			GH_MAX_ARENAS, &arr, &n) || n == 0)
 		return;
 	h->arenas = calloc(n, sizeof(*h->arenas));
-	spans = malloc(f_spans.size);
+	spans = malloc(spans_size);
 	if (!h->arenas || !spans) {
 		free(spans);
 		return;
@@ -747,11 +745,11 @@ static void decode_arenas(struct dec *d)
 			break;
 		}
 		have_spans = false;
-		if (!rd_u64(d->mem, d->mheap + f_arenas.offset + 8 * l1, &l2map) ||
+		if (!rd_u64(d->mem, d->mheap + val(d, NH_MHEAP_ARENAS) + 8 * l1, &l2map) ||
 		    !l2map || !rd_u64(d->mem, l2map + 8 * l2, &a->meta) || !a->meta)
 			problem(h, "arena 0x%" PRIx64 ": mheap_.arenas[%" PRIu64 "][%" PRIu64 "] unreadable",
 				a->base, l1, l2);
-		else if (!gs_mem_read_zfill(d->mem, a->meta + f_spans.offset, spans, f_spans.size))
+		else if (!gs_mem_read_zfill(d->mem, a->meta + spans_off, spans, spans_size))
 			problem(h, "arena 0x%" PRIx64 ": heapArena at 0x%" PRIx64 " not in the snapshot",
 				a->base, a->meta);
 		else
@@ -849,28 +847,26 @@ static void join_residency(struct dec *d)
 static void decode_classes(struct dec *d)
 {
 	struct goheap *h = d->h;
-	char type[GS_TYPE_NAME_MAX], elem[GS_TYPE_NAME_MAX];
-	uint64_t addr, n = 0, esz, i, v;
+	const struct gs_need_ans *cts = &d->a[NH_CLASS_TO_SIZE];
+	char elem[GS_TYPE_NAME_MAX];
+	uint64_t n = 0, esz, i, v;
 	int64_t nc;
 
-	/* The size classes moved to internal/runtime/gc in go1.25. */
-	if (!(gs_layout_has_const(d->l, "runtime._NumSizeClasses", &nc) ||
-	      get_const(d, "internal/runtime/gc.NumSizeClasses", &nc)) ||
-	    nc <= 0 || nc > GH_MAX_CLASSES)
+	if (!get_const(d, NH_NUM_CLASSES, &nc) || nc <= 0 || nc > GH_MAX_CLASSES)
 		return;
 	h->classes = calloc((size_t)nc, sizeof(*h->classes));
 	if (!h->classes)
 		return;
 	h->nr_classes = (size_t)nc;
-	if ((gs_layout_has_global(d->l, "runtime.class_to_size", &addr, type,
-				  sizeof(type)) ||
-	     gs_layout_global(d->l, "internal/runtime/gc.SizeClassToSize", &addr,
-			      type, sizeof(type), NULL)) &&
-	    gs_type_elem(type, elem, sizeof(elem), &n) &&
-	    gs_layout_size(d->l, elem, &esz, NULL) && esz <= 8) {
+	/* an array of a basic integer type, [NumSizeClasses]uint16 today */
+	if (cts->ok && gs_type_elem(cts->type, elem, sizeof(elem), &n) &&
+	    gs_layout_size(d->l, elem, &esz, NULL) && esz && esz <= 8) {
 		for (i = 0; i < n && i < h->nr_classes; i++)
-			if (rd_uint(d->mem, addr + i * esz, esz, &v))
+			if (rd_uint(d->mem, cts->value + i * esz, esz, &v))
 				h->classes[i].size = v;
+	} else if (cts->ok) {
+		problem(h, "%s: type %s is not an array of integers", cts->name,
+			cts->type[0] ? cts->type : "unknown");
 	}
 	for (i = 0; i < h->nr_spans; i++) {
 		const struct gh_span *s = &h->spans[i];
@@ -902,19 +898,22 @@ struct goheap *goheap_decode(const struct gs_snapshot *snap,
 		return NULL;
 	h->layout = layout;
 	h->os_page = snap->hdr && snap->hdr->page_size ? snap->hdr->page_size : 4096;
+	/* Once: each miss goes to the layout's unavailable list. */
+	gs_needs_resolve(layout, &gs_heap_needs, d.a);
 	decode_version(&d, buildinfo_version);
 	decode_constants(&d);
 	decode_counters(&d);
-	if (!gs_layout_global(layout, "runtime.mheap_", &d.mheap, NULL, 0, NULL)) {
+	if (!have(&d, NH_MHEAP)) {
 		problem(h, "runtime.mheap_ unavailable: no heap map");
 		return h;
 	}
+	d.mheap = val(&d, NH_MHEAP);
 	{
-		struct gs_field f;
 		uint64_t v;
 
-		if (gs_layout_field(layout, "runtime.mheap", "sweepgen", &f) &&
-		    rd_uint(mem, d.mheap + f.offset, f.size, &v))
+		if (have(&d, NH_MHEAP_SWEEPGEN) &&
+		    rd_uint(mem, d.mheap + val(&d, NH_MHEAP_SWEEPGEN),
+			    d.a[NH_MHEAP_SWEEPGEN].size, &v))
 			h->sweepgen = (uint32_t)v;
 	}
 	decode_spans(&d);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The Go heap of a snapshot, decoded once into one model that every output
- * (heap_text.c, heap_json.c, heap_svg.c) prints: arenas and the span owning
+ * (heap_plain.c, heap_json.c, heap_svg.c) prints: arenas and the span owning
  * each runtime page, every span of mheap_.allspans, the page allocator's
  * chunks (allocated and scavenged bits), the MemStats counters computed
  * the way runtime.ReadMemStats computes them, and the residency join of

@@ -167,20 +167,51 @@ char *gs_mem_gostring(const struct gs_mem *m, uint64_t addr, size_t maxlen)
 	return s;
 }
 
-bool gs_mem_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
-		 uint64_t *out)
+static uint64_t le_uint(const uint8_t *b, uint64_t size)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		v |= (uint64_t)b[i] << (8 * i);
+	return v;
+}
+
+static bool read_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
+		      bool zfill, uint64_t *out)
 {
 	uint8_t b[8] = { 0 };
-	size_t i;
 
 	if (size > 8)
 		size = 8;
 	*out = 0;
-	if (!gs_mem_read(m, addr, b, size))
+	if (!(zfill ? gs_mem_read_zfill(m, addr, b, size) :
+		      gs_mem_read(m, addr, b, size)))
 		return false;
-	for (i = 0; i < size; i++)
-		*out |= (uint64_t)b[i] << (8 * i);
+	*out = le_uint(b, size);
 	return true;
+}
+
+bool gs_mem_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
+		 uint64_t *out)
+{
+	return read_uint(m, addr, size, false, out);
+}
+
+bool gs_mem_uint_zfill(const struct gs_mem *m, uint64_t addr, uint64_t size,
+		       uint64_t *out)
+{
+	return read_uint(m, addr, size, true, out);
+}
+
+uint64_t gs_img_uint(const uint8_t *img, size_t len, uint64_t off,
+		     uint64_t size)
+{
+	if (size > 8)
+		size = 8;
+	if (off > len || size > len - off)
+		return 0;
+	return le_uint(img + off, size);
 }
 
 uint64_t gs_mem_field_u64(const struct gs_mem *m, uint64_t base, int64_t off)

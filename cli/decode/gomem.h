@@ -48,6 +48,15 @@ bool gs_mem_u32(const struct gs_mem *m, uint64_t addr, uint32_t *out);
 /* The little-endian unsigned integer of size bytes (more than 8: 8). */
 bool gs_mem_uint(const struct gs_mem *m, uint64_t addr, uint64_t size,
 		 uint64_t *out);
+/* The same, with gs_mem_read_zfill's never-populated pages as zeros. */
+bool gs_mem_uint_zfill(const struct gs_mem *m, uint64_t addr, uint64_t size,
+		       uint64_t *out);
+/*
+ * The same out of a struct image already read (len bytes): the field at
+ * off of size bytes; 0 if it lies outside the image.
+ */
+uint64_t gs_img_uint(const uint8_t *img, size_t len, uint64_t off,
+		     uint64_t size);
 /* The word at base + off; 0 if base is 0, off < 0 or unreadable. */
 uint64_t gs_mem_field_u64(const struct gs_mem *m, uint64_t base, int64_t off);
 /* The int32 at base + off, sign-extended; -1 if off < 0 or unreadable. */

@@ -128,8 +128,8 @@ bool gs_find_allgs(struct gs_snapctx *c, uint64_t *addr, const char **source)
 	enum gs_layout_src src;
 
 	*addr = 0;
-	if (!c->layout || !gs_layout_global(c->layout, "runtime.allgs", addr,
-					    NULL, 0, &src))
+	if (!c->layout || !gs_layout_global(c->layout, g_needs[NG_ALLGS].name,
+					    addr, NULL, 0, &src))
 		return false;
 	/* the decoded-globals source is the instructions; any other, layout */
 	*source = src == GS_LAYOUT_DECODED ? "decoded" : "layout";

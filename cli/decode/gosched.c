@@ -23,7 +23,7 @@ const char *gs_p_status_name(uint32_t status)
  * runtime.schedt counters are read by counter(), which says why each one
  * is unavailable; needspinning is optional (go1.19 lacks it).
  */
-enum {
+enum ns_need {
 	NS_M_ID, NS_M_PROCID, NS_M_G0, NS_M_CURG, NS_M_P, NS_M_ALLLINK,
 	NS_M_SCHEDLINK, NS_G_M, NS_G_STACK_LO, NS_G_STACK_HI, NS_G_GOID,
 	NS_P_ID, NS_P_STATUS, NS_P_RUNQHEAD, NS_P_RUNQTAIL, NS_P_RUNNEXT,
@@ -85,20 +85,24 @@ static const struct gs_need s_needs[NS_N] = {
 
 const struct gs_needs gs_sched_needs = { "sched", s_needs, NS_N };
 
-/* A global from the layout (instruction decoding is one of its sources). */
-static bool global(struct gs_snapctx *c, const char *name, uint64_t *addr)
-{
-	return gs_layout_global(c->layout, name, addr, NULL, 0, NULL);
-}
-
-/* The offsets of s_needs, -1 where unavailable. */
+/* The offsets of s_needs, -1 where unavailable, and the answers. */
 struct m_layout {
 	int64_t id, procid, g0, curg, p, alllink, schedlink;
 	int64_t g_stack_lo, g_stack_hi, g_goid, g_m, p_id;
 	int64_t p_status, p_runqhead, p_runqtail, p_runnext, p_mcache, p_m;
 	int64_t midle;
 	uint32_t p_status_map[8];	/* raw p.status -> gs_p_status_name() */
+	const struct gs_need_ans *a;	/* [NS_N] */
 };
+
+/* A global's address (instruction decoding is one of the layout's sources). */
+static bool global(const struct m_layout *ml, enum ns_need i, uint64_t *addr)
+{
+	if (!ml->a[i].ok)
+		return false;
+	*addr = ml->a[i].value;
+	return true;
+}
 
 static bool have_m(const struct gs_sched *s, uint64_t m)
 {
@@ -149,8 +153,7 @@ static void add_idle_ms(struct gs_snapctx *c, const struct m_layout *ml,
 	uint64_t sched, m = 0;
 	size_t n;
 
-	if (o_midle < 0 || ml->schedlink < 0 ||
-	    !global(c, "runtime.sched", &sched))
+	if (o_midle < 0 || ml->schedlink < 0 || !global(ml, NS_SCHED, &sched))
 		return;
 	m = gs_mem_field_u64(c->mem, sched, o_midle);
 	for (n = 0; m && n < GS_MAX_MS; n++) {
@@ -199,7 +202,7 @@ static void decode_ps(struct gs_snapctx *c, const struct m_layout *ml,
 	int64_t o_m = ml->p_m;
 	uint64_t allp, hdr[2], i;
 
-	if (!global(c, "runtime.allp", &allp) ||
+	if (!global(ml, NS_ALLP, &allp) ||
 	    !gs_mem_read(c->mem, allp, hdr, sizeof(hdr)) || hdr[1] > GS_MAX_PS) {
 		snprintf(s->problem, sizeof(s->problem), "runtime.allp unavailable");
 		return;
@@ -250,73 +253,61 @@ const char *gs_sched_unavailable(const struct gs_sched *s, const char *field)
 }
 
 /*
- * A field of runtime.schedt, read at its own size; -1, with the reason
- * recorded, if unavailable.
+ * The runtime.schedt counter of need i at sched, or -1 with the reason
+ * recorded under its field path (the spelling that answered, else the
+ * table's).
  */
-static int64_t counter(struct gs_snapctx *c, struct gs_sched *s, uint64_t sched,
-		       const char *path)
+static int64_t counter(struct gs_snapctx *c, struct gs_sched *s,
+		       const struct m_layout *ml, uint64_t sched, enum ns_need i)
 {
-	uint8_t b[8] = { 0 };
-	struct gs_field f;
-	uint64_t v = 0;
-	size_t i;
+	const struct gs_need_ans *a = &ml->a[i];
+	const char *path = a->ok ? a->name : s_needs[i].name;
+	uint64_t v;
 
-	if (!gs_layout_has_field(c->layout, "runtime.schedt", path, &f) || !f.size ||
-	    f.size > 8) {
+	if (!a->ok || !a->size || a->size > 8) {
 		unavailable(s, path, "no layout source knows runtime.schedt.%s", path);
 		return -1;
 	}
-	if (!gs_mem_read(c->mem, sched + f.offset, b, f.size)) {
+	if (!gs_mem_uint(c->mem, sched + a->value, a->size, &v)) {
 		unavailable(s, path, "runtime.schedt.%s is not in the snapshot's memory",
 			    path);
 		return -1;
 	}
-	for (i = 0; i < f.size; i++)
-		v |= (uint64_t)b[i] << (8 * i);
-	if (f.size == 4)
+	if (a->size == 4)
 		return (int32_t)v;	/* int32 fields: a negative value reads as such */
 	return (int64_t)v;
 }
 
-static const char *const counter_fields[] = {
-	"nmidle", "nmidlelocked", "mnext", "nmfreed", "nmsys", "nmspinning",
-	"npidle", "ngsys", "needspinning", "gcwaiting", "stopwait", "sysmonwait",
-	"runqsize",
-};
-
-static void decode_counters(struct gs_snapctx *c, struct gs_sched *s)
+static void decode_counters(struct gs_snapctx *c, const struct m_layout *ml,
+			    struct gs_sched *s)
 {
-	struct gs_field rq;
 	uint64_t sched;
-	size_t i;
+	enum ns_need i;
 
 	s->nmidle = s->nmidlelocked = s->mnext = s->nmfreed = s->nmsys = -1;
 	s->nmspinning = s->npidle = s->runqsize = s->ngsys = s->threads = -1;
 	s->needspinning = s->gcwaiting = s->stopwait = s->sysmonwait = -1;
-	if (!global(c, "runtime.sched", &sched)) {
-		for (i = 0; i < sizeof(counter_fields) / sizeof(counter_fields[0]); i++)
-			unavailable(s, counter_fields[i], "%s",
-				    "runtime.sched's address is unknown");
+	if (!global(ml, NS_SCHED, &sched)) {
+		for (i = NS_C_NMIDLE; i <= NS_C_RUNQSIZE; i++)
+			unavailable(s, ml->a[i].ok ? ml->a[i].name : s_needs[i].name,
+				    "%s", "runtime.sched's address is unknown");
 		return;
 	}
 	/* atomic wrappers (go1.20+: atomic.Int32, atomic.Bool) keep the value first */
-	s->nmidle = counter(c, s, sched, "nmidle");
-	s->nmidlelocked = counter(c, s, sched, "nmidlelocked");
-	s->mnext = counter(c, s, sched, "mnext");
-	s->nmfreed = counter(c, s, sched, "nmfreed");
-	s->nmsys = counter(c, s, sched, "nmsys");
-	s->nmspinning = counter(c, s, sched, "nmspinning");
-	s->npidle = counter(c, s, sched, "npidle");
-	s->ngsys = counter(c, s, sched, "ngsys");
-	s->needspinning = counter(c, s, sched, "needspinning");
-	s->gcwaiting = counter(c, s, sched, "gcwaiting");
-	s->stopwait = counter(c, s, sched, "stopwait");
-	s->sysmonwait = counter(c, s, sched, "sysmonwait");
+	s->nmidle = counter(c, s, ml, sched, NS_C_NMIDLE);
+	s->nmidlelocked = counter(c, s, ml, sched, NS_C_NMIDLELOCKED);
+	s->mnext = counter(c, s, ml, sched, NS_C_MNEXT);
+	s->nmfreed = counter(c, s, ml, sched, NS_C_NMFREED);
+	s->nmsys = counter(c, s, ml, sched, NS_C_NMSYS);
+	s->nmspinning = counter(c, s, ml, sched, NS_C_NMSPINNING);
+	s->npidle = counter(c, s, ml, sched, NS_C_NPIDLE);
+	s->ngsys = counter(c, s, ml, sched, NS_C_NGSYS);
+	s->needspinning = counter(c, s, ml, sched, NS_C_NEEDSPINNING);
+	s->gcwaiting = counter(c, s, ml, sched, NS_C_GCWAITING);
+	s->stopwait = counter(c, s, ml, sched, NS_C_STOPWAIT);
+	s->sysmonwait = counter(c, s, ml, sched, NS_C_SYSMONWAIT);
 	/* the global run queue's length: runqsize, or runq.size (go1.26) */
-	if (gs_layout_has_field(c->layout, "runtime.schedt", "runq.size", &rq))
-		s->runqsize = counter(c, s, sched, "runq.size");
-	else
-		s->runqsize = counter(c, s, sched, "runqsize");
+	s->runqsize = counter(c, s, ml, sched, NS_C_RUNQSIZE);
 	if (s->mnext >= 0 && s->nmfreed >= 0)
 		s->threads = s->mnext - s->nmfreed;
 }
@@ -341,6 +332,7 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 		return 0;
 	}
 	gs_needs_resolve(l, &gs_sched_needs, a);
+	ml.a = a;
 	ml.id = gs_need_off(&a[NS_M_ID]);
 	ml.procid = gs_need_off(&a[NS_M_PROCID]);
 	ml.g0 = gs_need_off(&a[NS_M_G0]);
@@ -369,8 +361,8 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 	if (!s->ms)
 		return -1;
 	decode_ps(c, &ml, s);
-	decode_counters(c, s);
-	if (gs_layout_global(l, "runtime.allm", &gptr, NULL, 0, NULL) &&
+	decode_counters(c, &ml, s);
+	if (global(&ml, NS_ALLM, &gptr) &&
 	    gs_mem_u64(c->mem, gptr, &allm)) {
 		s->ms_source = "allm";
 		add_ms(c, &ml, s, allm);
@@ -381,7 +373,7 @@ int gs_sched_decode(struct gs_snapctx *c, struct gs_sched *s)
 	 * from newer to older Ms, so each start adds the Ms older than it.
 	 */
 	s->ms_source = "reachable from m0, the Ps, the idle Ms, goroutines and threads";
-	if (global(c, "runtime.m0", &m0))
+	if (global(&ml, NS_M0, &m0))
 		add_ms(c, &ml, s, m0);
 	for (i = 0; i < s->nps; i++)
 		add_ms(c, &ml, s, s->ps[i].m);

@@ -30,6 +30,7 @@ static bool ask(struct gs_layout *l, const struct gs_need *n, const char *name,
 		a->value = f.offset;
 		a->size = f.size;
 		a->src = f.src;
+		memcpy(a->type, f.type, sizeof(a->type));
 		return true;
 	case GS_NEED_SIZE:
 		if (!record)
@@ -42,8 +43,10 @@ static bool ask(struct gs_layout *l, const struct gs_need *n, const char *name,
 		a->value = (uint64_t)v;
 		return true;
 	case GS_NEED_GLOBAL:
-		return record ? gs_layout_global(l, name, &a->value, NULL, 0, &a->src) :
-				gs_layout_has_global(l, name, &a->value, NULL, 0);
+		return record ? gs_layout_global(l, name, &a->value, a->type,
+						 sizeof(a->type), &a->src) :
+				gs_layout_has_global(l, name, &a->value, a->type,
+						     sizeof(a->type));
 	}
 	return false;
 }

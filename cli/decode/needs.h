@@ -61,6 +61,7 @@ struct gs_need_ans {
 	enum gs_layout_src src;
 	uint64_t	value;		/* offset, size, constant, address */
 	uint64_t	size;		/* FIELD: the field's size */
+	char		type[GS_TYPE_NAME_MAX];	/* FIELD, GLOBAL: its type, or "" */
 };
 
 /*

@@ -10,6 +10,9 @@
 #   - The checker catches a forbidden include planted in a copy of cli/.
 #   - No two objects of the tool use each other, directly or round a
 #     circle (symbols each object needs and defines, from nm).
+#   - The decoders ask the layout only for names their needs tables
+#     declare (decode/needs.h): no query spells a runtime name out; a
+#     planted one is caught.
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -47,6 +50,16 @@ if grep -q '^decode/goheap.c .*out/heap_out.h' "$B/planted.out" &&
 	ok "the planted forbidden includes are reported"
 else
 	not_ok "the planted forbidden includes are reported"
+fi
+
+verdict "the decoders ask the layout only for names from their needs tables" \
+	< <(python3 "$CHECK" asks "$TOP/cli")
+sed -i '0,/^static void decode_constants(struct dec \*d)$/s//static void planted(struct dec *d)\n{\n\tgs_layout_has_const(d->l, "runtime.planted", NULL);\n}\n\n&/' \
+	"$B/cli/decode/goheap.c"
+if python3 "$CHECK" asks "$B/cli" | grep -q '^decode/goheap.c:[0-9]*: gs_layout_has_const(d->l, "'; then
+	ok "a planted query spelling a runtime name is reported"
+else
+	not_ok "a planted query spelling a runtime name is reported"
 fi
 
 if make -s -C "$TOP/cli" >"$B/build.log" 2>&1; then

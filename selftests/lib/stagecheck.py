@@ -11,6 +11,12 @@
       objects that use each other in a circle, nothing when there is none
   stagecheck.py count CLI_DIR
       the number of includes checked (a floor for the test)
+  stagecheck.py asks CLI_DIR
+      every place a decoder (decode/*.c) asks the layout for a runtime name
+      spelled out in the call instead of taken from its needs table
+      (decode/needs.h): such a name is read but not declared, so `layout
+      --needs` and layout.t would not see it. Prints one line per call
+      (FILE:LINE: call), nothing when every name comes from a table.
 
 A stage may include its own headers, base/, and the stages below it; two
 stages of one rank know nothing of each other. The commands (cli/*.c) sit
@@ -139,6 +145,25 @@ def cycles(cli, objdir):
     return out, len(objs), nedges
 
 
+# a layout query whose type or name argument is a string literal
+ASK = re.compile(r'\bgs_layout_(?:field|const|global|size|has_field|has_const|has_global)'
+                 r'\s*\(\s*[^,()]+,\s*"')
+
+
+def asks(cli):
+    bad = []
+    for rel in sources(cli):
+        if stage_of(rel) != "decode" or not rel.endswith(".c") or \
+                os.path.basename(rel) == "needs.c":
+            continue
+        with open(os.path.join(cli, rel), encoding="utf-8") as f:
+            text = f.read()
+        for m in ASK.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            bad.append(f"{rel}:{line}: {m.group(0)}")
+    return bad
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -148,6 +173,9 @@ def main():
             print(line)
     elif cmd == "count":
         print(includes(cli)[1])
+    elif cmd == "asks":
+        for line in asks(cli):
+            print(line)
     elif cmd == "cycles" and len(sys.argv) == 4:
         comps, nobj, nedges = cycles(cli, sys.argv[3])
         print(f"# {nobj} objects, {nedges} uses", file=sys.stderr)
