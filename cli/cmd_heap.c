@@ -124,7 +124,7 @@ int cmd_heap(int argc, char **argv)
 	if (json_wtr)
 		heap_print_json(h, &o, json_wtr);
 	else
-		heap_print_text(h, &o, stdout);
+		heap_print_plain(h, &o, stdout);
 	ret = a.svg_path && write_svg(h, &o, a.svg_path) ? 1 : 0;
 	if (!goheap_decoded_anything(h)) {
 		p_err("%s: no heap arena and no runtime counter decoded", a.snap_path);

@@ -18,8 +18,8 @@ struct heap_out_opts {
 	bool		spans;		/* every span and free range */
 };
 
-void heap_print_text(const struct goheap *h, const struct heap_out_opts *o,
-		     FILE *out);
+void heap_print_plain(const struct goheap *h, const struct heap_out_opts *o,
+		      FILE *out);
 void heap_print_json(const struct goheap *h, const struct heap_out_opts *o,
 		     struct json_writer *w);
 /* 0, or -1 if writing failed (errno set). */

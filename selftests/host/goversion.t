@@ -58,7 +58,7 @@ else
 	CLI="$TOP/build/cli/asan/gosnap-cli"
 	make -s -C "$TOP/cli" "$CLI" >&2
 fi
-command -v python3 >/dev/null || { echo "Bail out! python3 missing (package python3)"; exit 1; }
+command -v python3 >/dev/null || bail "python3 missing (package python3)"
 
 build() {	# build VERSION OUT [flags...]
 	local v="$1" out="$2" go

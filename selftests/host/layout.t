@@ -29,13 +29,10 @@ mkdir -p "$B"
 export ASAN_OPTIONS=exitcode=99:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
-echo "TAP version 13"
+tap_start
 if [[ -n "${GOSNAP_CLI:-}" ]]; then
 	CLI="$GOSNAP_CLI"
 else
@@ -91,7 +88,7 @@ needs() {
 
 mapfile -t versions < <("$TOP/selftests/heap/build-targets" "$B" 2>"$B/build.err")
 diag <"$B/build.err"
-[[ ${#versions[@]} -gt 0 ]] || { not_ok "building the heap program with any Go toolchain"; echo "1..$n"; exit 1; }
+[[ ${#versions[@]} -gt 0 ]] || { not_ok "building the heap program with any Go toolchain"; plan "$n"; exit 1; }
 # every release gotoolchain knows (1.27 too) is required: a failed fetch fails
 for v in $("$TOP/selftests/lib/gotoolchain" --list); do
 	[[ " ${versions[*]} " == *" $v "* ]] ||
@@ -188,5 +185,4 @@ if [[ $bad -eq 0 ]]; then
 else
 	not_ok "go$v: a binary truncated anywhere gives a message, no crash (ASan/UBSan)"
 fi
-echo "1..$n"
-[[ $failed -eq 0 ]]
+tap_finish

@@ -4,7 +4,7 @@
 # Fixtures for the freeze tests (selftests/vm-tests/4*.t): the Go 1.19
 # freeze target built with symbols and stripped, its oracles (go tool nm,
 # go version), the C fork target, and one way to run a guest script and
-# keep its output.
+# keep its output. The test sources selftests/lib/tap.sh first.
 
 : "${GOSNAP_CACHE:=/var/cache/gosnap}"
 FREEZE_TOP="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -49,9 +49,9 @@ vm_run() {
 	return "$rc"
 }
 
+# vm_fail OUTPUT: the test's only point, failed, with OUTPUT's last lines.
 vm_fail() {
-	echo "1..1"
-	echo "not ok 1 the VM run failed"
-	# shellcheck disable=SC2001 # every line prefixed, not one substitution
-	sed 's/^/# /' <<<"$1" | tail -n 40
+	plan 1
+	not_ok "the VM run failed"
+	tail -n 40 <<<"$1" | diag
 }

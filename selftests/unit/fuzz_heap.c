@@ -266,7 +266,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	h = goheap_decode(&snap, m, l, size ? NULL : "go1.19-fuzz");
 	if (h) {
-		heap_print_text(h, &o, null);
+		heap_print_plain(h, &o, null);
 		jw_init(&w, null, false);
 		heap_print_json(h, &o, &w);
 		heap_write_svg(h, &o, null);

@@ -17,10 +17,13 @@ set -euo pipefail
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 ver="${GOSNAP_KERNEL:-6.1}"
 
-echo "TAP version 13"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
+
+tap_start
 if [[ "$ver" != 6.1-debug ]]; then
-	echo "1..1"
-	echo "ok 1 # SKIP the detectors (KASAN, kmemleak, ...) are only in 6.1-debug, not $ver"
+	plan 1
+	ok "# SKIP the detectors (KASAN, kmemleak, ...) are only in 6.1-debug, not $ver"
 	exit 0
 fi
 
@@ -31,27 +34,23 @@ declare -A want=(
 	[sleep]="BUG: sleeping function called from invalid context"
 	[ubsan]="UBSAN: array-index-out-of-bounds"
 )
-echo "1..$((1 + ${#bugs[@]}))"
+plan $((1 + ${#bugs[@]}))
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/gosnap-detectors.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 if ! ko="$(GOSNAP_MODULE_SRC="$TOP/selftests/vm/bugmod" \
 	"$TOP/selftests/vm/build-module" "$ver" 2>"$work/build.log")"; then
-	echo "not ok 1 build bugmod.ko for $ver (W=1, no warnings)"
-	sed 's/^/# /' "$work/build.log"
-	n=1
+	not_ok "build bugmod.ko for $ver (W=1, no warnings)"
+	diag <"$work/build.log"
 	for b in "${bugs[@]}"; do
-		n=$((n + 1))
-		echo "not ok $n bug=$b: no bugmod.ko"
+		not_ok "bug=$b: no bugmod.ko"
 	done
 	exit 1
 fi
-echo "ok 1 build bugmod.ko for $ver (W=1, no warnings)"
+ok "build bugmod.ko for $ver (W=1, no warnings)"
 
-n=1 failed=0
 for b in "${bugs[@]}"; do
-	n=$((n + 1))
 	set +e
 	out="$("$TOP/selftests/vm/run" --kernel "$ver" --module none --timeout 300 \
 		--add "$ko:/gosnap/bugmod.ko" -- "insmod /gosnap/bugmod.ko bug=$b && echo loaded" \
@@ -60,15 +59,14 @@ for b in "${bugs[@]}"; do
 	set -e
 	if [[ $b == none ]]; then
 		if [[ $rc -eq 0 && "$out" == *loaded* ]]; then
-			echo "ok $n bug=$b: the module loads and vm/run exits 0"
+			ok "bug=$b: the module loads and vm/run exits 0"
 			continue
 		fi
 	elif [[ $rc -eq 125 ]] && grep -qF "${want[$b]}" "$work/err"; then
-		echo "ok $n bug=$b: vm/run exits 125 with \"${want[$b]}\""
+		ok "bug=$b: vm/run exits 125 with \"${want[$b]}\""
 		continue
 	fi
-	echo "not ok $n bug=$b: want exit ${want[$b]:+125 with \"${want[$b]}\"}${want[$b]:-0}, got $rc"
-	{ echo "$out"; head -n 40 "$work/err"; } | sed 's/^/# /'
-	failed=1
+	not_ok "bug=$b: want exit ${want[$b]:+125 with \"${want[$b]}\"}${want[$b]:-0}, got $rc"
+	{ echo "$out"; head -n 40 "$work/err"; } | diag
 done
-exit $failed
+exit $((failed > 0))

@@ -23,25 +23,28 @@ B="$TOP/build/guest"
 work="$(mktemp -d "${TMPDIR:-/tmp}/gosnap-scale.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# Run one boot; its TAP numbered after the previous boots'.
-n=0 fail=0
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
+
+# Run one boot; its TAP numbered after the previous boots'. A boot that
+# exits non-zero fails the test even if all its points passed.
+boot_failed=0
 boot() {
-	local out="$work/out" rc=0 line
+	local out="$work/out" rc=0 line desc
 	"$TOP/selftests/guest/run-in-vm" "$@" >"$out" 2>&1 || rc=$?
 	while IFS= read -r line; do
 		case "$line" in
 		"TAP version"*|1..*) ;;
 		"ok "*|"not ok "*)
-			n=$((n + 1))
-			[[ "$line" == "not ok"* ]] && fail=1
-			sed -E "s/^(not )?ok [0-9]+/\\1ok $n/" <<<"$line" ;;
+			desc="$(sed -E 's/^(not )?ok [0-9]+ ?//' <<<"$line")"
+			if [[ "$line" == "not ok"* ]]; then not_ok "$desc"; else ok "$desc"; fi ;;
 		*) echo "$line" ;;
 		esac
 	done <"$out"
-	[[ $rc -eq 0 ]] || fail=1
+	[[ $rc -eq 0 ]] || boot_failed=1
 }
 
-echo "TAP version 13"
+tap_start
 start=$SECONDS
 # 3G: 256 written THPs (512 MiB) beside the 64 GiB of huge-zero leaves.
 boot --timeout 1500 --mem 3G --append hugepages=16 \
@@ -55,14 +58,13 @@ if ! go="$("$TOP/selftests/lib/gotoolchain" "$go_ver" 2>"$work/go.err")" ||
 	CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
 	GOCACHE="$TOP/build/go/cache-$go_ver" GOPATH="$TOP/build/go/path" \
 	"$go" build -o "$B/bigheap" .) >>"$work/go.err" 2>&1; then
-	n=$((n + 1)) fail=1
-	echo "not ok $n building selftests/targets/go/bigheap with Go $go_ver"
-	sed 's/^/# /' "$work/go.err"
+	not_ok "building selftests/targets/go/bigheap with Go $go_ver"
+	diag <"$work/go.err"
 else
 	# 4 GiB of huge pages resident, and room for the guest around them.
 	boot --timeout 1800 --mem 6G --thp always \
 		--add "$B/goheap_test" --add "$B/bigheap" -- /gosnap/goheap_test
 	echo "# goheap_test boot (Go $go_ver): $((SECONDS - start)) s"
 fi
-echo "1..$n"
-exit "$fail"
+tap_finish || exit 1
+exit "$boot_failed"

@@ -11,14 +11,16 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TOP="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 # shellcheck source=../lib/freeze.sh
 . "$TOP/selftests/lib/freeze.sh"
 
 ver="${GOSNAP_KERNEL:-6.1}"
 syms=(runtime.mallocinit runtime.schedinit runtime.main main.main)
 
-echo "TAP version 13"
-freeze_build || { echo "1..1"; echo "not ok 1 build the Go 1.19 target"; exit 1; }
+tap_start
+freeze_build || { plan 1; not_ok "build the Go 1.19 target"; exit 1; }
 
 # shellcheck disable=SC2016
 guest='
@@ -48,6 +50,6 @@ echo "big.size=$(stat -c %s $f)"
 '
 out="$(vm_run "$ver" "$guest")" || { vm_fail "$out"; exit 0; }
 
-plan=$(( ${#syms[@]} * 2 * 3 + 2 + 2 ))
-echo "1..$plan"
+points=$(( ${#syms[@]} * 2 * 3 + 2 + 2 ))
+plan "$points"
 python3 "$TOP/selftests/lib/freeze_check.py" start "$BUILD" "${syms[*]}" <<<"$out"

@@ -12,12 +12,14 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TOP="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 # shellcheck source=../lib/freeze.sh
 . "$TOP/selftests/lib/freeze.sh"
 
 ver="${GOSNAP_KERNEL:-6.1}"
-echo "TAP version 13"
-freeze_build || { echo "1..1"; echo "not ok 1 build the Go 1.19 target"; exit 1; }
+tap_start
+freeze_build || { plan 1; not_ok "build the Go 1.19 target"; exit 1; }
 
 # shellcheck disable=SC2016
 guest='
@@ -86,5 +88,5 @@ bad=0; for f in /tmp/conc/*.gsnap; do gosnap-cli show $f >/dev/null 2>&1 || bad=
 echo "conc.tids=$(for f in /tmp/conc/*.gsnap; do gosnap-cli -j show $f | tr "," "\n" | sed -n "s/.*\"hit_tid\": *\([0-9]*\).*/\1/p"; done | sort -u | wc -l)"
 '
 out="$(vm_run "$ver" "$guest")" || { vm_fail "$out"; exit 0; }
-echo "1..19"
+plan 19
 python3 "$TOP/selftests/lib/freeze_check.py" faults "$BUILD" "" <<<"$out"

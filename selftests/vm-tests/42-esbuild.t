@@ -12,6 +12,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TOP="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 # shellcheck source=../symbols/lib.sh
 . "$TOP/selftests/symbols/lib.sh"
 
@@ -20,10 +22,10 @@ cli="${GOSNAP_CLI:-$TOP/cli/gosnap-cli}"
 work="$TOP/build/esbuild"
 mkdir -p "$work"
 
-echo "TAP version 13"
+tap_start
 # A fetch failure fails the test, with npm's own message (on stderr).
 esb="$(npm_esbuild @esbuild/linux-x64 0.22.0)" ||
-	{ echo "1..1"; echo "not ok 1 fetch @esbuild/linux-x64@0.22.0 (npm pack failed)"; exit 1; }
+	{ plan 1; not_ok "fetch @esbuild/linux-x64@0.22.0 (npm pack failed)"; exit 1; }
 [[ -s "$work/in.js" ]] || python3 "$TOP/selftests/esbuild/gen-input.py" "$work/in.js" 20000
 
 addr_of() { "$cli" symbols "$esb" "$1" | awk -v n="$1" '$4 == n { print $1 }' | head -n 1; }
@@ -53,24 +55,31 @@ rc=$?
 set -e
 rm -f "$f"
 if [[ $rc -ne 0 ]]; then
-	echo "1..1"; echo "not ok 1 the VM run failed (status $rc)"
-	# shellcheck disable=SC2001 # every line prefixed, not one substitution
-	sed 's/^/# /' <<<"$out" | tail -n 20
+	plan 1
+	not_ok "the VM run failed (status $rc)"
+	tail -n 20 <<<"$out" | diag
 	exit 0
 fi
 
 field() { sed -n "s/^$1=//p" <<<"$out" | head -n 1; }
 snap_rip() { sed -n "s/^esb.snap=.*label:$1 .*rip:\(0x[0-9a-f]*\).*/\1/p" <<<"$out" | head -n 1; }
-n=0
-check() { n=$((n + 1)); if [[ "$1" == 1 ]]; then echo "ok $n $2"; else echo "not ok $n $2"; [[ -z "${3:-}" ]] || echo "# $3"; fi; }
-echo "1..5"
+# result R DESC [DIAG]: ok DESC when R is 1, else not_ok DESC and DIAG if any.
+result() {
+	if [[ "$1" == 1 ]]; then
+		ok "$2"
+	else
+		not_ok "$2"
+		[[ -z "${3:-}" ]] || diag <<<"$3"
+	fi
+}
+plan 5
 [[ "$(field esb.rc)" == 0 && "$(field esb.exit)" == 0 && "$(field esb.out)" -gt 0 ]] && r=1 || r=0
-check "$r" "esbuild 0.22.0 bundled under capture (exit $(field esb.exit), output $(field esb.out) bytes)" "$(grep -v '^esb.snap' <<<"$out" | tail -n 5)"
+result "$r" "esbuild 0.22.0 bundled under capture (exit $(field esb.exit), output $(field esb.out) bytes)" "$(grep -v '^esb.snap' <<<"$out" | tail -n 5)"
 [[ "$(field esb.gctrace)" -ge 1 ]] && r=1 || r=0
-check "$r" "the runtime collected garbage meanwhile ($(field esb.gctrace) gctrace lines)"
+result "$r" "the runtime collected garbage meanwhile ($(field esb.gctrace) gctrace lines)"
 m="$(snap_rip runtime.main)"; [[ -n "$m" && $((m)) -eq $((0x${main_addr#0x})) ]] && r=1 || r=0
-check "$r" "at runtime.main: ip $m is the address gosnap-cli symbols gives ($main_addr)"
+result "$r" "at runtime.main: ip $m is the address gosnap-cli symbols gives ($main_addr)"
 g="$(snap_rip runtime.gcStart)"; [[ -n "$g" && $((g)) -eq $((0x${gc_addr#0x})) ]] && r=1 || r=0
-check "$r" "at runtime.gcStart: ip $g is the address gosnap-cli symbols gives ($gc_addr)"
+result "$r" "at runtime.gcStart: ip $g is the address gosnap-cli symbols gives ($gc_addr)"
 [[ "$(grep -c '^esb.snap=' <<<"$out")" -eq 2 ]] && r=1 || r=0
-check "$r" "exactly two snapshots (runtime.main, the first runtime.gcStart)" "$(grep '^esb.snap=' <<<"$out")"
+result "$r" "exactly two snapshots (runtime.main, the first runtime.gcStart)" "$(grep '^esb.snap=' <<<"$out")"

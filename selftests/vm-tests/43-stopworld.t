@@ -10,12 +10,14 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TOP="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 # shellcheck source=../lib/freeze.sh
 . "$TOP/selftests/lib/freeze.sh"
 
 ver="${GOSNAP_KERNEL:-6.1}"
-echo "TAP version 13"
-freeze_build || { echo "1..1"; echo "not ok 1 build the Go 1.19 target"; exit 1; }
+tap_start
+freeze_build || { plan 1; not_ok "build the Go 1.19 target"; exit 1; }
 
 # shellcheck disable=SC2016
 guest='
@@ -29,5 +31,5 @@ echo "sw.out=$(grep "marker calls" /tmp/sw.log)"
 for f in /tmp/sw/*.gsnap; do echo "=== BEGIN sw $(basename $f)"; gosnap-cli -j show $f; echo; echo "=== END"; done
 '
 out="$(vm_run "$ver" "$guest")" || { vm_fail "$out"; exit 0; }
-echo "1..5"
+plan 5
 python3 "$TOP/selftests/lib/freeze_check.py" stopworld "$BUILD" "" <<<"$out"

@@ -12,12 +12,14 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TOP="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 # shellcheck source=../lib/freeze.sh
 . "$TOP/selftests/lib/freeze.sh"
 
 ver="${GOSNAP_KERNEL:-6.1}"
-echo "TAP version 13"
-freeze_build || { echo "1..1"; echo "not ok 1 build the targets"; exit 1; }
+tap_start
+freeze_build || { plan 1; not_ok "build the targets"; exit 1; }
 marker="$(awk '$3 == "main.marker" { print $1 }' "$BUILD/nm.txt")"
 raw="$(printf '0x%x' $((0x$marker + 6)))"
 
@@ -47,29 +49,36 @@ echo "fork.pids=$(for f in /tmp/fork/*.gsnap; do gosnap-cli -j show $f | tr "," 
 '
 out="$(vm_run "$ver" "$guest")" || { vm_fail "$out"; exit 0; }
 field() { sed -n "s/^$1=//p" <<<"$out" | head -n 1; }
-n=0
-check() { n=$((n + 1)); if [[ "$1" == 1 ]]; then echo "ok $n $2"; else echo "not ok $n $2"; echo "# ${3:-}"; fi; }
-echo "1..9"
+# result R DESC [DIAG]: ok DESC when R is 1, else not_ok DESC and DIAG.
+result() {
+	if [[ "$1" == 1 ]]; then
+		ok "$2"
+	else
+		not_ok "$2"
+		diag <<<"${3:-}"
+	fi
+}
+plan 9
 snap_rip() { sed -n "s/^off.snap=.*label:$1 .*rip:\(0x[0-9a-f]*\).*/\1/p" <<<"$out" | head -n 1; }
 r1="$(snap_rip 'main.marker+0x4')"
 [[ "$(field off.rc)" == 0 && -n "$r1" && $((r1)) -eq $((0x$marker + 4)) ]] && r=1 || r=0
-check "$r" "--at main.marker+0x4 stops at 0x$marker+4 (go tool nm): $r1" "$(grep '^off' <<<"$out")"
+result "$r" "--at main.marker+0x4 stops at 0x$marker+4 (go tool nm): $r1" "$(grep '^off' <<<"$out")"
 r2="$(snap_rip "$raw")"
 [[ -n "$r2" && $((r2)) -eq $((raw)) ]] && r=1 || r=0
-check "$r" "--at $raw (a raw address) stops there: $r2" "$(grep '^off' <<<"$out")"
+result "$r" "--at $raw (a raw address) stops there: $r2" "$(grep '^off' <<<"$out")"
 [[ "$(field mid.rc)" != 0 && "$(field mid.log)" == *"inside the instruction"* ]] && r=1 || r=0
-check "$r" "an offset inside an instruction is refused before anything is armed" "$(field mid.log)"
+result "$r" "an offset inside an instruction is refused before anything is armed" "$(field mid.log)"
 [[ "$(field int.rc)" == 0 && "$(field int.log)" == *interrupted* ]] && r=1 || r=0
-check "$r" "SIGINT: the CLI disarms and exits cleanly" "rc=$(field int.rc) log=$(field int.log)"
+result "$r" "SIGINT: the CLI disarms and exits cleanly" "rc=$(field int.rc) log=$(field int.log)"
 b="$(field int.before)"; a="$(field int.after)"
 [[ "$b" -ge 2 && "$a" == "$b" ]] && r=1 || r=0
-check "$r" "no snapshot after the interruption ($b before, $a a second later)"
+result "$r" "no snapshot after the interruption ($b before, $a a second later)"
 [[ "$(field int.target_rc)" == 0 && "$(field int.target_out)" == *"150 marker calls"* ]] && r=1 || r=0
-check "$r" "the target ran on to completion" "$(field int.target_out)"
+result "$r" "the target ran on to completion" "$(field int.target_out)"
 [[ "$(field fork.rc)" == 0 && "$(field fork.files)" == 3 ]] && r=1 || r=0
-check "$r" "forked target: three snapshots, the parent's three calls" "rc=$(field fork.rc) files=$(field fork.files)"
+result "$r" "forked target: three snapshots, the parent's three calls" "rc=$(field fork.rc) files=$(field fork.files)"
 p="$(field fork.parent)"
 [[ -n "$p" && "$(field fork.pids | xargs)" == "$p" ]] && r=1 || r=0
-check "$r" "every snapshot is of the parent ($p), none of the child" "pids: $(field fork.pids)"
+result "$r" "every snapshot is of the parent ($p), none of the child" "pids: $(field fork.pids)"
 [[ "$(field fork.child_out)" == *"3 marker calls"* ]] && r=1 || r=0
-check "$r" "the child ran its calls unhindered" "$(field fork.child_out)"
+result "$r" "the child ran its calls unhindered" "$(field fork.child_out)"

@@ -33,6 +33,8 @@
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 export SYM_BUILD="$TOP/build/goversion"
 # shellcheck source=selftests/symbols/lib.sh
 source "$TOP/selftests/symbols/lib.sh"
@@ -41,10 +43,10 @@ ver="${GOSNAP_KERNEL:-6.1}"
 SYMS=(runtime.schedinit runtime.main main.main)
 BINS=(hello hello-stripped)
 
-echo "TAP version 13"
+tap_start
 if [[ ! -x "$GO119" ]]; then
-	echo "1..1"
-	echo "not ok 1 $GO119 missing: install golang-1.19-go (scripts/install-deps)"
+	plan 1
+	not_ok "$GO119 missing: install golang-1.19-go (scripts/install-deps)"
 	exit 1
 fi
 mkdir -p "$B"
@@ -137,16 +139,11 @@ set +e
 rc=$?
 set -e
 if [[ $rc -ne 0 ]]; then
-	echo "1..1"
-	echo "not ok 1 the VM run failed (status $rc)"
-	tail -n 40 "$out" "$out.err" | sed 's/^/# /'
+	plan 1
+	not_ok "the VM run failed (status $rc)"
+	tail -n 40 "$out" "$out.err" | diag
 	exit 0
 fi
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
 
 # doc BIN FILE: the JSON document printed for one snapshot.
 doc() {
@@ -161,7 +158,7 @@ for b in "${BINS[@]}"; do
 		ok "$b: capture at ${SYMS[*]} exits 0"
 	else
 		not_ok "$b: capture at ${SYMS[*]} exits 0"
-		sed -n "/^=== RC $b/,/^=== BEGIN/p" "$out" | sed 's/^/# /' | head -n 20
+		sed -n "/^=== RC $b/,/^=== BEGIN/p" "$out" | diag | head -n 20
 	fi
 	i=0
 	for s in "${SYMS[@]}"; do
@@ -170,7 +167,7 @@ for b in "${BINS[@]}"; do
 		doc "$b" "$f" >"$B/$b-$s.json"
 		if ! jq -e . "$B/$b-$s.json" >/dev/null 2>&1; then
 			not_ok "$b at $s: gosnap-cli go printed JSON"
-			sed 's/^/# /' "$B/$b-$s.json" | head -n 10
+			diag <"$B/$b-$s.json" | head -n 10
 			continue
 		fi
 		got="$(jq -r '.go_version.memory // ("none: " + .go_version.memory_error)' "$B/$b-$s.json")"
@@ -206,7 +203,7 @@ done
 # --- issue 11, acceptance 5 and 6 ---------------------------------------
 if [[ -n "$setup_err" ]]; then
 	not_ok "$setup_err"
-	tail -n 20 "$B/stacks-build.log" | sed 's/^/# /'
+	tail -n 20 "$B/stacks-build.log" | diag
 else
 	sed -n '/^GOSNAP-BEGIN-TAR/,/^GOSNAP-END-TAR/p' "$out" | sed '1d;$d' | tr -d '\r' |
 		base64 -d | tar xzf - -C "$B/out" || true
@@ -216,7 +213,7 @@ else
 			ok "$t: captured at main.marker"
 		else
 			not_ok "$t: captured at main.marker"
-			tail -n 5 "$O/$t.log" 2>/dev/null | sed 's/^/# /'
+			tail -n 5 "$O/$t.log" 2>/dev/null | diag
 		fi
 	done
 	# JSON without the keys that say where the version came from (they
@@ -266,7 +263,7 @@ EOF
 	for c in heap stacks sched go; do
 		if [[ "$(cat "$O/st126-$c.rc" 2>/dev/null)" != 0 ]] || ! what="$(decoded "$c" "$O/st126-$c.json" 2>&1)"; then
 			not_ok "go1.26 -s -w: $c decodes the snapshot (${what:-exit $(cat "$O/st126-$c.rc" 2>/dev/null)})"
-			head -n 5 "$O/st126-$c.err" 2>/dev/null | sed 's/^/# /'
+			head -n 5 "$O/st126-$c.err" 2>/dev/null | diag
 			continue
 		fi
 		a="$(norm "$O/st126-$c.json" /gosnap/st/st126 2>&1)" || true
@@ -276,8 +273,8 @@ EOF
 				ok "go1.26 -s -w, $e: $c JSON of the snapshot equals the unmodified build's ($what)"
 			else
 				not_ok "go1.26 -s -w, $e: $c JSON differs from the unmodified build's (exit $(cat "$O/$e-$c.rc" 2>/dev/null))"
-				head -n 3 "$O/$e-$c.err" 2>/dev/null | sed 's/^/# /'
-				diff <(tr ',' '\n' <<<"$a") <(tr ',' '\n' <<<"$b") | head -n 10 | sed 's/^/# /' || true
+				head -n 3 "$O/$e-$c.err" 2>/dev/null | diag
+				diff <(tr ',' '\n' <<<"$a") <(tr ',' '\n' <<<"$b") | head -n 10 | diag || true
 			fi
 		done
 	done
@@ -287,7 +284,7 @@ EOF
 				ok "go$NEW $t: $c decodes the snapshot ($what)"
 			else
 				not_ok "go$NEW $t: $c decodes the snapshot (exit $(cat "$O/$t-$c.rc" 2>/dev/null) ${what:-})"
-				head -n 5 "$O/$t-$c.err" 2>/dev/null | sed 's/^/# /'
+				head -n 5 "$O/$t-$c.err" 2>/dev/null | diag
 			fi
 			rc="$(cat "$O/$t-unknown-$c.rc" 2>/dev/null || echo none)"
 			# no value: stdout holds at most an error object
@@ -300,12 +297,10 @@ print(",".join(k for k in d if k not in ("error", "errors", "warnings")))' "$O/$
 				ok "go$NEW $t as an unknown release (newest known 1.$PREV_MINOR): $c exits $rc naming it, no value printed"
 			else
 				not_ok "go$NEW $t as an unknown release (newest known 1.$PREV_MINOR): $c exit $rc, printed keys: '$vals'"
-				head -n 5 "$O/$t-unknown-$c.err" "$O/$t-unknown-$c.json" 2>/dev/null | sed 's/^/# /'
+				head -n 5 "$O/$t-unknown-$c.err" "$O/$t-unknown-$c.json" 2>/dev/null | diag
 			fi
 		done
 	done
 fi
 
-echo "1..$n"
-echo "# goversion: $((n - failed)) passed, $failed failed"
-[[ $failed -eq 0 ]]
+tap_finish_named goversion

@@ -15,13 +15,16 @@ B="$TOP/build/heap"
 work="$(mktemp -d "${TMPDIR:-/tmp}/gosnap-heap.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-echo "TAP version 13"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
+
+tap_start
 # shellcheck disable=SC2086
 mapfile -t built < <("$TOP/selftests/heap/build-targets" "$B" ${GOSNAP_HEAP_GO:-} 2>"$work/build.err")
-sed 's/^/# /' "$work/build.err"
+diag <"$work/build.err"
 if [[ ${#built[@]} -eq 0 ]]; then
-	echo "not ok 1 building the heap program with any Go toolchain"
-	echo "1..1"
+	not_ok "building the heap program with any Go toolchain"
+	plan 1
 	exit 1
 fi
 echo "# Go toolchains: ${built[*]}"
@@ -34,36 +37,38 @@ done
 module_opt=()
 if [[ -z "${GOSNAP_PREBUILT:-}" ]]; then
 	ko="$("$TOP/selftests/vm/build-module" "${GOSNAP_KERNEL:-6.1}" 2>"$work/module.log")" || {
-		echo "not ok 1 building gosnap.ko"; sed 's/^/# /' "$work/module.log"; echo "1..1"; exit 1; }
+		not_ok "building gosnap.ko"; diag <"$work/module.log"; plan 1; exit 1; }
 	module_opt=(--module "$ko")
 fi
 
-fail=0
 set +e
 "$TOP/selftests/vm/run" --kernel "${GOSNAP_KERNEL:-6.1}" "${module_opt[@]}" --timeout 1200 --mem 3G \
 	"${adds[@]}" -- "sh /gosnap/guest.sh ${built[*]}" >"$work/out" 2>"$work/err"
 rc=$?
 set -e
-grep -v '^# svg:' "$work/out" | grep -v '^1\.\.' || true
-sed 's/^/# vm: /' "$work/err"
-n="$(grep -cE '^(not )?ok [0-9]+' "$work/out" || true)"
+# The guest's output but the SVG (base64) and its plan; its results
+# (numbered from 1) counted here, so that ours follow on.
+while IFS= read -r line; do
+	case "$line" in
+	"ok "[0-9]*) ok "$(sed -E 's/^ok [0-9]+ ?//' <<<"$line")" ;;
+	"not ok "[0-9]*) not_ok "$(sed -E 's/^not ok [0-9]+ ?//' <<<"$line")" ;;
+	*) echo "$line" ;;
+	esac
+done < <(grep -v '^# svg:' "$work/out" | grep -v '^1\.\.' || true)
+sed 's/^/vm: /' "$work/err" | diag
 planned="$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$work/out" | tail -n 1)"
 if [[ $rc -ne 0 || -z "$planned" || "$planned" -ne "$n" ]]; then
-	n=$((n + 1)) fail=1
-	echo "not ok $n the VM run finished (vm/run exit $rc, $n results of ${planned:-?})"
+	not_ok "the VM run finished (vm/run exit $rc, $n results of ${planned:-?})"
 fi
 
 # Render the SVG the guest sent with headless Chromium (scripts/install-deps
 # installs it): the screenshot must show the heat map, not a blank page:
 # many distinct colours, the page background not everywhere.
 sed -n 's/^# svg://p' "$work/out" | base64 -d 2>/dev/null | gunzip >"$work/heap.svg" 2>/dev/null || true
-n=$((n + 1))
 if [[ ! -s "$work/heap.svg" ]]; then
-	echo "not ok $n the 512 MiB heap SVG reached the host"
-	fail=1
+	not_ok "the 512 MiB heap SVG reached the host"
 elif ! command -v chromium >/dev/null; then
-	echo "not ok $n chromium renders the 512 MiB heap SVG (no chromium: run scripts/install-deps)"
-	fail=1
+	not_ok "chromium renders the 512 MiB heap SVG (no chromium: run scripts/install-deps)"
 else
 	timeout 120 chromium --headless --no-sandbox --disable-gpu \
 		--disable-background-networking --disable-component-update \
@@ -73,11 +78,10 @@ else
 	read -r w h colours dominant < <("$TOP/selftests/heap/png-colours" "$work/heap.png" 2>&1 || echo "0 0 0 100")
 	desc="chromium renders the 512 MiB heap SVG ($(wc -c <"$work/heap.svg") B SVG: ${w}x$h PNG, $colours colours, commonest $dominant%)"
 	if [[ "$w" -eq 1600 && "$h" -eq 1200 && "$colours" -ge 16 && "$dominant" -le 95 ]]; then
-		echo "ok $n $desc"
+		ok "$desc"
 	else
-		echo "not ok $n $desc"
-		tail -n 5 "$work/chromium.log" | sed 's/^/# /'
-		fail=1
+		not_ok "$desc"
+		tail -n 5 "$work/chromium.log" | diag
 	fi
 	[[ -z "${GOSNAP_HEAP_KEEP:-}" ]] || cp "$work/heap.svg" "$work/heap.png" "$GOSNAP_HEAP_KEEP/" 2>/dev/null || true
 fi
@@ -86,9 +90,9 @@ fi
 # shellcheck disable=SC2086
 for v in ${GOSNAP_HEAP_GO:-$("$TOP/selftests/lib/gotoolchain" --list)}; do
 	[[ " ${built[*]} " == *" $v "* ]] && continue
-	n=$((n + 1)) fail=1
-	echo "not ok $n Go $v built the heap program (see build-targets above)"
+	not_ok "Go $v built the heap program (see build-targets above)"
 done
-echo "1..$n"
-grep '^not ok' "$work/out" | grep -v '# TODO' >/dev/null && fail=1
-exit "$fail"
+plan "$n"
+# A guest's "not ok ... # TODO" is not a failure (as run-tests counts).
+todo="$(grep '^not ok' "$work/out" | grep -c '# TODO' || true)"
+exit $((failed > todo))

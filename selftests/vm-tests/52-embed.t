@@ -16,54 +16,66 @@ CLI="$TOP/cli/gosnap-cli"
 work="$(mktemp -d "${TMPDIR:-/tmp}/gosnap-embed.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-echo "TAP version 13"
-bail() { echo "not ok 1 $1"; [[ -z "${2:-}" ]] || sed 's/^/# /' "$2"; echo "1..1"; exit 1; }
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
+
+tap_start
+# setup_fail DESC [FILE]: the test's only point, failed, FILE as diagnostics.
+setup_fail() {
+	not_ok "$1"
+	[[ -z "${2:-}" ]] || diag <"$2"
+	plan 1
+	exit 1
+}
 
 built="$("$TOP/selftests/heap/build-targets" "$B" 1.19 2>"$work/build.err")" || true
-[[ "$built" == 1.19 ]] || bail "building the heap program with Go 1.19" "$work/build.err"
+[[ "$built" == 1.19 ]] || setup_fail "building the heap program with Go 1.19" "$work/build.err"
 # Another build of the same program: a different Go build ID.
 go="$("$TOP/selftests/lib/gotoolchain" 1.19)"
 (cd "$TOP/selftests/targets/go/heap" &&
 	CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod GOCACHE="$TOP/build/go/cache-1.19" \
 	GOPATH="$TOP/build/go/path" "$go" build -trimpath -o "$B/heap-other" .) >"$work/build.err" 2>&1 ||
-	bail "building a second heap program" "$work/build.err"
+	setup_fail "building a second heap program" "$work/build.err"
 id_run="$("$go" tool buildid "$B/heap-1.19")"
 id_other="$("$go" tool buildid "$B/heap-other")"
-[[ "$id_run" != "$id_other" ]] || bail "the two builds have different build IDs"
+[[ "$id_run" != "$id_other" ]] || setup_fail "the two builds have different build IDs"
 [[ -n "${GOSNAP_PREBUILT:-}" ]] || make -s -C "$TOP/cli" >/dev/null
 
 module_opt=()
 if [[ -z "${GOSNAP_PREBUILT:-}" ]]; then
 	ko="$("$TOP/selftests/vm/build-module" "${GOSNAP_KERNEL:-6.1}" 2>"$work/module.log")" ||
-		bail "building gosnap.ko" "$work/module.log"
+		setup_fail "building gosnap.ko" "$work/module.log"
 	module_opt=(--module "$ko")
 fi
 
-fail=0
 set +e
 "$TOP/selftests/vm/run" --kernel "${GOSNAP_KERNEL:-6.1}" "${module_opt[@]}" --timeout 600 \
 	--add "$B/heap-1.19" --add "$B/heap-other" --add "$TOP/selftests/heap/embed-guest.sh" \
 	-- "sh /gosnap/embed-guest.sh" >"$work/out" 2>"$work/err"
 rc=$?
 set -e
-grep -vE '^# [a-z.-]+:[A-Za-z0-9+/=]*$' "$work/out" | grep -v '^# plan-guest' || true
-sed 's/^/# vm: /' "$work/err"
-n="$(grep -cE '^(not )?ok [0-9]+' "$work/out" || true)"
+# The guest's output but its files (base64) and its plan; its results
+# (numbered from 1) counted here, so that ours follow on.
+while IFS= read -r line; do
+	case "$line" in
+	"ok "[0-9]*) ok "$(sed -E 's/^ok [0-9]+ ?//' <<<"$line")" ;;
+	"not ok "[0-9]*) not_ok "$(sed -E 's/^not ok [0-9]+ ?//' <<<"$line")" ;;
+	*) echo "$line" ;;
+	esac
+done < <(grep -vE '^# [a-z.-]+:[A-Za-z0-9+/=]*$' "$work/out" | grep -v '^# plan-guest' || true)
+sed 's/^/vm: /' "$work/err" | diag
 planned="$(sed -n 's/^# plan-guest \([0-9]*\)$/\1/p' "$work/out")"
 if [[ $rc -ne 0 || -z "$planned" || "$planned" -ne "$n" ]]; then
-	n=$((n + 1)) fail=1
-	echo "not ok $n the VM run finished (vm/run exit $rc, $n results of ${planned:-?})"
+	not_ok "the VM run finished (vm/run exit $rc, $n results of ${planned:-?})"
 fi
-grep -q '^not ok' "$work/out" && fail=1
 
-tap() {	# tap OK|FAIL description [detail file]
-	n=$((n + 1))
+# result OK|FAIL DESC [FILE]: ok DESC, or not_ok DESC with FILE's first lines.
+result() {
 	if [[ "$1" == OK ]]; then
-		echo "ok $n $2"
+		ok "$2"
 	else
-		echo "not ok $n $2"
-		fail=1
-		[[ -z "${3:-}" ]] || sed 's/^/# /' "$3" | head -n 20
+		not_ok "$2"
+		[[ -z "${3:-}" ]] || diag <"$3" | head -n 20
 	fi
 }
 for f in snapshot mismatch ref-heap.txt ref-stacks.txt ref-go.txt ref-show.json; do
@@ -72,26 +84,26 @@ done
 snap="$work/snapshot"
 recorded="$("$CLI" show -j "$snap" 2>/dev/null | jq -r '.snapshots[0].task.exe' || true)"
 if [[ ! -s "$snap" || -z "$recorded" || -e "$recorded" ]]; then
-	tap FAIL "the embedded snapshot reached the host, its executable's path (${recorded:-?}) absent here"
-	echo "1..$n"
+	result FAIL "the embedded snapshot reached the host, its executable's path (${recorded:-?}) absent here"
+	plan "$n"
 	exit 1
 fi
-tap OK "the embedded snapshot reached the host ($(wc -c <"$snap") bytes), $recorded absent here"
+result OK "the embedded snapshot reached the host ($(wc -c <"$snap") bytes), $recorded absent here"
 
 # Decoded here, without the executable: what the guest printed with it.
 same() {	# same WHAT REF OURS SED-FILTER
 	sed "$4" "$2" >"$work/a"
 	sed "$4" "$3" >"$work/b"
 	if [[ -s "$work/a" ]] && diff "$work/a" "$work/b" >"$work/diff"; then
-		tap OK "$1 from the embedded executable equals the guest's with the executable ($(wc -l <"$work/b") lines)"
+		result OK "$1 from the embedded executable equals the guest's with the executable ($(wc -l <"$work/b") lines)"
 	else
-		tap FAIL "$1 from the embedded executable equals the guest's with the executable" "$work/diff"
+		result FAIL "$1 from the embedded executable equals the guest's with the executable" "$work/diff"
 	fi
 }
 "$CLI" heap "$snap" --spans >"$work/heap.txt" 2>"$work/heap.err" || cat "$work/heap.err" >>"$work/heap.txt"
 same "heap --spans" "$work/ref-heap.txt" "$work/heap.txt" '1d;/^  executable /d'
 grep -q 'using the executable embedded' "$work/heap.err" && r=OK || r=FAIL
-tap "$r" "heap says it uses the embedded executable" "$work/heap.err"
+result "$r" "heap says it uses the embedded executable" "$work/heap.err"
 "$CLI" stacks "$snap" >"$work/stacks.txt" 2>"$work/stacks.err" || cat "$work/stacks.err" >>"$work/stacks.txt"
 same "stacks" "$work/ref-stacks.txt" "$work/stacks.txt" '1d'
 "$CLI" go "$snap" >"$work/go.txt" 2>"$work/go.err" || cat "$work/go.err" >>"$work/go.txt"
@@ -104,25 +116,24 @@ if jq -e --slurpfile ref "$work/ref-show-go.json" \
 	'.embedded == true and $ref[0].embedded == false and .heap.inuse_bytes > 0 and
 	 (.version | startswith("go1.19")) and del(.embedded) == ($ref[0] | del(.embedded))' \
 	"$work/show-go.json" >/dev/null 2>&1; then
-	tap OK "show -j: the go section ($(jq -c '{version, heap: .heap.inuse_bytes, resident: .heap.inuse_resident_bytes}' "$work/show-go.json")) equals the guest's"
+	result OK "show -j: the go section ($(jq -c '{version, heap: .heap.inuse_bytes, resident: .heap.inuse_resident_bytes}' "$work/show-go.json")) equals the guest's"
 else
 	cat "$work/ref-show-go.json" >>"$work/show-go.json"
-	tap FAIL "show -j: the go section equals the guest's" "$work/show-go.json"
+	result FAIL "show -j: the go section equals the guest's" "$work/show-go.json"
 fi
 "$CLI" show "$snap" 2>/dev/null | grep -E '^  go' >"$work/show-go.txt" || true
 grep -q '^  go heap      in use ' "$work/show-go.txt" && r=OK || r=FAIL
-tap "$r" "show: the go section ($(head -n 1 "$work/show-go.txt" | tr -s ' '))" "$work/show-go.txt"
+result "$r" "show: the go section ($(head -n 1 "$work/show-go.txt" | tr -s ' '))" "$work/show-go.txt"
 
 # A build-ID mismatch names both IDs, here (--exe) and in the guest (the
 # recorded path holding another build).
 names_both() { grep -qF -- "$id_run" "$1" && grep -qF -- "$id_other" "$1"; }
 if "$CLI" heap "$snap" --exe "$B/heap-other" >"$work/m.txt" 2>&1; then
-	tap FAIL "heap --exe ANOTHER-BUILD is refused" "$work/m.txt"
+	result FAIL "heap --exe ANOTHER-BUILD is refused" "$work/m.txt"
 else
 	names_both "$work/m.txt" && r=OK || r=FAIL
-	tap "$r" "heap --exe ANOTHER-BUILD is refused naming both build IDs" "$work/m.txt"
+	result "$r" "heap --exe ANOTHER-BUILD is refused naming both build IDs" "$work/m.txt"
 fi
 names_both "$work/mismatch" && r=OK || r=FAIL
-tap "$r" "in the guest, the rebuilt executable was refused naming both build IDs" "$work/mismatch"
-echo "1..$n"
-exit "$fail"
+result "$r" "in the guest, the rebuilt executable was refused naming both build IDs" "$work/mismatch"
+tap_finish

@@ -32,19 +32,15 @@
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 # shellcheck source=selftests/symbols/lib.sh
 . "$TOP/selftests/symbols/lib.sh"
 kernel="${GOSNAP_KERNEL:-6.1}"
 W="$TOP/build/stripped/vm-$kernel"
 readonly ESBUILD_VERSIONS="0.17.19 0.22.0 0.25.0"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
-
-echo "TAP version 13"
+tap_start
 rm -rf "$W"
 mkdir -p "$W/guest" "$W/out"
 
@@ -132,7 +128,7 @@ EOS
 module_opt=()
 if [[ -z "${GOSNAP_PREBUILT:-}" ]]; then
 	ko="$("$TOP/selftests/vm/build-module" "$kernel" 2>"$W/module.log")" || {
-		not_ok "building gosnap.ko"; diag <"$W/module.log"; echo "1..$n"; exit 1; }
+		not_ok "building gosnap.ko"; diag <"$W/module.log"; plan "$n"; exit 1; }
 	module_opt=(--module "$ko")
 fi
 set +e
@@ -238,5 +234,4 @@ for e in "${esbuilds[@]}"; do
 		grep '^gc [0-9]' "$o/prog.out" | head -n 2 | diag
 	fi
 done
-echo "1..$n"
-[[ $failed -eq 0 ]]
+tap_finish

@@ -49,6 +49,8 @@
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 # shellcheck source=selftests/stacks/lib.sh
 source "$TOP/selftests/stacks/lib.sh"
 SYM_BUILD="$TOP/build/stacks"
@@ -56,19 +58,8 @@ kernel="${GOSNAP_KERNEL:-6.1}"
 W="$SYM_BUILD/vm-$kernel"
 readonly NGOROUTINES=1000
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
-diag() { sed 's/^/# /'; }
-check() {
-	local desc="$1"
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-echo "TAP version 13"
-trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
+tap_start
+bail_on_error
 
 rm -rf "$W"
 mkdir -p "$W/guest" "$W/out"
@@ -291,5 +282,4 @@ if [[ $have_esbuild == 1 ]]; then
 	fi
 fi
 
-echo "1..$n"
-[[ $failed -eq 0 ]]
+tap_finish

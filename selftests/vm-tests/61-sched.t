@@ -46,14 +46,16 @@
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 # shellcheck source=selftests/stacks/lib.sh
 source "$TOP/selftests/stacks/lib.sh"
 SYM_BUILD="$TOP/build/sched"
 kernel="${GOSNAP_KERNEL:-6.1}"
 W="$SYM_BUILD/vm-$kernel"
 
-echo "TAP version 13"
-trap 'echo "Bail out! setup failed (line $LINENO), see stderr"' ERR
+tap_start
+bail_on_error
 
 rm -rf "$W"
 mkdir -p "$W/guest" "$W/out"
@@ -107,7 +109,7 @@ EOS
 # about 300 s a target under TCG (900 s for the three there were)
 "$TOP/selftests/vm/run" --kernel "$kernel" --timeout $((300 * ${#targets[@]})) --add "$W/guest:/gosnap/st" \
 	-- sh /gosnap/st/run.sh >"$W/vm.log" 2>&1 || {
-	tail -n 20 "$W/vm.log" | sed 's/^/# /'
+	tail -n 20 "$W/vm.log" | diag
 	false
 }
 sed -n '/^GOSNAP-BEGIN-TAR/,/^GOSNAP-END-TAR/p' "$W/vm.log" | sed '1d;$d' | tr -d '\r' |

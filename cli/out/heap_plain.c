@@ -166,8 +166,8 @@ static void print_spans(const struct goheap *h, FILE *out)
 	}
 }
 
-void heap_print_text(const struct goheap *h, const struct heap_out_opts *o,
-		     FILE *out)
+void heap_print_plain(const struct goheap *h, const struct heap_out_opts *o,
+		      FILE *out)
 {
 	size_t i, n = gs_layout_nr_missing(h->layout);
 
