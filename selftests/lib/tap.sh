@@ -12,6 +12,11 @@
 #   diag                       each line of stdin as "# LINE"
 #   verdict DESC               ok DESC when stdin is empty, else its lines
 #                              as diagnostics and not_ok DESC
+#   replay                     another TAP stream on stdin (a guest's,
+#                              numbered from 1) as this test's results,
+#                              numbered on from ours; other lines as they
+#                              are. Feed it by redirection (replay < <(...)),
+#                              not a pipe, which would count in a subshell
 #   bail REASON...             "Bail out! REASON" and exit 1: the test cannot go on
 #   bail_on_error              any failing command outside a condition bails
 #                              out, naming its line (for setup: builds,
@@ -59,6 +64,17 @@ verdict() {
 		diag <<<"$problems"
 		not_ok "$1"
 	fi
+}
+
+replay() {
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "[0-9]*) ok "$(sed -E 's/^ok [0-9]+ ?//' <<<"$line")" ;;
+		"not ok "[0-9]*) not_ok "$(sed -E 's/^not ok [0-9]+ ?//' <<<"$line")" ;;
+		*) echo "$line" ;;
+		esac
+	done
 }
 
 bail() {

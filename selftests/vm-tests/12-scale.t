@@ -30,17 +30,9 @@ trap 'rm -rf "$work"' EXIT
 # exits non-zero fails the test even if all its points passed.
 boot_failed=0
 boot() {
-	local out="$work/out" rc=0 line desc
+	local out="$work/out" rc=0
 	"$TOP/selftests/guest/run-in-vm" "$@" >"$out" 2>&1 || rc=$?
-	while IFS= read -r line; do
-		case "$line" in
-		"TAP version"*|1..*) ;;
-		"ok "*|"not ok "*)
-			desc="$(sed -E 's/^(not )?ok [0-9]+ ?//' <<<"$line")"
-			if [[ "$line" == "not ok"* ]]; then not_ok "$desc"; else ok "$desc"; fi ;;
-		*) echo "$line" ;;
-		esac
-	done <"$out"
+	replay < <(grep -v -e '^TAP version' -e '^1\.\.' "$out" || true)
 	[[ $rc -eq 0 ]] || boot_failed=1
 }
 

@@ -48,13 +48,7 @@ rc=$?
 set -e
 # The guest's output but the SVG (base64) and its plan; its results
 # (numbered from 1) counted here, so that ours follow on.
-while IFS= read -r line; do
-	case "$line" in
-	"ok "[0-9]*) ok "$(sed -E 's/^ok [0-9]+ ?//' <<<"$line")" ;;
-	"not ok "[0-9]*) not_ok "$(sed -E 's/^not ok [0-9]+ ?//' <<<"$line")" ;;
-	*) echo "$line" ;;
-	esac
-done < <(grep -v '^# svg:' "$work/out" | grep -v '^1\.\.' || true)
+replay < <(grep -v '^# svg:' "$work/out" | grep -v '^1\.\.' || true)
 sed 's/^/vm: /' "$work/err" | diag
 planned="$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$work/out" | tail -n 1)"
 if [[ $rc -ne 0 || -z "$planned" || "$planned" -ne "$n" ]]; then

@@ -56,13 +56,7 @@ rc=$?
 set -e
 # The guest's output but its files (base64) and its plan; its results
 # (numbered from 1) counted here, so that ours follow on.
-while IFS= read -r line; do
-	case "$line" in
-	"ok "[0-9]*) ok "$(sed -E 's/^ok [0-9]+ ?//' <<<"$line")" ;;
-	"not ok "[0-9]*) not_ok "$(sed -E 's/^not ok [0-9]+ ?//' <<<"$line")" ;;
-	*) echo "$line" ;;
-	esac
-done < <(grep -vE '^# [a-z.-]+:[A-Za-z0-9+/=]*$' "$work/out" | grep -v '^# plan-guest' || true)
+replay < <(grep -vE '^# [a-z.-]+:[A-Za-z0-9+/=]*$' "$work/out" | grep -v '^# plan-guest' || true)
 sed 's/^/vm: /' "$work/err" | diag
 planned="$(sed -n 's/^# plan-guest \([0-9]*\)$/\1/p' "$work/out")"
 if [[ $rc -ne 0 || -z "$planned" || "$planned" -ne "$n" ]]; then
