@@ -267,15 +267,14 @@ static bool global_of_type(struct dec *d, enum gh_need i, const char *t)
 
 /*
  * ReadMemStats reads HeapInuse, HeapFree and HeapReleased from
- * gcController (go1.19 to go1.27).
+ * gcController (go1.19 to go1.27); the caller checked its type.
  */
 static bool counter_field(struct dec *d, enum gh_need f, uint64_t *out,
 			  char *from, size_t fromlen)
 {
 	const char *name = gs_heap_needs.v[f].name;
 
-	if (!global_of_type(d, NH_GCCONTROLLER, GH_GCCONTROLLER_TYPE) ||
-	    !have(d, f))
+	if (!have(d, f))
 		return false;
 	if (!rd_uint(d->mem, val(d, NH_GCCONTROLLER) + val(d, f), d->a[f].size, out)) {
 		problem(d->h, "runtime.gcController.%s: not in the snapshot", name);
@@ -320,7 +319,7 @@ static void decode_counters(struct dec *d)
 	struct gh_counter *c = d->h->counters;
 	char fi[72], ff[72], fr[72];
 	uint64_t inuse = 0, free_ = 0, rel = 0;
-	bool ok_i, ok_f, ok_r;
+	bool gcc, ok_i, ok_f, ok_r;
 
 	c[GH_HEAP_INUSE].name = "HeapInuse";
 	c[GH_HEAP_IDLE].name = "HeapIdle";
@@ -328,9 +327,11 @@ static void decode_counters(struct dec *d)
 	c[GH_HEAP_SYS].name = "HeapSys";
 	c[GH_STACK_INUSE].name = "StackInuse";
 
-	ok_i = counter_field(d, NH_GCC_HEAPINUSE, &inuse, fi, sizeof(fi));
-	ok_f = counter_field(d, NH_GCC_HEAPFREE, &free_, ff, sizeof(ff));
-	ok_r = counter_field(d, NH_GCC_HEAPRELEASED, &rel, fr, sizeof(fr));
+	/* checked once: a wrong type makes all three unreadable */
+	gcc = global_of_type(d, NH_GCCONTROLLER, GH_GCCONTROLLER_TYPE);
+	ok_i = gcc && counter_field(d, NH_GCC_HEAPINUSE, &inuse, fi, sizeof(fi));
+	ok_f = gcc && counter_field(d, NH_GCC_HEAPFREE, &free_, ff, sizeof(ff));
+	ok_r = gcc && counter_field(d, NH_GCC_HEAPRELEASED, &rel, fr, sizeof(fr));
 	if (ok_i) {
 		c[GH_HEAP_INUSE] = (struct gh_counter){ "HeapInuse", true, inuse, "" };
 		snprintf(c[GH_HEAP_INUSE].from, sizeof(c->from), "%s", fi);

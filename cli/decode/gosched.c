@@ -2,6 +2,7 @@
 /*
  * Ms, Ps and runtime.sched counters; see gosched.h.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,11 +258,16 @@ const char *gs_sched_unavailable(const struct gs_sched *s, const char *field)
  * recorded under its field path (the spelling that answered, else the
  * table's).
  */
+static const char *need_path(const struct m_layout *ml, enum ns_need i)
+{
+	return ml->a[i].ok ? ml->a[i].name : s_needs[i].name;
+}
+
 static int64_t counter(struct gs_snapctx *c, struct gs_sched *s,
 		       const struct m_layout *ml, uint64_t sched, enum ns_need i)
 {
 	const struct gs_need_ans *a = &ml->a[i];
-	const char *path = a->ok ? a->name : s_needs[i].name;
+	const char *path = need_path(ml, i);
 	uint64_t v;
 
 	if (!a->ok || !a->size || a->size > 8) {
@@ -278,36 +284,45 @@ static int64_t counter(struct gs_snapctx *c, struct gs_sched *s,
 	return (int64_t)v;
 }
 
+/* Where each runtime.schedt counter goes in the model. */
+static const struct { enum ns_need need; size_t off; } counter_slots[] = {
+	{ NS_C_NMIDLE,		offsetof(struct gs_sched, nmidle) },
+	{ NS_C_NMIDLELOCKED,	offsetof(struct gs_sched, nmidlelocked) },
+	{ NS_C_MNEXT,		offsetof(struct gs_sched, mnext) },
+	{ NS_C_NMFREED,		offsetof(struct gs_sched, nmfreed) },
+	{ NS_C_NMSYS,		offsetof(struct gs_sched, nmsys) },
+	{ NS_C_NMSPINNING,	offsetof(struct gs_sched, nmspinning) },
+	{ NS_C_NPIDLE,		offsetof(struct gs_sched, npidle) },
+	{ NS_C_NGSYS,		offsetof(struct gs_sched, ngsys) },
+	{ NS_C_NEEDSPINNING,	offsetof(struct gs_sched, needspinning) },
+	{ NS_C_GCWAITING,	offsetof(struct gs_sched, gcwaiting) },
+	{ NS_C_STOPWAIT,	offsetof(struct gs_sched, stopwait) },
+	{ NS_C_SYSMONWAIT,	offsetof(struct gs_sched, sysmonwait) },
+	/* the global run queue's length: runqsize, or runq.size (go1.26) */
+	{ NS_C_RUNQSIZE,	offsetof(struct gs_sched, runqsize) },
+};
+
 static void decode_counters(struct gs_snapctx *c, const struct m_layout *ml,
 			    struct gs_sched *s)
 {
+	bool have_sched;
 	uint64_t sched;
-	enum ns_need i;
+	size_t i;
 
-	s->nmidle = s->nmidlelocked = s->mnext = s->nmfreed = s->nmsys = -1;
-	s->nmspinning = s->npidle = s->runqsize = s->ngsys = s->threads = -1;
-	s->needspinning = s->gcwaiting = s->stopwait = s->sysmonwait = -1;
-	if (!global(ml, NS_SCHED, &sched)) {
-		for (i = NS_C_NMIDLE; i <= NS_C_RUNQSIZE; i++)
-			unavailable(s, ml->a[i].ok ? ml->a[i].name : s_needs[i].name,
-				    "%s", "runtime.sched's address is unknown");
-		return;
-	}
+	have_sched = global(ml, NS_SCHED, &sched);
 	/* atomic wrappers (go1.20+: atomic.Int32, atomic.Bool) keep the value first */
-	s->nmidle = counter(c, s, ml, sched, NS_C_NMIDLE);
-	s->nmidlelocked = counter(c, s, ml, sched, NS_C_NMIDLELOCKED);
-	s->mnext = counter(c, s, ml, sched, NS_C_MNEXT);
-	s->nmfreed = counter(c, s, ml, sched, NS_C_NMFREED);
-	s->nmsys = counter(c, s, ml, sched, NS_C_NMSYS);
-	s->nmspinning = counter(c, s, ml, sched, NS_C_NMSPINNING);
-	s->npidle = counter(c, s, ml, sched, NS_C_NPIDLE);
-	s->ngsys = counter(c, s, ml, sched, NS_C_NGSYS);
-	s->needspinning = counter(c, s, ml, sched, NS_C_NEEDSPINNING);
-	s->gcwaiting = counter(c, s, ml, sched, NS_C_GCWAITING);
-	s->stopwait = counter(c, s, ml, sched, NS_C_STOPWAIT);
-	s->sysmonwait = counter(c, s, ml, sched, NS_C_SYSMONWAIT);
-	/* the global run queue's length: runqsize, or runq.size (go1.26) */
-	s->runqsize = counter(c, s, ml, sched, NS_C_RUNQSIZE);
+	for (i = 0; i < sizeof(counter_slots) / sizeof(counter_slots[0]); i++) {
+		int64_t *v = (int64_t *)((char *)s + counter_slots[i].off);
+
+		if (have_sched) {
+			*v = counter(c, s, ml, sched, counter_slots[i].need);
+		} else {
+			*v = -1;
+			unavailable(s, need_path(ml, counter_slots[i].need), "%s",
+				    "runtime.sched's address is unknown");
+		}
+	}
+	s->threads = -1;
 	if (s->mnext >= 0 && s->nmfreed >= 0)
 		s->threads = s->mnext - s->nmfreed;
 }
