@@ -34,6 +34,7 @@ int cmd_pcsp(int argc, char **argv) __attribute__((weak));
 int cmd_heap(int argc, char **argv) __attribute__((weak));
 int cmd_stacks(int argc, char **argv) __attribute__((weak));
 int cmd_sched(int argc, char **argv) __attribute__((weak));
+int cmd_gc(int argc, char **argv) __attribute__((weak));	/* cmd_gc.c (docs/gc.md) */
 int cmd_layout(int argc, char **argv) __attribute__((weak));	/* cmd_layout.c (docs/layout.md) */
 
 /*

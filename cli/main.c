@@ -27,6 +27,7 @@ static const struct cmd cmds[] = {
 	{ "pcsp",	cmd_pcsp,	"decode a Go function's pclntab tables (SP delta, lines, pcdata)" },
 	{ "stacks",	cmd_stacks,	"unwind the hitting thread and every goroutine of a snapshot" },
 	{ "sched",	cmd_sched,	"list a snapshot's Ms, Ps and scheduler counters" },
+	{ "gc",		cmd_gc,		"the collector's state: cycle, workbuf lists, each P's gcWork" },
 	{ "layout",	cmd_layout,	"Go runtime layouts of a binary and where each offset came from" },
 };
 

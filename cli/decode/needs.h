@@ -53,6 +53,7 @@ extern const struct gs_needs gs_goroutines_needs;
 extern const struct gs_needs gs_sched_needs;
 extern const struct gs_needs gs_threads_needs;
 extern const struct gs_needs gs_heap_needs;
+extern const struct gs_needs gs_gc_needs;
 
 /* One need answered: which spelling, and the value. */
 struct gs_need_ans {

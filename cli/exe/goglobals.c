@@ -56,6 +56,7 @@ enum rule_kind {
 	RK_PTR_BESIDE_LEN,	/* qword access at A with MOV qword [A+8], imm: A */
 	RK_FIRST_RIP,		/* the first RIP-relative memory operand */
 	RK_CMP0_BEFORE_CALL,	/* CMP qword [X], 0 before CALL callee */
+	RK_DCMP_IMM,		/* the first CMP dword [rip+X], n */
 };
 
 struct rule {
@@ -148,6 +149,12 @@ static const struct global_def defs[GS_GLOBAL_COUNT] = {
 		LEA_CALL("runtime.gcStart", "runtime.(*gcControllerState).startCycle", X86_RAX),
 		LEA_CALL("runtime.gcinit", "runtime.(*gcControllerState).init", X86_RAX),
 		LEA_CALL("runtime.gcControllerCommit", "runtime.(*gcControllerState).commit", X86_RAX),
+	}, MC_NONE },
+	/* the first dword compare with _GCmark (1), _GCmarktermination (2) */
+	[GS_GLOBAL_GCPHASE] = { "runtime.gcphase", {
+		RULE(RK_DCMP_IMM, "runtime.gcMarkDone", 1),
+		RULE(RK_DCMP_IMM, "runtime.(*gcWork).balance", 1),
+		RULE(RK_DCMP_IMM, "runtime.gcMark", 2),
 	}, MC_NONE },
 	[GS_GLOBAL_ALLM] = { "runtime.allm", {
 		RULE(RK_LEA_XCHG_LAST, "runtime.mcommoninit", 0),
@@ -413,6 +420,14 @@ static long rule_nth(const struct finder *fd, const struct code *c,
 		case RK_NTH_QLOAD:
 			hit = qword_rip(in, X86_OP_LOAD);
 			break;
+		case RK_DCMP_IMM:	/* the first one: n is the immediate */
+			hit = in->op == X86_OP_CMP_IMM && in->rip_rel && in->opsize == 4 &&
+			      in->imm == r->n;
+			if (hit) {
+				*addr = in->mem;
+				return (long)i;
+			}
+			break;
 		default:	/* RK_FIRST_RIP */
 			hit = in->rip_rel && !in->vex;
 			break;
@@ -577,6 +592,7 @@ static long apply_rule(const struct finder *fd, const struct code *c,
 	case RK_NTH_LEA:
 	case RK_NTH_QLOAD:
 	case RK_FIRST_RIP:
+	case RK_DCMP_IMM:
 		return rule_nth(fd, c, r, addr);
 	case RK_WORD_RUN:
 		return rule_word_run(c, r, addr);
@@ -614,6 +630,9 @@ static void describe_rule(const struct rule *r, char *buf, size_t len)
 		break;
 	case RK_FIRST_RIP:
 		snprintf(buf, len, "first rip-relative operand");
+		break;
+	case RK_DCMP_IMM:
+		snprintf(buf, len, "first cmp dword, %d", r->n);
 		break;
 	case RK_WORD_RUN:
 		snprintf(buf, len, "%d-word slice header loads", r->n);

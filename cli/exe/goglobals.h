@@ -44,6 +44,7 @@ enum gs_global_id {
 	GS_GLOBAL_MEMSTATS,		/* runtime.memstats */
 	GS_GLOBAL_GCCONTROLLER,		/* runtime.gcController */
 	GS_GLOBAL_ALLM,			/* runtime.allm (*m, linked by alllink) */
+	GS_GLOBAL_GCPHASE,		/* runtime.gcphase (uint32) */
 	GS_GLOBAL_COUNT
 };
 

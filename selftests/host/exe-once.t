@@ -8,7 +8,7 @@
 # open, and exactly one names the executable.
 #   - layout, symbols, pcsp and go of the heap program (normal and
 #     -ldflags='-s -w' builds): one open each;
-#   - heap, stacks, sched and go of a snapshot of it (`mkseed exe`: the
+#   - heap, stacks, sched, gc and go of a snapshot of it (`mkseed exe`: the
 #     program as it starts, its writable segments copied; no module
 #     needed): one open each, and the snapshot file is opened too (so
 #     strace did see the command's opens).
@@ -107,7 +107,7 @@ for b in "$bin" "$bin.sw"; do
 		not_ok "$tag: mkseed exe makes a snapshot of the program"
 		continue
 	fi
-	for c in heap stacks sched go; do
+	for c in heap stacks sched gc go; do
 		once "$c-${b##*/}" "$b" "$snap" -- "$CLI" "$c" "$snap"
 		once "$c-json-${b##*/}" "$b" "$snap" -- "$CLI" "$c" -j "$snap"
 	done

@@ -36,7 +36,7 @@ export UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
 GLOBALS=(runtime.mheap_ runtime.allgs runtime.allglen runtime.allgptr
 	 runtime.allp runtime.sched runtime.work runtime.m0 runtime.g0
 	 runtime.buildVersion runtime.firstmoduledata runtime.memstats
-	 runtime.gcController runtime.allm)
+	 runtime.gcController runtime.allm runtime.gcphase)
 
 # shellcheck source=selftests/lib/tap.sh
 . "$TOP/selftests/lib/tap.sh"

@@ -15,7 +15,9 @@
 #   - sched with runtime.m.procid and runtime.schedt.nmidle hidden: the
 #     counter is null with its reason, and both names are listed in text
 #     and JSON;
-#   - heap with runtime.mheap.sweepgen hidden: named in text and JSON.
+#   - heap with runtime.mheap.sweepgen hidden: named in text and JSON;
+#   - gc with runtime.workType.nwait hidden: nwait is null with its
+#     reason, in text and JSON, and the field is listed.
 #
 # Env: GOSNAP_CLI (default: cli/gosnap-cli, made here).
 set -euo pipefail
@@ -67,7 +69,7 @@ run() {
 jqtest() { [[ "$(jq -e "$2" "$B/$1.json" 2>>"$B/$1.err")" == true ]]; }
 intext() { grep -qxF -- "$2" "$B/$1.txt"; }
 
-for c in heap stacks sched; do
+for c in heap stacks sched gc; do
 	run "$c-plain" "" "$c"
 done
 check "go$v: without hidden fields, stacks lists nothing unavailable and reads allgs" \
@@ -76,6 +78,8 @@ check "go$v: without hidden fields, sched lists nothing unavailable and counts i
 	jqtest sched-plain '.unavailable == {} and (.sched.idle_ms | type) == "number" and .problem == null'
 check "go$v: without hidden fields, heap lists nothing unavailable" \
 	jqtest heap-plain '.unavailable == []'
+check "go$v: without hidden fields, gc lists nothing unavailable and reads the phase" \
+	jqtest gc-plain '.unavailable == {} and .phase == "off" and .problems == []'
 
 run stacks-goid "runtime.g:goid" stacks
 check "stacks -j names the hidden runtime.g.goid in unavailable" \
@@ -96,6 +100,12 @@ check "heap -j names the hidden runtime.mheap.sweepgen in unavailable" \
 	jqtest heap-sweepgen '.unavailable == ["field runtime.mheap.sweepgen"]'
 check "heap names the hidden runtime.mheap.sweepgen under Not decoded" \
 	intext heap-sweepgen "  unavailable: field runtime.mheap.sweepgen"
+
+run gc-nwait "runtime.workType:nwait" gc
+check "gc -j: nwait null, its reason under runtime.work.nwait, the field listed" \
+	jqtest gc-nwait '.cycle.nwait == null and (.unavailable["runtime.work.nwait"] | test("no layout source")) and .unavailable["field runtime.workType.nwait"] == "no layout source has it" and (.unavailable | length) == 2'
+check "gc says nwait is unavailable, and why, in its text" \
+	intext gc-nwait "  nwait                               unavailable  runtime.work.nwait: no layout source knows runtime.work.nwait"
 
 for f in "$B"/*.err; do [[ -s "$f" ]] && { echo "# ${f##*/}:"; diag <"$f"; }; done
 tap_finish_named unavailable

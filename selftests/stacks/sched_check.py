@@ -14,31 +14,15 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from taplib import Tap  # noqa: E402
+
 P_STATUS = ["idle", "running", "syscall", "gcstop", "dead"]
 SYSCALL_FRAMES = ["runtime.systemstack_switch", "runtime.gcStart", "runtime.GC"]
 # Ms every Go program on Linux has once runtime.main has run: m0 and
 # sysmon's. Fewer means the Ms were not found, and every check over them
 # would pass on nothing.
 MIN_MS = 2
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, ok, desc, diag=None):
-        self.n += 1
-        if not ok:
-            self.failed += 1
-        print(("ok" if ok else "not ok"), self.n, desc)
-        if not ok and diag:
-            for line in str(diag).splitlines()[:20]:
-                print("#", line)
-
-    def finish(self):
-        print("1..%d" % self.n)
-        return 1 if self.failed else 0
 
 
 def load_json(path):

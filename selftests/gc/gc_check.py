@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Checks of selftests/vm-tests/63-gc.t (see its header).
+
+gc_check.py OUT VERSION...: OUT/gcgraph-goVERSION/ holds what the guest
+wrote: stdout and log (the target's stdout and stderr, gctrace
+included), rc, and per snapshot NNN-SYM.gc.json and NNN-SYM.gc-strip.json
+(`gc -j --objects`, with the executable and with its `strip -s` copy),
+NNN-SYM.heap.json (`heap -j --spans`), for the newest release
+NNN-SYM.gc-strip.txt. Prints TAP test lines and the plan; exits 1 if any
+failed.
+"""
+import bisect
+import glob
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from taplib import Tap  # noqa: E402
+
+SYMBOLS = ["runtime.gcDrain", "runtime.gcMarkDone"]
+# runtime/mgcwork.go: workbufhdr is an lfnode (next uint64, pushcnt
+# uintptr) and nobj int, then obj [(_WorkbufSize - header) / PtrSize].
+WORKBUF_HEADER = 24
+WORKBUF_SIZE = 2048  # _WorkbufSize, runtime/mgcwork.go (go1.19-1.27)
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        return {"_error": str(e)}
+
+
+def addr(x):
+    """An address of the JSON: a "0x..." string (docs/json.md)."""
+    return int(x, 16)
+
+
+def workbufs(gc):
+    """Every workbuf the model reached: (where, workbuf object)."""
+    out = []
+    for name in ("full", "empty"):
+        lst = gc["lists"][name]
+        for w in (lst or {}).get("workbufs", []):
+            out.append((name, w))
+    for p in gc["ps"] or []:
+        for k in ("wbuf1", "wbuf2"):
+            if p[k]:
+                out.append(("P%d.%s" % (p["id"], k), p[k]))
+    return out
+
+
+class Spans:
+    """Spans sorted by base, for 'which span holds this address'."""
+
+    def __init__(self, spans):
+        self.spans = sorted(spans, key=lambda s: s["base"])
+        self.bases = [s["base"] for s in self.spans]
+
+    def holding(self, addr, length=1):
+        i = bisect.bisect_right(self.bases, addr) - 1
+        if i < 0:
+            return None
+        s = self.spans[i]
+        return s if addr + length <= s["base"] + s["bytes"] else None
+
+
+def check_snapshot(tap, t, sym, gc, heap, log):
+    where = "%s at %s" % (t, sym)
+    cyc = gc["cycle"]
+    page = heap["page_size"]
+    for s in heap.get("spans", []):
+        s["base"] = addr(s["base"])
+        s["bytes"] = s["pages"] * page
+    for s in (gc["wbuf_spans"]["busy"] or {}).get("spans", []):
+        s["base"] = addr(s["base"])
+    busy = Spans((gc["wbuf_spans"]["busy"] or {}).get("spans", []))
+    manual = Spans([s for s in heap.get("spans", []) if s["state"] == "manual"])
+    inuse = Spans([s for s in heap.get("spans", []) if s["state"] == "in-use"])
+    wbs = workbufs(gc)
+    for _, w in wbs:
+        w["addr"] = addr(w["addr"])
+        if w.get("objects") is not None:
+            w["objects"] = [addr(p) for p in w["objects"]]
+    size, cap = gc["workbuf"]["size"], gc["workbuf"]["capacity"]
+
+    tap.check(size == WORKBUF_SIZE and cap == (WORKBUF_SIZE - WORKBUF_HEADER) // 8,
+              "%s: workbuf %d bytes, %d pointers (_WorkbufSize, header 24)" %
+              (where, size, cap))
+    bad = []
+    for name, w in wbs:
+        s = busy.holding(w["addr"], size)
+        if not s:
+            bad.append("%s %#x in no busy span" % (name, w["addr"]))
+        elif (w["addr"] - s["base"]) % WORKBUF_SIZE:
+            bad.append("%s %#x at %d from its span's base" % (name, w["addr"], w["addr"] - s["base"]))
+    for s in busy.spans:
+        if not manual.holding(s["base"], s["bytes"]):
+            bad.append("busy span %#x (%d pages) is not a manual span of heap --spans" %
+                       (s["base"], s["pages"]))
+    tap.check(not bad,
+              "%s: %d workbufs inside %d busy workbuf spans, at multiples of %d; "
+              "each span a manual heap span" % (where, len(wbs), len(busy.spans), WORKBUF_SIZE),
+              "\n".join(bad))
+    bad = ["%s %#x nobj %s" % (n, w["addr"], w["nobj"]) for n, w in wbs
+           if w["nobj"] is None or not 0 <= w["nobj"] <= cap]
+    bad += ["work.empty %#x holds %d" % (w["addr"], w["nobj"]) for n, w in wbs
+            if n == "empty" and w["nobj"] != 0]
+    tap.check(not bad, "%s: 0 <= nobj <= %d in every workbuf, 0 on work.empty" % (where, cap),
+              "\n".join(bad))
+    bad, queued = [], 0
+    for name, w in wbs:
+        objs = w.get("objects")
+        if objs is None or len(objs) != (w["nobj"] or 0):
+            bad.append("%s %#x: %s pointers for nobj %s" % (name, w["addr"],
+                       None if objs is None else len(objs), w["nobj"]))
+            continue
+        queued += len(objs)
+        for p in objs:
+            if not inuse.holding(p):
+                bad.append("%s %#x: %#x outside every in-use span" % (name, w["addr"], p))
+    tap.check(not bad and inuse.spans,
+              "%s: %d queued pointers, each inside an in-use span of heap --spans (%d)" %
+              (where, queued, len(inuse.spans)), "\n".join(bad))
+    # The lists are lock-free stacks: a node is on one at a time.
+    listed = [w["addr"] for n, w in wbs if n in ("full", "empty")]
+    dups = sorted({a for a in listed if listed.count(a) > 1})
+    tap.check(not dups, "%s: no workbuf twice on work.full and work.empty (%d listed)" %
+              (where, len(listed)), ", ".join("%#x" % a for a in dups))
+    # mgcwork.go: put() puts a full buffer on work.full before it replaces
+    # wbuf1, and tryGet() puts the old one on work.empty before it does:
+    # a worker stopped between the two holds a buffer that is also listed
+    # (or that another P took). The hitting thread is not inside either;
+    # at gcDrain it is itself one worker off nwait.
+    nproc, nwait = cyc["nproc"], cyc["nwait"]
+    others = nproc is None or nwait is None or \
+        (nproc - nwait) > (1 if sym == "runtime.gcDrain" else 0)
+    addrs = [w["addr"] for _, w in wbs]
+    dups = sorted({a for a in addrs if addrs.count(a) > 1})
+    if not others:
+        tap.check(not dups, "%s: no workbuf reached twice, lists and Ps (%d reached; "
+                  "no other worker working)" % (where, len(addrs)),
+                  ", ".join("%#x" % a for a in dups))
+    else:
+        tap.check(len(dups) <= 2 * (nproc - nwait),
+                  "%s: workbufs reached twice (%d) only as buffers in transit, at most "
+                  "two per working worker (%d working)" % (where, len(dups), nproc - nwait),
+                  ", ".join("%#x" % a for a in dups))
+    tap.check(gc["phase"] == "mark" and cyc["phase_raw"] == 1,
+              "%s: gcphase is mark (setGCPhase(_GCmark) in gcStart precedes it)" % where,
+              "phase %s raw %s, unavailable %s" % (gc["phase"], cyc["phase_raw"],
+                                                   gc["unavailable"]))
+    tap.check(not gc["unavailable"] and not gc["problems"],
+              "%s: nothing unavailable, no problem" % where,
+              "unavailable %s, problems %s" % (gc["unavailable"], gc["problems"]))
+    if sym == "runtime.gcDrain":
+        tap.check(nproc is not None and nwait is not None and nwait < nproc,
+                  "%s: the draining worker is off nwait: nwait %s < nproc %s" % (where, nwait, nproc))
+    else:
+        full = gc["lists"]["full"]
+        ok = (nproc is not None and nproc == nwait and
+              full is not None and full["count"] == 0 and
+              cyc["markroot_next"] is not None and
+              cyc["markroot_next"] >= cyc["markroot_jobs"])
+        tap.check(ok, "%s: mgc.go gcMarkDone: \"work.nwait == work.nproc && "
+                  "!gcMarkWorkAvailable\": nwait %s == nproc %s, work.full %s workbufs, "
+                  "markrootNext %s >= markrootJobs %s" %
+                  (where, nwait, nproc, full and full["count"], cyc["markroot_next"],
+                   cyc["markroot_jobs"]))
+    tap.check(len(busy.spans) >= 1 and len(wbs) >= 1,
+              "%s: floors: %d busy spans >= 1, %d workbufs >= 1" %
+              (where, len(busy.spans), len(wbs)))
+    n = cyc["cycles"]
+    trace = re.search(r"^gc %s @.*\(forced\)$" % n, log, re.M) if n is not None else None
+    tap.check(n is not None and cyc["numgc"] is not None and n == cyc["numgc"] + 1 and
+              trace is not None,
+              "%s: cycle %s = numgc %s + 1 while marking; gctrace printed \"gc %s\", forced" %
+              (where, n, cyc["numgc"], n))
+    return queued
+
+
+def without_exe(gc):
+    g = dict(gc)
+    g.pop("exe", None)
+    return g
+
+
+def read(path, default=""):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def check_target(tap, out, v, newest, queued):
+    t = "gcgraph-go%s" % v
+    d = os.path.join(out, t)
+    rc = read(os.path.join(d, "rc"), "?").strip()
+    log = read(os.path.join(d, "log"))
+    tap.check(rc == "0", "%s: captured and ran to its end (rc %s)" % (t, rc), log[-2000:])
+    for sym in SYMBOLS:
+        found = sorted(glob.glob(os.path.join(d, "*-%s*.gc.json" % sym)))
+        if not found:
+            tap.check(False, "%s: a snapshot at %s" % (t, sym),
+                      "files: %s" % (os.listdir(d) if os.path.isdir(d) else "none"))
+            continue
+        base = found[0][:-len(".gc.json")]
+        heap = load(base + ".heap.json")
+        models = {}
+        for kind, suffix in (("as built", ""), ("strip -s", "-strip")):
+            gc = load(base + ".gc%s.json" % suffix)
+            grc = read(base + ".gc%s-rc" % suffix, "?").strip()
+            ok = "_error" not in gc and "_error" not in heap and grc == "0"
+            tap.check(ok, "%s at %s, %s: gc -j and heap -j decoded (rc %s)" %
+                      (t, sym, kind, grc),
+                      gc.get("_error") or heap.get("_error") or read(base + ".gc%s.err" % suffix))
+            if ok:
+                models[kind] = gc
+                n = check_snapshot(tap, "%s (%s)" % (t, kind), sym,
+                                   json.loads(json.dumps(gc)), json.loads(json.dumps(heap)),
+                                   log)
+                if kind == "as built":
+                    queued[v] = queued.get(v, 0) + n
+        if len(models) == 2:
+            a, b = without_exe(models["as built"]), without_exe(models["strip -s"])
+            tap.check(a == b, "%s at %s: the strip -s decode (no .symtab, no DWARF) equals "
+                      "the other" % (t, sym), "\n".join(difflines(a, b)))
+        if v == newest:
+            txt = read(base + ".gc-strip.txt")
+            rows = re.findall(r"^  (full|empty|P\d+\.w[12]) +0x[0-9a-f]+ +\d+  busy-span$",
+                              txt, re.M)
+            want = len(workbufs(models.get("strip -s", {"lists": {"full": None, "empty": None},
+                                                        "ps": None})))
+            tap.check(re.search(r"^phase +mark$", txt, re.M) and len(rows) == want,
+                      "%s at %s, strip -s: the text says phase mark and lists the %d "
+                      "workbufs, each in a busy span" % (t, sym, want), txt[:1500])
+
+
+def difflines(a, b, path=""):
+    """Where two JSON values differ, at most 20 lines."""
+    out = []
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            out += difflines(a.get(k), b.get(k), path + "." + k)
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            out += difflines(x, y, "%s[%d]" % (path, i))
+    elif a != b:
+        out.append("%s: %r != %r" % (path, a, b))
+    return out[:20]
+
+
+def main():
+    out, versions = sys.argv[1], sys.argv[2:]
+    tap = Tap()
+    queued = {}
+    for v in versions:
+        check_target(tap, out, v, versions[-1], queued)
+    # Before Green Tea (go1.26) every grey object goes through workbufs:
+    # a floor, so that the pointer check did not pass on nothing.
+    old = {v: n for v, n in queued.items() if tuple(map(int, v.split("."))) < (1, 26)}
+    tap.check(not old or sum(old.values()) > 0,
+              "queued pointers checked before Green Tea: %s" % old)
+    return tap.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+module gosnap.test/gcgraph
+
+go 1.19
