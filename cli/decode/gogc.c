@@ -625,6 +625,7 @@ static void decode_ps(struct dec *d, const struct gs_wbuf_span *sorted)
 			p->spanq_ok = true;
 			p->spanq_len = (uint32_t)(tail - head);
 		}
+		g->spans_queued += p->spanq_len;
 		g->queued_ps += p->queued;
 		g->nps++;
 	}

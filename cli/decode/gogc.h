@@ -109,6 +109,7 @@ struct gs_gc {
 	bool		heap_joined;	/* object pointers checked against spans */
 	/* totals */
 	uint64_t	queued_global, queued_ps, queued;
+	uint64_t	spans_queued;	/* Green Tea: spans in the Ps' local rings */
 	uint64_t	workbufs;	/* distinct workbufs reached */
 	uint64_t	duplicates, misaligned, outside_busy, bad_nobj;
 	uint64_t	objects_outside_heap;

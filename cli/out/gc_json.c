@@ -122,6 +122,7 @@ static void ps(struct json_writer *w, const struct gs_gc *g,
 			jw_u64(w, p->spanq_len);
 		else
 			jw_null(w);
+
 		jw_kv_u64(w, "queued", p->queued);
 		jw_end_object(w);
 	}
@@ -171,6 +172,7 @@ static void totals(struct json_writer *w, const struct gs_gc *g)
 	jw_kv_u64(w, "queued_global", g->queued_global);
 	jw_kv_u64(w, "queued_ps", g->queued_ps);
 	jw_kv_u64(w, "queued", g->queued);
+	jw_kv_u64(w, "spans_queued", g->spans_queued);
 	jw_kv_u64(w, "workbufs", g->workbufs);
 	jw_kv_u64(w, "duplicates", g->duplicates);
 	jw_kv_u64(w, "misaligned", g->misaligned);

@@ -137,6 +137,8 @@ static void print_totals(FILE *out, const struct gs_gc *g)
 
 	fprintf(out, "Totals\n  grey objects queued: %" PRIu64 " (global %" PRIu64 ", Ps %" PRIu64
 		")\n", g->queued, g->queued_global, g->queued_ps);
+	if (g->spans_queued)
+		fprintf(out, "  spans queued (Green Tea): %" PRIu64 "\n", g->spans_queued);
 	for (i = 0; i < g->nps; i++)
 		fprintf(out, "    P%-4" PRId64 " %10" PRIu64 "  %5.1f%%\n", g->ps[i].id,
 			g->ps[i].queued, g->queued ? 100.0 * g->ps[i].queued / g->queued : 0.0);

@@ -15,6 +15,8 @@ import glob
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -33,6 +35,11 @@ def load(path):
             return json.load(f)
     except (OSError, ValueError) as e:
         return {"_error": str(e)}
+
+
+def release(v):
+    """"1.26" -> (1, 26)."""
+    return tuple(int(x) for x in v.split("."))
 
 
 def addr(x):
@@ -69,7 +76,7 @@ class Spans:
         return s if addr + length <= s["base"] + s["bytes"] else None
 
 
-def check_snapshot(tap, t, sym, gc, heap, log):
+def check_snapshot(tap, t, sym, gc, heap, log, green_tea):
     where = "%s at %s" % (t, sym)
     cyc = gc["cycle"]
     page = heap["page_size"]
@@ -171,6 +178,19 @@ def check_snapshot(tap, t, sym, gc, heap, log):
                   "markrootNext %s >= markrootJobs %s" %
                   (where, nwait, nproc, full and full["count"], cyc["markroot_next"],
                    cyc["markroot_jobs"]))
+    # Green Tea (go1.26+, mgcmark_greenteagc.go): each P's spanQueue has a
+    # local ring of 256 spans (tail - head), and spanSPMC rings beyond it.
+    bad = []
+    for p in gc["ps"] or []:
+        if p["spanq_len"] is not None and not 0 <= p["spanq_len"] <= 256:
+            bad.append("P%d: spanq_len %d" % (p["id"], p["spanq_len"]))
+        if green_tea and p["spanq_len"] is None:
+            bad.append("P%d: spanq_len not decoded" % p["id"])
+    spans = gc["totals"]["spans_queued"]
+    tap.check(not bad and spans == sum(p["spanq_len"] or 0 for p in gc["ps"] or []),
+              "%s: span queues%s: %d spans queued, each local ring within its 256" %
+              (where, " (Green Tea: every P's ring decoded)" if green_tea else "", spans),
+              "\n".join(bad))
     tap.check(len(busy.spans) >= 1 and len(wbs) >= 1,
               "%s: floors: %d busy spans >= 1, %d workbufs >= 1" %
               (where, len(busy.spans), len(wbs)))
@@ -181,6 +201,79 @@ def check_snapshot(tap, t, sym, gc, heap, log):
               "%s: cycle %s = numgc %s + 1 while marking; gctrace printed \"gc %s\", forced" %
               (where, n, cyc["numgc"], n))
     return queued
+
+
+# gc_svg.c's colours: the workbuf boxes, their fill by objects (solid
+# areas: a stroke's pixels are blended, never exactly its colour).
+SVG_BOX, SVG_FILL = "eef3f8", "e6781e"
+PNG_COLOURS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "heap", "png-colours")
+
+
+def check_pictures(tap, where, base, gc):
+    dot = base + ".dot"
+    if not shutil.which("dot"):
+        tap.check(False, "%s: dot renders gc --dot (no dot: run scripts/install-deps)" % where)
+    else:
+        r = subprocess.run(["dot", "-Tsvg", dot, "-o", dot + ".svg"], capture_output=True,
+                           text=True)
+        nodes = len(re.findall(r'<g id="node', read(dot + ".svg")))
+        want = gc["totals"]["workbufs"] + len(gc["ps"] or []) + 2
+        tap.check(r.returncode == 0 and not r.stderr and nodes == want,
+                  "%s: dot -Tsvg renders gc --dot: %d nodes, one per workbuf (%d), P and "
+                  "list" % (where, nodes, gc["totals"]["workbufs"]),
+                  r.stderr + read(base + ".pictures.err"))
+    svg, png = base + ".svg", base + ".png"
+    m = re.search(r'<svg [^>]*width="(\d+)" height="(\d+)"', read(svg))
+    if not shutil.which("chromium") or not m:
+        tap.check(False, "%s: chromium renders gc --svg (chromium %s, svg size %s)" %
+                  (where, shutil.which("chromium"), m and m.groups()), read(base + ".pictures.err"))
+        return
+    w, h = m.groups()
+    subprocess.run(["timeout", "120", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--user-data-dir=" + base + ".chromium",
+                    "--screenshot=" + png, "--window-size=%s,%s" % (w, h), "file://" + svg],
+                   capture_output=True)
+    r = subprocess.run([PNG_COLOURS, png, SVG_BOX, SVG_FILL], capture_output=True, text=True)
+    f = r.stdout.split()
+    ok = r.returncode == 0 and len(f) == 6
+    pw, ph, colours, dominant, boxes, fill = (int(x) for x in f) if ok else (0,) * 6
+    queued = gc["totals"]["queued"]
+    tap.check(ok and (pw, ph) == (int(w), int(h)) and dominant < 100 and
+              (boxes > 0) == (gc["totals"]["workbufs"] > 0) and (fill > 0) == (queued > 0),
+              "%s: chromium renders gc --svg: %dx%d, %d colours, workbuf boxes %d px for %d "
+              "workbufs, object fill %d px for %d queued" %
+              (where, pw, ph, colours, boxes, gc["totals"]["workbufs"], fill, queued), r.stderr)
+
+
+def check_series(tap, t, d, singles):
+    """gc DIR against each snapshot's own decode (singles: sym -> gc -j)."""
+    series = load(os.path.join(d, "series.json"))
+    moments = series.get("moments") or []
+    got = [(m["at"], m["hit"]) for m in moments]
+    tap.check(got == [("runtime.gcDrain", 8), ("runtime.gcMarkDone", 1)],
+              "%s: gc DIR: one moment per snapshot, in order: %s" % (t, got),
+              series.get("_error") or read(os.path.join(d, "series.err")))
+    bad = []
+    for m in moments:
+        one = singles.get(m["at"])
+        if not one:
+            bad.append("%s: no single decode" % m["at"])
+            continue
+        want = (one["phase"], one["cycle"]["cycles"], one["cycle"]["numgc"],
+                one["lists"]["full"]["count"], one["lists"]["empty"]["count"],
+                one["totals"]["queued_ps"], len(one["wbuf_spans"]["busy"]["spans"]))
+        have = (m["phase"], m["cycles"], m["numgc"], m["full"], m["empty"], m["queued_ps"],
+                m["busy_spans"])
+        if want != have:
+            bad.append("%s: series %s, single %s" % (m["at"], have, want))
+    tap.check(moments and not bad, "%s: gc DIR: each moment's phase, cycle, lists, P queues "
+              "and spans equal the snapshot's own gc -j" % t, "\n".join(bad))
+    rows = [ln for ln in read(os.path.join(d, "series.txt")).splitlines()
+            if re.match(r"runtime\.gc(Drain|MarkDone) ", ln)]
+    tap.check(len(rows) == 2 and all(" mark " in r for r in rows),
+              "%s: gc DIR as text: two rows, both in phase mark" % t,
+              read(os.path.join(d, "series.txt"))[:1500])
 
 
 def without_exe(gc):
@@ -197,12 +290,13 @@ def read(path, default=""):
         return default
 
 
-def check_target(tap, out, v, newest, queued):
+def check_target(tap, out, v, oldest, newest, queued):
     t = "gcgraph-go%s" % v
     d = os.path.join(out, t)
     rc = read(os.path.join(d, "rc"), "?").strip()
     log = read(os.path.join(d, "log"))
     tap.check(rc == "0", "%s: captured and ran to its end (rc %s)" % (t, rc), log[-2000:])
+    singles = {}
     for sym in SYMBOLS:
         found = sorted(glob.glob(os.path.join(d, "*-%s*.gc.json" % sym)))
         if not found:
@@ -221,15 +315,19 @@ def check_target(tap, out, v, newest, queued):
                       gc.get("_error") or heap.get("_error") or read(base + ".gc%s.err" % suffix))
             if ok:
                 models[kind] = gc
+                if kind == "as built":
+                    singles[sym] = gc
                 n = check_snapshot(tap, "%s (%s)" % (t, kind), sym,
                                    json.loads(json.dumps(gc)), json.loads(json.dumps(heap)),
-                                   log)
+                                   log, release(v) >= (1, 26))
                 if kind == "as built":
                     queued[v] = queued.get(v, 0) + n
         if len(models) == 2:
             a, b = without_exe(models["as built"]), without_exe(models["strip -s"])
             tap.check(a == b, "%s at %s: the strip -s decode (no .symtab, no DWARF) equals "
                       "the other" % (t, sym), "\n".join(difflines(a, b)))
+        if v == oldest and "as built" in models:
+            check_pictures(tap, "%s at %s" % (t, sym), base, models["as built"])
         if v == newest:
             txt = read(base + ".gc-strip.txt")
             rows = re.findall(r"^  (full|empty|P\d+\.w[12]) +0x[0-9a-f]+ +\d+  busy-span$",
@@ -239,6 +337,8 @@ def check_target(tap, out, v, newest, queued):
             tap.check(re.search(r"^phase +mark$", txt, re.M) and len(rows) == want,
                       "%s at %s, strip -s: the text says phase mark and lists the %d "
                       "workbufs, each in a busy span" % (t, sym, want), txt[:1500])
+    if v == newest:
+        check_series(tap, t, d, singles)
 
 
 def difflines(a, b, path=""):
@@ -260,10 +360,10 @@ def main():
     tap = Tap()
     queued = {}
     for v in versions:
-        check_target(tap, out, v, versions[-1], queued)
+        check_target(tap, out, v, versions[0], versions[-1], queued)
     # Before Green Tea (go1.26) every grey object goes through workbufs:
     # a floor, so that the pointer check did not pass on nothing.
-    old = {v: n for v, n in queued.items() if tuple(map(int, v.split("."))) < (1, 26)}
+    old = {v: n for v, n in queued.items() if release(v) < (1, 26)}
     tap.check(not old or sum(old.values()) > 0,
               "queued pointers checked before Green Tea: %s" % old)
     return tap.finish()

@@ -32,11 +32,22 @@
 #     nwait == nproc, work.full empty, markrootNext >= markrootJobs;
 #   - cycle: work.cycles = memstats.numgc + 1 while marking, and gctrace
 #     printed "gc N" for that cycle, forced;
+#   - Green Tea (go1.26+): every P's local span ring is decoded, within
+#     its 256 spans, the total their sum;
 #   - floors: at least one busy workbuf span and one workbuf reached;
 #     before Green Tea (go1.26) some queued pointers were checked;
 #   - the stripped decode equals the other;
 #   - the text output of the newest release's stripped decode says phase
-#     mark and lists every workbuf, each in a busy span.
+#     mark and lists every workbuf, each in a busy span;
+#   - `gc DIR` of the newest release's capture: one row per snapshot, in
+#     order (runtime.gcDrain hit 8, then runtime.gcMarkDone hit 1), each
+#     with the phase, cycle and lists of that snapshot's own gc -j, in JSON
+#     and as two rows of text;
+#   - pictures, of the oldest release's snapshots: `gc --dot` renders with
+#     `dot -Tsvg` (Debian's graphviz), one node per workbuf reached, P and
+#     list; `gc --svg` renders in headless Chromium at its size, and the
+#     screenshot shows the workbuf boxes' colour exactly when there are
+#     workbufs, and their fill colour exactly when objects are queued.
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -76,6 +87,10 @@ for v in ${versions[*]}; do
 		--at 'runtime.gcDrain#8' --at 'runtime.gcMarkDone#1' -o /out/\$t -- \\
 		/gosnap/gc/\$t -mb 16 >/out/\$t/stdout 2>/out/\$t/log
 	echo \$? >/out/\$t/rc
+	if [ \$v = ${versions[-1]} ]; then
+		gosnap-cli -j gc /out/\$t >/out/\$t/series.json 2>/out/\$t/series.err
+		gosnap-cli gc /out/\$t >/out/\$t/series.txt 2>&1
+	fi
 	for s in /out/\$t/*.gsnap; do
 		b=\${s%.gsnap}
 		gosnap-cli -j gc --objects "\$s" >\$b.gc.json 2>\$b.gc.err
@@ -86,6 +101,8 @@ for v in ${versions[*]}; do
 		gosnap-cli -j heap --spans "\$s" >\$b.heap.json 2>\$b.heap.err
 		[ \$v != ${versions[-1]} ] ||
 			gosnap-cli gc --workbufs --exe /gosnap/gc/\$t.strip "\$s" >\$b.gc-strip.txt 2>&1
+		[ \$v != ${versions[0]} ] ||
+			gosnap-cli gc --dot \$b.dot --svg \$b.svg "\$s" >/dev/null 2>\$b.pictures.err
 		rm -f "\$s"
 	done
 done
