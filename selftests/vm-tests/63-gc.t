@@ -29,7 +29,9 @@
 #   - at runtime.gcDrain the caller has taken itself off nwait
 #     (nwait < nproc); at runtime.gcMarkDone the condition its callers
 #     checked, mgc.go "work.nwait == work.nproc && !gcMarkWorkAvailable":
-#     nwait == nproc, work.full empty, markrootNext >= markrootJobs;
+#     markrootNext >= markrootJobs, and nwait == nproc with work.full
+#     empty unless a worker started since the check (nwait < nproc: an
+#     idle P's worker on local work); the rule held exactly in most;
 #   - cycle: work.cycles = memstats.numgc + 1 while marking, and gctrace
 #     printed "gc N" for that cycle, forced;
 #   - Green Tea (go1.26+): every P's local span ring is decoded, within
@@ -40,7 +42,7 @@
 #   - the text output of the newest release's stripped decode says phase
 #     mark and lists every workbuf, each in a busy span;
 #   - `gc DIR` of the newest release's capture: one row per snapshot, in
-#     order (runtime.gcDrain hit 8, then runtime.gcMarkDone hit 1), each
+#     file (hit) order (runtime.gcDrain hit 8, runtime.gcMarkDone hit 1), each
 #     with the phase, cycle and lists of that snapshot's own gc -j, in JSON
 #     and as two rows of text;
 #   - pictures, of the oldest release's snapshots: `gc --dot` renders with
