@@ -7,7 +7,8 @@
  * backwards, over the workbufs: an empty input is a valid heap marking, a
  * few set bits are a bit-flipped snapshot (a cycle in an lfstack, a wrong
  * nobj, a pointer outside the heap). Whatever the flips, decoding must
- * not crash or loop, and every output must be printable.
+ * not crash or loop, and every output (text, JSON, SVG, DOT) must be
+ * printable.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +41,8 @@ static void decode_gc(struct synth *s, struct gs_mem *m, struct gs_layout *l,
 		gc_print_plain(&g, &o, null);
 		jw_init(&w, null, false);
 		gc_print_json(&g, &o, &w);
+		gc_write_dot(&g, &o, null);
+		gc_write_svg(&g, &o, null);
 	}
 	gs_gc_free(&g);
 }
