@@ -68,60 +68,36 @@ static int write_picture(const char *path, const struct gs_gc *g, const struct g
 	return 0;
 }
 
-static int cmp_name(const void *a, const void *b)
+static int is_snapshot(const struct dirent *e)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	size_t len = strlen(e->d_name);
 
-/* The .gsnap files of dir, sorted (malloc'd names); -1 if unreadable. */
-static long list_snapshots(const char *dir, char ***out)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **v = NULL;
-	long n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)) && n < GC_SERIES_MAX) {
-		size_t len = strlen(e->d_name);
-		char **nv;
-
-		if (len < 7 || strcmp(e->d_name + len - 6, ".gsnap"))
-			continue;
-		nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
-		if (!nv || !(nv[n] = strdup(e->d_name))) {
-			free(nv ? nv : v);
-			closedir(d);
-			errno = ENOMEM;
-			return -1;
-		}
-		v = nv;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, (size_t)n, sizeof(*v), cmp_name);
-	*out = v;
-	return n;
+	return len > 6 && !strcmp(e->d_name + len - 6, ".gsnap");
 }
 
 /* gc DIR: decode each snapshot file's collector and print one table. */
 static int gc_series(const char *dir, const char *exe)
 {
 	struct gc_moment *m = NULL;
-	char **names = NULL;
+	struct dirent **names = NULL;
 	long n, i, done = 0;
 	int ret = 0;
 
-	n = list_snapshots(dir, &names);
+	n = scandir(dir, &names, is_snapshot, alphasort);
 	if (n < 0) {
 		p_err("%s: %s", dir, strerror(errno));
 		return 1;
 	}
 	if (n == 0) {
 		p_err("%s: no .gsnap file", dir);
-		return 1;
+		ret = 1;
+		goto out;
+	}
+	if (n > GC_SERIES_MAX) {
+		p_err("%s: %ld snapshot files, more than the %d a series reads", dir, n,
+		      GC_SERIES_MAX);
+		ret = 1;
+		goto out;
 	}
 	m = calloc((size_t)n, sizeof(*m));
 	if (!m) {
@@ -134,14 +110,14 @@ static int gc_series(const char *dir, const char *exe)
 		struct gs_snapctx c;
 		struct gc_moment *x = &m[done];
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 		if (gs_snapctx_open(&c, path, exe, -1)) {
 			/* said why: one error, no table that leaves a file out */
 			gs_snapctx_close(&c);
 			ret = 1;
 			goto free_moments;
 		}
-		x->file = names[i];
+		x->file = names[i]->d_name;
 		if (c.snap.capture) {
 			snprintf(x->label, sizeof(x->label), "%.*s", GOSNAP_LABEL_LEN,
 				 c.snap.capture->label);

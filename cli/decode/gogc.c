@@ -164,6 +164,12 @@ const char *gs_gc_value_from(enum gs_gc_value_id i)
 
 /* ---- decoding state ------------------------------------------------- */
 
+/* Addresses seen (never 0), open addressing: a walk's cycle check. */
+struct addr_set {
+	uint64_t	*v;
+	size_t		cap, n;
+};
+
 struct dec {
 	struct gs_snapctx	*c;
 	const struct goheap	*h;
@@ -174,9 +180,7 @@ struct dec {
 	bool			lf_ok;
 	uint64_t		wb_next, wb_nobj, wb_obj;
 	bool			wb_ok;
-	/* every workbuf reached, for duplicates: open addressing */
-	uint64_t		*seen;
-	size_t			seen_cap, seen_n;
+	struct addr_set		wbufs;	/* every workbuf reached, for duplicates */
 };
 
 static void problem(struct gs_gc *g, const char *fmt, ...)
@@ -314,20 +318,20 @@ static uint64_t hash64(uint64_t x)
 	return x;
 }
 
-/* Add addr; false if it was there already (or there is no memory). */
-static bool seen_add(struct dec *d, uint64_t addr, bool *dup)
+/* Add addr to set; *dup says it was there. false if out of memory. */
+static bool set_add(struct addr_set *set, uint64_t addr, bool *dup)
 {
 	size_t i, mask;
 
 	*dup = false;
-	if (2 * (d->seen_n + 1) > d->seen_cap) {
-		size_t ncap = d->seen_cap ? 2 * d->seen_cap : 1024, j;
+	if (2 * (set->n + 1) > set->cap) {
+		size_t ncap = set->cap ? 2 * set->cap : 1024, j;
 		uint64_t *n = calloc(ncap, sizeof(*n));
 
 		if (!n)
 			return false;
-		for (j = 0; j < d->seen_cap; j++) {
-			uint64_t x = d->seen[j];
+		for (j = 0; j < set->cap; j++) {
+			uint64_t x = set->v[j];
 
 			if (!x)
 				continue;
@@ -335,19 +339,19 @@ static bool seen_add(struct dec *d, uint64_t addr, bool *dup)
 				;
 			n[i] = x;
 		}
-		free(d->seen);
-		d->seen = n;
-		d->seen_cap = ncap;
+		free(set->v);
+		set->v = n;
+		set->cap = ncap;
 	}
-	mask = d->seen_cap - 1;
-	for (i = hash64(addr) & mask; d->seen[i]; i = (i + 1) & mask) {
-		if (d->seen[i] == addr) {
+	mask = set->cap - 1;
+	for (i = hash64(addr) & mask; set->v[i]; i = (i + 1) & mask) {
+		if (set->v[i] == addr) {
 			*dup = true;
 			return true;
 		}
 	}
-	d->seen[i] = addr;
-	d->seen_n++;
+	set->v[i] = addr;
+	set->n++;
 	return true;
 }
 
@@ -356,6 +360,7 @@ static bool seen_add(struct dec *d, uint64_t addr, bool *dup)
 static void walk_spans(struct dec *d, enum ng_need head, struct gs_gc_spans *out)
 {
 	uint64_t ps = d->g->page_size, s, next;
+	struct addr_set seen = { 0 };
 	size_t cap = 0;
 
 	out->stop = NULL;
@@ -369,27 +374,26 @@ static void walk_spans(struct dec *d, enum ng_need head, struct gs_gc_spans *out
 		return;
 	}
 	out->ok = true;
-	while (s) {
+	for (; s; s = next) {
 		struct gs_wbuf_span *w;
 		uint64_t state = 0;
-		size_t j;
+		bool dup;
 
 		if (out->n >= GS_GC_MAX_SPANS) {
 			out->stop = "more spans than the decoder follows";
-			return;
+			break;
 		}
-		for (j = 0; j < out->n; j++)
-			if (out->v[j].mspan == s) {
-				out->stop = "the list runs in a cycle";
-				return;
-			}
+		if (!set_add(&seen, s, &dup) || dup) {
+			out->stop = dup ? "the list runs in a cycle" : "out of memory";
+			break;
+		}
 		if (out->n == cap) {
 			size_t ncap = cap ? 2 * cap : 16;
 			struct gs_wbuf_span *n = realloc(out->v, ncap * sizeof(*n));
 
 			if (!n) {
 				out->stop = "out of memory";
-				return;
+				break;
 			}
 			out->v = n;
 			cap = ncap;
@@ -401,15 +405,15 @@ static void walk_spans(struct dec *d, enum ng_need head, struct gs_gc_spans *out
 		    !rd_field(d, s, NG_SPAN_NPAGES, &w->npages) ||
 		    !rd_field(d, s, NG_SPAN_NEXT, &next)) {
 			out->stop = "an mspan is not in the snapshot";
-			return;
+			break;
 		}
 		if (rd_field(d, s, NG_SPAN_STATE, &state))
 			w->state = (uint8_t)state;
 		if (w->npages && w->npages <= (1ull << 30) / ps)
 			gh_res_range(&d->c->snap, w->base, w->base + w->npages * ps, &w->res);
 		out->n++;
-		s = next;
 	}
+	free(seen.v);
 }
 
 static int cmp_span_base(const void *a, const void *b)
@@ -472,7 +476,7 @@ static void examine_wbuf(struct dec *d, const struct gs_wbuf_span *sorted,
 	memset(w, 0, sizeof(*w));
 	w->addr = addr;
 	w->nobj = -1;
-	if (!seen_add(d, addr, &w->duplicate))
+	if (!set_add(&d->wbufs, addr, &w->duplicate))
 		problem(g, "out of memory while checking for duplicate workbufs");
 	if (w->duplicate)
 		g->duplicates++;
@@ -729,7 +733,7 @@ int gs_gc_decode(struct gs_snapctx *c, const struct goheap *h, struct gs_gc *g)
 		problem(g, "%" PRIu64 " workbufs have nobj above their capacity %" PRIu64,
 			g->bad_nobj, g->wbuf_cap);
 	free(sorted);
-	free(d.seen);
+	free(d.wbufs.v);
 	return 0;
 }
 
