@@ -7,6 +7,7 @@
  */
 #include "capture/capture.h"
 #include "capture/capture_probe.h"
+#include "capture/gc_cycle.h"
 #include "commands.h"
 #include "capture/device.h"
 #include "exe/exe.h"
@@ -120,7 +121,8 @@ static void capture_usage(FILE *out)
 	fprintf(out,
 		"Usage: %s capture --pid PID -o FILE [--mode pages] [--max-bytes N] [--no-pfn] [--embed]\n"
 		"       %s capture --at SYM [--at SYM]... -o DIR [OPTIONS] -- PROG [ARGS...]\n"
-		"       %s capture --at SYM [--at SYM]... -o DIR [OPTIONS] --pid PID\n\n"
+		"       %s capture --at SYM [--at SYM]... -o DIR [OPTIONS] --pid PID\n"
+		"       %s capture --gc-cycle [N] -o DIR [OPTIONS] (-- PROG [ARGS...] | --pid PID)\n\n"
 		"Without --at: capture the page state of a running process now and write\n"
 		"it to FILE (replaced atomically, mode 0600).\n"
 		"With --at: freeze the process each time a thread reaches one of the\n"
@@ -132,6 +134,11 @@ static void capture_usage(FILE *out)
 		"  --at SPEC          a function name, NAME+0xOFF or an address; SPEC#N\n"
 		"                     captures only its Nth hit (repeatable, up to %d)\n"
 		"  --hits N           capture only the Nth hit of every --at without #N\n"
+		"  --gc-cycle [N]     instead of --at: the moments of GC cycle N (default\n"
+		"                     1; gctrace's 'gc N'): the last gcStart before it,\n"
+		"                     each mark worker's start, the first gcDrain and\n"
+		"                     gcMarkDone, and gcMarkTermination; other hits are\n"
+		"                     dropped, and the target is let go once it ends\n"
 		"  --max-snapshots N  stop after N snapshots\n"
 		"  --mode M           pages: page state, threads, registers;\n"
 		"                     meta (default with --at): + writable exe data,\n"
@@ -151,7 +158,7 @@ static void capture_usage(FILE *out)
 		"                     (symbols, pclntab, DWARF, data) in each file, so it\n"
 		"                     can be decoded where the executable is not\n"
 		"  --device PATH      the device node (default %s)\n",
-		PROG, PROG, PROG, PROBE_MAX_AT, GOSNAP_DEVICE);
+		PROG, PROG, PROG, PROG, PROBE_MAX_AT, GOSNAP_DEVICE);
 }
 
 static int parse_mode(const char *s, uint32_t *mode)
@@ -185,6 +192,7 @@ int cmd_capture(int argc, char **argv)
 		{ "while-held",	required_argument,	NULL, 'X' },
 		{ "hold-ms",	required_argument,	NULL, 'T' },
 		{ "every-entry", no_argument,		NULL, 'E' },
+		{ "gc-cycle",	optional_argument,	NULL, 'G' },
 		COMMON_LONG_OPTS,
 		{ 0 }
 	};
@@ -261,6 +269,23 @@ int cmd_capture(int argc, char **argv)
 			else
 				po.hold_ms = num;
 			break;
+		case 'G':
+			/* "--gc-cycle N" as well as "--gc-cycle=N" */
+			if (!optarg && optind < argc &&
+			    strspn(argv[optind], "0123456789") == strlen(argv[optind]) &&
+			    argv[optind][0])
+				optarg = argv[optind++];
+			po.gc_cycle = 1;
+			if (optarg && (parse_size(optarg, &num) || !num ||
+				       num > UINT32_MAX)) {
+				output_begin();
+				p_err("capture: --gc-cycle '%s' is not a cycle number (1, 2, ...)",
+				      optarg);
+				return EXIT_USAGE;
+			}
+			if (optarg)
+				po.gc_cycle = num;
+			break;
 		case 'W':
 			po.stop_world = true;
 			break;
@@ -282,6 +307,16 @@ int cmd_capture(int argc, char **argv)
 		}
 	}
 	output_begin();
+	if (po.gc_cycle) {
+		unsigned int m;
+
+		if (po.nr_at || po.hits) {
+			p_err("capture: --gc-cycle arms its own probes: leave out --at and --hits");
+			return EXIT_USAGE;
+		}
+		for (m = 0; m < GCM_NR; m++)
+			po.at[po.nr_at++] = gc_moment_symbol[m];
+	}
 	if (po.nr_at) {
 		po.pid = o.pid;
 		po.outdir = o.output;

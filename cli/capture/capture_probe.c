@@ -28,6 +28,7 @@
 
 #include "capture/capture.h"
 #include "capture/capture_probe.h"
+#include "capture/gc_cycle.h"
 #include "base/report.h"
 #include "capture/device.h"
 #include "exe/elfsym.h"
@@ -419,8 +420,79 @@ static int save_one(const struct probe_opts *o, const struct gosnap_info *info,
 	return ret;
 }
 
+/* --gc-cycle: the state of the series, and the kept gcStart's file. */
+struct gc_series {
+	struct gc_cycle	judge;
+	struct gs_layout *layout;	/* of the probed executable, once */
+	char		start_path[PATH_MAX];
+};
+
+/*
+ * Whether snapshot data (size bytes) is one of the cycle's moments: 1 keep
+ * (a replaced gcStart's file is removed), 0 drop, -1 the series cannot be
+ * had (reported).
+ */
+static int gc_series_keep(struct gc_series *gs, struct gs_exe *x,
+			  const void *data, size_t size, bool *is_start)
+{
+	const struct gosnap_rec_capture *rc;
+	struct gs_snapshot s;
+	char err[512];
+	uint64_t cycles;
+	uint32_t id;
+
+	if (gs_snapshot_parse(data, size, &s, err, sizeof(err)))
+		goto bad;
+	rc = s.capture;
+	id = rc ? rc->probe_id : GCM_NR;
+	gs_snapshot_free(&s);
+	if (id >= GCM_NR) {
+		snprintf(err, sizeof(err), "a snapshot of no --gc-cycle probe");
+		goto bad;
+	}
+	if (gc_cycle_read(x, gs->layout, data, size, &cycles, err, sizeof(err)))
+		goto bad;
+	*is_start = id == GCM_START;
+	switch (gc_cycle_judge(&gs->judge, (enum gc_moment)id, cycles)) {
+	case GCV_DROP:
+		return 0;
+	case GCV_REPLACE:
+		if (gs->start_path[0] && unlink(gs->start_path))
+			p_warn("capture: %s: %s", gs->start_path, strerror(errno));
+		/* fall through */
+	case GCV_KEEP:
+		return 1;
+	case GCV_PASSED:
+		p_err("capture --gc-cycle: %s", gs->judge.why);
+		return -1;
+	}
+	return 0;
+bad:
+	p_err("capture --gc-cycle: cannot tell the cycle of a snapshot: %s", err);
+	return -1;
+}
+
+static void gc_series_report(const struct gc_series *gs, unsigned int kept)
+{
+	const struct gc_cycle *g = &gs->judge;
+	char missing[256];
+
+	gc_cycle_missing(g, missing, sizeof(missing));
+	if (!json_output)
+		fprintf(stderr, "%s: gc cycle %llu: kept %u of %lu snapshots%s%s\n",
+			PROG, (unsigned long long)g->want, kept, g->seen,
+			missing[0] ? "; none at " : "", missing);
+	if (!g->done)
+		p_err("capture --gc-cycle: cycle %llu did not end while probed",
+		      (unsigned long long)g->want);
+	else if (!g->kept[GCM_WORKER])
+		p_warn("no mark worker started in cycle %llu: the runtime starts them in the first cycle (and when GOMAXPROCS grows)",
+		       (unsigned long long)g->want);
+}
+
 int capture_probes(const struct probe_opts *o)
 {
+	struct gc_series gcs = { 0 };
 	struct probe_site sites[PROBE_MAX_AT] = { 0 };
 	struct capture_snap embed = { 0 };
 	struct gosnap_info info;
@@ -431,7 +503,7 @@ int capture_probes(const struct probe_opts *o)
 	bool exec_mode = !o->pid, child_done = false, is_go = false;
 	long g_stack_off = -1;
 	int fd = -1, go_fd = -1, status = 0, ret = 1;
-	unsigned int n = 0;
+	unsigned int n = 0, kept = 0;
 	pid_t pid = o->pid;
 
 	if (exec_mode) {
@@ -456,6 +528,17 @@ int capture_probes(const struct probe_opts *o)
 	if (mkdir(o->outdir, 0700) && errno != EEXIST) {
 		p_err("capture: %s: %s", o->outdir, strerror(errno));
 		goto out;
+	}
+	if (o->gc_cycle) {
+		char note[256];
+
+		gc_cycle_init(&gcs.judge, o->gc_cycle);
+		gcs.layout = gs_layout_open(x, note, sizeof(note));
+		if (!gcs.layout) {
+			p_err("capture --gc-cycle: %s: no layout source%s%s", exe,
+			      note[0] ? ": " : "", note);
+			goto out;
+		}
 	}
 	/* Once: every snapshot of the run is of this executable. */
 	if (o->embed && capture_embed_exe(x, &embed))
@@ -487,8 +570,10 @@ int capture_probes(const struct probe_opts *o)
 
 	while (!interrupted) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		bool is_start = false;
 		uint64_t seq;
 		long len;
+		int keep;
 
 		if (exec_mode && !child_done && waitpid(pid, &status, WNOHANG) == pid)
 			child_done = true;	/* reaped: the module ends the stream */
@@ -510,19 +595,27 @@ int capture_probes(const struct probe_opts *o)
 		n++;
 		memcpy(&seq, st.buf + offsetof(struct gosnap_stream_hdr, seq),
 		       sizeof(seq));
-		if (save_one(o, &info, sites, o->embed ? &embed : NULL, pid, st.buf,
-			     (size_t)len, n, path, sizeof(path)))
+		keep = o->gc_cycle ? gc_series_keep(&gcs, x, st.buf, (size_t)len,
+						    &is_start) : 1;
+		if (keep < 0)
 			goto out;
+		if (keep && save_one(o, &info, sites, o->embed ? &embed : NULL, pid,
+				     st.buf, (size_t)len, ++kept, path, sizeof(path)))
+			goto out;
+		if (keep && is_start)
+			snprintf(gcs.start_path, sizeof(gcs.start_path), "%s", path);
 		gs_stream_consume(&st, (size_t)len);
 		if (o->hold) {
-			if (o->while_held)
+			if (o->while_held && keep)
 				run_while_held(o->while_held, path, pid);
 			if (release_upto(fd, seq))
 				p_warn("releasing snapshot %" PRIu64 ": %s", seq,
 				       strerror(errno));
 		}
-		if (o->max_snapshots && n >= o->max_snapshots)
+		if (o->max_snapshots && kept >= o->max_snapshots)
 			break;
+		if (o->gc_cycle && gcs.judge.done)
+			break;		/* the series is whole: let the target go */
 	}
 	ret = 0;
 out:
@@ -538,14 +631,21 @@ out:
 	}
 	gs_stream_free(&st);
 	free((void *)embed.data);
+	if (gcs.layout)
+		gs_layout_free(gcs.layout);
 	gs_exe_close(x);
 	if (interrupted)
 		p_warn("interrupted: probes disarmed, target %d left running", (int)pid);
 	if (child_done && !json_output)
 		fprintf(stderr, "%s: %u snapshot%s; %s exited with status %d\n", PROG,
-			n, n == 1 ? "" : "s", o->argv[0],
+			kept, kept == 1 ? "" : "s", o->argv[0],
 			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	if (!ret && n == 0)
 		p_warn("no probe was hit");
+	if (!ret && o->gc_cycle) {
+		gc_series_report(&gcs, kept);
+		if (!gcs.judge.done)
+			ret = 1;
+	}
 	return ret;
 }

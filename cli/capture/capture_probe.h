@@ -29,6 +29,7 @@ struct probe_opts {
 	bool		hold;		/* keep the thread parked while ... */
 	const char	*while_held;	/* ... this shell command runs */
 	unsigned int	hold_ms;
+	unsigned long	gc_cycle;	/* --gc-cycle N: keep cycle N's moments */
 	pid_t		pid;		/* --pid, or 0 to start argv */
 	char		**argv;		/* the program to start, NULL-terminated */
 };

@@ -204,9 +204,35 @@ int gs_snapctx_open(struct gs_snapctx *c, const char *path, const char *exe,
 	return 0;
 }
 
+int gs_snapctx_borrow(struct gs_snapctx *c, const void *data, size_t size,
+		      struct gs_exe *x, struct gs_layout *layout, char *err,
+		      size_t errlen)
+{
+	memset(c, 0, sizeof(*c));
+	c->exe_src.memfd = -1;
+	c->borrowed = true;
+	if (gs_snapshot_parse(data, size, &c->snap, err, errlen))
+		return -1;
+	c->have_snap = true;
+	if (match_build_id(&c->snap, x, "the probed executable", err, errlen))
+		return -1;
+	c->x = x;
+	c->layout = layout;
+	c->st = gs_exe_symtab(x, GS_SYMSRC_AUTO, err, errlen);
+	if (!c->st)
+		return -1;
+	c->mem = gs_mem_open(&c->snap, &x->im, err, errlen);
+	if (!c->mem)
+		return -1;
+	c->go_version = gs_symtab_go_version(c->st);
+	if (c->go_version && !strncmp(c->go_version, "go1.", 4))
+		c->go_minor = atoi(c->go_version + 4);
+	return 0;
+}
+
 void gs_snapctx_close(struct gs_snapctx *c)
 {
-	if (c->layout)
+	if (c->layout && !c->borrowed)
 		gs_layout_free(c->layout);
 	gs_mem_close(c->mem);
 	if (c->have_snap)

@@ -53,6 +53,7 @@ struct gs_snapctx {
 	struct gs_mem *mem;
 	struct gs_funcinfo fi;
 	struct gs_layout *layout;
+	bool borrowed;			/* x and layout belong to the caller */
 	int go_minor;			/* 19 for go1.19.x; 0 if unknown */
 	const char *go_version;		/* NULL if unknown */
 	char note[256];			/* layout sources that did not open */
@@ -66,6 +67,17 @@ struct gs_snapctx {
 int gs_snapctx_open(struct gs_snapctx *c, const char *path, const char *exe,
 		    long seq);
 void gs_snapctx_close(struct gs_snapctx *c);
+
+/*
+ * Open the snapshot record data (one stream record, as the module queues
+ * it, size bytes, not copied: it must outlive c) with x and layout, both
+ * borrowed: capture's look at a snapshot before it decides to keep it,
+ * with the executable it probed opened once. No function table. Returns
+ * 0, or -1 with err. Close with gs_snapctx_close().
+ */
+int gs_snapctx_borrow(struct gs_snapctx *c, const void *data, size_t size,
+		      struct gs_exe *x, struct gs_layout *layout, char *err,
+		      size_t errlen);
 
 
 /*
