@@ -183,27 +183,7 @@ struct dec {
 	struct addr_set		wbufs;	/* every workbuf reached, for duplicates */
 };
 
-static void problem(struct gs_gc *g, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void problem(struct gs_gc *g, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	if (g->nr_problems >= GS_GC_MAX_PROBLEMS)
-		return;
-	if (g->nr_problems == GS_GC_MAX_PROBLEMS - 1) {
-		snprintf(buf, sizeof(buf), "more problems not shown");
-	} else {
-		va_start(ap, fmt);
-		vsnprintf(buf, sizeof(buf), fmt, ap);
-		va_end(ap);
-	}
-	g->problems[g->nr_problems] = strdup(buf);
-	if (g->problems[g->nr_problems])
-		g->nr_problems++;
-}
+#define problem gs_gc_problem
 
 static bool have(const struct dec *d, enum ng_need i)
 {
@@ -608,6 +588,7 @@ static void decode_ps(struct dec *d, const struct gs_wbuf_span *sorted)
 		if (!gs_mem_u64(d->c->mem, hdr[0] + 8 * i, &pp) || !pp)
 			continue;
 		p->p = pp;
+		p->in_mask = -1;
 		p->id = gs_mem_field_i32(d->c->mem, pp, gs_need_off(&d->a[NG_P_ID]));
 		for (k = 0; k < 2; k++) {
 			if (!rd_field(d, pp, k ? NG_P_WBUF2 : NG_P_WBUF1, &wb)) {
@@ -723,6 +704,11 @@ int gs_gc_decode(struct gs_snapctx *c, const struct goheap *h, struct gs_gc *g)
 	walk_list(&d, sorted, NG_W_FULL, &g->full);
 	walk_list(&d, sorted, NG_W_EMPTY, &g->empty);
 	decode_ps(&d, sorted);
+	if (gs_gc_spanq_decode(c, g)) {
+		free(sorted);
+		free(d.wbufs.v);
+		return -1;
+	}
 	g->queued_global = g->full.objects;
 	g->queued = g->queued_global + g->queued_ps;
 	for (i = 0; i < g->empty.n; i++)
@@ -760,6 +746,7 @@ void gs_gc_free(struct gs_gc *g)
 	free(g->ps);
 	free(g->busy.v);
 	free(g->free.v);
+	free(g->spanq.v);
 	for (i = 0; i < g->nr_problems; i++)
 		free(g->problems[i]);
 	memset(g, 0, sizeof(*g));

@@ -79,7 +79,33 @@ struct gs_gc_p {
 	struct gs_gc_value bytes_marked, heap_scan_work, flushed;
 	bool		spanq_ok;	/* Green Tea's local span ring (go1.26+) */
 	uint32_t	spanq_len;	/* tail - head */
+	bool		chain_ok;	/* its spanSPMC chain was walked whole */
+	uint32_t	chain_rings;	/* rings on it, tail to head */
+	uint64_t	chain_spans;	/* spans they hold */
+	int8_t		in_mask;	/* work.spanqMask bit: 1, 0, -1 unknown */
 	uint64_t	queued;		/* objects in wbuf1 and wbuf2 */
+};
+
+/* One of Green Tea's spanSPMC rings (work.spanSPMCs). */
+struct gs_spmc {
+	uint64_t	addr, ring;
+	uint32_t	head, tail, cap;
+	bool		dead;
+	int64_t		owner;		/* the P whose chain holds it, or -1 */
+};
+
+#define GS_GC_MAX_SPMCS		4096
+
+/* Green Tea's span queues beyond the Ps' local rings (go1.26+). */
+struct gs_gc_spanq {
+	bool		ok;		/* the release has them and they were read */
+	char		why[160];	/* !ok */
+	bool		mask_ok;	/* work.spanqMask was read */
+	struct gs_spmc	*v;		/* work.spanSPMCs.list, in list order */
+	size_t		n;
+	const char	*stop;		/* NULL: the list's end was reached */
+	uint64_t	live, dead;	/* rings */
+	uint64_t	spans;		/* spans the live rings hold */
 };
 
 struct gs_wbuf_span {
@@ -103,6 +129,7 @@ struct gs_gc {
 	size_t		nps;
 	bool		ps_ok;		/* runtime.allp and p.gcw were read */
 	struct gs_gc_spans busy, free;
+	struct gs_gc_spanq spanq;
 	uint64_t	wbuf_size, wbuf_cap;	/* bytes; pointers it holds */
 	uint64_t	wbuf_nobj_off, wbuf_obj_off;	/* in runtime.workbuf */
 	uint64_t	page_size;	/* runtime page: mspan.npages' unit */
@@ -110,6 +137,7 @@ struct gs_gc {
 	/* totals */
 	uint64_t	queued_global, queued_ps, queued;
 	uint64_t	spans_queued;	/* Green Tea: spans in the Ps' local rings */
+	uint64_t	spans_chained;	/* Green Tea: spans in the Ps' SPMC chains */
 	uint64_t	workbufs;	/* distinct workbufs reached */
 	uint64_t	duplicates, misaligned, outside_busy, bad_nobj;
 	uint64_t	objects_outside_heap;
@@ -124,6 +152,15 @@ struct gs_gc {
  */
 int gs_gc_decode(struct gs_snapctx *c, const struct goheap *h, struct gs_gc *out);
 void gs_gc_free(struct gs_gc *g);
+/*
+ * Green Tea's span queues of c (decode/gogc_spanq.c), after the Ps of g
+ * were read: work.spanSPMCs, every P's chain, work.spanqMask. Returns -1
+ * only when out of memory.
+ */
+int gs_gc_spanq_decode(struct gs_snapctx *c, struct gs_gc *g);
+/* Add a problem to g's list (bounded). */
+void gs_gc_problem(struct gs_gc *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 bool gs_gc_decoded_anything(const struct gs_gc *g);
 
 /* The JSON key of value i ("phase_raw", "cycles", ...). */

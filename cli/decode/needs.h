@@ -54,6 +54,7 @@ extern const struct gs_needs gs_sched_needs;
 extern const struct gs_needs gs_threads_needs;
 extern const struct gs_needs gs_heap_needs;
 extern const struct gs_needs gs_gc_needs;
+extern const struct gs_needs gs_gc_spanq_needs;
 
 /* One need answered: which spelling, and the value. */
 struct gs_need_ans {

@@ -56,6 +56,12 @@ struct gs_typedesc {
 	uint64_t	types, etypes;
 	struct td_named	*named;
 	size_t		nr_named, cap_named;
+	/*
+	 * Unnamed structs, by their DWARF-style name: a field path goes
+	 * through them (runtime.spanQueue.chain.tail). Not listed.
+	 */
+	struct td_named	*anon;
+	size_t		nr_anon, cap_anon;
 };
 
 static uint64_t le64(const uint8_t *p)
@@ -378,22 +384,41 @@ static int cmp_named(const void *a, const void *b)
 	return c ? c : (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-static int add_named(struct gs_typedesc *td, const char *name, uint64_t addr)
+static int add_entry(struct td_named **v, size_t *nr, size_t *capp,
+		     const char *name, uint64_t addr)
 {
-	if (td->nr_named == td->cap_named) {
-		size_t cap = td->cap_named ? 2 * td->cap_named : 256;
-		struct td_named *n = realloc(td->named, cap * sizeof(*n));
+	if (*nr == *capp) {
+		size_t cap = *capp ? 2 * *capp : 256;
+		struct td_named *n = realloc(*v, cap * sizeof(*n));
 
 		if (!n)
 			return -1;
-		td->named = n;
-		td->cap_named = cap;
+		*v = n;
+		*capp = cap;
 	}
-	td->named[td->nr_named].name = strdup(name);
-	if (!td->named[td->nr_named].name)
+	(*v)[*nr].name = strdup(name);
+	if (!(*v)[*nr].name)
 		return -1;
-	td->named[td->nr_named++].addr = addr;
+	(*v)[(*nr)++].addr = addr;
 	return 0;
+}
+
+/* Sorted by name; a name seen twice keeps its first (lowest) address. */
+static size_t sort_unique(struct td_named *v, size_t nr)
+{
+	size_t i, k;
+
+	if (!nr)
+		return 0;
+	qsort(v, nr, sizeof(*v), cmp_named);
+	for (i = k = 0; i < nr; i++) {
+		if (k && !strcmp(v[k - 1].name, v[i].name)) {
+			free(v[i].name);
+			continue;
+		}
+		v[k++] = v[i];
+	}
+	return k;
 }
 
 void gs_typedesc_free(struct gs_typedesc *td)
@@ -404,7 +429,10 @@ void gs_typedesc_free(struct gs_typedesc *td)
 		return;
 	for (i = 0; i < td->nr_named; i++)
 		free(td->named[i].name);
+	for (i = 0; i < td->nr_anon; i++)
+		free(td->anon[i].name);
 	free(td->named);
+	free(td->anon);
 	free(td);
 }
 
@@ -415,7 +443,6 @@ struct gs_typedesc *gs_typedesc_parse(gs_vmem_fn read, void *ctx,
 	struct gs_typedesc *td;
 	char name[TD_NAME_MAX];
 	uint64_t a;
-	size_t i, k;
 
 	if (etypes <= types || etypes - types > TD_MAX_TYPES) {
 		snprintf(err, errlen, "implausible types section [0x%llx, 0x%llx)",
@@ -435,12 +462,23 @@ struct gs_typedesc *gs_typedesc_parse(gs_vmem_fn read, void *ctx,
 	for (a = (types + 7) & ~7ULL; a + TD_HDR <= etypes; a += 8) {
 		struct td_hdr h;
 
-		if (!read_hdr(td, a, &h) || !plausible(&h) ||
-		    !(h.tflag & TFLAG_NAMED) ||
+		bool named;
+		int ret;
+
+		if (!read_hdr(td, a, &h) || !plausible(&h))
+			continue;
+		named = h.tflag & TFLAG_NAMED;
+		if ((!named && h.kind != K_STRUCT) ||
 		    !type_name(td, a, name, sizeof(name), 0) ||
 		    (h.kind == K_STRUCT && !struct_valid(td, a, &h)))
 			continue;
-		if (add_named(td, name, a)) {
+		if (named)
+			ret = add_entry(&td->named, &td->nr_named, &td->cap_named,
+					name, a);
+		else
+			ret = add_entry(&td->anon, &td->nr_anon, &td->cap_anon,
+					name, a);
+		if (ret) {
 			snprintf(err, errlen, "out of memory");
 			gs_typedesc_free(td);
 			return NULL;
@@ -452,16 +490,8 @@ struct gs_typedesc *gs_typedesc_parse(gs_vmem_fn read, void *ctx,
 		gs_typedesc_free(td);
 		return NULL;
 	}
-	/* Sorted by name; a name seen twice keeps its first (lowest) address. */
-	qsort(td->named, td->nr_named, sizeof(*td->named), cmp_named);
-	for (i = k = 0; i < td->nr_named; i++) {
-		if (k && !strcmp(td->named[k - 1].name, td->named[i].name)) {
-			free(td->named[i].name);
-			continue;
-		}
-		td->named[k++] = td->named[i];
-	}
-	td->nr_named = k;
+	td->nr_named = sort_unique(td->named, td->nr_named);
+	td->nr_anon = sort_unique(td->anon, td->nr_anon);
 	return td;
 }
 
@@ -480,17 +510,17 @@ const char *gs_typedesc_name_at(const struct gs_typedesc *td, size_t i,
 	return td->named[i].name;
 }
 
-static bool find_named(const struct gs_typedesc *td, const char *name,
-		       uint64_t *addr)
+static bool find_in(const struct td_named *v, size_t nr, const char *name,
+		    uint64_t *addr)
 {
-	size_t lo = 0, hi = td->nr_named;
+	size_t lo = 0, hi = nr;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(td->named[mid].name, name);
+		int c = strcmp(v[mid].name, name);
 
 		if (!c) {
-			*addr = td->named[mid].addr;
+			*addr = v[mid].addr;
 			return true;
 		}
 		if (c < 0)
@@ -499,6 +529,15 @@ static bool find_named(const struct gs_typedesc *td, const char *name,
 			hi = mid;
 	}
 	return false;
+}
+
+/* A named type, or an unnamed struct a field path goes through. */
+static bool find_named(const struct gs_typedesc *td, const char *name,
+		       uint64_t *addr)
+{
+	return find_in(td->named, td->nr_named, name, addr) ||
+	       (!strncmp(name, "struct {", 8) &&
+		find_in(td->anon, td->nr_anon, name, addr));
 }
 
 bool gs_typedesc_size(const struct gs_typedesc *td, const char *type,

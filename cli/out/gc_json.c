@@ -122,6 +122,20 @@ static void ps(struct json_writer *w, const struct gs_gc *g,
 			jw_u64(w, p->spanq_len);
 		else
 			jw_null(w);
+		jw_key(w, "spanq_chain");
+		if (p->chain_ok) {
+			jw_start_object(w);
+			jw_kv_u64(w, "rings", p->chain_rings);
+			jw_kv_u64(w, "spans", p->chain_spans);
+			jw_end_object(w);
+		} else {
+			jw_null(w);
+		}
+		jw_key(w, "in_spanq_mask");
+		if (p->in_mask >= 0)
+			jw_bool(w, p->in_mask);
+		else
+			jw_null(w);
 
 		jw_kv_u64(w, "queued", p->queued);
 		jw_end_object(w);
@@ -163,6 +177,51 @@ static void spans(struct json_writer *w, const char *k, const struct gs_gc_spans
 	jw_end_object(w);
 }
 
+static void spanq(struct json_writer *w, const struct gs_gc_spanq *s)
+{
+	size_t i;
+
+	/* why there are none: the release has no Green Tea, or ... */
+	jw_key(w, "span_rings_why");
+	if (s->ok)
+		jw_null(w);
+	else
+		jw_string(w, s->why);
+	jw_key(w, "span_rings");
+	if (!s->ok) {
+		jw_null(w);
+		return;
+	}
+	jw_start_object(w);
+	jw_kv_bool(w, "complete", !s->stop);
+	stop(w, s->stop);
+	jw_kv_bool(w, "mask_read", s->mask_ok);
+	jw_kv_u64(w, "live", s->live);
+	jw_kv_u64(w, "dead", s->dead);
+	jw_kv_u64(w, "spans", s->spans);
+	jw_key(w, "rings");
+	jw_start_array(w);
+	for (i = 0; i < s->n; i++) {
+		const struct gs_spmc *r = &s->v[i];
+
+		jw_start_object(w);
+		jw_kv_hex(w, "addr", r->addr);
+		jw_kv_u64(w, "head", r->head);
+		jw_kv_u64(w, "tail", r->tail);
+		jw_kv_u64(w, "cap", r->cap);
+		jw_kv_hex(w, "ring", r->ring);
+		jw_kv_bool(w, "dead", r->dead);
+		jw_key(w, "p");
+		if (r->owner >= 0)
+			jw_i64(w, r->owner);
+		else
+			jw_null(w);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_end_object(w);
+}
+
 static void totals(struct json_writer *w, const struct gs_gc *g)
 {
 	size_t i;
@@ -173,6 +232,7 @@ static void totals(struct json_writer *w, const struct gs_gc *g)
 	jw_kv_u64(w, "queued_ps", g->queued_ps);
 	jw_kv_u64(w, "queued", g->queued);
 	jw_kv_u64(w, "spans_queued", g->spans_queued);
+	jw_kv_u64(w, "spans_chained", g->spans_chained);
 	jw_kv_u64(w, "workbufs", g->workbufs);
 	jw_kv_u64(w, "duplicates", g->duplicates);
 	jw_kv_u64(w, "misaligned", g->misaligned);
@@ -235,6 +295,7 @@ void gc_print_json(const struct gs_gc *g, const struct gc_out_opts *o,
 	spans(w, "busy", &g->busy, g->page_size);
 	spans(w, "free", &g->free, g->page_size);
 	jw_end_object(w);
+	spanq(w, &g->spanq);
 	totals(w, g);
 	jw_key(w, "problems");
 	jw_start_array(w);

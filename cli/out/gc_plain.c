@@ -83,9 +83,9 @@ static void print_ps(FILE *out, const struct gs_gc *g)
 		fprintf(out, "Ps: unavailable\n\n");
 		return;
 	}
-	fprintf(out, "Ps (gcWork)\n  %4s %18s %5s %18s %5s %14s %14s %7s %6s %8s\n", "P",
-		"WBUF1", "NOBJ", "WBUF2", "NOBJ", "BYTES-MARKED", "HEAP-SCAN", "FLUSHED",
-		"SPANQ", "QUEUED");
+	fprintf(out, "Ps (gcWork)\n  %4s %18s %5s %18s %5s %14s %14s %7s %6s %11s %4s %8s\n",
+		"P", "WBUF1", "NOBJ", "WBUF2", "NOBJ", "BYTES-MARKED", "HEAP-SCAN", "FLUSHED",
+		"SPANQ", "CHAIN", "MASK", "QUEUED");
 	for (i = 0; i < g->nps; i++) {
 		const struct gs_gc_p *p = &g->ps[i];
 
@@ -105,7 +105,49 @@ static void print_ps(FILE *out, const struct gs_gc *g)
 			fprintf(out, " %6" PRIu32, p->spanq_len);
 		else
 			fprintf(out, " %6s", "-");
+		if (p->chain_ok) {
+			char chain[32];
+
+			/* spans on the chain, and in how many rings */
+			snprintf(chain, sizeof(chain), "%" PRIu64 "/%" PRIu32,
+				 p->chain_spans, p->chain_rings);
+			fprintf(out, " %11s", chain);
+		} else {
+			fprintf(out, " %11s", "-");
+		}
+		fprintf(out, " %4s", p->in_mask < 0 ? "-" : p->in_mask ? "yes" : "no");
 		fprintf(out, " %8" PRIu64 "\n", p->queued);
+	}
+	fputc('\n', out);
+}
+
+/* Green Tea's spanSPMC rings (work.spanSPMCs), when the release has them. */
+static void print_spanq(FILE *out, const struct gs_gc *g, bool every)
+{
+	const struct gs_gc_spanq *s = &g->spanq;
+	size_t i;
+
+	if (!s->ok) {
+		fprintf(out, "Span rings (work.spanSPMCs): none: %s\n\n", s->why);
+		return;
+	}
+	fprintf(out, "Span rings (work.spanSPMCs): %" PRIu64 " live, %" PRIu64
+		" dead, %" PRIu64 " spans queued%s%s\n", s->live, s->dead, s->spans,
+		s->stop ? "; walk stopped: " : "", s->stop ? s->stop : "");
+	if (every && s->n) {
+		fprintf(out, "  %18s %10s %10s %8s %6s %5s %5s\n", "SPMC", "HEAD", "TAIL",
+			"CAP", "SPANS", "DEAD", "P");
+		for (i = 0; i < s->n; i++) {
+			const struct gs_spmc *r = &s->v[i];
+
+			fprintf(out, "  %#18" PRIx64 " %10" PRIu32 " %10" PRIu32 " %8" PRIu32
+				" %6" PRIu32 " %5s ", r->addr, r->head, r->tail, r->cap,
+				(uint32_t)(r->tail - r->head), r->dead ? "yes" : "no");
+			if (r->owner >= 0)
+				fprintf(out, "%5" PRId64 "\n", r->owner);
+			else
+				fprintf(out, "%5s\n", "-");
+		}
 	}
 	fputc('\n', out);
 }
@@ -137,8 +179,9 @@ static void print_totals(FILE *out, const struct gs_gc *g)
 
 	fprintf(out, "Totals\n  grey objects queued: %" PRIu64 " (global %" PRIu64 ", Ps %" PRIu64
 		")\n", g->queued, g->queued_global, g->queued_ps);
-	if (g->spans_queued)
-		fprintf(out, "  spans queued (Green Tea): %" PRIu64 "\n", g->spans_queued);
+	if (g->spans_queued || g->spans_chained)
+		fprintf(out, "  spans queued (Green Tea): %" PRIu64 " in local rings, %" PRIu64
+			" on the Ps' chains\n", g->spans_queued, g->spans_chained);
 	for (i = 0; i < g->nps; i++)
 		fprintf(out, "    P%-4" PRId64 " %10" PRIu64 "  %5.1f%%\n", g->ps[i].id,
 			g->ps[i].queued, g->queued ? 100.0 * g->ps[i].queued / g->queued : 0.0);
@@ -169,6 +212,7 @@ void gc_print_plain(const struct gs_gc *g, const struct gc_out_opts *o, FILE *ou
 	spans_line(out, "busy", &g->busy);
 	spans_line(out, "free", &g->free);
 	fputc('\n', out);
+	print_spanq(out, g, o->workbufs);
 	if (o->workbufs)
 		print_workbufs(out, g);
 	print_totals(out, g);

@@ -78,6 +78,61 @@ class Spans:
         return s if addr + length <= s["base"] + s["bytes"] else None
 
 
+# mgcmark_greenteagc.go, newSpanSPMC: a ring's capacity is a power of two,
+# at least a physical page of pointers (4096 / 8 on amd64's 4 KiB pages).
+SPMC_MIN_CAP = 4096 // 8
+# rings listed in work.spanSPMCs, per Green Tea snapshot (a floor)
+LISTED_RINGS = []
+
+
+def check_span_rings(tap, where, gc, green_tea):
+    """Green Tea's spanSPMC rings: work.spanSPMCs, each P's chain, the mask."""
+    rings = gc.get("span_rings")
+    if not green_tea:
+        tap.check(rings is None and gc.get("span_rings_why"),
+                  "%s: no span rings before Green Tea, and why: %s" %
+                  (where, gc.get("span_rings_why")))
+        return
+    bad = []
+    if not rings or not rings["complete"] or not rings["mask_read"]:
+        bad.append("span_rings %s (%s)" % (rings and {k: rings[k] for k in rings if k != "rings"},
+                                           gc.get("span_rings_why")))
+        rings = {"rings": [], "spans": 0}
+    ids = {p["id"] for p in gc["ps"] or []}
+    live = 0
+    for r in rings["rings"]:
+        if r["dead"]:
+            if r["p"] is not None:
+                bad.append("dead ring %s on P%s's chain" % (r["addr"], r["p"]))
+            continue
+        n = (r["tail"] - r["head"]) % (1 << 32)
+        live += n
+        if r["cap"] < SPMC_MIN_CAP or r["cap"] & (r["cap"] - 1) or n > r["cap"]:
+            bad.append("ring %s: %d spans, capacity %d" % (r["addr"], n, r["cap"]))
+        if r["p"] is not None and r["p"] not in ids:
+            bad.append("ring %s on the chain of P%s, not a P" % (r["addr"], r["p"]))
+    chained = 0
+    for p in gc["ps"] or []:
+        c = p.get("spanq_chain")
+        if c is None or p.get("in_spanq_mask") is None:
+            bad.append("P%d: chain %s, mask bit %s" % (p["id"], c, p.get("in_spanq_mask")))
+            continue
+        mine = [r for r in rings["rings"] if r["p"] == p["id"]]
+        if c["rings"] != len(mine):
+            bad.append("P%d: %d rings on its chain, %d rings name it" %
+                       (p["id"], c["rings"], len(mine)))
+        chained += c["spans"]
+    if chained != gc["totals"]["spans_chained"] or live != rings["spans"]:
+        bad.append("spans chained %d, totals %d; live rings %d, span_rings %d" %
+                   (chained, gc["totals"]["spans_chained"], live, rings["spans"]))
+    LISTED_RINGS.append(len(rings["rings"]))
+    tap.check(not bad and not gc["problems"],
+              "%s: Green Tea's span rings: %d listed, every live one a power of two >= %d "
+              "holding at most its capacity; every P's chain and mask bit read, its rings "
+              "named for it; %d spans chained" %
+              (where, len(rings["rings"]), SPMC_MIN_CAP, chained), "\n".join(bad))
+
+
 def check_snapshot(tap, t, sym, gc, heap, log, green_tea):
     where = "%s at %s" % (t, sym)
     cyc = gc["cycle"]
@@ -201,6 +256,7 @@ def check_snapshot(tap, t, sym, gc, heap, log, green_tea):
               "%s: span queues%s: %d spans queued, each local ring within its 256" %
               (where, " (Green Tea: every P's ring decoded)" if green_tea else "", spans),
               "\n".join(bad))
+    check_span_rings(tap, where, gc, green_tea)
     tap.check(len(busy.spans) >= 1 and len(wbs) >= 1,
               "%s: floors: %d busy spans >= 1, %d workbufs >= 1" %
               (where, len(busy.spans), len(wbs)))
@@ -379,6 +435,11 @@ def main():
     old = {v: n for v, n in queued.items() if release(v) < (1, 26)}
     tap.check(not old or sum(old.values()) > 0,
               "queued pointers checked before Green Tea: %s" % old)
+    # 16 MiB of small objects spill every worker's local ring of 256 spans
+    # (spanQueue.put drains half of it to a new spanSPMC): a floor, so
+    # that the ring checks did not pass on nothing
+    tap.check(not any(release(v) >= (1, 26) for v in versions) or sum(LISTED_RINGS) > 0,
+              "Green Tea: span rings listed in the snapshots: %s" % LISTED_RINGS)
     # a floor: the gcMarkDone rule held exactly in most snapshots
     tap.check(2 * sum(STRICT_RULE) > len(STRICT_RULE),
               "the gcMarkDone rule held exactly in %d of %d snapshots" %

@@ -3,10 +3,11 @@
  * libFuzzer harness for the heap and GC decoders (cli/decode/goheap.c,
  * gogc.c) and their outputs: the synthetic heap and collector of
  * synth_heap.h (work.full and work.empty, a P's gcWork, a manual workbuf
- * span) with the fuzz input XORed over the runtime's metadata and, read
- * backwards, over the workbufs: an empty input is a valid heap marking, a
- * few set bits are a bit-flipped snapshot (a cycle in an lfstack, a wrong
- * nobj, a pointer outside the heap). Whatever the flips, decoding must
+ * span, Green Tea's span rings) with the fuzz input XORed over the
+ * runtime's metadata and, read backwards, over the workbufs: an empty
+ * input is a valid heap marking, a few set bits are a bit-flipped
+ * snapshot (a cycle in an lfstack or a ring chain, a wrong nobj, a
+ * pointer outside the heap). Whatever the flips, decoding must
  * not crash or loop, and every output (text, JSON, SVG, DOT) must be
  * printable.
  */

@@ -58,7 +58,7 @@ static const struct fld fields[] = {
 	{ "runtime.heapStatsDelta", "inStacks", "int64", 8, 8 },
 	{ "runtime.p", "pcache", "runtime.pageCache", 0, 24 },
 	{ "runtime.p", "id", "int32", SYN_P_ID, 4 },
-	{ "runtime.p", "gcw", "runtime.gcWork", SYN_P_WBUF1, 40 },
+	{ "runtime.p", "gcw", "runtime.gcWork", SYN_P_WBUF1, 64 },
 	{ "runtime.pageCache", "base", "uintptr", 0, 8 },
 	{ "runtime.pageCache", "cache", "uint64", 8, 8 },
 	{ "runtime.pageCache", "scav", "uint64", 16, 8 },
@@ -67,6 +67,24 @@ static const struct fld fields[] = {
 	{ "runtime.gcWork", "bytesMarked", "uint64", 16, 8 },
 	{ "runtime.gcWork", "heapScanWork", "int64", 24, 8 },
 	{ "runtime.gcWork", "flushedWork", "bool", 32, 1 },
+	{ "runtime.gcWork", "spanq", "runtime.spanQueue", SYN_P_SPANQ - SYN_P_WBUF1, 24 },
+	{ "runtime.spanQueue", "head", "uint32", 0, 4 },
+	{ "runtime.spanQueue", "tail", "uint32", 4, 4 },
+	{ "runtime.spanQueue", "chain", "synth.chain", 8, 16 },
+	{ "synth.chain", "head", "*runtime.spanSPMC", 0, 8 },
+	{ "synth.chain", "tail", "internal/runtime/atomic.UnsafePointer", 8, 8 },
+	{ "runtime.spanSPMC", "allnode", "runtime.listNodeManual", 0, 16 },
+	{ "runtime.listNodeManual", "next", "uintptr", 8, 8 },
+	{ "runtime.spanSPMC", "dead", "internal/runtime/atomic.Bool", SYN_S_DEAD, 1 },
+	{ "runtime.spanSPMC", "prev", "internal/runtime/atomic.UnsafePointer", SYN_S_PREV, 8 },
+	{ "runtime.spanSPMC", "head", "internal/runtime/atomic.Uint32", SYN_S_HEAD, 4 },
+	{ "runtime.spanSPMC", "tail", "internal/runtime/atomic.Uint32", SYN_S_TAIL, 4 },
+	{ "runtime.spanSPMC", "cap", "uint32", SYN_S_CAP, 4 },
+	{ "runtime.spanSPMC", "ring", "*runtime.objptr", SYN_S_RING, 8 },
+	{ "runtime.workType", "spanqMask", "runtime.pMask", SYN_W_MASK, 24 },
+	{ "runtime.workType", "spanSPMCs", "synth.spanSPMCs", SYN_W_SPMCLIST - 8, 32 },
+	{ "synth.spanSPMCs", "list", "runtime.listHeadManual", 8, 24 },
+	{ "runtime.listHeadManual", "obj", "uintptr", 0, 8 },
 	{ "runtime.workbuf", "workbufhdr", "runtime.workbufhdr", 0, 24 },
 	{ "runtime.workbuf", "obj", "[253]uintptr", 24, 2024 },
 	{ "runtime.workbufhdr", "node", "runtime.lfnode", 0, 16 },
@@ -270,6 +288,33 @@ static void fill_wbuf(struct synth *s, unsigned i, uint64_t nobj, uint64_t first
 }
 
 /*
+ * Green Tea: P 0's local ring holds 3 spans; its chain is ring 0 alone
+ * (10 spans of 512), listed in work.spanSPMCs before ring 1, dead (zeroed
+ * but its list node); P 0's bit is set in work.spanqMask.
+ */
+static void build_spanq(uint8_t *img)
+{
+	uint8_t *w = img + SYN_O_WORK, *r0 = img + SYN_O_SPMC, *r1 = r0 + 64;
+	uint8_t *q = img + SYN_O_P + SYN_P_SPANQ;
+
+	synth_put(q, 2, 4);
+	synth_put(q + 4, 5, 4);
+	synth_put(q + 8, SYN_SPMC(0), 8);
+	synth_put(q + 16, SYN_SPMC(0), 8);
+	synth_put(r0 + SYN_S_NEXT, SYN_SPMC(1), 8);
+	synth_put(r0 + SYN_S_HEAD, 7, 4);
+	synth_put(r0 + SYN_S_TAIL, 17, 4);
+	synth_put(r0 + SYN_S_CAP, 512, 4);
+	synth_put(r0 + SYN_S_RING, SYN_META + 0xb000, 8);
+	synth_put(r1 + SYN_S_DEAD, 1, 1);
+	synth_put(w + SYN_W_SPMCLIST, SYN_SPMC(0), 8);
+	synth_put(w + SYN_W_MASK, SYN_META + SYN_O_MASK, 8);
+	synth_put(w + SYN_W_MASK + 8, 1, 8);
+	synth_put(w + SYN_W_MASK + 16, 1, 8);
+	synth_put(img + SYN_O_MASK, 1, 4);
+}
+
+/*
  * Marking: work.full holds workbufs 0 (3 objects) and 1 (full),
  * work.empty workbuf 2; P 0's gcWork has 3 (5 objects) and 4 (empty).
  */
@@ -299,6 +344,7 @@ static void build_gc(struct synth *s)
 	synth_put(img + O_ALLP + 24, SYN_META + SYN_O_P, 8);
 	synth_put(img + SYN_O_P + SYN_P_WBUF1, synth_wbuf(3), 8);
 	synth_put(img + SYN_O_P + SYN_P_WBUF2, synth_wbuf(4), 8);
+	build_spanq(img);
 }
 
 void synth_build(struct synth *s)

@@ -5,8 +5,9 @@
  * (test_gc.c): mheap_, one arena, its spans array, four spans (one a
  * manual workbuf span), a page-allocator chunk, counters, size classes,
  * runtime.work with work.full (two workbufs) and work.empty (one), one P
- * whose gcWork holds two more, all described by a layout source of its own
- * (a table). SYN_META is the runtime's metadata, SYN_WBUFS the workbuf
+ * whose gcWork holds two more, Green Tea's span rings (one live on the P's
+ * chain, one dead), all described by a layout source of its own (a
+ * table). SYN_META is the runtime's metadata, SYN_WBUFS the workbuf
  * span's memory; both are snapshot MEM records the caller may change.
  */
 #ifndef GOSNAP_SYNTH_HEAP_H
@@ -32,6 +33,8 @@
 enum {
 	SYN_O_WORK = 0x0200, SYN_O_GCPHASE = 0x02f0, SYN_O_P = 0x0980,
 	SYN_O_SPANS = 0x0800,	/* span i's mspan at + 64 * i */
+	SYN_O_SPMC = 0x0a00,	/* Green Tea's spanSPMC i at + 64 * i (two) */
+	SYN_O_MASK = 0x0a80,	/* work.spanqMask's one word */
 };
 
 /* Offsets in runtime.workType and the P of the table. */
@@ -40,7 +43,14 @@ enum {
 	SYN_W_NPROC = 32, SYN_W_NWAIT = 36, SYN_W_MRNEXT = 40, SYN_W_MRJOBS = 44,
 	SYN_W_CYCLES = 48, SYN_W_BYTESMARKED = 56,
 	SYN_P_ID = 24, SYN_P_WBUF1 = 32, SYN_P_WBUF2 = 40,
+	SYN_W_MASK = 64, SYN_W_SPMCLIST = 96,	/* spanqMask, spanSPMCs.list.obj */
+	SYN_P_SPANQ = 72,	/* gcw.spanq: head, tail, chain.head, chain.tail */
+	SYN_S_NEXT = 8, SYN_S_DEAD = 16, SYN_S_PREV = 24, SYN_S_HEAD = 32,
+	SYN_S_TAIL = 36, SYN_S_CAP = 40, SYN_S_RING = 48,	/* in a spanSPMC */
 };
+
+/* spanSPMC i's address (i < 2). */
+#define SYN_SPMC(i)	(SYN_META + SYN_O_SPMC + 64 * (i))
 
 struct synth {
 	uint8_t			meta_buf[sizeof(struct gosnap_rec_mem) + SYN_META_SIZE];

@@ -5,8 +5,11 @@
  * hostile change is reported and ends: an lfstack that runs in a cycle,
  * a workbuf reached from a list and a P, nobj above capacity, a queued
  * pointer outside the heap, a workbuf outside the busy spans, a busy
- * span list in a cycle, a damaged lfstack packing (issue 13, acceptance
- * 5).
+ * span list in a cycle, a damaged lfstack packing; Green Tea's span
+ * rings as built, and each hostile change to them (a chain in a cycle,
+ * more spans than capacity, a capacity not a power of two, the ring list
+ * in a cycle, a ring on a chain but not listed, a dead one on a chain, a
+ * chain that does not end at its head) (issue 13, acceptance 5).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,9 +200,62 @@ static void bad_packing(void)
 	done(&r);
 }
 
+static void spanq_valid(void)
+{
+	struct run r;
+	const struct gs_gc *g;
+
+	synth_build(&s);
+	decode(&r);
+	g = &r.g;
+	ok(g->spanq.ok && g->spanq.n == 2 && g->spanq.live == 1 && g->spanq.dead == 1 &&
+	   g->spanq.spans == 10 && !g->spanq.stop && g->spanq.mask_ok,
+	   "Green Tea: work.spanSPMCs is ring 0 (10 spans) and ring 1 (dead)");
+	ok(g->ps[0].spanq_ok && g->ps[0].spanq_len == 3 && g->ps[0].chain_ok &&
+	   g->ps[0].chain_rings == 1 && g->ps[0].chain_spans == 10 && g->ps[0].in_mask == 1 &&
+	   g->spanq.v[0].owner == 0 && g->spanq.v[1].owner == -1 &&
+	   g->spans_queued == 3 && g->spans_chained == 10 && !g->nr_problems,
+	   "Green Tea: P 0 has 3 spans local, 10 on its chain of one ring, its mask bit set (%zu problems)",
+	   g->nr_problems);
+	done(&r);
+}
+
+/* One hostile change to the span rings, and the problem it must raise. */
+static void spanq_bad(const char *what, uint64_t addr, uint64_t v, unsigned n,
+		      const char *want)
+{
+	struct run r;
+
+	synth_build(&s);
+	synth_put(synth_at(&s, addr), v, n);
+	decode(&r);
+	ok(has_problem(&r.g, want) && r.g.spanq.n <= GS_GC_MAX_SPMCS,
+	   "Green Tea, %s: reported ('%s'), the walks end", what, want);
+	if (!has_problem(&r.g, want))
+		for (size_t i = 0; i < r.g.nr_problems; i++)
+			diag("problem: %s", r.g.problems[i]);
+	done(&r);
+}
+
 int main(void)
 {
+	uint64_t chain_tail = SYN_META + SYN_O_P + SYN_P_SPANQ + 16;
+
 	valid();
+	spanq_valid();
+	spanq_bad("a chain in a cycle", SYN_SPMC(0) + SYN_S_PREV, SYN_SPMC(0), 8,
+		  "chain too (a cycle)");
+	spanq_bad("more spans than capacity", SYN_SPMC(0) + SYN_S_TAIL, 7 + 513, 4,
+		  "above its capacity");
+	spanq_bad("capacity not a power of two", SYN_SPMC(0) + SYN_S_CAP, 600, 4,
+		  "not a power of two");
+	spanq_bad("the list in a cycle", SYN_SPMC(1) + SYN_S_NEXT, SYN_SPMC(0), 8,
+		  "on work.spanSPMCs twice");
+	spanq_bad("a chain ring not on the list", chain_tail, SYN_META + 0xb000, 8,
+		  "is not on work.spanSPMCs");
+	spanq_bad("a dead ring on a chain", chain_tail, SYN_SPMC(1), 8, "a dead spanSPMC");
+	spanq_bad("a chain that misses its head", chain_tail - 8, SYN_SPMC(1), 8,
+		  "not at its head");
 	lfstack_cycle();
 	shared_node();
 	bad_nobj();

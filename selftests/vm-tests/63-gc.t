@@ -35,7 +35,13 @@
 #   - cycle: work.cycles = memstats.numgc + 1 while marking, and gctrace
 #     printed "gc N" for that cycle, forced;
 #   - Green Tea (go1.26+): every P's local span ring is decoded, within
-#     its 256 spans, the total their sum;
+#     its 256 spans, the total their sum; work.spanSPMCs is walked whole:
+#     every live spanSPMC ring a power of two of at least 512 (a page of
+#     pointers, newSpanSPMC) holding at most its capacity, every P's chain
+#     and spanqMask bit read, the rings each chain counts named for that
+#     P, the spans chained summed; no problem; at least one ring listed
+#     over the Green Tea snapshots (a floor); before go1.26 no rings, and
+#     the output says why;
 #   - floors: at least one busy workbuf span and one workbuf reached;
 #     before Green Tea (go1.26) some queued pointers were checked;
 #   - the stripped decode equals the other;

@@ -40,6 +40,7 @@ var structs = []string{
 	"functab", "gQueue", "gList", "sweepdata", "linearAlloc", "fixalloc",
 	"mutex", "lockRankStruct", "sysMemStat", "heapStatsAggregate",
 	"timeHistogram", "specialfinalizer", "bitvector", "itabTableType",
+	"listHeadManual",
 }
 
 // Package-level variables whose type the decoders need to know.
