@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from taplib import Tap  # noqa: E402
+from taplib import Tap, load, read  # noqa: E402
 
 SYMBOLS = ["runtime.gcDrain", "runtime.gcMarkDone"]
 # per gcMarkDone snapshot: did the rule hold exactly (see check_snapshot)
@@ -30,13 +30,6 @@ STRICT_RULE = []
 WORKBUF_HEADER = 24
 WORKBUF_SIZE = 2048  # _WorkbufSize, runtime/mgcwork.go (go1.19-1.27)
 
-
-def load(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError) as e:
-        return {"_error": str(e)}
 
 
 def release(v):
@@ -350,13 +343,6 @@ def without_exe(gc):
     g.pop("exe", None)
     return g
 
-
-def read(path, default=""):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return default
 
 
 def check_target(tap, out, v, oldest, newest, queued):

@@ -11,13 +11,12 @@ runtime source. Prints TAP test lines and the plan; exits 1 if any
 failed.
 """
 import glob
-import json
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from taplib import Tap  # noqa: E402
+from taplib import Tap, load, read  # noqa: E402
 
 START, WORKER, DRAIN, DONE, TERM = ("runtime.gcStart", "runtime.gcBgMarkWorker",
                                     "runtime.gcDrain", "runtime.gcMarkDone",
@@ -25,20 +24,6 @@ START, WORKER, DRAIN, DONE, TERM = ("runtime.gcStart", "runtime.gcBgMarkWorker",
 GOMAXPROCS = 2
 
 
-def read(path, default=""):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return default
-
-
-def load(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError) as e:
-        return {"_error": str(e)}
 
 
 def func_body(src, name):

@@ -1,7 +1,28 @@
 # SPDX-License-Identifier: GPL-2.0
 """kselftest TAP for the Python checkers of the VM tests: test lines as
 they are checked, the plan at the end (selftests/lib/tap.sh does the same
-for shell)."""
+for shell); and the two readers every checker uses on what a guest
+wrote."""
+import json
+
+
+def read(path, default=""):
+    """A text file's content, or default when it cannot be read."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def load(path):
+    """A JSON file's value, or {"_error": why} when it cannot be read."""
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        return {"_error": str(e)}
+
 
 
 class Tap:

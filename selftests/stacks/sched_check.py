@@ -15,7 +15,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from taplib import Tap  # noqa: E402
+from taplib import Tap, read  # noqa: E402
 
 P_STATUS = ["idle", "running", "syscall", "gcstop", "dead"]
 SYSCALL_FRAMES = ["runtime.systemstack_switch", "runtime.gcStart", "runtime.GC"]
@@ -32,13 +32,6 @@ def load_json(path):
     except (OSError, ValueError):
         return None
 
-
-def read(path, default=""):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return default
 
 
 def snapshot(d, sym):

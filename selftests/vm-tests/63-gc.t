@@ -63,6 +63,8 @@ TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 . "$TOP/selftests/lib/tap.sh"
 # shellcheck source=selftests/symbols/lib.sh
 source "$TOP/selftests/symbols/lib.sh"
+# shellcheck source=selftests/gc/lib.sh
+source "$TOP/selftests/gc/lib.sh"
 kernel="${GOSNAP_KERNEL:-6.1}"
 W="$TOP/build/gc/vm-$kernel"
 
@@ -71,19 +73,7 @@ bail_on_error
 
 rm -rf "$W"
 mkdir -p "$W/guest" "$W/out"
-declare -A GO_OF=([1.19]="$GO119")
-versions=(1.19)
-# Required: a failed fetch bails out (ERR trap) after gotoolchain's message.
-NEWEST="$("$TOP/selftests/lib/gotoolchain" --list | tail -n 1)"
-for v in $(printf '%s\n' 1.22 1.24 1.25 1.26 "$NEWEST" | sort -uV); do
-	GO_OF[$v]="$("$TOP/selftests/lib/gotoolchain" "$v")"
-	versions+=("$v")
-done
-for v in "${versions[@]}"; do
-	(cd "$TOP/selftests/targets/go/gcgraph" &&
-		go_env "${GO_OF[$v]}" build -o "$W/guest/gcgraph-go$v" .)
-	strip -s -o "$W/guest/gcgraph-go$v.strip" "$W/guest/gcgraph-go$v"
-done
+gc_build_gcgraph "$W/guest" 1.22 1.24 1.25 1.26
 
 cat >"$W/guest/run.sh" <<EOS
 insmod /gosnap/gosnap.ko || exit 1
