@@ -4,7 +4,9 @@
  * per holder (work.full, work.empty, each P); each workbuf it holds is a
  * box as wide as its capacity allows, filled from the bottom by nobj /
  * capacity, and under the boxes a bar of the row's queued objects, on one
- * scale for all rows. Rows are cut at GC_SVG_MAX_BOXES boxes.
+ * scale for all rows. With Green Tea (go1.26+) a P's row has a second bar:
+ * the spans queued in its local ring and on its spanSPMC chain, on a scale
+ * of their own. Rows are cut at GC_SVG_MAX_BOXES boxes.
  */
 #include <inttypes.h>
 
@@ -15,7 +17,8 @@
 #define BOX_H		40
 #define BOX_GAP		3
 #define BAR_H		12
-#define ROW_H		(BOX_H + BAR_H + 24)
+#define ROW_H		(BOX_H + 2 * BAR_H + 30)
+#define BARS_W		(GC_SVG_MAX_BOXES * (BOX_W + BOX_GAP))
 #define LEFT		130
 #define TOP		70
 #define WIDTH		(LEFT + GC_SVG_MAX_BOXES * (BOX_W + BOX_GAP) + 120)
@@ -48,6 +51,16 @@ static void box(FILE *out, int x, int y, const struct gs_wbuf *b, uint64_t cap)
 			x, y + BOX_H - fill, BOX_W, fill);
 }
 
+/* The bar of what a row holds, on the scale of max, and its label. */
+static void bar(FILE *out, int y, const char *class, uint64_t n, uint64_t max,
+		const char *what)
+{
+	fprintf(out, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n"
+		"<text x=\"%d\" y=\"%d\">%" PRIu64 " %s</text>\n", class, LEFT, y,
+		max ? (int)(n * (uint64_t)BARS_W / max) : 0, BAR_H, LEFT - 122, y + BAR_H, n,
+		what);
+}
+
 static void row(FILE *out, int r, const char *name, const struct gs_wbuf *const *v,
 		size_t n, uint64_t queued, uint64_t max, uint64_t cap)
 {
@@ -60,10 +73,7 @@ static void row(FILE *out, int r, const char *name, const struct gs_wbuf *const 
 	if (n > GC_SVG_MAX_BOXES)
 		fprintf(out, "<text x=\"%d\" y=\"%d\">+%zu</text>\n", x + 4, y + BOX_H / 2 + 5,
 			n - GC_SVG_MAX_BOXES);
-	fprintf(out, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n"
-		"<text x=\"%d\" y=\"%d\">%" PRIu64 " queued</text>\n", LEFT, y + BOX_H + 6,
-		max ? (int)(queued * (uint64_t)(GC_SVG_MAX_BOXES * (BOX_W + BOX_GAP)) / max) : 0,
-		BAR_H, LEFT - 122, y + BOX_H + 6 + BAR_H, queued);
+	bar(out, y + BOX_H + 6, "bar", queued, max, "queued");
 }
 
 static void list_row(FILE *out, int r, const char *name, const struct gs_gc_list *l,
@@ -77,20 +87,30 @@ static void list_row(FILE *out, int r, const char *name, const struct gs_gc_list
 	row(out, r, name, v, l->n, l->objects, max, cap);
 }
 
+/* Green Tea: the spans a P has queued, local and chained. */
+static uint64_t p_spans(const struct gs_gc_p *p)
+{
+	return (p->spanq_ok ? p->spanq_len : 0) + (p->chain_ok ? p->chain_spans : 0);
+}
+
 int gc_write_svg(const struct gs_gc *g, const struct gc_out_opts *o, FILE *out)
 {
-	uint64_t max = g->full.objects;
+	uint64_t max = g->full.objects, smax = 0;
 	size_t i, rows = 2 + g->nps;
 	int r = 0;
 
-	for (i = 0; i < g->nps; i++)
+	for (i = 0; i < g->nps; i++) {
 		if (g->ps[i].queued > max)
 			max = g->ps[i].queued;
+		if (p_spans(&g->ps[i]) > smax)
+			smax = p_spans(&g->ps[i]);
+	}
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" "
 		"font-family=\"monospace\" font-size=\"13\">\n<style>\n"
 		".buf { fill: #eef3f8; stroke: #2b5d8a; stroke-width: 1 }\n"
 		".bad { stroke: #d62728; stroke-width: 2 }\n"
-		".obj { fill: #e6781e }\n.bar { fill: #2b5d8a }\n</style>\n"
+		".obj { fill: #e6781e }\n.bar { fill: #2b5d8a }\n.spans { fill: #2ca02c }\n"
+		"</style>\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n"
 		"<text x=\"8\" y=\"22\" font-size=\"16\">", WIDTH, TOP + rows * ROW_H + 10);
 	text(out, o->exe);
@@ -100,7 +120,8 @@ int gc_write_svg(const struct gs_gc *g, const struct gc_out_opts *o, FILE *out)
 		fprintf(out, "cycle %" PRIu64 ", ", g->val[GC_V_CYCLES].raw);
 	fprintf(out, "%" PRIu64 " grey objects queued</text>\n"
 		"<text x=\"8\" y=\"44\">each box a workbuf (%" PRIu64 " pointers), filled by "
-		"its objects; bars: objects queued</text>\n", g->queued, g->wbuf_cap);
+		"its objects; bars: objects queued%s</text>\n", g->queued, g->wbuf_cap,
+		g->spanq.ok ? ", spans queued (Green Tea)" : "");
 	list_row(out, r++, "work.full", &g->full, max, g->wbuf_cap);
 	list_row(out, r++, "work.empty", &g->empty, max, g->wbuf_cap);
 	for (i = 0; i < g->nps; i++) {
@@ -113,7 +134,11 @@ int gc_write_svg(const struct gs_gc *g, const struct gc_out_opts *o, FILE *out)
 			if (g->ps[i].wbuf[k].addr)
 				v[n++] = &g->ps[i].wbuf[k];
 		snprintf(name, sizeof(name), "P%" PRId64, g->ps[i].id);
-		row(out, r++, name, v, n, g->ps[i].queued, max, g->wbuf_cap);
+		row(out, r, name, v, n, g->ps[i].queued, max, g->wbuf_cap);
+		if (g->ps[i].spanq_ok)
+			bar(out, TOP + r * ROW_H + BOX_H + 12 + BAR_H, "spans",
+			    p_spans(&g->ps[i]), smax, "spans");
+		r++;
 	}
 	fprintf(out, "</svg>\n");
 	return ferror(out) ? -1 : 0;

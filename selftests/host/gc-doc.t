@@ -6,7 +6,7 @@
 # scripts/gc-source-lines finds in the runtime source of every release
 # selftests/lib/gotoolchain knows (a toolchain that cannot be fetched
 # fails the test), for every value the GC decoder's needs tables read:
-#   - the table has a column per release and a row per need (floor 60);
+#   - the table has a row per need (floor 60), and each release its cells;
 #   - every need is found in the newest release but the ones Green Tea
 #     removed, none is found nowhere;
 #   - the document equals the script's output;
@@ -37,7 +37,7 @@ if [[ "$rows" -ge 60 && "$cols" -eq "${#known[@]}" ]]; then
 	ok "$rows needs in $cols releases (${known[*]})"
 else
 	diag <"$B/table.md"
-	not_ok "a row per need (floor 60), a column per release: $rows rows, $cols columns"
+	not_ok "a row per need (floor 60), cells for each release: $rows rows, $cols releases"
 fi
 
 # the newest release has every need but those that are gone; none is nowhere
