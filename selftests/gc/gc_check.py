@@ -264,7 +264,7 @@ def check_snapshot(tap, t, sym, gc, heap, log, green_tea):
 
 # gc_svg.c's colours: the workbuf boxes, their fill by objects (solid
 # areas: a stroke's pixels are blended, never exactly its colour).
-SVG_BOX, SVG_FILL = "eef3f8", "e6781e"
+SVG_BOX, SVG_FILL, SVG_SPANS = "eef3f8", "e6781e", "2ca02c"
 PNG_COLOURS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "heap", "png-colours")
 
 
@@ -293,16 +293,20 @@ def check_pictures(tap, where, base, gc):
                     "--disable-sync", "--no-first-run", "--user-data-dir=" + base + ".chromium",
                     "--screenshot=" + png, "--window-size=%s,%s" % (w, h), "file://" + svg],
                    capture_output=True)
-    r = subprocess.run([PNG_COLOURS, png, SVG_BOX, SVG_FILL], capture_output=True, text=True)
+    r = subprocess.run([PNG_COLOURS, png, SVG_BOX, SVG_FILL, SVG_SPANS], capture_output=True,
+                       text=True)
     f = r.stdout.split()
-    ok = r.returncode == 0 and len(f) == 6
-    pw, ph, colours, dominant, boxes, fill = (int(x) for x in f) if ok else (0,) * 6
+    ok = r.returncode == 0 and len(f) == 7
+    pw, ph, colours, dominant, boxes, fill, spanpx = (int(x) for x in f) if ok else (0,) * 7
     queued = gc["totals"]["queued"]
+    spans = gc["totals"]["spans_queued"] + gc["totals"]["spans_chained"]
     tap.check(ok and (pw, ph) == (int(w), int(h)) and dominant < 100 and
-              (boxes > 0) == (gc["totals"]["workbufs"] > 0) and (fill > 0) == (queued > 0),
+              (boxes > 0) == (gc["totals"]["workbufs"] > 0) and (fill > 0) == (queued > 0) and
+              (spanpx > 0) == (spans > 0),
               "%s: chromium renders gc --svg: %dx%d, %d colours, workbuf boxes %d px for %d "
-              "workbufs, object fill %d px for %d queued" %
-              (where, pw, ph, colours, boxes, gc["totals"]["workbufs"], fill, queued), r.stderr)
+              "workbufs, object fill %d px for %d queued, Green Tea spans bars %d px for %d "
+              "spans" % (where, pw, ph, colours, boxes, gc["totals"]["workbufs"], fill, queued,
+                         spanpx, spans), r.stderr)
 
 
 def check_series(tap, t, d, singles):
@@ -381,7 +385,7 @@ def check_target(tap, out, v, oldest, newest, queued):
             a, b = without_exe(models["as built"]), without_exe(models["strip -s"])
             tap.check(a == b, "%s at %s: the strip -s decode (no .symtab, no DWARF) equals "
                       "the other" % (t, sym), "\n".join(difflines(a, b)))
-        if v == oldest and "as built" in models:
+        if v in (oldest, newest) and "as built" in models:
             check_pictures(tap, "%s at %s" % (t, sym), base, models["as built"])
         if v == newest:
             txt = read(base + ".gc-strip.txt")

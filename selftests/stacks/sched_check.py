@@ -23,6 +23,8 @@ SYSCALL_FRAMES = ["runtime.systemstack_switch", "runtime.gcStart", "runtime.GC"]
 # sysmon's. Fewer means the Ms were not found, and every check over them
 # would pass on nothing.
 MIN_MS = 2
+# per target: did the report equal the snapshot exactly (a floor below)
+EXACT = []
 
 
 def load_json(path):
@@ -89,6 +91,32 @@ def sched_reports(base, log):
             cur[1 if m.group(1) == "P" else 2][int(m.group(2))] = kv(m.group(3))
     # the last one may have been cut by the end of the wait
     return reports[:-1] if len(reports) > 1 else reports
+
+
+# An M that spun, found nothing and is going idle, caught on the way
+# (proc.go findRunnable: releasep, then pidleput: npidle + 1; then
+# m.spinning = false: nmspinning - 1; then stopm -> mput: nmidle + 1).
+# The report, printed later, shows the steps still to come; the snapshot
+# is right, the process was not yet still. (idleprocs, spinningthreads,
+# idlethreads), runtime less snapshot, for each point it can be caught at.
+SETTLING = {(1, -1, 1), (0, -1, 1), (0, 0, 1)}
+
+
+def settling(rep, sj):
+    """Whether rep differs from sj only by an M going idle (SETTLING)."""
+    top, s = rep[0], sj["sched"]
+    try:
+        d = (num(top["idleprocs"]) - s["idle_ps"],
+             num(top["spinningthreads"]) - s["spinning_ms"],
+             num(top["idlethreads"]) - s["idle_ms"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if d not in SETTLING:
+        return None
+    moved = dict(sj, sched=dict(s, idle_ps=s["idle_ps"] + d[0],
+                                spinning_ms=s["spinning_ms"] + d[1],
+                                idle_ms=s["idle_ms"] + d[2]))
+    return d if not compare_report(rep, moved) else None
 
 
 def compare_report(rep, sj):
@@ -180,8 +208,12 @@ def check_quiet(tap, out, t):
                   read(os.path.join(d, "log"))[-1500:])
     else:
         diffs = compare_report(reps[0], sj)
-        tap.check(not diffs, "%s at main.marker: counters, Ps and Ms equal the "
-                  "scheddetail report printed while held (%d reports)" % (t, len(reps)),
+        settled = diffs and settling(reps[0], sj)
+        EXACT.append(not diffs)
+        tap.check(not diffs or settled, "%s at main.marker: counters, Ps and Ms equal the "
+                  "scheddetail report printed while held (%d reports)%s" %
+                  (t, len(reps), " but for an M going idle when captured "
+                   "(idleprocs, spinning, idle Ms %+d %+d %+d)" % settled if settled else ""),
                   "\n".join(diffs))
     stj = load_json(base + ".stacks.json")
     m = re.search(r"^goroutines (\d+)$", stdout, re.M)
@@ -302,6 +334,9 @@ def main():
     for t in targets:
         check_quiet(tap, out, t)
         check_busy(tap, out, t)
+    # a floor: the settling allowance must not be what every target passes by
+    tap.check(any(EXACT), "the scheddetail report equalled the snapshot exactly for %d of %d "
+              "targets (at least one)" % (sum(EXACT), len(EXACT)))
     return tap.finish()
 
 

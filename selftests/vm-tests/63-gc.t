@@ -51,11 +51,13 @@
 #     file (hit) order (runtime.gcDrain hit 8, runtime.gcMarkDone hit 1), each
 #     with the phase, cycle and lists of that snapshot's own gc -j, in JSON
 #     and as two rows of text;
-#   - pictures, of the oldest release's snapshots: `gc --dot` renders with
+#   - pictures, of the oldest and the newest release's snapshots: `gc --dot` renders with
 #     `dot -Tsvg` (Debian's graphviz), one node per workbuf reached, P and
 #     list; `gc --svg` renders in headless Chromium at its size, and the
 #     screenshot shows the workbuf boxes' colour exactly when there are
-#     workbufs, and their fill colour exactly when objects are queued.
+#     workbufs, and their fill colour exactly when objects are queued,
+#     and the Green Tea spans bars' colour exactly when a P has spans
+#     queued (never before go1.26).
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -99,8 +101,9 @@ for v in ${versions[*]}; do
 		gosnap-cli -j heap --spans "\$s" >\$b.heap.json 2>\$b.heap.err
 		[ \$v != ${versions[-1]} ] ||
 			gosnap-cli gc --workbufs --exe /gosnap/gc/\$t.strip "\$s" >\$b.gc-strip.txt 2>&1
-		[ \$v != ${versions[0]} ] ||
+		case \$v in ${versions[0]}|${versions[-1]})
 			gosnap-cli gc --dot \$b.dot --svg \$b.svg "\$s" >/dev/null 2>\$b.pictures.err
+		esac
 		rm -f "\$s"
 	done
 done
