@@ -81,6 +81,8 @@ install: cli
 	install -D -m 0755 cli/gosnap-cli $(DESTDIR)$(PREFIX)/bin/gosnap-cli
 	install -D -m 0644 docs/gosnap-cli.1 $(DESTDIR)$(PREFIX)/share/man/man1/gosnap-cli.1
 	install -D -m 0644 include/uapi/linux/gosnap.h $(DESTDIR)$(PREFIX)/include/linux/gosnap.h
+	install -D -m 0644 completions/gosnap-cli.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/gosnap-cli
 
 clean:
 	-$(MAKE) -C $(if $(KDIR),$(KDIR),$(default_kdir)) M=$(CURDIR) clean 2>/dev/null
