@@ -36,6 +36,7 @@ int cmd_stacks(int argc, char **argv) __attribute__((weak));
 int cmd_sched(int argc, char **argv) __attribute__((weak));
 int cmd_gc(int argc, char **argv) __attribute__((weak));	/* cmd_gc.c (docs/gc.md) */
 int cmd_layout(int argc, char **argv) __attribute__((weak));	/* cmd_layout.c (docs/layout.md) */
+int cmd_export_core(int argc, char **argv) __attribute__((weak));	/* docs/core.md */
 
 /*
  * Long options every subcommand accepts (-j, -p, -h): append to a

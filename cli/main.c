@@ -29,6 +29,7 @@ static const struct cmd cmds[] = {
 	{ "sched",	cmd_sched,	"list a snapshot's Ms, Ps and scheduler counters" },
 	{ "gc",		cmd_gc,		"the collector's state: cycle, workbuf lists, each P's gcWork" },
 	{ "layout",	cmd_layout,	"Go runtime layouts of a binary and where each offset came from" },
+	{ "export-core", cmd_export_core, "write a snapshot as an ELF core file for gdb and Delve" },
 };
 
 #define NR_CMDS	(sizeof(cmds) / sizeof(cmds[0]))
@@ -44,7 +45,7 @@ static void usage(FILE *out)
 		"Commands (any unambiguous prefix works):\n", PROG, PROG, PROG);
 	for (i = 0; i < NR_CMDS; i++)
 		if (cmds[i].fn)
-			fprintf(out, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+			fprintf(out, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", PROG);
 }
 

@@ -92,7 +92,7 @@ source_item_tags() {
 		/^\.SH/ { insh = ($0 ~ /^\.SH[ \t]+"?COMMANDS"?[ \t]*$/); inss = 0; tag = 0; next }
 		!insh { next }
 		/^\.SS/ {
-			name = $0; sub(/^\.SS[ \t]+/, "", name); gsub(/"/, "", name)
+			name = $0; sub(/^\.SS[ \t]+/, "", name); gsub(/"/, "", name); gsub(/\\-/, "-", name)
 			sub(/[ \t]+$/, "", name); inss = (name == ss); tag = 0; next
 		}
 		!inss { next }
