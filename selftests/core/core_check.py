@@ -18,22 +18,11 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from taplib import Tap, read  # noqa: E402
+from taplib import Tap, held_tasks as tasks, read  # noqa: E402
 
 MIN_THREADS = 2
 ABSENT = 0x10  # page zero: never mapped, so never in a snapshot
 
-
-def tasks(base):
-    """{tid: (sp, pc) or None when running} from held.sh's .tasks."""
-    out = {}
-    for line in read(base + ".tasks").splitlines():
-        f = line.split()
-        if len(f) >= 4 and f[1] != "running":
-            out[int(f[0])] = (int(f[-2], 16), int(f[-1], 16))
-        elif len(f) >= 2:
-            out[int(f[0])] = None
-    return out
 
 
 def gdb(binary, core, cmds):

@@ -44,3 +44,17 @@ class Tap:
         """Print the plan; the exit status (1 if any test failed)."""
         print("1..%d" % self.n)
         return 1 if self.failed else 0
+
+
+def held_tasks(base):
+    """{tid: (sp, pc), or None when running} from the .tasks file a
+    --while-held script wrote (selftests/stacks/held.sh, core/held.sh): a
+    thread id, then its /proc/PID/task/TID/syscall line."""
+    out = {}
+    for line in read(base + ".tasks").splitlines():
+        f = line.split()
+        if len(f) >= 4 and f[1] != "running":
+            out[int(f[0])] = (int(f[-2], 16), int(f[-1], 16))
+        elif len(f) >= 2:
+            out[int(f[0])] = None
+    return out

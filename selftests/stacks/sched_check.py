@@ -15,7 +15,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from taplib import Tap, read  # noqa: E402
+from taplib import Tap, held_tasks as tasks, read  # noqa: E402
 
 P_STATUS = ["idle", "running", "syscall", "gcstop", "dead"]
 SYSCALL_FRAMES = ["runtime.systemstack_switch", "runtime.gcStart", "runtime.GC"]
@@ -41,17 +41,6 @@ def snapshot(d, sym):
     found = sorted(glob.glob(os.path.join(d, "*-%s.stacks.json" % sym)))
     return found[-1][: -len(".stacks.json")] if found else None
 
-
-def tasks(base):
-    """{tid: (sp, pc) or None when running} from held.sh's .tasks."""
-    out = {}
-    for line in read(base + ".tasks").splitlines():
-        f = line.split()
-        if len(f) >= 4 and f[1] != "running":
-            out[int(f[0])] = (int(f[-2], 16), int(f[-1], 16))
-        elif len(f) >= 2:
-            out[int(f[0])] = None
-    return out
 
 
 def kv(text):
