@@ -44,6 +44,34 @@ def gdb(binary, core, cmds):
     return parts
 
 
+def check_delve(tap, snap, binary, core, cli):
+    """dlv core's goroutines: gosnap-cli stacks' ids, each at a frame of its."""
+    r = subprocess.run([cli, "-j", "stacks", snap, "--exe", binary], capture_output=True,
+                       text=True)
+    try:
+        gs = {g["goid"]: [f["function"] for f in g.get("frames") or []]
+              for g in json.loads(r.stdout)["goroutines"] if g["status"] != "dead"}
+    except (ValueError, KeyError):
+        gs = {}
+    init = core + ".dlv-init"
+    with open(init, "w") as f:
+        f.write("goroutines\nexit\n")
+    d = subprocess.run(["timeout", "300", "dlv", "core", binary, core, "--init", init,
+                        "--allow-non-terminal-interactive=true"], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True)
+    dl = {int(m.group(1)): m.group(2) for m in
+          re.finditer(r"Goroutine (\d+) - User: \S+ (\S+) \(0x[0-9a-f]+\)", d.stdout)}
+    bad = ["goroutine %d: dlv at %s, not among gosnap's frames %s" % (g, fn, gs.get(g))
+           for g, fn in sorted(dl.items()) if fn not in (gs.get(g) or [])]
+    v = re.search(r"Version: (\S+)", subprocess.run(["dlv", "version"], capture_output=True,
+                                                    text=True).stdout)
+    tap.check(len(dl) >= 5 and sorted(dl) == sorted(gs) and not bad,
+              "dlv core (Delve %s, Go 1.19): the %d goroutines gosnap-cli stacks lists, "
+              "each at a function of its stack" % (v and v.group(1), len(dl)),
+              "\n".join(bad) or "dlv %s, gosnap %s\n%s" % (sorted(dl), sorted(gs),
+                                                        (d.stdout + d.stderr)[-1500:]))
+
+
 def main():
     out, binary, idle, cli = sys.argv[1:5]
     tap = Tap()
@@ -143,6 +171,8 @@ def main():
     tap.check(re.search(r"Cannot access memory at address %#x" % ABSENT, text),
               "memory no snapshot range holds is absent from the core, not zero-filled",
               text[-800:])
+
+    check_delve(tap, snaps[0], binary, core, cli)
 
     pages = os.path.join(out, "pid", "pages.gsnap")
     bad_core = os.path.join(out, "pid", "pages.core")

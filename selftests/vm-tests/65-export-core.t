@@ -19,6 +19,9 @@
 #   - `bt` of the hitting thread: main.marker, called by main.main;
 #   - an address no snapshot range holds reads as "Cannot access memory"
 #     (absent, not zero-filled);
+#   - `dlv core BINARY CORE` (Debian's delve, 1.20 in bookworm, which
+#     reads Go 1.19) lists the goroutines `gosnap-cli stacks` lists, by
+#     id, each at a function of its stack (at least 5);
 # and export-core of a snapshot without thread registers (capture --pid)
 # fails, naming the reason, and leaves no file.
 set -euo pipefail
