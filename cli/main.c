@@ -30,6 +30,7 @@ static const struct cmd cmds[] = {
 	{ "gc",		cmd_gc,		"the collector's state: cycle, workbuf lists, each P's gcWork" },
 	{ "layout",	cmd_layout,	"Go runtime layouts of a binary and where each offset came from" },
 	{ "export-core", cmd_export_core, "write a snapshot as an ELF core file for gdb and Delve" },
+	{ "diff",	cmd_diff,	"what changed between two snapshots of one process" },
 };
 
 #define NR_CMDS	(sizeof(cmds) / sizeof(cmds[0]))

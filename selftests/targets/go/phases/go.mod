@@ -1,0 +1,3 @@
+module phases
+
+go 1.19
