@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make            build gosnap.ko (against KDIR) and cli/gosnap-cli
+# make static     cli/gosnap-cli-static, linked statically (copy it anywhere)
 # make demo       boot the test VM, capture a running Go program, show it
 # make check-host the host tests alone (static checks, unit and CLI tests), no VM
 # make check      unit tests + VM tests on 6.1 (KERNELS="6.1 6.12 7.3" for more)
@@ -30,7 +31,7 @@ default_kdir = $(if $(wildcard /lib/modules/$(KVER)/build/Makefile),/lib/modules
 
 PREFIX	?= /usr/local
 
-.PHONY: all module cli deps check check-host check-all demo fuzz stress bench install clean
+.PHONY: all module cli static deps check check-host check-all demo fuzz stress bench install clean
 
 all: module cli
 
@@ -39,6 +40,9 @@ module:
 
 cli:
 	$(MAKE) -C cli
+
+static:
+	$(MAKE) -C cli static
 
 deps:
 	@scripts/install-deps
