@@ -2,7 +2,8 @@
 #
 # make            build gosnap.ko (against KDIR) and cli/gosnap-cli
 # make static     cli/gosnap-cli-static, linked statically (copy it anywhere)
-# make demo       boot the test VM, capture a running Go program, show it
+# make demo       boot the test VM, freeze a Go program at its first GC start,
+#                 show its heap, goroutines and heat map (first of KERNELS)
 # make check-host the host tests alone (static checks, unit and CLI tests), no VM
 # make check      unit tests + VM tests on 6.1 (KERNELS="6.1 6.12 7.3" for more)
 # make check-all  the same on every test kernel
@@ -65,7 +66,7 @@ check-fresh:
 	@scripts/check-fresh $(if $(WIPE),--wipe)
 
 demo: deps
-	@selftests/demo
+	@selftests/demo --kernel $(firstword $(KERNELS))
 
 fuzz: deps
 	@selftests/run-tests --fuzz-seconds 300 --only '^fuzz\.t$$'
