@@ -42,7 +42,7 @@ static int parse_args(int argc, char **argv, struct heap_args *a)
 		{ "spans",	no_argument,		NULL, 's' },
 		{ "svg",	required_argument,	NULL, 'S' },
 		{ "exe",	required_argument,	NULL, 'e' },
-		{ "seq",	required_argument,	NULL, 'q' },
+		{ "seq",	required_argument,	NULL, 'n' },
 		COMMON_LONG_OPTS,
 		{ 0 }
 	};
@@ -57,7 +57,7 @@ static int parse_args(int argc, char **argv, struct heap_args *a)
 		case 's': a->spans = true; break;
 		case 'S': a->svg_path = optarg; break;
 		case 'e': a->exe = optarg; break;
-		case 'q':
+		case 'n':
 			if (parse_seq("heap", optarg, &a->seq))
 				return EXIT_USAGE;
 			break;

@@ -40,17 +40,18 @@ int cmd_export_core(int argc, char **argv) __attribute__((weak));	/* docs/core.m
 int cmd_diff(int argc, char **argv) __attribute__((weak));	/* docs/diff.md */
 
 /*
- * Long options every subcommand accepts (-j, -p, -h): append to a
+ * Long options every subcommand accepts (-j, -p, -q, -h): append to a
  * subcommand's table with COMMON_LONG_OPTS and handle with
- * common_option(); "jph" goes into its short option string.
+ * common_option(); "jpqh" goes into its short option string.
  */
-#define COMMON_SHORT_OPTS	"jph"
+#define COMMON_SHORT_OPTS	"jpqh"
 #define COMMON_LONG_OPTS					\
 	{ "json",	no_argument,	NULL, 'j' },		\
 	{ "pretty",	no_argument,	NULL, 'p' },		\
+	{ "quiet",	no_argument,	NULL, 'q' },		\
 	{ "help",	no_argument,	NULL, 'h' }
 
-/* Handle -j/-p; returns false for any other option. */
+/* Handle -j/-p/-q; returns false for any other option. */
 bool common_option(int opt);
 /* Start the JSON writer if -j/-p was given (call after option parsing). */
 void output_begin(void);

@@ -5,6 +5,7 @@
  * Kept out of main.c so that tests and fuzzers can link the subcommands.
  */
 #include "commands.h"
+#include "base/progress.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,6 +23,9 @@ bool common_option(int opt)
 		/* fall through */
 	case 'j':
 		json_output = true;
+		return true;
+	case 'q':
+		progress_quiet = true;
 		return true;
 	default:
 		return false;

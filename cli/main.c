@@ -40,14 +40,15 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out,
-		"Usage: %s [-j|--json] [-p|--pretty] COMMAND [ARGS]\n"
+		"Usage: %s [-j|--json] [-p|--pretty] [-q|--quiet] COMMAND [ARGS]\n"
 		"       %s help [COMMAND]\n"
 		"       %s --version\n\n"
 		"Commands (any unambiguous prefix works):\n", PROG, PROG, PROG);
 	for (i = 0; i < NR_CMDS; i++)
 		if (cmds[i].fn)
 			fprintf(out, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", PROG);
+	fprintf(out, "\n-q, --quiet: no progress line on a terminal (long waits, big files).\n"
+		"Run '%s COMMAND --help' for a command's options.\n", PROG);
 }
 
 /* Exact name, else the one command name starts with; NULL if none or many. */

@@ -25,7 +25,7 @@ _gosnap_cli() {
 	done
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			w="--json --pretty --version --help"
+			w="--json --pretty --quiet --version --help"
 		else
 			w="$(_gosnap_cli_commands "$cli") help"
 		fi

@@ -4,6 +4,7 @@
  * base/ so that every stage can report without knowing the commands.
  */
 #include "base/report.h"
+#include "base/progress.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@ char **main_argv;
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
+	progress_end();		/* a message never shares the status line */
 	fprintf(stderr, "%s: %s", PROG, prefix);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -36,6 +38,7 @@ void p_err(const char *fmt, ...)
 		 * Commands check before they print, so this is at depth 0;
 		 * inside a half-written document, stderr keeps stdout parseable.
 		 */
+		progress_end();
 		if (json_wtr->depth == 0) {
 			jw_start_object(json_wtr);
 			jw_kv_string(json_wtr, "error", msg ? msg : "out of memory");

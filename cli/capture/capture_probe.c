@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
@@ -33,6 +34,7 @@
 #include "capture/device.h"
 #include "exe/elfsym.h"
 #include "exe/exe.h"
+#include "base/progress.h"
 #include "snap/flags.h"
 #include "decode/gomem.h"
 #include "layout/layout.h"
@@ -504,6 +506,7 @@ int capture_probes(const struct probe_opts *o)
 	long g_stack_off = -1;
 	int fd = -1, go_fd = -1, status = 0, ret = 1;
 	unsigned int n = 0, kept = 0;
+	time_t waiting_since;
 	pid_t pid = o->pid;
 
 	if (exec_mode) {
@@ -568,6 +571,8 @@ int capture_probes(const struct probe_opts *o)
 		go_fd = -1;
 	}
 
+	waiting_since = time(NULL);
+	progress_begin();
 	while (!interrupted) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		bool is_start = false;
@@ -583,8 +588,15 @@ int capture_probes(const struct probe_opts *o)
 			p_err("capture: poll: %s", strerror(errno));
 			goto out;
 		}
-		if (!pfd.revents)
+		if (!pfd.revents) {
+			progress_update("capture: waiting for %s%s: %lld s, %u snapshot%s kept; Ctrl-C disarms",
+					o->gc_cycle ? "the GC cycle" : sites[0].spec,
+					!o->gc_cycle && o->nr_at > 1 ? " and others" : "",
+					(long long)(time(NULL) - waiting_since), kept,
+					kept == 1 ? "" : "s");
 			continue;
+		}
+		progress_end();
 		len = gs_stream_next(fd, &st, 0, err, sizeof(err));
 		if (len < 0) {
 			p_err("%s", err);
@@ -616,9 +628,12 @@ int capture_probes(const struct probe_opts *o)
 			break;
 		if (o->gc_cycle && gcs.judge.done)
 			break;		/* the series is whole: let the target go */
+		waiting_since = time(NULL);
+		progress_begin();
 	}
 	ret = 0;
 out:
+	progress_end();
 	if (fd >= 0) {
 		ioctl_ctl(fd, GOSNAP_IOC_DISARM);
 		close(fd);

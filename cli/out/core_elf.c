@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/progress.h"
 #include "out/core_elf.h"
 
 #define CORE_PAGE	4096ULL
@@ -301,6 +302,7 @@ int core_write(const struct gs_snapshot *s, const struct gs_exe *x, FILE *out,
 	}
 	if (fwrite(notes.p, 1, notes.n, out) != notes.n)
 		goto io;
+	progress_begin();
 	for (i = 0; i < n; i++) {
 		long at = ftell(out);
 
@@ -308,12 +310,15 @@ int core_write(const struct gs_snapshot *s, const struct gs_exe *x, FILE *out,
 		    fwrite(segs[i].data, 1, segs[i].len, out) != segs[i].len)
 			goto io;
 		sum->mem_bytes += segs[i].len;
+		progress_update("export-core: %zu of %zu segments, %llu MiB written",
+				i + 1, n, sum->mem_bytes >> 20);
 	}
 	ret = 0;
 	goto out;
 io:
 	snprintf(err, errlen, "writing the core: %s", strerror(errno));
 out:
+	progress_end();
 	free(notes.p);
 	free(segs);
 	return ret;

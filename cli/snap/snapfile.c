@@ -5,6 +5,7 @@
  * crash or a full disk never leaves a half-written file under the name.
  */
 #include "base/errbuf.h"
+#include "base/progress.h"
 #include "snap/snapfile.h"
 #include "snap/crc32c.h"
 
@@ -210,15 +211,21 @@ fail:
 	return -1;
 }
 
+/* At most this much per read(), so that a big file shows progress. */
+#define READ_STEP	(16u << 20)
+
 /* Read all of fd into a malloc'ed (hence 8-byte aligned) buffer. */
-static int slurp(int fd, uint8_t **bufp, size_t *lenp)
+static int slurp(int fd, const char *name, uint8_t **bufp, size_t *lenp)
 {
 	struct stat st;
 	size_t cap = 1 << 16, len = 0;
+	bool known = false;
 	uint8_t *buf;
 
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		cap = (size_t)st.st_size + 1;	/* +1: see EOF without growing */
+		known = true;
+	}
 	buf = malloc(cap);
 	if (!buf)
 		return -1;
@@ -233,7 +240,7 @@ static int slurp(int fd, uint8_t **bufp, size_t *lenp)
 			buf = nb;
 			cap *= 2;
 		}
-		n = read(fd, buf + len, cap - len);
+		n = read(fd, buf + len, cap - len < READ_STEP ? cap - len : READ_STEP);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -242,11 +249,18 @@ static int slurp(int fd, uint8_t **bufp, size_t *lenp)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (known)
+			progress_update("reading %s: %zu of %zu MiB", name, len >> 20,
+					(cap - 1) >> 20);
+		else
+			progress_update("reading %s: %zu MiB", name, len >> 20);
 	}
+	progress_end();
 	*bufp = buf;
 	*lenp = len;
 	return 0;
 fail:
+	progress_end();
 	free(buf);
 	return -1;
 }
@@ -263,7 +277,8 @@ int gsf_read(const char *path, struct gsf_file *f, char *err, size_t errlen)
 		set_err(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	ret = slurp(fd, &buf, &len);
+	progress_begin();
+	ret = slurp(fd, path, &buf, &len);
 	if (ret)
 		set_err(err, errlen, "%s: read: %s", path, strerror(errno));
 	if (fd)
