@@ -720,7 +720,7 @@ static void show_usage(FILE *out)
 	{
 		char buf[512];
 
-		fprintf(out, "%s\n", gs_flags_str(&gs_page_flags, ~0U & ((1U << 19) - 1),
+		fprintf(out, "%s\n", gs_flags_str(&gs_page_flags, gs_flags_known(&gs_page_flags),
 						   buf, sizeof(buf)));
 	}
 }

@@ -29,6 +29,7 @@ static const char *const page_flag_names[32] = {
 	BIT(GOSNAP_PG_MARKER)		= "marker",
 	BIT(GOSNAP_PG_PFN)		= "pfn",
 	BIT(GOSNAP_PG_SWAPCACHE)	= "swapcache",
+	BIT(GOSNAP_PG_PMD)		= "pmd",
 };
 
 static const char *const vma_flag_names[32] = {
@@ -64,6 +65,17 @@ static const char *const stream_flag_names[32] = {
 const struct gs_flag_names gs_page_flags = TABLE(page_flag_names);
 const struct gs_flag_names gs_vma_flags = TABLE(vma_flag_names);
 const struct gs_flag_names gs_stream_flags = TABLE(stream_flag_names);
+
+uint32_t gs_flags_known(const struct gs_flag_names *t)
+{
+	uint32_t mask = 0;
+	size_t bit;
+
+	for (bit = 0; bit < t->nr && bit < 32; bit++)
+		if (t->names[bit])
+			mask |= 1U << bit;
+	return mask;
+}
 
 char *gs_flags_str(const struct gs_flag_names *t, uint32_t flags, char *buf,
 		   size_t len)

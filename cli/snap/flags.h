@@ -18,6 +18,8 @@ extern const struct gs_flag_names gs_page_flags;	/* GOSNAP_PG_* */
 extern const struct gs_flag_names gs_vma_flags;		/* GOSNAP_VMA_* */
 extern const struct gs_flag_names gs_stream_flags;	/* GOSNAP_SF_* */
 
+/* The bits of t that have a name. */
+uint32_t gs_flags_known(const struct gs_flag_names *t);
 /* "present,anon,thp" (unnamed bits as "bit23"); "" for 0. Returns buf. */
 char *gs_flags_str(const struct gs_flag_names *t, uint32_t flags, char *buf,
 		   size_t len);

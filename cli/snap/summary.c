@@ -27,8 +27,13 @@ void gs_sum_vma(const struct gs_snapshot *snap, const struct gs_vma *v,
 			out->rss += bytes;
 		if ((f & GOSNAP_PG_SWAP) && !(f & GOSNAP_PG_MIGRATION))
 			out->swap += bytes;
-		if ((f & GOSNAP_PG_THP) && (f & GOSNAP_PG_PRESENT) &&
-		    !(f & GOSNAP_PG_ZERO))
+		/*
+		 * smaps' AnonHugePages: anonymous pages mapped by a PMD. A THP
+		 * that was split into PTEs (mprotect, partial munmap) still has
+		 * the THP flag, but no longer counts.
+		 */
+		if ((f & GOSNAP_PG_PMD) && (f & GOSNAP_PG_ANON) &&
+		    (f & GOSNAP_PG_PRESENT) && !(f & GOSNAP_PG_ZERO))
 			out->thp += bytes;
 		if (f & GOSNAP_PG_ZERO)
 			out->zero += bytes;

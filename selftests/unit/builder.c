@@ -189,7 +189,7 @@ void sb_standard(struct sb *sb)
 		RUN(0x503000, 3, GOSNAP_PG_SWAP | GOSNAP_PG_PFN, 0x77, 0),
 	};
 	const struct gosnap_page_run arena1[] = {
-		RUN(0xc000000000, 512, P | GOSNAP_PG_ANON | GOSNAP_PG_THP |
+		RUN(0xc000000000, 512, P | GOSNAP_PG_ANON | GOSNAP_PG_THP | GOSNAP_PG_PMD |
 		    GOSNAP_PG_WRITE | GOSNAP_PG_PTE_DIRTY, 0x40000, 1),
 	};
 	const struct gosnap_page_run arena2[] = {

@@ -109,6 +109,10 @@ static void test_flags(void)
 	ok(!strcmp(gs_flags_str(&gs_page_flags, GOSNAP_PG_PRESENT | GOSNAP_PG_THP |
 				GOSNAP_PG_SWAPCACHE | (1U << 30), buf, sizeof(buf)),
 		   "present,thp,swapcache,bit30"), "page flags to names: %s", buf);
+	ok(!strcmp(gs_flags_str(&gs_page_flags, GOSNAP_PG_THP | GOSNAP_PG_PMD, buf, sizeof(buf)),
+		   "thp,pmd"), "the PMD bit has a name: %s", buf);
+	ok(gs_flags_parse(&gs_page_flags, "pmd,!zero", &set, &clear, err, sizeof(err)) == 0 &&
+	   set == GOSNAP_PG_PMD && clear == GOSNAP_PG_ZERO, "--flags pmd parses");
 	ok(!strcmp(gs_flags_str(&gs_page_flags, 0, buf, sizeof(buf)), ""), "no flags");
 	ok(gs_flags_parse(&gs_page_flags, "present,!zero,pte_dirty", &set, &clear,
 			  err, sizeof(err)) == 0 &&
