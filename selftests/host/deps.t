@@ -66,7 +66,7 @@ def install_deps_packages():
     for line in m.group(1).splitlines():
         pkgs.update(line.split("#", 1)[0].split())
     # install-deps adds npm itself when no npm command exists.
-    if re.search(r"missing\+=\(npm\)", text):
+    if re.search(r"missing\+=\(npm\)|\|\| echo npm$", text, re.M):
         pkgs.add("npm")
     return pkgs
 
