@@ -38,6 +38,7 @@ int cmd_gc(int argc, char **argv) __attribute__((weak));	/* cmd_gc.c (docs/gc.md
 int cmd_layout(int argc, char **argv) __attribute__((weak));	/* cmd_layout.c (docs/layout.md) */
 int cmd_export_core(int argc, char **argv) __attribute__((weak));	/* docs/core.md */
 int cmd_diff(int argc, char **argv) __attribute__((weak));	/* docs/diff.md */
+int cmd_timeline(int argc, char **argv) __attribute__((weak));	/* docs/timeline.md */
 
 /*
  * Long options every subcommand accepts (-j, -p, -q, -h): append to a

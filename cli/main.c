@@ -31,6 +31,7 @@ static const struct cmd cmds[] = {
 	{ "layout",	cmd_layout,	"Go runtime layouts of a binary and where each offset came from" },
 	{ "export-core", cmd_export_core, "write a snapshot as an ELF core file for gdb and Delve" },
 	{ "diff",	cmd_diff,	"what changed between two snapshots of one process" },
+	{ "timeline",	cmd_timeline,	"freeze a starting Go program at each start-up moment, tabulate them" },
 };
 
 #define NR_CMDS	(sizeof(cmds) / sizeof(cmds[0]))

@@ -7,6 +7,7 @@
 #ifndef GOSNAP_CAPTURE_H
 #define GOSNAP_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/gosnap.h>
@@ -34,6 +35,12 @@ void capture_meta_init(struct gs_meta *m, const struct gosnap_info *info);
  */
 int capture_save(const char *path, const struct gs_meta *meta,
 		 const struct capture_snap *snaps, size_t n);
+/*
+ * Whether capture_save() reports each file it wrote (default true); a
+ * command that reports its captures its own way (timeline) turns it off.
+ */
+void capture_set_report(bool on);
+
 /* The same, with an EMBED chunk holding embed (see embed.h) unless NULL. */
 int capture_save_embed(const char *path, const struct gs_meta *meta,
 		       const struct capture_snap *snaps, size_t n,

@@ -218,7 +218,7 @@ static int resolve_sites(struct gs_exe *x, const struct probe_opts *o,
 }
 
 /* PATH lookup as execvp() will do it, so the probes go on the same file. */
-static int find_program(const char *name, char *out, size_t outlen)
+int capture_find_program(const char *name, char *out, size_t outlen)
 {
 	const char *path = getenv("PATH");
 	const char *p;
@@ -240,7 +240,7 @@ static int find_program(const char *name, char *out, size_t outlen)
 }
 
 /* Start argv stopped before exec; returns the child's pid and its go-pipe. */
-static pid_t spawn_waiting(char **argv, int *go_fd)
+static pid_t spawn_waiting(char **argv, bool stdout_to_stderr, int *go_fd)
 {
 	int fds[2];
 	pid_t pid;
@@ -259,6 +259,8 @@ static pid_t spawn_waiting(char **argv, int *go_fd)
 		close(fds[1]);
 		if (read(fds[0], &c, 1) != 1)
 			_exit(127);	/* the CLI gave up before arming */
+		if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+			_exit(127);
 		execvp(argv[0], argv);
 		fprintf(stderr, "%s: cannot run %s: %s\n", PROG, argv[0],
 			strerror(errno));
@@ -510,7 +512,7 @@ int capture_probes(const struct probe_opts *o)
 	pid_t pid = o->pid;
 
 	if (exec_mode) {
-		if (find_program(o->argv[0], exe, sizeof(exe))) {
+		if (capture_find_program(o->argv[0], exe, sizeof(exe))) {
 			p_err("capture: %s: not found or not executable", o->argv[0]);
 			return 1;
 		}
@@ -552,7 +554,7 @@ int capture_probes(const struct probe_opts *o)
 		goto out;
 	}
 	if (exec_mode) {
-		pid = spawn_waiting(o->argv, &go_fd);
+		pid = spawn_waiting(o->argv, o->target_stdout_to_stderr, &go_fd);
 		if (pid < 0) {
 			p_err("capture: fork: %s", strerror(errno));
 			goto out;

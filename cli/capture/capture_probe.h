@@ -8,6 +8,7 @@
 #define GOSNAP_CAPTURE_PROBE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -32,7 +33,11 @@ struct probe_opts {
 	unsigned long	gc_cycle;	/* --gc-cycle N: keep cycle N's moments */
 	pid_t		pid;		/* --pid, or 0 to start argv */
 	char		**argv;		/* the program to start, NULL-terminated */
+	bool		target_stdout_to_stderr;	/* keep stdout for our JSON */
 };
+
+/* PATH lookup as execvp() does it: 0 and the file in out, or -1. */
+int capture_find_program(const char *name, char *out, size_t outlen);
 
 /* Run a probe capture. Returns the exit status for main(). */
 int capture_probes(const struct probe_opts *o);

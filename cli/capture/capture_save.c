@@ -108,6 +108,13 @@ int capture_embed_exe(struct gs_exe *x, struct capture_snap *out)
 	return 0;
 }
 
+static bool report_on = true;
+
+void capture_set_report(bool on)
+{
+	report_on = on;
+}
+
 int capture_save(const char *path, const struct gs_meta *meta,
 		 const struct capture_snap *snaps, size_t n)
 {
@@ -165,9 +172,9 @@ int capture_save_embed(const char *path, const struct gs_meta *meta,
 		p_err("%s", err);
 		goto out;
 	}
-	if (json_wtr)
+	if (report_on && json_wtr)
 		report_json(path, parsed, n, file_bytes);
-	else
+	else if (report_on)
 		report_plain(path, parsed, n, file_bytes);
 	ret = 0;
 out:

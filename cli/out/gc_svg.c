@@ -11,6 +11,7 @@
 #include <inttypes.h>
 
 #include "out/gc_out.h"
+#include "out/svg_text.h"
 
 #define GC_SVG_MAX_BOXES	64
 #define BOX_W		14
@@ -22,20 +23,6 @@
 #define LEFT		130
 #define TOP		70
 #define WIDTH		(LEFT + GC_SVG_MAX_BOXES * (BOX_W + BOX_GAP) + 120)
-
-/* s as SVG text: the markup characters escaped. */
-static void text(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default: fputc(*s, out);
-		}
-	}
-}
 
 static void box(FILE *out, int x, int y, const struct gs_wbuf *b, uint64_t cap)
 {
@@ -113,7 +100,7 @@ int gc_write_svg(const struct gs_gc *g, const struct gc_out_opts *o, FILE *out)
 		"</style>\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n"
 		"<text x=\"8\" y=\"22\" font-size=\"16\">", WIDTH, TOP + rows * ROW_H + 10);
-	text(out, o->exe);
+	svg_text(out, o->exe);
 	fprintf(out, " (%s): phase %s, ", o->go_version ? o->go_version : "Go version unknown",
 		g->val[GC_V_PHASE_RAW].ok ? g->phase : "unavailable");
 	if (g->val[GC_V_CYCLES].ok)

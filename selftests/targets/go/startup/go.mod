@@ -1,0 +1,3 @@
+module gosnap.test/startup
+
+go 1.19
