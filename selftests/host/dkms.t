@@ -106,6 +106,12 @@ done
 
 # --- build and lint ----------------------------------------------------------
 
+# The tarball's package lists may be older than the mirror.
+step "apt-get update in the chroot" apt-get update || bail "the chroot cannot reach the mirror"
+# debian/control's Build-Depends (and build-essential), as a builder would.
+step "apt-get build-dep installs the build dependencies" \
+	env DEBIAN_FRONTEND=noninteractive apt-get build-dep -y /src || bail "no build dependencies"
+
 if step "make deb builds the packages in the bookworm chroot" \
 	make -C /src deb; then
 	for p in gosnap-dkms gosnap-cli; do
@@ -139,8 +145,6 @@ install_kernel() {
 		sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${debdir[$1]}/*.deb"
 }
 
-# The tarball's package lists may be older than the mirror.
-step "apt-get update in the chroot" apt-get update || bail "the chroot cannot reach the mirror"
 
 # built_for VER: DKMS built and installed gosnap $version for VER's kernel.
 built_for() {
