@@ -140,9 +140,11 @@ fi
 # install_kernel VER: the test kernel's headers (and the image the 6.12
 # headers depend on) from the pinned packages; apt brings what else they
 # need (compilers) from the chroot's sources.
+# INITRD=No: the chroot never boots, so the image's hook (initramfs-tools)
+# need not spend minutes on an initramfs.
 install_kernel() {
 	step "the $1 kernel's headers (${krel[$1]}) install" \
-		sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${debdir[$1]}/*.deb"
+		sh -c "DEBIAN_FRONTEND=noninteractive INITRD=No apt-get install -y --no-install-recommends ${debdir[$1]}/*.deb"
 }
 
 
