@@ -14,6 +14,12 @@
 # make install    gosnap-cli, its man page and the ABI header under
 #                 $(DESTDIR)$(PREFIX) (default /usr/local); the module is
 #                 installed by its kernel's tools (see README)
+# make modules_install  gosnap.ko into $(DESTDIR)/lib/modules/$(KREL)/updates
+#                 (KREL: KDIR's kernel release, default `uname -r`), then
+#                 depmod unless DESTDIR is set (docs/install.md)
+# make deb        the gosnap-dkms and gosnap-cli .deb packages in build/deb/,
+#                 built from a copy of the tracked files (build/deb/src) with
+#                 Debian's tools (dpkg-buildpackage, debhelper, dh-dkms)
 # make regen      regenerate the per-Go-release tables (layouts, their index,
 #                 wait reasons) from each toolchain's runtime source
 #                 (scripts/regen-go-tables; docs/porting.md)
@@ -32,7 +38,8 @@ default_kdir = $(if $(wildcard /lib/modules/$(KVER)/build/Makefile),/lib/modules
 
 PREFIX	?= /usr/local
 
-.PHONY: all module cli static deps check check-host check-all demo fuzz stress bench install clean
+.PHONY: all module cli static deps check check-host check-all demo fuzz stress bench install clean \
+	modules_install deb
 
 all: module cli
 
@@ -88,6 +95,27 @@ install: cli
 	install -D -m 0644 include/uapi/linux/gosnap.h $(DESTDIR)$(PREFIX)/include/linux/gosnap.h
 	install -D -m 0644 completions/gosnap-cli.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/gosnap-cli
+
+# The release the module was built for: its vermagic, not the running kernel.
+KREL	?= $(shell modinfo -F vermagic gosnap.ko 2>/dev/null | cut -d' ' -f1)
+
+modules_install: module
+	@[ -n "$(KREL)" ] || { echo "modules_install: no kernel release in gosnap.ko's vermagic" >&2; exit 1; }
+	install -D -m 0644 gosnap.ko $(DESTDIR)/lib/modules/$(KREL)/updates/gosnap.ko
+	$(if $(DESTDIR),,depmod -a $(KREL))
+
+# Tracked files only (plus local edits to them), so untracked files in the
+# checkout never reach a package; outside git (an unpacked source tree),
+# every file but build/. dpkg-buildpackage leaves its output in the
+# copy's parent, build/deb/.
+DEB_FILES = $(if $(wildcard .git),git ls-files -z,find . -path ./build -prune -o \( -type f -o -type l \) -print0)
+
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/src
+	$(DEB_FILES) | tar --null --ignore-failed-read -T - -cf - | tar -C build/deb/src -xf -
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+	@ls build/deb/*.deb
 
 clean:
 	-$(MAKE) -C $(if $(KDIR),$(KDIR),$(default_kdir)) M=$(CURDIR) clean 2>/dev/null

@@ -21,7 +21,9 @@ plan 6
 want_krel="$("$TOP/selftests/vm/kernels" kver "$ver")"
 
 module_opt=(--module none)
-if [[ -z "${GOSNAP_PREBUILT:-}" ]]; then
+if [[ -n "${GOSNAP_MODULE:-}" ]]; then
+	ko="$GOSNAP_MODULE"	# vm/run uses it (selftests/vm/README.md)
+elif [[ -z "${GOSNAP_PREBUILT:-}" ]]; then
 	ko="$("$TOP/selftests/vm/build-module" "$ver" 2>/dev/null)" || ko=""
 fi
 [[ -n "$ko" && -e "$ko" ]] && module_opt=(--module "$ko")
