@@ -169,6 +169,10 @@ int gs_moment_decode(struct gs_snapctx *c, const char *init_func, struct gs_mome
 			 s->capture->label);
 		m->held_ns = s->capture->hold_ns;
 	}
+	for (i = 0; i < s->nr_threads; i++)
+		if ((s->threads[i]->flags & GOSNAP_THR_HIT) &&
+		    (s->threads[i]->flags & GOSNAP_THR_REGS))
+			m->ip = s->threads[i]->regs.rip;
 	m->vmas = s->nr_vmas;
 	m->threads = s->nr_threads;
 	for (i = 0; i < s->nr_vmas; i++) {

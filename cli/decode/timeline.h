@@ -25,6 +25,7 @@ struct gs_moment {
 	uint64_t	seq;
 	uint64_t	boottime_ns;	/* when the snapshot was taken */
 	uint64_t	held_ns;
+	uint64_t	ip;		/* the hitting thread's rip, 0 if unknown */
 	uint64_t	vmas;
 	uint64_t	threads;
 	uint64_t	rss;		/* as show's total */

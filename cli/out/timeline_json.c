@@ -36,6 +36,11 @@ static void row(struct json_writer *w, const struct tl_row *r, uint64_t t0)
 	jw_kv_u64(w, "seq", m->seq);
 	jw_kv_u64(w, "time_ns", m->boottime_ns - t0);
 	jw_kv_u64(w, "held_ns", m->held_ns);
+	jw_key(w, "ip");
+	if (m->ip)
+		jw_hex(w, m->ip);
+	else
+		jw_null(w);
 	jw_kv_u64(w, "vmas", m->vmas);
 	jw_kv_u64(w, "threads", m->threads);
 	jw_kv_u64(w, "rss_bytes", m->rss);

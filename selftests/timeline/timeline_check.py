@@ -9,11 +9,16 @@ pid.out/.rc. Prints TAP test lines and the plan; exits 1 if any failed.
 """
 import os
 import re
+import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from taplib import Tap, load, read  # noqa: E402
+
+PNG_COLOURS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "heap", "png-colours")
+TEXT_COLOUR, HEAP_COLOUR = "1f77b4", "2ca02c"   # cli/out/timeline_svg.c
 
 ORDER = ["rt0_go", "schedinit", "mallocinit", "mallocinit returned", "newproc",
          "mstart", "runtime.main"]
@@ -25,6 +30,44 @@ def kind(moment):
         if moment == k or moment.startswith(k + " "):
             return k
     return moment.split(" ")[0] if moment.startswith("init ") else moment
+
+
+def symbols(d, v):
+    """{name: address} from go tool nm, and the address after schedinit's
+    call of mallocinit from go tool objdump (the oracles of the ips)."""
+    go, exe = read(os.path.join(d, "go")).strip(), os.path.join(d, "startup-" + v)
+    env = dict(os.environ, GOTOOLCHAIN="local", GOENV="off", GOTELEMETRY="off",
+               GOFLAGS="-buildvcs=false", GOCACHE=os.path.join(d, "gocache"))
+    nm = subprocess.run([go, "tool", "nm", exe], capture_output=True, text=True, env=env).stdout
+    addr = {f[2]: int(f[0], 16) for f in (l.split() for l in nm.splitlines()) if len(f) >= 3}
+    dis = subprocess.run([go, "tool", "objdump", "-s", "^runtime.schedinit$", exe],
+                         capture_output=True, text=True, env=env).stdout.splitlines()
+    for a, b in zip(dis, dis[1:]):
+        if re.search(r"CALL runtime\.mallocinit\(SB\)", a):
+            addr["mallocinit returned"] = int(b.split()[1], 16)
+    return addr
+
+
+def check_chart(t, d, v, ms):
+    svg, png = os.path.join(d, "chart.svg"), os.path.join(d, "chart.png")
+    m = re.search(r'<svg [^>]*width="(\d+)" height="(\d+)"', read(svg))
+    if not shutil.which("chromium") or not m:
+        t.check(False, "go%s: chromium renders the chart (chromium %s)" % (v, shutil.which("chromium")))
+        return
+    w, h = m.groups()
+    subprocess.run(["timeout", "120", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--user-data-dir=" + d + "/.chromium",
+                    "--screenshot=" + png, "--window-size=%s,%s" % (w, h), "file://" + svg],
+                   capture_output=True)
+    r = subprocess.run([PNG_COLOURS, png, TEXT_COLOUR, HEAP_COLOUR], capture_output=True, text=True)
+    f = r.stdout.split()
+    ok = r.returncode == 0 and len(f) == 6
+    pw, ph, colours, dominant, text_px, heap_px = (int(x) for x in f) if ok else (0,) * 6
+    t.check(ok and (pw, ph) == (int(w), int(h)) and colours > 8 and dominant < 95 and
+            text_px > 0 and heap_px > 0,
+            "go%s: chromium renders the chart, not blank: %dx%d, %d colours, text bars %d px, "
+            "heap bars %d px" % (v, pw, ph, colours, text_px, heap_px), r.stderr)
 
 
 def check_version(t, out, v):
@@ -77,6 +120,18 @@ def check_version(t, out, v):
             "go%s: gctrace's gc 1 has its moment, before main.main (the target's init allocates 8 MiB)" % v,
             "gctrace gc 1: %s; gcStart moments at %s; main.main at %d" % (bool(gc1), gcs, main_i))
 
+    # Each hit where its symbol is (go tool nm, objdump for the return site).
+    addr = symbols(d, v)
+    wrong = []
+    for m in ms:
+        # assembly functions are "NAME.abi0" in the symbol table
+        want = (addr.get("mallocinit returned") if m["moment"] == "mallocinit returned"
+                else addr.get(m["probe"], addr.get(m["probe"] + ".abi0")))
+        if want is None or m.get("ip") is None or int(m["ip"], 16) != want:
+            wrong.append("%s: ip %s, symbol at %s" % (m["moment"], m.get("ip"), want and hex(want)))
+    t.check(not wrong, "go%s: each moment's ip is its symbol's address (go tool nm; objdump for "
+            "mallocinit's return)" % v, "\n".join(wrong))
+
     # Threads, goroutines, arenas at known moments.
     by = {kinds[i]: m for i, m in reversed(list(enumerate(ms)))}
     early = [by[k]["threads"] for k in ORDER if k in by]
@@ -122,6 +177,7 @@ def check_version(t, out, v):
         labels = ["error: %s" % e]
     t.check(labels == names, "go%s: the chart is SVG with one labelled bar per moment (%d)" % (v, len(labels)),
             "%s\n%s" % (labels[:5], names[:5]))
+    check_chart(t, d, v, ms)
 
 
 def main(out, versions):

@@ -41,6 +41,10 @@ for v in $versions; do
 	go="$GO119"
 	[[ "$v" == 1.19 ]] || go="$newest_go"
 	(cd "$TOP/selftests/targets/go/startup" && go_env "$go" build -o "$W/guest/startup-$v" .)
+	# the checker's oracles: go tool nm and objdump of the same binary
+	mkdir -p "$W/out/$v"
+	cp "$W/guest/startup-$v" "$W/out/$v/"
+	echo "$go" >"$W/out/$v/go"
 done
 
 cat >"$W/guest/run.sh" <<EOS
