@@ -58,6 +58,37 @@ static int inittask_package(const struct gs_elfimg *im, uint64_t addr, char *pkg
 	return -1;
 }
 
+/*
+ * What the task runs: go1.21 on, {state, nfns uint32; fns}; before, three
+ * uintptrs {state, ndeps, nfns} followed by the deps' *initTask, each
+ * initialised (recursively, in order) before the task's own functions.
+ */
+static void task_shape(struct gs_snapctx *c, uint64_t task, struct gs_moment *m)
+{
+	uint64_t w[3], dep;
+	uint32_t nfns;
+	int i;
+
+	if (c->go_minor >= 21) {
+		if (gs_mem_read(c->mem, task + 4, &nfns, sizeof(nfns)))
+			m->init_fns = nfns;
+		return;
+	}
+	if (c->go_minor < 19 || !gs_mem_read(c->mem, task, w, sizeof(w)) ||
+	    w[1] > GS_INIT_MAX_DEPS || w[2] > (1u << 20))
+		return;
+	m->init_fns = (int64_t)w[2];
+	for (i = 0; i < (int)w[1]; i++) {
+		char whybuf[GS_WHY_LEN];
+
+		if (!gs_mem_read(c->mem, task + 24 + 8 * (uint64_t)i, &dep, sizeof(dep)) ||
+		    inittask_package(&c->x->im, dep, m->init_deps[i], sizeof(m->init_deps[i]),
+				     whybuf))
+			return;		/* init_ndeps stays unknown */
+	}
+	m->init_ndeps = (int)w[1];
+}
+
 /* Go's ABIInternal passes the first argument (the *initTask) in rax. */
 static void init_package(struct gs_snapctx *c, struct gs_moment *m)
 {
@@ -84,6 +115,7 @@ static void init_package(struct gs_snapctx *c, struct gs_moment *m)
 		 */
 		if (gs_mem_read(c->mem, t->regs.rax, &state, sizeof(state)))
 			m->init_done = state == 2;
+		task_shape(c, t->regs.rax, m);
 		return;
 	}
 	why(m->package_why, "no thread hit the probe");
@@ -181,6 +213,8 @@ int gs_moment_decode(struct gs_snapctx *c, const char *init_func, struct gs_mome
 	}
 	m->rss = total.rss;
 	m->init_done = -1;
+	m->init_fns = -1;
+	m->init_ndeps = -1;
 	if (init_func && !strcmp(m->label, init_func))
 		init_package(c, m);
 	heap_figures(c, m);

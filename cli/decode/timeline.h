@@ -20,6 +20,11 @@ struct gs_moment {
 	char		package[128];	/* an init moment's package, or "" */
 	char		package_why[GS_WHY_LEN];	/* when it is unknown */
 	uint64_t	init_task;	/* the *initTask argument, or 0 */
+	int64_t		init_fns;	/* init functions the task runs; -1 unknown */
+	/* go1.19, 1.20: the tasks it initialises first (the deps), by package */
+#define GS_INIT_MAX_DEPS	64
+	char		init_deps[GS_INIT_MAX_DEPS][96];
+	int		init_ndeps;	/* -1: unknown, or a release without deps */
 	int		init_done;	/* the task was initialised already (the
 					 * call returns at once): 1, 0, or -1 unknown */
 	uint64_t	seq;

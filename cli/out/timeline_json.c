@@ -32,6 +32,18 @@ static void row(struct json_writer *w, const struct tl_row *r, uint64_t t0)
 		jw_null(w);
 	else
 		jw_bool(w, m->init_done);
+	fig(w, "init_functions", m->init_fns);
+	jw_key(w, "init_deps");
+	if (m->init_ndeps < 0) {
+		jw_null(w);
+	} else {
+		int i;
+
+		jw_start_array(w);
+		for (i = 0; i < m->init_ndeps; i++)
+			jw_string(w, m->init_deps[i]);
+		jw_end_array(w);
+	}
 	jw_kv_string(w, "file", r->file);
 	jw_kv_u64(w, "seq", m->seq);
 	jw_kv_u64(w, "time_ns", m->boottime_ns - t0);

@@ -70,6 +70,11 @@ def check_chart(t, d, v, ms):
             "heap bars %d px" % (v, pw, ph, colours, text_px, heap_px), r.stderr)
 
 
+def fns_known(inits):
+    """Every first init moment says how many functions its task runs."""
+    return [m.get("init_functions") is not None for m in inits if m.get("init_done") is False]
+
+
 def check_version(t, out, v):
     d = os.path.join(out, v)
     tl = load(os.path.join(d, "timeline.json"))
@@ -106,9 +111,28 @@ def check_version(t, out, v):
             "missing: %s\ntwice: %s\nfirst inits: %s" % (missing, twice, first))
     if int(v.split(".")[1]) >= 21:
         # from go1.21 each task runs in list order, and inittrace prints as it runs
-        it = iter(first)
-        t.check(all(p in it for p in traced),
-                "go%s: in inittrace's order" % v, "inittrace: %s\nfirst inits: %s" % (traced, first))
+        order = [p for p in first if p in traced]
+    else:
+        # before, a task initialises its deps first, recursively: the
+        # order its functions run in is the walk's post-order, from the
+        # deps each task's moment decoded, the calls taken in hit order
+        deps = {m["package"]: m.get("init_deps") for m in inits if m.get("init_done") is False}
+        fns = {m["package"]: m.get("init_functions") for m in inits if m.get("init_done") is False}
+        order, seen = [], set()
+
+        def visit(p):
+            if p in seen or p not in deps:
+                return
+            seen.add(p)
+            for q in deps[p] or []:
+                visit(q)
+            if fns.get(p):
+                order.append(p)
+        for p in first:
+            visit(p)
+    t.check(order == traced and all(fns_known(inits)),
+            "go%s: the packages whose functions run, in the order they run, are inittrace's (%d)"
+            % (v, len(order)), "inittrace: %s\ndecoded: %s" % (traced, order))
     t.check("gosnap.test/startup/cfg" in first and all(m.get("package") for m in inits),
             "go%s: the target's own package is among them, and every init moment is named" % v)
 
