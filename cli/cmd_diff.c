@@ -18,6 +18,8 @@ static void diff_usage(FILE *out)
 		"Usage: %s diff A B [--force] [--exe PATH] [-j|-p]\n\n"
 		"What changed from snapshot A to snapshot B of one process: mappings\n"
 		"added, removed, grown, shrunk or whose resident pages changed;\n"
+		"resident memory by region (text, data, bss, heap, stacks, runtime,\n"
+		"other); heap arenas added, spans created, freed or changed;\n"
 		"goroutines created and ended; threads that came and went. Snapshots\n"
 		"of two processes (another pid, or the same pid started at another\n"
 		"time) are refused unless --force.\n\n"
@@ -63,7 +65,7 @@ int cmd_diff(int argc, char **argv)
 	if (!have_a || !have_b)
 		goto out;
 	if (gs_goroutines_decode(&a, 1, &none, &ga) || gs_goroutines_decode(&b, 1, &none, &gb) ||
-	    snapdiff_compute(&a, &ga, &b, &gb, &d)) {
+	    snapdiff_compute(&a, &ga, &b, &gb, &d) || snapdiff_heap(&a, &b, &d.heap)) {
 		p_err("out of memory");
 		goto out;
 	}

@@ -14,6 +14,7 @@
 
 #include "decode/goroutines.h"
 #include "decode/snapctx.h"
+#include "decode/snapdiff_heap.h"
 
 enum sd_vma_change { SD_ADDED, SD_REMOVED, SD_GROWN, SD_SHRUNK, SD_RESIDENT };
 
@@ -50,6 +51,7 @@ struct snapdiff {
 	size_t		ngs;
 	struct sd_thread *threads;
 	size_t		nthreads;
+	struct sd_heap	heap;			/* filled by snapdiff_heap() */
 };
 
 /*

@@ -71,6 +71,43 @@ static void goroutines(const struct snapdiff *d, struct json_writer *w)
 	jw_end_array(w);
 }
 
+static void heap(const struct sd_heap *h, struct json_writer *w)
+{
+	size_t i;
+	int k;
+
+	jw_key(w, "resident_by_region");
+	jw_start_object(w);
+	for (k = 0; k < GS_REG_NR; k++) {
+		jw_key(w, gs_region_name(k));
+		jw_start_object(w);
+		jw_kv_u64(w, "a", h->reg_a.resident[k]);
+		jw_kv_u64(w, "b", h->reg_b.resident[k]);
+		jw_end_object(w);
+	}
+	jw_end_object(w);
+	jw_key(w, "heap");
+	if (!h->ok) {
+		jw_null(w);
+		jw_kv_string(w, "heap_why", h->why);
+		return;
+	}
+	jw_start_object(w);
+	jw_kv_u64(w, "arenas_a", h->arenas_a);
+	jw_kv_u64(w, "arenas_b", h->arenas_b);
+	jw_key(w, "arenas_added");
+	jw_start_array(w);
+	for (i = 0; i < h->nadded; i++)
+		jw_hex(w, h->arenas_added[i]);
+	jw_end_array(w);
+	jw_kv_u64(w, "spans_a", h->spans_a);
+	jw_kv_u64(w, "spans_b", h->spans_b);
+	jw_kv_u64(w, "spans_created", h->spans_created);
+	jw_kv_u64(w, "spans_freed", h->spans_freed);
+	jw_kv_u64(w, "spans_changed", h->spans_changed);
+	jw_end_object(w);
+}
+
 void diff_print_json(const struct snapdiff *d, const char *a, const char *b,
 		     struct json_writer *w)
 {
@@ -83,6 +120,7 @@ void diff_print_json(const struct snapdiff *d, const char *a, const char *b,
 	jw_kv_u64(w, "resident_a", d->resident_a);
 	jw_kv_u64(w, "resident_b", d->resident_b);
 	vmas(d, w);
+	heap(&d->heap, w);
 	goroutines(d, w);
 	jw_key(w, "threads");
 	jw_start_array(w);

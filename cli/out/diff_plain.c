@@ -31,6 +31,27 @@ static void vmas(const struct snapdiff *d, FILE *out)
 	}
 }
 
+static void heap(const struct sd_heap *h, FILE *out)
+{
+	int k;
+
+	fprintf(out, "\nResident by region (KiB):");
+	for (k = 0; k < GS_REG_NR; k++)
+		fprintf(out, " %s %" PRIu64 " -> %" PRIu64 "%s", gs_region_name(k),
+			h->reg_a.resident[k] >> 10, h->reg_b.resident[k] >> 10,
+			k + 1 < GS_REG_NR ? "," : "\n");
+	if (!h->ok) {
+		fprintf(out, "Heap: unavailable: %s\n", h->why);
+		return;
+	}
+	fprintf(out, "Heap: arenas %" PRIu64 " -> %" PRIu64 ", spans %" PRIu64 " -> %" PRIu64
+		": %" PRIu64 " created, %" PRIu64 " freed, %" PRIu64 " changed state or size\n",
+		h->arenas_a, h->arenas_b, h->spans_a, h->spans_b, h->spans_created,
+		h->spans_freed, h->spans_changed);
+	for (k = 0; k < (int)h->nadded; k++)
+		fprintf(out, "  arena added %#" PRIx64 "\n", h->arenas_added[k]);
+}
+
 static void goroutines(const struct snapdiff *d, FILE *out)
 {
 	size_t i;
@@ -56,6 +77,7 @@ void diff_print_plain(const struct snapdiff *d, const char *a, const char *b, FI
 
 	fprintf(out, "A %s\nB %s\n\n", a, b);
 	vmas(d, out);
+	heap(&d->heap, out);
 	goroutines(d, out);
 	fprintf(out, "\nThreads: %zu came or went\n", d->nthreads);
 	for (i = 0; i < d->nthreads; i++)

@@ -111,9 +111,32 @@ def main():
     tap.check(ta and added == tb - ta and gone == ta - tb,
               "threads added and gone are those of show -j (A %d, B %d)" % (len(ta), len(tb)))
 
+    # Regions: they split what show counts as resident; the program's own
+    # mapping (anonymous, outside the heap) is runtime-region memory.
+    reg = diff.get("resident_by_region") or {}
+    ra = sum(v["a"] for v in reg.values())
+    rb = sum(v["b"] for v in reg.values())
+    tot_a, tot_b = (((x.get("snapshots") or [{}])[0].get("totals") or {}).get("rss_bytes")
+                    for x in (sa, sb))
+    grew = reg.get("runtime", {}).get("b", 0) - reg.get("runtime", {}).get("a", 0)
+    tap.check(len(reg) == 7 and ra == tot_a and rb == tot_b and grew >= size,
+              "resident by region adds up to show -j's rss in A (%s) and B (%s); the runtime "
+              "region grew by %d KiB, at least the 1 MiB mapped" % (tot_a, tot_b, grew // 1024),
+              str(reg))
+    heap = diff.get("heap")
+    tap.check(heap and heap["arenas_b"] >= heap["arenas_a"] >= 1 and heap["spans_b"] > 0 and
+              heap["spans_b"] - heap["spans_a"] == heap["spans_created"] - heap["spans_freed"],
+              "the heap of both decoded: arenas %s -> %s, spans %s -> %s (created - freed = "
+              "the difference)" % tuple((heap or {}).get(k) for k in
+                                        ("arenas_a", "arenas_b", "spans_a", "spans_b")),
+              diff.get("heap_why"))
+
     same = load(os.path.join(d, "self.json"))
+    sh = same.get("heap") or {}
     tap.check("_error" not in same and not same["mappings"] and not same["goroutines"] and
-              not same["threads"], "diff of A with itself lists nothing",
+              not same["threads"] and not sh.get("arenas_added", 1) and
+              sh.get("spans_created", 1) == sh.get("spans_freed", 1) == sh.get("spans_changed", 1) == 0,
+              "diff of A with itself lists nothing (mappings, goroutines, threads, arenas, spans)",
               str(same)[:500])
     tap.check(read(os.path.join(d, "two.rc")).strip() == "1" and
               "two processes" in read(os.path.join(d, "two.out")),
