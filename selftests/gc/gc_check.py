@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from taplib import Tap, load, read  # noqa: E402
+from taplib import Tap, load, read, screenshot  # noqa: E402
 
 SYMBOLS = ["runtime.gcDrain", "runtime.gcMarkDone"]
 # per gcMarkDone snapshot: did the rule hold exactly (see check_snapshot)
@@ -288,11 +288,7 @@ def check_pictures(tap, where, base, gc):
                   (where, shutil.which("chromium"), m and m.groups()), read(base + ".pictures.err"))
         return
     w, h = m.groups()
-    subprocess.run(["timeout", "120", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--user-data-dir=" + base + ".chromium",
-                    "--screenshot=" + png, "--window-size=%s,%s" % (w, h), "file://" + svg],
-                   capture_output=True)
+    screenshot(svg, png, w, h, base + ".chromium")
     r = subprocess.run([PNG_COLOURS, png, SVG_BOX, SVG_FILL, SVG_SPANS], capture_output=True,
                        text=True)
     f = r.stdout.split()

@@ -4,6 +4,7 @@ they are checked, the plan at the end (selftests/lib/tap.sh does the same
 for shell); and the two readers every checker uses on what a guest
 wrote."""
 import json
+import subprocess
 
 
 def read(path, default=""):
@@ -58,3 +59,13 @@ def held_tasks(base):
         elif len(f) >= 2:
             out[int(f[0])] = None
     return out
+
+
+def screenshot(svg, png, width, height, profile):
+    """Render svg with headless Chromium into png, width x height pixels
+    (profile: a directory for its user data)."""
+    subprocess.run(["timeout", "120", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
+                    "--screenshot=" + png, "--window-size=%s,%s" % (width, height),
+                    "file://" + svg], capture_output=True)

@@ -15,7 +15,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from taplib import Tap, load, read  # noqa: E402
+from taplib import Tap, load, read, screenshot  # noqa: E402
 
 PNG_COLOURS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "heap", "png-colours")
 TEXT_COLOUR, HEAP_COLOUR = "1f77b4", "2ca02c"   # cli/out/timeline_svg.c
@@ -55,11 +55,7 @@ def check_chart(t, d, v, ms):
         t.check(False, "go%s: chromium renders the chart (chromium %s)" % (v, shutil.which("chromium")))
         return
     w, h = m.groups()
-    subprocess.run(["timeout", "120", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--user-data-dir=" + d + "/.chromium",
-                    "--screenshot=" + png, "--window-size=%s,%s" % (w, h), "file://" + svg],
-                   capture_output=True)
+    screenshot(svg, png, w, h, d + "/.chromium")
     r = subprocess.run([PNG_COLOURS, png, TEXT_COLOUR, HEAP_COLOUR], capture_output=True, text=True)
     f = r.stdout.split()
     ok = r.returncode == 0 and len(f) == 6
