@@ -366,6 +366,8 @@ static void goinfo_json(const struct goinfo *gi)
 	}
 	jw_kv_bool(w, "symtab", gs->have_symtab);
 	jw_kv_bool(w, "pie", gs->pie);
+	if (gi->is_snapshot && gs->pie && !gi->mem_err[0])
+		jw_kv_hex(w, "load_bias", gi->bias);
 	jw_kv_hex(w, "pclntab", gs->pclntab_vaddr);
 	jw_key(w, "decoding");
 	jw_start_object(w);
