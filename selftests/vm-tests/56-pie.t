@@ -232,7 +232,7 @@ check_twin() {
 check_go_sched() {
 	local l="$1" v="${1%%-*}" want got
 	want="$("${GO_OF[$v]}" version "$W/bin/stacks-$l" | awk '{ print $NF }')"
-	got="$(awk '$1 == "runtime.buildVersion" { print $2 }' "$W/out/$l/go.txt" 2>/dev/null)"
+	got="$(awk '$1 == "runtime.buildVersion" { print $2; exit }' "$W/out/$l/go.txt" 2>/dev/null)"
 	if [[ "$(cat "$W/out/$l/go.rc" 2>/dev/null)" != 0 || -z "$want" || "$got" != "$want" ]]; then
 		echo "go: runtime.buildVersion '$got', go version says '$want'" | diag
 		head -n 8 "$W/out/$l/go.txt" 2>/dev/null | diag
