@@ -241,7 +241,8 @@ check_go_sched() {
 	if [[ "$(cat "$W/out/$l/sched.rc" 2>/dev/null)" != 0 ]] ||
 	   ! grep -Eq '^Ps \([1-9][0-9]*\)' "$W/out/$l/sched.txt" ||
 	   ! grep -Eq '^Ms \([1-9][0-9]*, from allm\)' "$W/out/$l/sched.txt" ||
-	   grep -q 'unavailable' "$W/out/$l/sched.txt"; then
+	   grep -Eq 'runtime\.(allp|allm)[^ ]* unavailable|unavailable: runtime\.(allp|allm)' \
+		"$W/out/$l/sched.txt"; then
 		head -n 12 "$W/out/$l/sched.txt" 2>/dev/null | diag
 		return 1
 	fi
