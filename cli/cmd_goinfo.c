@@ -43,6 +43,8 @@ struct goinfo {
 	bool have_snap;
 	char *mem_version;		/* runtime.buildVersion in the snapshot */
 	const char *mem_version_err;
+	char mem_err[512];		/* why the memory could not be read */
+	uint64_t bias;			/* the executable's load bias (PIE) */
 	int mem_moduledata_ok;		/* -1 not checked */
 };
 
@@ -157,21 +159,23 @@ static void read_snapshot_memory(struct goinfo *gi)
 	const struct gs_global *bv = &gi->globals->g[GS_GLOBAL_BUILDVERSION];
 	const struct gs_global *md = &gi->globals->g[GS_GLOBAL_FIRSTMODULEDATA];
 	struct gs_mem *mem;
-	char err[256];
-	uint64_t word;
+	uint64_t word, bias;
 
 	gi->mem_moduledata_ok = -1;
-	mem = gs_mem_open(&gi->snap, &gi->x->im, err, sizeof(err));
+	mem = gs_mem_open(&gi->snap, &gi->x->im, gi->mem_err, sizeof(gi->mem_err));
 	if (!mem) {
-		gi->mem_version_err = "cannot open the executable for its read-only segments";
+		gi->mem_version_err = gi->mem_err;
 		return;
 	}
+	/* the globals are link-time; the snapshot holds the process's */
+	bias = gi->bias = gs_mem_bias(mem);
 	if (!bv->have_addr)
 		gi->mem_version_err = "runtime.buildVersion not found";
-	else if (!(gi->mem_version = gs_mem_gostring(mem, bv->addr, MAX_GO_STRING)))
+	else if (!(gi->mem_version = gs_mem_gostring(mem, bv->addr + bias,
+						     MAX_GO_STRING)))
 		gi->mem_version_err = "runtime.buildVersion not in the snapshot's memory";
-	if (md->have_addr && gs_mem_u64(mem, md->addr, &word))
-		gi->mem_moduledata_ok = word == gi->globals->pclntab_vaddr;
+	if (md->have_addr && gs_mem_u64(mem, md->addr + bias, &word))
+		gi->mem_moduledata_ok = word == gi->globals->pclntab_vaddr + bias;
 	gs_mem_close(mem);
 }
 
@@ -212,13 +216,17 @@ static void goinfo_plain(const struct goinfo *gi)
 		if (gi->mem_version)
 			printf("runtime.buildVersion %s\n"
 			       "             (the string in the snapshot's memory at %#" PRIx64 ")\n",
-			       gi->mem_version, gs->g[GS_GLOBAL_BUILDVERSION].addr);
+			       gi->mem_version,
+			       gs->g[GS_GLOBAL_BUILDVERSION].addr + gi->bias);
 		else
 			printf("runtime.buildVersion unavailable: %s\n",
 			       gi->mem_version_err);
 	}
 	printf("symbols:     %s%s\n", gs->have_symtab ? ".symtab" : "none (stripped)",
 	       gs->pie ? ", PIE (link-time addresses)" : "");
+	if (gi->is_snapshot && gs->pie && !gi->mem_err[0])
+		printf("load bias:   %#" PRIx64 " (the process's addresses are these + the bias)\n",
+		       gi->bias);
 	printf("decoded:     %zu functions, %zu instructions%s\n",
 	       gs->funcs_decoded, gs->insns_decoded,
 	       gs->decode_errors ? " (some functions cut short)" : "");
@@ -358,6 +366,8 @@ static void goinfo_json(const struct goinfo *gi)
 	}
 	jw_kv_bool(w, "symtab", gs->have_symtab);
 	jw_kv_bool(w, "pie", gs->pie);
+	if (gi->is_snapshot && gs->pie && !gi->mem_err[0])
+		jw_kv_hex(w, "load_bias", gi->bias);
 	jw_kv_hex(w, "pclntab", gs->pclntab_vaddr);
 	jw_key(w, "decoding");
 	jw_start_object(w);

@@ -43,6 +43,7 @@ int gs_funcinfo_init(struct gs_funcinfo *fi, const struct gs_symtab *st,
 	memset(fi, 0, sizeof(*fi));
 	fi->tab = gs_symtab_pclntab(st);
 	fi->mem = mem;
+	fi->bias = gs_mem_bias(mem);
 	if (!fi->tab) {
 		snprintf(err, errlen, "%s: no usable pclntab: %s", exe_path,
 			 gs_symtab_pclntab_error(st));
@@ -69,17 +70,29 @@ int gs_funcinfo_init(struct gs_funcinfo *fi, const struct gs_symtab *st,
 		snprintf(fi->gofunc_why, sizeof(fi->gofunc_why),
 			 "no %s moduledata names go:func.* (inline trees and funcdata unavailable)",
 			 ver->version);
+	} else {
+		fi->gofunc += fi->bias;	/* read from the file: link-time */
 	}
 	return 0;
 }
 
+/*
+ * The one place a process's PC becomes a link-time one: the pclntab is
+ * looked up at pc - bias, and the function's bounds moved back by the
+ * bias, so callers (and the pc tables, relative to fn->entry) see
+ * process addresses only.
+ */
 bool gs_funcinfo_find(const struct gs_funcinfo *fi, uint64_t pc,
 		      struct gs_pcln_func *fn)
 {
-	long i = gs_pclntab_find(fi->tab, pc);
+	long i = gs_pclntab_find(fi->tab, pc - fi->bias);
 
-	return i >= 0 && !gs_pclntab_func(fi->tab, (uint64_t)i, fn, NULL, 0) &&
-	       fn->fields_valid;
+	if (i < 0 || gs_pclntab_func(fi->tab, (uint64_t)i, fn, NULL, 0) ||
+	    !fn->fields_valid)
+		return false;
+	fn->entry += fi->bias;
+	fn->end += fi->bias;
+	return true;
 }
 
 bool gs_funcinfo_spdelta(const struct gs_funcinfo *fi,

@@ -7,6 +7,10 @@
  * executable's read-only go:func.* data); gofunc, the base of 1.18+
  * funcdata offsets, is found in the executable's moduledata.
  *
+ * PCs in and out are the process's: for a PIE the load bias of the
+ * gs_mem (decode/loadbias.h) is taken off for the pclntab lookup and the
+ * function returned is moved back to where the process has it.
+ *
  * Lifetime: borrows the symtab and the gs_mem; both must outlive it.
  */
 #ifndef GOSNAP_FUNCINFO_H
@@ -26,6 +30,7 @@ struct gs_funcinfo {
 	const struct gs_pclntab *tab;
 	const struct gs_mem *mem;	/* reads go:func.* (inline trees) */
 	uint64_t gofunc;		/* 0 if unknown (inline trees unavailable) */
+	uint64_t bias;			/* the executable's load bias (PIE) */
 	char gofunc_why[192];		/* why gofunc is unknown, or "" */
 };
 

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "decode/gomem.h"
+#include "decode/loadbias.h"
+#include "exe/elfrel.h"
 
 #define GS_MEM_MAX_SEGS	16
 
@@ -19,6 +21,10 @@ struct gs_mem {
 	size_t		file_size;
 	struct gs_mem_seg segs[GS_MEM_MAX_SEGS];	/* read-only PT_LOADs */
 	unsigned int	nr_segs;
+	struct gs_mem_seg relro[GS_MEM_MAX_SEGS];	/* RELRO parts of the others */
+	unsigned int	nr_relro;
+	struct gs_relro	rr;		/* the relocations inside RELRO */
+	uint64_t	bias;		/* runtime - link-time (loadbias.h) */
 };
 
 /* The executable's read-only PT_LOADs, borrowed from its image. */
@@ -31,11 +37,28 @@ static void load_ro_segments(struct gs_mem *m, const struct gs_elfimg *im)
 	for (i = 0; i < im->nr_seg && m->nr_segs < GS_MEM_MAX_SEGS; i++) {
 		const struct gs_elfimg_seg *s = &im->seg[i];
 
-		if (s->write || s->truncated)
-			continue;	/* truncated: those bytes are not there */
-		m->segs[m->nr_segs++] = (struct gs_mem_seg){
-			s->vaddr, s->filesz, s->offset,
-		};
+		uint64_t lo, hi;
+
+		if (s->truncated)
+			continue;	/* those bytes are not there */
+		if (!s->write) {
+			m->segs[m->nr_segs++] = (struct gs_mem_seg){
+				s->vaddr, s->filesz, s->offset,
+			};
+			continue;
+		}
+		/*
+		 * A writable segment's RELRO part is read-only once the
+		 * loader relocated it, and no snapshot copies it: its file
+		 * bytes, relocated here, are what the process holds.
+		 */
+		lo = s->vaddr > im->relro_start ? s->vaddr : im->relro_start;
+		hi = s->vaddr + s->filesz < im->relro_end ? s->vaddr + s->filesz :
+							     im->relro_end;
+		if (lo < hi)
+			m->relro[m->nr_relro++] = (struct gs_mem_seg){
+				lo, hi - lo, s->offset + (lo - s->vaddr),
+			};
 	}
 }
 
@@ -49,23 +72,41 @@ struct gs_mem *gs_mem_open(const struct gs_snapshot *snap,
 		return NULL;
 	}
 	m->snap = snap;
-	if (im)
-		load_ro_segments(m, im);
+	if (!im)
+		return m;
+	if (snap && gs_load_bias(snap, im, &m->bias, err, errlen)) {
+		free(m);
+		return NULL;
+	}
+	load_ro_segments(m, im);
+	if (m->nr_relro && gs_relro_load(im, &m->rr)) {
+		snprintf(err, errlen, "out of memory");
+		free(m);
+		return NULL;
+	}
 	return m;
 }
 
 void gs_mem_close(struct gs_mem *m)
 {
+	if (m)
+		gs_relro_free(&m->rr);
 	free(m);
 }
 
-static size_t read_file_bytes(const struct gs_mem *m, uint64_t addr,
-			      uint8_t *dst, size_t len)
+uint64_t gs_mem_bias(const struct gs_mem *m)
+{
+	return m ? m->bias : 0;
+}
+
+/* Bytes of one table of file ranges at link-time addr; 0 if none. */
+static size_t copy_from(const uint8_t *file, const struct gs_mem_seg *segs,
+			unsigned int n, uint64_t addr, uint8_t *dst, size_t len)
 {
 	unsigned int i;
 
-	for (i = 0; i < m->nr_segs; i++) {
-		const struct gs_mem_seg *s = &m->segs[i];
+	for (i = 0; i < n; i++) {
+		const struct gs_mem_seg *s = &segs[i];
 		uint64_t avail;
 
 		if (addr < s->vaddr || addr - s->vaddr >= s->filesz)
@@ -73,10 +114,29 @@ static size_t read_file_bytes(const struct gs_mem *m, uint64_t addr,
 		avail = s->filesz - (addr - s->vaddr);
 		if (avail > len)
 			avail = len;
-		memcpy(dst, m->file + s->offset + (addr - s->vaddr), avail);
+		memcpy(dst, file + s->offset + (addr - s->vaddr), avail);
 		return avail;
 	}
 	return 0;
+}
+
+/*
+ * The executable's bytes at the process's addr: the file holds them at
+ * the link-time address addr - bias. RELRO words are relocated; a word
+ * the loader bound to a symbol is not readable.
+ */
+static size_t read_file_bytes(const struct gs_mem *m, uint64_t addr,
+			      uint8_t *dst, size_t len)
+{
+	uint64_t at = addr - m->bias;
+	size_t n = copy_from(m->file, m->segs, m->nr_segs, at, dst, len);
+
+	if (n)
+		return n;
+	n = copy_from(m->file, m->relro, m->nr_relro, at, dst, len);
+	if (n && !gs_relro_apply(&m->rr, at, dst, n, m->bias))
+		return 0;
+	return n;
 }
 
 bool gs_mem_read(const struct gs_mem *m, uint64_t addr, void *dst, size_t len)

@@ -4,7 +4,13 @@
  * (MEM records) and, for the executable's read-only segments (text,
  * rodata, pclntab), the bytes of the executable itself, which the process
  * cannot have changed. Writable segments are read from the snapshot only:
- * the file holds their initial values, not the process's.
+ * the file holds their initial values, not the process's; but for their
+ * PT_GNU_RELRO part, which the loader made read-only after relocating it
+ * and no snapshot copies, the file's bytes with the relocations applied.
+ *
+ * Addresses are the process's. For a PIE the executable's bytes are
+ * found at address - load bias (decode/loadbias.h), the bias computed
+ * once when a snapshot is given.
  */
 #ifndef GOSNAP_GOMEM_H
 #define GOSNAP_GOMEM_H
@@ -19,13 +25,17 @@
 struct gs_mem;
 
 /*
- * snap may be NULL (file bytes only); im, the executable's image
- * (exe/exe.h), may be NULL (snapshot only). Both are borrowed and must
- * outlive the gs_mem.
+ * snap may be NULL (file bytes only, at link-time addresses); im, the
+ * executable's image (exe/exe.h), may be NULL (snapshot only). Both are
+ * borrowed and must outlive the gs_mem. With both, a PIE whose load bias
+ * cannot be found is an error (NULL with err).
  */
 struct gs_mem *gs_mem_open(const struct gs_snapshot *snap,
 			   const struct gs_elfimg *im, char *err, size_t errlen);
 void gs_mem_close(struct gs_mem *m);
+
+/* The executable's load bias in this snapshot; 0 if not a PIE (or m NULL). */
+uint64_t gs_mem_bias(const struct gs_mem *m);
 
 /* Copy len bytes at addr; true only if every byte was available. */
 bool gs_mem_read(const struct gs_mem *m, uint64_t addr, void *dst, size_t len);

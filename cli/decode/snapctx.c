@@ -198,6 +198,8 @@ int gs_snapctx_open(struct gs_snapctx *c, const char *path, const char *exe,
 		return -1;
 	}
 	c->layout = gs_layout_open(c->x, c->note, sizeof(c->note));
+	c->bias = gs_mem_bias(c->mem);
+	gs_layout_set_bias(c->layout, c->bias);
 	c->go_version = gs_symtab_go_version(c->st);
 	if (c->go_version && !strncmp(c->go_version, "go1.", 4))
 		c->go_minor = atoi(c->go_version + 4);
@@ -224,6 +226,9 @@ int gs_snapctx_borrow(struct gs_snapctx *c, const void *data, size_t size,
 	c->mem = gs_mem_open(&c->snap, &x->im, err, errlen);
 	if (!c->mem)
 		return -1;
+	/* the capture's one process: every snapshot has the same bias */
+	c->bias = gs_mem_bias(c->mem);
+	gs_layout_set_bias(layout, c->bias);
 	c->go_version = gs_symtab_go_version(c->st);
 	if (c->go_version && !strncmp(c->go_version, "go1.", 4))
 		c->go_minor = atoi(c->go_version + 4);

@@ -54,6 +54,7 @@ struct gs_snapctx {
 	struct gs_funcinfo fi;
 	struct gs_layout *layout;
 	bool borrowed;			/* x and layout belong to the caller */
+	uint64_t bias;			/* the executable's load bias (PIE) */
 	int go_minor;			/* 19 for go1.19.x; 0 if unknown */
 	const char *go_version;		/* NULL if unknown */
 	char note[256];			/* layout sources that did not open */

@@ -25,6 +25,7 @@ struct gs_layout {
 	size_t nr_missing, cap_missing;
 	unsigned int used;		/* bit per enum gs_layout_src */
 	const char *hide;		/* GOSNAP_TEST_HIDE_FIELD, see hidden() */
+	uint64_t bias;			/* added to every global (PIE) */
 };
 
 struct gs_layout *gs_layout_new(void)
@@ -337,6 +338,7 @@ static bool ask_global(struct gs_layout *l, const char *name, uint64_t *addr,
 			type[0] = '\0';
 		if (s->ops->global &&
 		    s->ops->global(s->priv, name, addr, type, typelen) == 0) {
+			*addr += l->bias;	/* the sources answer link-time */
 			if (src)
 				*src = s->ops->src;
 			l->used |= 1U << s->ops->src;
@@ -359,4 +361,10 @@ bool gs_layout_has_global(struct gs_layout *l, const char *name, uint64_t *addr,
 			  char *type, size_t typelen)
 {
 	return ask_global(l, name, addr, type, typelen, NULL);
+}
+
+void gs_layout_set_bias(struct gs_layout *l, uint64_t bias)
+{
+	if (l)
+		l->bias = bias;
 }

@@ -100,6 +100,13 @@ bool gs_layout_const(struct gs_layout *l, const char *name, int64_t *value,
 bool gs_layout_global(struct gs_layout *l, const char *name, uint64_t *addr,
 		      char *type, size_t typelen, enum gs_layout_src *src);
 
+/*
+ * The load bias of the process the layout decodes (decode/loadbias.h):
+ * from then on every global's address is the link-time one plus bias,
+ * the process's. 0 (the default) for an executable read alone.
+ */
+void gs_layout_set_bias(struct gs_layout *l, uint64_t bias);
+
 /* Probes: like the above, but a miss is not recorded (optional fields). */
 bool gs_layout_has_field(struct gs_layout *l, const char *type,
 			 const char *path, struct gs_field *out);

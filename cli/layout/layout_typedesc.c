@@ -672,8 +672,11 @@ static bool types_at(const struct gs_elfimg *im, uint64_t md,
 		return false;
 	*etypes = le64(p);
 	seg = gs_elfimg_seg_of(im, *types);
+	/* a PIE keeps them in RELRO: writable only while being relocated */
 	return *etypes > *types && *etypes - *types <= TD_MAX_TYPES && seg &&
-	       !seg->write && gs_elfimg_seg_of(im, *etypes - 1) == seg;
+	       (!seg->write || (*types >= im->relro_start &&
+				*etypes <= im->relro_end)) &&
+	       gs_elfimg_seg_of(im, *etypes - 1) == seg;
 }
 
 int gs_moduledata_types(const struct gs_elfimg *im, uint64_t md,

@@ -85,6 +85,7 @@ void show_go_decode(const struct gsf_file *f, const struct gs_snapshot *s,
 	}
 	mem = gs_mem_open(s, &e.exe->im, err, sizeof(err));
 	layout = mem ? gs_layout_open(e.exe, lnote, sizeof(lnote)) : NULL;
+	gs_layout_set_bias(layout, gs_mem_bias(mem));
 	h = layout ? goheap_decode(s, mem, layout, version) : NULL;
 	if (h)
 		fill_heap(h, g);
