@@ -27,7 +27,7 @@ const char *gs_region_name(enum gs_region r)
 }
 
 /* The writable NOBITS sections (.bss, .noptrbss), not the TLS template. */
-static void find_bss(const struct gs_elfimg *im, struct bss *b)
+static void find_bss(const struct gs_elfimg *im, uint64_t bias, struct bss *b)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
@@ -40,8 +40,8 @@ static void find_bss(const struct gs_elfimg *im, struct bss *b)
 		    !(sh.sh_flags & SHF_ALLOC) || !(sh.sh_flags & SHF_WRITE) ||
 		    (sh.sh_flags & SHF_TLS) || !sh.sh_size)
 			continue;
-		b->start[b->n] = sh.sh_addr;
-		b->end[b->n] = sh.sh_addr + sh.sh_size;
+		b->start[b->n] = sh.sh_addr + bias;
+		b->end[b->n] = sh.sh_addr + sh.sh_size + bias;
 		b->n++;
 	}
 }
@@ -102,14 +102,14 @@ static enum gs_region classify(const struct gs_snapshot *snap, const struct gs_v
 }
 
 void gs_regions_compute(const struct gs_snapshot *snap, const struct gs_elfimg *exe,
-			const struct goheap *h, struct gs_regions *out)
+			uint64_t bias, const struct goheap *h, struct gs_regions *out)
 {
 	uint64_t ps = snap->hdr->page_size;
 	struct bss b;
 	size_t i, k;
 
 	memset(out, 0, sizeof(*out));
-	find_bss(exe, &b);
+	find_bss(exe, bias, &b);
 	out->bss_known = b.n > 0;
 	if (h && !goheap_pages_decoded(h))
 		h = NULL;

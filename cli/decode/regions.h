@@ -40,10 +40,11 @@ struct gs_regions {
 const char *gs_region_name(enum gs_region r);
 
 /*
- * Split snap's resident pages. exe may be NULL (then nothing is bss), h
- * may be NULL (then arenas are not told apart from runtime memory).
+ * Split snap's resident pages. exe may be NULL (then nothing is bss); bias
+ * is its load bias in snap (a PIE's; decode/loadbias.h). h may be NULL
+ * (then arenas are not told apart from runtime memory).
  */
 void gs_regions_compute(const struct gs_snapshot *snap, const struct gs_elfimg *exe,
-			const struct goheap *h, struct gs_regions *out);
+			uint64_t bias, const struct goheap *h, struct gs_regions *out);
 
 #endif /* GOSNAP_REGIONS_H */

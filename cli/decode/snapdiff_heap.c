@@ -56,8 +56,8 @@ int snapdiff_heap(const struct gs_snapctx *a, const struct gs_snapctx *b, struct
 		goheap_free(ha);
 		return -1;
 	}
-	gs_regions_compute(&a->snap, &a->x->im, ha, &d->reg_a);
-	gs_regions_compute(&b->snap, &b->x->im, hb, &d->reg_b);
+	gs_regions_compute(&a->snap, &a->x->im, a->bias, ha, &d->reg_a);
+	gs_regions_compute(&b->snap, &b->x->im, b->bias, hb, &d->reg_b);
 	if (!goheap_pages_decoded(ha) || !goheap_pages_decoded(hb)) {
 		const struct goheap *bad = goheap_pages_decoded(ha) ? hb : ha;
 

@@ -82,8 +82,8 @@ static void task_shape(struct gs_snapctx *c, uint64_t task, struct gs_moment *m)
 		char whybuf[GS_WHY_LEN];
 
 		if (!gs_mem_read(c->mem, task + 24 + 8 * (uint64_t)i, &dep, sizeof(dep)) ||
-		    inittask_package(&c->x->im, dep, m->init_deps[i], sizeof(m->init_deps[i]),
-				     whybuf))
+		    inittask_package(&c->x->im, dep - c->bias, m->init_deps[i],
+				     sizeof(m->init_deps[i]), whybuf))
 			return;		/* init_ndeps stays unknown */
 	}
 	m->init_ndeps = (int)w[1];
@@ -105,8 +105,9 @@ static void init_package(struct gs_snapctx *c, struct gs_moment *m)
 			return;
 		}
 		m->init_task = t->regs.rax;
-		inittask_package(&c->x->im, t->regs.rax, m->package, sizeof(m->package),
-				 m->package_why);
+		/* .symtab has link-time addresses: a PIE's task is biased */
+		inittask_package(&c->x->im, t->regs.rax - c->bias, m->package,
+				 sizeof(m->package), m->package_why);
 		/*
 		 * initTask.state comes first (a uint32 from go1.21, a uintptr
 		 * before; its low half either way): 2 is done. Callers ask for
@@ -127,7 +128,7 @@ static void heap_figures(struct gs_snapctx *c, struct gs_moment *m)
 	size_t i;
 
 	m->arenas = m->spans_inuse = m->spans_manual = m->spans_other = -1;
-	gs_regions_compute(&c->snap, &c->x->im, h, &m->reg);
+	gs_regions_compute(&c->snap, &c->x->im, c->bias, h, &m->reg);
 	if (!h) {
 		why(m->heap_why, "out of memory");
 		return;
