@@ -26,14 +26,13 @@ static void diff_spans(const struct goheap *ha, const struct goheap *hb, struct 
 
 	d->spans_a = ha->nr_spans;
 	d->spans_b = hb->nr_spans;
-	while (i < ha->nr_spans || j < hb->nr_spans) {
-		const struct gh_span *sa = i < ha->nr_spans ? &ha->spans[i] : NULL;
-		const struct gh_span *sb = j < hb->nr_spans ? &hb->spans[j] : NULL;
+	while (i < ha->nr_spans && j < hb->nr_spans) {
+		const struct gh_span *sa = &ha->spans[i], *sb = &hb->spans[j];
 
-		if (sa && (!sb || sa->base < sb->base)) {
+		if (sa->base < sb->base) {
 			d->spans_freed++;
 			i++;
-		} else if (sb && (!sa || sb->base < sa->base)) {
+		} else if (sb->base < sa->base) {
 			d->spans_created++;
 			j++;
 		} else {
@@ -43,6 +42,8 @@ static void diff_spans(const struct goheap *ha, const struct goheap *hb, struct 
 			j++;
 		}
 	}
+	d->spans_freed += ha->nr_spans - i;	/* past B's last span */
+	d->spans_created += hb->nr_spans - j;
 }
 
 int snapdiff_heap(const struct gs_snapctx *a, const struct gs_snapctx *b, struct sd_heap *d)
