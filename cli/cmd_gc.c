@@ -68,13 +68,6 @@ static int write_picture(const char *path, const struct gs_gc *g, const struct g
 	return 0;
 }
 
-static int is_snapshot(const struct dirent *e)
-{
-	size_t len = strlen(e->d_name);
-
-	return len > 6 && !strcmp(e->d_name + len - 6, ".gsnap");
-}
-
 /* gc DIR: decode each snapshot file's collector and print one table. */
 static int gc_series(const char *dir, const char *exe)
 {
@@ -83,7 +76,7 @@ static int gc_series(const char *dir, const char *exe)
 	long n, i, done = 0;
 	int ret = 0;
 
-	n = scandir(dir, &names, is_snapshot, alphasort);
+	n = scandir(dir, &names, snapshot_file_entry, alphasort);
 	if (n < 0) {
 		p_err("%s: %s", dir, strerror(errno));
 		return 1;

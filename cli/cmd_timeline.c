@@ -40,19 +40,6 @@ static void timeline_usage(FILE *out)
 		"  -h, --help        this text\n", PROG);
 }
 
-static bool is_snapshot_name(const char *n)
-{
-	size_t len = strlen(n);
-
-	return len > 10 && n[0] >= '0' && n[0] <= '9' && n[1] >= '0' && n[1] <= '9' &&
-	       n[2] >= '0' && n[2] <= '9' && n[3] == '-' && !strcmp(n + len - 6, ".gsnap");
-}
-
-static int only_snapshots(const struct dirent *d)
-{
-	return is_snapshot_name(d->d_name);
-}
-
 /*
  * Snapshots an earlier run left in dir (they would join the table): their
  * number, 0 for a new directory, -1 if dir cannot be read.
@@ -60,7 +47,7 @@ static int only_snapshots(const struct dirent *d)
 static int snapshots_in(const char *dir)
 {
 	struct dirent **names;
-	int i, n = scandir(dir, &names, only_snapshots, alphasort);
+	int i, n = scandir(dir, &names, snapshot_file_entry, alphasort);
 
 	if (n < 0)
 		return errno == ENOENT ? 0 : -1;
@@ -99,7 +86,7 @@ static int decode_moments(const char *dir, const struct tl_sites *t, const char 
 			  struct tl_report *r)
 {
 	struct dirent **names;
-	int i, n = scandir(dir, &names, only_snapshots, alphasort);
+	int i, n = scandir(dir, &names, snapshot_file_entry, alphasort);
 	bool stop = false;
 
 	if (n < 0) {

@@ -52,6 +52,10 @@ int cmd_timeline(int argc, char **argv) __attribute__((weak));	/* docs/timeline.
 	{ "quiet",	no_argument,	NULL, 'q' },		\
 	{ "help",	no_argument,	NULL, 'h' }
 
+/* scandir() filter of snapshot files (*.gsnap): gc DIR, timeline. */
+struct dirent;
+int snapshot_file_entry(const struct dirent *e);
+
 /* Handle -j/-p/-q; returns false for any other option. */
 bool common_option(int opt);
 /* Start the JSON writer if -j/-p was given (call after option parsing). */

@@ -8,6 +8,7 @@
 #include "base/progress.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,3 +83,10 @@ int parse_size(const char *s, unsigned long long *out)
 	return 0;
 }
 
+
+int snapshot_file_entry(const struct dirent *e)
+{
+	size_t len = strlen(e->d_name);
+
+	return len > 6 && !strcmp(e->d_name + len - 6, ".gsnap");
+}
