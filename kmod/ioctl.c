@@ -152,7 +152,9 @@ static int gosnap_ioc_probe(struct gosnap_session *s, void __user *uarg)
 	err = gosnap_copy_arg(&in, sizeof(in), sizeof(in), uarg, NULL);
 	if (err)
 		return err;
-	if (in.flags || in.arg_regs > GOSNAP_MAX_ARG_REGS ||
+	if (in.flags & ~GOSNAP_PROBE_FLAGS || in.arg_regs > GOSNAP_MAX_ARG_REGS ||
+	    (!(in.flags & GOSNAP_PROBE_BODY) && in.body_offset) ||
+	    ((in.flags & GOSNAP_PROBE_BODY) && (in.flags & GOSNAP_PROBE_NO_REENTRY)) ||
 	    !gosnap_all_zero(in.reserved, sizeof(in.reserved)) ||
 	    !memchr(in.label, 0, sizeof(in.label)))
 		return -EINVAL;

@@ -39,14 +39,29 @@
 /*
  * What identifies one call at a function's entry. A goroutine preempted
  * in the function's prologue (its stack check fails once the scheduler
- * has marked it, which a capture or a hold easily gives time for) goes
- * through morestack and starts the function again from its entry, maybe
- * on another thread: the probe fires a second time for the same call,
- * with the same stack pointer (goroutine stacks are distinct), return
- * address and argument registers (morestack spills and reloads those; the
- * other registers hold whatever it left there). Such a hit, within
- * GOSNAP_REENTRY_NS of the end of the previous one, is not counted.
- * GOSNAP_TARGET_EVERY_ENTRY turns this off.
+ * has marked it, which a capture or a hold easily gives time for), or
+ * short of stack there, goes through morestack and starts the function
+ * again from its entry, maybe on another thread and on a copied stack: the
+ * entry probe fires a second time for the same call.
+ *
+ * A function that never calls morestack is never entered again: with
+ * GOSNAP_PROBE_NO_REENTRY every hit is a call. With GOSNAP_PROBE_BODY the
+ * caller names the first instruction past the prologue's stack check, and
+ * a second uprobe there (the body probe) ends the call's prologue. A
+ * goroutine (the value of the target's stack_reg: its g) that hit the
+ * entry and has not reached the body since is re-entering: exact, however
+ * long the preemption took and wherever the stack moved. At most
+ * GOSNAP_ENTERED_MAX goroutines are remembered per probe at once; past
+ * that one of them is forgotten, and its re-entry, if it comes, counts as
+ * a call.
+ *
+ * Without either, a call is known by its signature: the stack pointer, return
+ * address and argument registers (morestack spills and reloads those); a
+ * hit with the signature of one that ended less than GOSNAP_REENTRY_NS ago
+ * is not counted. That guess is wrong both ways: a second call from the
+ * same place at the same depth within the window is dropped, and a
+ * re-entry on a grown stack counts. GOSNAP_TARGET_EVERY_ENTRY turns both
+ * off.
  */
 struct gosnap_hit_sig {
 	u64	sp, ret;
@@ -56,9 +71,12 @@ struct gosnap_hit_sig {
 
 #define GOSNAP_REENTRY_NS	(2000 * NSEC_PER_MSEC)
 #define GOSNAP_RECENT_HITS	32
+/* the same bytes as recent[]: a probe uses one or the other */
+#define GOSNAP_ENTERED_MAX	(GOSNAP_RECENT_HITS * sizeof(struct gosnap_hit_sig) / sizeof(u64))
 
 struct gosnap_uprobe {
 	struct uprobe_consumer	uc;		/* container_of() in the handlers */
+	struct uprobe_consumer	body_uc;	/* the body probe's, with _BODY */
 	struct gosnap_probe_set	*set;		/* owner; outlives the registration */
 	struct path		path;		/* the file the caller named */
 	struct inode		*inode;		/* registered on (the real inode under
@@ -67,16 +85,24 @@ struct gosnap_uprobe {
 						 * inode, whatever happens to path
 						 */
 	loff_t			offset;
+	loff_t			body_offset;	/* with_body: past the stack check */
 	struct gosnap_uprobe_handle handle;
+	struct gosnap_uprobe_handle body_handle;
 	bool			registered;
+	bool			body_registered;
+	bool			with_body;	/* GOSNAP_PROBE_BODY */
+	bool			no_reentry;	/* GOSNAP_PROBE_NO_REENTRY */
 	u32			id;
 	u64			vaddr;
 	u64			want_hit;	/* 0: every hit */
 	u32			arg_regs;	/* argument registers in a hit's signature */
 	atomic64_t		hits;
 	char			label[GOSNAP_LABEL_LEN];
-	spinlock_t		recent_lock;	/* protects recent, next_recent */
-	struct gosnap_hit_sig	recent[GOSNAP_RECENT_HITS];
+	spinlock_t		recent_lock;	/* protects recent or entered, next_recent */
+	union {
+		struct gosnap_hit_sig	recent[GOSNAP_RECENT_HITS];
+		u64			entered[GOSNAP_ENTERED_MAX]; /* g; 0: free */
+	};
 	unsigned int		next_recent;
 };
 
@@ -190,6 +216,15 @@ static bool gosnap_uprobe_filter(GOSNAP_UPROBE_FILTER_ARGS)
 	return gosnap_is_target_mm(up->set, mm);
 }
 
+static bool gosnap_body_filter(GOSNAP_UPROBE_FILTER_ARGS)
+{
+	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, body_uc);
+
+	if (READ_ONCE(up->set->exhausted))
+		return false;
+	return gosnap_is_target_mm(up->set, mm);
+}
+
 static long gosnap_jiffies_left(unsigned long deadline)
 {
 	return max_t(long, (long)(deadline - jiffies), 0);
@@ -287,6 +322,64 @@ static bool gosnap_is_reentry(struct gosnap_uprobe *up, struct pt_regs *regs,
 	}
 	spin_unlock(&up->recent_lock);
 	return again;
+}
+
+/* The hitting goroutine: the target's stack_reg (Go on x86-64: R14, its g). */
+static u64 gosnap_goroutine(const struct gosnap_probe_set *ps,
+			    const struct pt_regs *regs)
+{
+	struct gosnap_regs gr;
+
+	gosnap_fill_regs(&gr, regs);
+	/* struct gosnap_regs is __u64 slots; stack_reg was checked at TARGET */
+	return ((u64 *)&gr)[ps->stack_reg];
+}
+
+/*
+ * With a body probe: did goroutine @g hit the entry and not reach the body
+ * since (see struct gosnap_hit_sig)? If not, it is remembered as entered.
+ */
+static bool gosnap_entered_again(struct gosnap_uprobe *up, u64 g)
+{
+	unsigned int i, slot = GOSNAP_ENTERED_MAX;
+	bool again = false;
+
+	if (!g)
+		return false;	/* no g to tell calls apart by: a call */
+	spin_lock(&up->recent_lock);
+	for (i = 0; i < GOSNAP_ENTERED_MAX; i++) {
+		if (up->entered[i] == g) {
+			again = true;
+			break;
+		}
+		if (!up->entered[i] && slot == GOSNAP_ENTERED_MAX)
+			slot = i;
+	}
+	if (!again) {
+		/* full: forget one, in turn */
+		if (slot == GOSNAP_ENTERED_MAX)
+			slot = up->next_recent++ % GOSNAP_ENTERED_MAX;
+		up->entered[slot] = g;
+	}
+	spin_unlock(&up->recent_lock);
+	return again;
+}
+
+/* Goroutine @g is past the prologue of a call it entered, if it did. */
+static void gosnap_reached_body(struct gosnap_uprobe *up, u64 g)
+{
+	unsigned int i;
+
+	if (!g)
+		return;
+	spin_lock(&up->recent_lock);
+	for (i = 0; i < GOSNAP_ENTERED_MAX; i++) {
+		if (up->entered[i] == g) {
+			up->entered[i] = 0;
+			break;
+		}
+	}
+	spin_unlock(&up->recent_lock);
 }
 
 static void gosnap_hit_done(struct gosnap_uprobe *up, unsigned int slot)
@@ -393,6 +486,34 @@ static void gosnap_busy_done(struct gosnap_probe_set *ps)
 }
 
 /*
+ * Should a hit of @ps's probes in current pass through? Yes for threads of
+ * other processes and once the set is disarmed; *ret is then the
+ * handler's return value.
+ */
+static bool gosnap_hit_ignored(struct gosnap_probe_set *ps, int *ret)
+{
+	*ret = 0;
+	if (task_tgid(current) != ps->tgid) {
+		struct mm_struct *tmm = READ_ONCE(ps->mm);
+
+		/*
+		 * A forked child's copy of the breakpoints: remove them from
+		 * its mm, but never from one that may be the target's (a
+		 * vfork child shares it, and REMOVE acts on the whole mm).
+		 */
+		if (tmm && current->mm != tmm)
+			*ret = UPROBE_HANDLER_REMOVE;
+		return true;
+	}
+	if (!atomic_read(&ps->live)) {
+		if (READ_ONCE(ps->exhausted))
+			*ret = UPROBE_HANDLER_REMOVE;
+		return true;
+	}
+	return false;
+}
+
+/*
  * gosnap_uprobe_handler - a thread hit one of the set's breakpoints
  * (not kernel-doc: its parameters are compat.h's per-kernel macro)
  * self: the probe's uprobe consumer
@@ -414,23 +535,18 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 {
 	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, uc);
 	struct gosnap_probe_set *ps = up->set;
-	bool track = !(ps->flags & GOSNAP_TARGET_EVERY_ENTRY);
+	bool track = !(ps->flags & GOSNAP_TARGET_EVERY_ENTRY) && !up->no_reentry;
+	bool by_sig = track && !up->with_body;
 	unsigned int slot = 0;
+	int ret;
 	u64 hit;
 
-	if (task_tgid(current) != ps->tgid) {
-		struct mm_struct *tmm = READ_ONCE(ps->mm);
-
-		/*
-		 * A forked child's copy of the breakpoints: remove them from
-		 * its mm, but never from one that may be the target's (a
-		 * vfork child shares it, and REMOVE acts on the whole mm).
-		 */
-		return tmm && current->mm != tmm ? UPROBE_HANDLER_REMOVE : 0;
-	}
-	if (!atomic_read(&ps->live))
-		return READ_ONCE(ps->exhausted) ? UPROBE_HANDLER_REMOVE : 0;
-	if (track && gosnap_is_reentry(up, regs, &slot))
+	if (gosnap_hit_ignored(ps, &ret))
+		return ret;
+	if (track && up->with_body &&
+	    gosnap_entered_again(up, gosnap_goroutine(ps, regs)))
+		return 0;
+	if (by_sig && gosnap_is_reentry(up, regs, &slot))
 		return 0;
 	hit = atomic64_inc_return(&up->hits);
 	atomic_inc(&ps->busy);		/* before taking: see gosnap_busy_done() */
@@ -438,8 +554,31 @@ static int gosnap_uprobe_handler(GOSNAP_UPROBE_HANDLER_ARGS)
 	    !gosnap_hit(up, regs, hit) && ps->max_snapshots)
 		atomic_dec(&ps->taken);	/* not taken after all */
 	gosnap_busy_done(ps);
-	if (track)
+	if (by_sig)
 		gosnap_hit_done(up, slot);
+	return 0;
+}
+
+/*
+ * gosnap_body_handler - a thread is past a probed function's stack check
+ * (not kernel-doc: its parameters are compat.h's per-kernel macro)
+ * self: the body probe's uprobe consumer
+ * regs: the thread's user registers there
+ *
+ * Ends the prologue of the call the goroutine entered: its next entry hit
+ * is a new call. Context: as gosnap_uprobe_handler(); does not sleep.
+ *
+ * Return: as gosnap_uprobe_handler().
+ */
+static int gosnap_body_handler(GOSNAP_UPROBE_HANDLER_ARGS)
+{
+	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, body_uc);
+	struct gosnap_probe_set *ps = up->set;
+	int ret;
+
+	if (gosnap_hit_ignored(ps, &ret))
+		return ret;
+	gosnap_reached_body(up, gosnap_goroutine(ps, regs));
 	return 0;
 }
 
@@ -521,6 +660,11 @@ int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p)
 	inode = file_inode(file);
 	if (!S_ISREG(inode->i_mode) || p->offset >= i_size_read(inode))
 		goto put_file;
+	/* a body probe: past the entry, in the file; the goroutine is stack_reg */
+	if (p->flags & GOSNAP_PROBE_BODY &&
+	    (p->body_offset <= p->offset || p->body_offset >= i_size_read(inode) ||
+	     !(ps->flags & GOSNAP_TARGET_STACK_BOUNDS)))
+		goto put_file;
 
 	up = &ps->probes[ps->nr];
 	memset(up, 0, sizeof(*up));
@@ -532,11 +676,16 @@ int gosnap_probe_add(struct gosnap_session *s, const struct gosnap_probe *p)
 	up->vaddr = p->vaddr;
 	up->want_hit = p->hit;
 	up->arg_regs = p->arg_regs;
+	up->with_body = p->flags & GOSNAP_PROBE_BODY;
+	up->no_reentry = p->flags & GOSNAP_PROBE_NO_REENTRY;
+	up->body_offset = p->body_offset;
 	atomic64_set(&up->hits, 0);
 	spin_lock_init(&up->recent_lock);
 	strscpy(up->label, p->label, sizeof(up->label));
 	up->uc.handler = gosnap_uprobe_handler;
 	up->uc.filter = gosnap_uprobe_filter;
+	up->body_uc.handler = gosnap_body_handler;
+	up->body_uc.filter = gosnap_body_filter;
 	ps->nr++;
 	err = 0;
 put_file:
@@ -568,12 +717,18 @@ static void gosnap_probe_unregister_all(struct gosnap_probe_set *ps)
 	for (i = 0; i < ps->nr; i++) {
 		struct gosnap_uprobe *up = &ps->probes[i];
 
-		if (!up->registered)
-			continue;
-		gosnap_uprobe_unregister(up->inode, up->offset, &up->uc,
-					 &up->handle);
-		up->registered = false;
-		any = true;
+		if (up->registered) {
+			gosnap_uprobe_unregister(up->inode, up->offset, &up->uc,
+						 &up->handle);
+			up->registered = false;
+			any = true;
+		}
+		if (up->body_registered) {
+			gosnap_uprobe_unregister(up->inode, up->body_offset,
+						 &up->body_uc, &up->body_handle);
+			up->body_registered = false;
+			any = true;
+		}
 	}
 	if (any)
 		gosnap_uprobe_unregister_sync();
@@ -587,7 +742,8 @@ static void gosnap_probe_put_inodes(struct gosnap_probe_set *ps)
 	unsigned int i;
 
 	for (i = 0; i < ps->nr; i++) {
-		if (WARN_ON_ONCE(ps->probes[i].registered))
+		if (WARN_ON_ONCE(ps->probes[i].registered ||
+				 ps->probes[i].body_registered))
 			continue;
 		iput(ps->probes[i].inode);	/* iput(NULL) is a no-op */
 		ps->probes[i].inode = NULL;
@@ -643,15 +799,30 @@ int gosnap_probe_arm(struct gosnap_session *s, const struct gosnap_ctl *c)
 	for (i = 0; i < ps->nr; i++) {
 		struct gosnap_uprobe *up = &ps->probes[i];
 
+		/* no handler runs: forget an earlier arming's calls */
+		memset(up->recent, 0, sizeof(up->recent));
+		up->next_recent = 0;
+		/*
+		 * The body first: an entry seen before its body probe is in
+		 * would stay "entered", and the goroutine's next call would
+		 * look like a re-entry.
+		 */
+		if (up->with_body) {
+			err = gosnap_uprobe_register(up->inode, up->body_offset,
+						     &up->body_uc, &up->body_handle);
+			if (err)
+				break;
+			up->body_registered = true;
+		}
 		err = gosnap_uprobe_register(up->inode, up->offset, &up->uc,
 					     &up->handle);
-		/* ENOTSUPP is the kernel's own: no instruction uprobes can take */
-		if (err == -ENOTSUPP)
-			err = -EOPNOTSUPP;
 		if (err)
 			break;
 		up->registered = true;
 	}
+	/* ENOTSUPP is the kernel's own: no instruction uprobes can take */
+	if (err == -ENOTSUPP)
+		err = -EOPNOTSUPP;
 	ps->armed = true;
 	if (err)
 		gosnap_probe_unregister_all(ps);

@@ -39,6 +39,7 @@
 #include "decode/gomem.h"
 #include "layout/layout.h"
 #include "snap/snapshot.h"
+#include "exe/splitcheck.h"
 #include "exe/x86dec.h"
 
 struct probe_site {
@@ -48,6 +49,14 @@ struct probe_site {
 	uint64_t	file_off;
 	unsigned long	hit;
 	uint32_t	arg_regs;	/* integer argument registers (Go ABI) */
+	uint64_t	body_off;	/* past the stack check, or 0 */
+	bool		no_reentry;	/* never calls morestack */
+};
+
+/* Where in the running g (R14) the module reads, from the binary's layout. */
+struct g_offsets {
+	long	stack;		/* g.stack.lo, or -1 */
+	long	guard;		/* g.stackguard0, or -1 */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -157,21 +166,83 @@ out:
  * {lo, hi}. The offsets are asked of the binary's layout; -1 when it
  * cannot say (the module then copies at most GOSNAP_STACK_COPY_MAX).
  */
-static long g_stack_offset(struct gs_exe *exe)
+static struct g_offsets g_offsets_of(struct gs_exe *exe)
 {
 	char note[256];
 	struct gs_layout *l = gs_layout_open(exe, note, sizeof(note));
-	struct gs_field st, lo, hi;
-	long off = -1;
+	struct gs_field st, lo, hi, guard;
+	struct g_offsets off = { -1, -1 };
 
 	if (l && gs_layout_has_field(l, "runtime.g", "stack", &st) &&
 	    gs_layout_has_field(l, "runtime.stack", "lo", &lo) &&
 	    gs_layout_has_field(l, "runtime.stack", "hi", &hi) &&
 	    lo.size == 8 && hi.size == 8 && hi.offset == lo.offset + 8 &&
 	    st.offset + lo.offset <= GOSNAP_STACK_OFF_MAX)
-		off = (long)(st.offset + lo.offset);
+		off.stack = (long)(st.offset + lo.offset);
+	if (l && gs_layout_has_field(l, "runtime.g", "stackguard0", &guard) &&
+	    guard.size == 8)
+		off.guard = (long)guard.offset;
 	gs_layout_free(l);
 	return off;
+}
+
+/* Functions whose code is read whole to look for a morestack call, at most. */
+#define FUNC_CODE_MAX	(1U << 20)
+
+/* The addresses a Go prologue's stack check calls; how many were found. */
+static size_t morestack_addrs(const struct gs_symtab *st, uint64_t out[2])
+{
+	static const char *const names[] = {
+		"runtime.morestack", "runtime.morestack_noctxt",
+	};
+	size_t i, n = 0;
+
+	for (i = 0; i < 2; i++) {
+		const struct gs_func *fn = gs_symtab_find_name(st, names[i]);
+
+		if (fn)
+			out[n++] = fn->entry;
+	}
+	return n;
+}
+
+/*
+ * How the module is to tell a call of the Go function entered at s->vaddr
+ * from its re-entry through morestack: not at all when the function never
+ * calls morestack (no re-entry can happen); else by a body probe on the
+ * first instruction past its stack check, when the check is one this
+ * reader knows and the module can tell goroutines apart (R14, with the
+ * stack bounds). Otherwise, and at a probe past an entry, it guesses.
+ */
+static void reentry_policy(const struct gs_symtab *st, const struct gs_exe *exe,
+			   struct probe_site *s, const struct g_offsets *g)
+{
+	const struct gs_func *fn = gs_symtab_find_addr(st, s->vaddr);
+	uint64_t more[2];
+	size_t nmore = morestack_addrs(st, more), avail, n;
+	char err[256];
+	struct gs_mem *m;
+	uint8_t *code;
+
+	if (!fn || fn->entry != s->vaddr || !fn->size || fn->size > FUNC_CODE_MAX)
+		return;
+	code = malloc(fn->size);
+	m = code ? gs_mem_open(NULL, &exe->im, err, sizeof(err)) : NULL;
+	if (!m) {
+		free(code);
+		return;
+	}
+	for (avail = fn->size; avail && !gs_mem_read(m, s->vaddr, code, avail); )
+		avail--;
+	gs_mem_close(m);
+	if (avail == fn->size && nmore == 2 &&
+	    !gs_code_branches_to(code, avail, s->vaddr, more, nmore)) {
+		s->no_reentry = true;
+	} else if (g->stack >= 0 && g->guard >= 0) {
+		n = gs_split_check_len(code, avail, g->guard);
+		s->body_off = n ? s->file_off + n : 0;
+	}
+	free(code);
 }
 
 static int resolve_sites(struct gs_exe *x, const struct probe_opts *o,
@@ -181,6 +252,7 @@ static int resolve_sites(struct gs_exe *x, const struct probe_opts *o,
 	const char *exe = x->path;
 	char err[512];
 	struct gs_symtab *st = gs_exe_symtab(x, GS_SYMSRC_AUTO, err, sizeof(err));
+	struct g_offsets g_off = { -1, -1 };
 	unsigned int i;
 
 	if (!st) {
@@ -189,7 +261,9 @@ static int resolve_sites(struct gs_exe *x, const struct probe_opts *o,
 	}
 	/* re-entry after a prologue preemption is a Go matter */
 	*is_go = gs_symtab_pclntab(st) != NULL;
-	*g_stack_off = *is_go ? g_stack_offset(x) : -1;
+	if (*is_go)
+		g_off = g_offsets_of(x);
+	*g_stack_off = g_off.stack;
 	for (i = 0; i < o->nr_at; i++) {
 		struct probe_site *s = &sites[i];
 
@@ -211,6 +285,8 @@ static int resolve_sites(struct gs_exe *x, const struct probe_opts *o,
 		if (check_boundary(st, x, s->spec, s->vaddr))
 			return -1;
 		s->arg_regs = arg_regs_of(st, s->vaddr);
+		if (*is_go && !o->every_entry)
+			reentry_policy(st, x, s, &g_off);
 		/* the kernel echoes at most GOSNAP_LABEL_LEN - 1 bytes */
 		memcpy(s->label, s->spec, strnlen(s->spec, sizeof(s->label) - 1));
 	}
@@ -305,7 +381,7 @@ static int arm(int fd, pid_t pid, bool exec_mode, bool is_go,
 		.hold_ms = o->hold_ms,
 	};
 	unsigned int i;
-	int exe_fd, ret = -1;
+	int exe_fd, rc, ret = -1;
 
 	t.flags = (exec_mode ? GOSNAP_TARGET_EXEC : 0) |
 		  (o->stop_world ? GOSNAP_TARGET_STOP_WORLD : 0) |
@@ -335,10 +411,20 @@ static int arm(int fd, pid_t pid, bool exec_mode, bool is_go,
 			.vaddr = sites[i].vaddr,
 			.hit = (uint32_t)sites[i].hit,
 			.arg_regs = sites[i].arg_regs,
+			.flags = (sites[i].body_off ? GOSNAP_PROBE_BODY : 0) |
+				 (sites[i].no_reentry ? GOSNAP_PROBE_NO_REENTRY : 0),
+			.body_offset = sites[i].body_off,
 		};
 
 		memcpy(p.label, sites[i].label, sizeof(p.label) - 1);
-		if (ioctl(fd, GOSNAP_IOC_PROBE, &p)) {
+		rc = ioctl(fd, GOSNAP_IOC_PROBE, &p);
+		if (rc && errno == EINVAL && p.flags) {
+			/* a module before these flags: it guesses re-entries */
+			p.flags = 0;
+			p.body_offset = 0;
+			rc = ioctl(fd, GOSNAP_IOC_PROBE, &p);
+		}
+		if (rc) {
 			p_err("capture: probe at %s: %s", sites[i].spec,
 			      strerror(errno));
 			goto out;

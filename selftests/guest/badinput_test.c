@@ -116,7 +116,9 @@ FIXTURE_VARIANT_ADD(ioctls, target) {
 
 FIXTURE_VARIANT_ADD(ioctls, probe) {
 	.name = "PROBE", .cmd = GOSNAP_IOC_PROBE, .size = sizeof(struct gosnap_probe),
-	.reserved = { R(gosnap_probe, reserved[0]), R(gosnap_probe, reserved[1]) },
+	.known_flags = GOSNAP_PROBE_FLAGS,
+	/* body_offset is reserved unless GOSNAP_PROBE_BODY */
+	.reserved = { R(gosnap_probe, body_offset), R(gosnap_probe, reserved[0]) },
 	.reserved_width = { 8, 8 },
 	.needs_target = true,
 	.valid_result = 0,
@@ -638,6 +640,50 @@ TEST_F(device, target_bad_stack_bounds)
 	EXPECT_EQ(0, set_target(self->idle.pid, sb, GOSNAP_NR_STACK_REGS - 1,
 				GOSNAP_STACK_OFF_MAX));
 	EXPECT_EQ(0, set_target(self->idle.pid, 0, 0, 0));
+}
+
+/* PROBE of /proc/self/exe with a body probe, on a fresh session. */
+static int add_body_probe(pid_t pid, uint32_t target_flags, uint64_t offset,
+			  uint64_t body_offset)
+{
+	struct gosnap_target t = {
+		.size = sizeof(t), .pid = pid, .mode = GOSNAP_MODE_PAGES,
+		.flags = target_flags,
+		.stack_reg = target_flags ? GOSNAP_REG_R14 : 0,
+	};
+	struct gosnap_probe p = {
+		.size = sizeof(p), .flags = GOSNAP_PROBE_BODY, .offset = offset,
+		.body_offset = body_offset, .label = "body",
+	};
+	int fd = open(GOSNAP_DEVICE, O_RDWR | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	p.fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+	err = do_ioctl(fd, GOSNAP_IOC_TARGET, &t);
+	if (!err)
+		err = do_ioctl(fd, GOSNAP_IOC_PROBE, &p);
+	close(p.fd);
+	close(fd);
+	return err;
+}
+
+TEST_F(device, probe_bad_body)
+{
+	const uint32_t sb = GOSNAP_TARGET_STACK_BOUNDS;
+	struct stat st;
+
+	SETUP_DONE(self);
+	ASSERT_EQ(0, stat("/proc/self/exe", &st));
+	/* the body lies past the entry, inside the file */
+	EXPECT_EQ(EINVAL, add_body_probe(self->idle.pid, sb, 64, 64));
+	EXPECT_EQ(EINVAL, add_body_probe(self->idle.pid, sb, 64, 32));
+	EXPECT_EQ(EINVAL, add_body_probe(self->idle.pid, sb, 64, (uint64_t)st.st_size));
+	EXPECT_EQ(EINVAL, add_body_probe(self->idle.pid, sb, 64, UINT64_MAX));
+	/* the goroutine is told by stack_reg: no body probe without it */
+	EXPECT_EQ(EINVAL, add_body_probe(self->idle.pid, 0, 64, 74));
+	EXPECT_EQ(0, add_body_probe(self->idle.pid, sb, 64, 74));
+	EXPECT_EQ(0, add_body_probe(self->idle.pid, sb, 64, (uint64_t)st.st_size - 1));
 }
 
 static int open_device(void *arg)

@@ -9,11 +9,15 @@
  *     one byte fewer is refused: the length does not depend on what
  *     follows;
  *   - a RIP-relative operand names pc + length + displacement.
+ * The split-check reader (cli/exe/splitcheck.c) reads the same input as a
+ * function's entry: a check it finds lies within the input, and is found
+ * again in a heap copy of exactly its bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "exe/splitcheck.h"
 #include "exe/x86dec.h"
 
 #define FUZZ_PC	0x401000u
@@ -26,9 +30,28 @@ static void check(int cond)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A split check found is within the input and needs nothing past it. */
+static void check_split(const uint8_t *data, size_t size)
+{
+	size_t n = gs_split_check_len(data, size, 16);
+	uint8_t *exact;
+
+	check(n <= size);
+	if (!n)
+		return;
+	exact = malloc(n);
+	if (!exact)
+		return;
+	memcpy(exact, data, n);
+	check(gs_split_check_len(exact, n, 16) == n);
+	free(exact);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t pos = 0;
+
+	check_split(data, size);
 
 	while (pos < size) {
 		struct x86_insn in, again;

@@ -117,7 +117,7 @@ struct gosnap_target {
 
 struct gosnap_probe {
 	__u32	size;		/* in: sizeof(struct gosnap_probe) */
-	__u32	flags;		/* in: 0 */
+	__u32	flags;		/* in: GOSNAP_PROBE_* */
 	__s32	fd;		/* in: open file of the executable (O_PATH is enough) */
 	__u32	id;		/* in: caller's id, echoed in GOSNAP_REC_CAPTURE */
 	__u64	offset;		/* in: file offset of the probed instruction */
@@ -127,8 +127,27 @@ struct gosnap_probe {
 				 * 0-9 of rax rbx rcx rdi rsi r8 r9 r10 r11
 				 */
 	char	label[GOSNAP_LABEL_LEN]; /* in: NUL-terminated name, echoed */
-	__u64	reserved[2];	/* in: 0 */
+	__u64	body_offset;	/* in: with GOSNAP_PROBE_BODY, else 0 */
+	__u64	reserved[1];	/* in: 0 */
 };
+
+/*
+ * GOSNAP_PROBE_BODY: offset is a Go function's entry, whose prologue checks
+ * the stack and, when short of it or asked to yield, calls morestack and
+ * starts again from the entry; body_offset is the file offset of the first
+ * instruction past that check. A second breakpoint there tells a call from
+ * its re-entry exactly: a goroutine (the value of the target's stack_reg,
+ * which must be set) that hit the entry and has not reached the body since
+ * is re-entering, and is not counted. Needs GOSNAP_TARGET_STACK_BOUNDS.
+ */
+#define GOSNAP_PROBE_BODY	(1U << 0)
+/*
+ * GOSNAP_PROBE_NO_REENTRY: the function never calls morestack (no stack
+ * check, or a NOSPLIT one): every entry is a call, none is a re-entry.
+ * Not with GOSNAP_PROBE_BODY.
+ */
+#define GOSNAP_PROBE_NO_REENTRY	(1U << 1)
+#define GOSNAP_PROBE_FLAGS	(GOSNAP_PROBE_BODY | GOSNAP_PROBE_NO_REENTRY)
 
 /* GOSNAP_IOC_ARM, _DISARM and _RELEASE take this. */
 struct gosnap_ctl {

@@ -1,0 +1,3 @@
+module gosnap.test/reentry
+
+go 1.19
