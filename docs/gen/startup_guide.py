@@ -140,14 +140,14 @@ def sec_captures(out, rs, kernel):
     out.append("## The captures\n")
     first = rs[0].snap(rs[0].moments[0]) if rs[0].moments else {}
     out.append("Captured in the test VM (`selftests/vm/run --kernel %s`, kernel `%s`), the first snapshot at %s. "
-               "The program is `selftests/targets/go/startup`: its package `cfg` allocates 8 MiB in its init, "
-               "so the first GC cycle starts before `main.main`. Each release's binary ran three times, three "
+               "The program is `selftests/targets/go/startup`: its package `cfg` allocates in its init, "
+               "so that the first GC cycle starts before `main.main`. Each release's binary ran three times, three "
                "processes:\n" % (kernel, first.get("kernel_release", "?"), first.get("captured_at", "?")))
     out.append("- `tl/`: `gosnap-cli timeline` (docs/timeline.md), one snapshot per start-up moment, every "
                "thread stopped and memory copied;")
     out.append("- `mg/`: `gosnap-cli capture --stop-world --mode full --at runtime.mallocgc#1`, the first heap "
                "allocation's entry;")
-    out.append("- `gc/`: `gosnap-cli capture --gc-cycle --stop-world --mode full` with two Ps, the phases of the "
+    out.append("- `gc/`: `GOMAXPROCS=2 gosnap-cli capture --gc-cycle --stop-world --mode full`, the phases of the "
                "first GC cycle (docs/gc.md).\n")
     out.append("Each snapshot was decoded in the VM by `show`, `stacks`, `sched`, `heap --spans` and `gc` "
                "(`-j`); the files named below are under `build/guide/vm-%s/cap/`. The binaries' runtime "
@@ -155,10 +155,10 @@ def sec_captures(out, rs, kernel):
     out.append("| release | timeline moments | first mallocgc | GC cycle snapshots |")
     out.append("|---|---|---|---|")
     for r in rs:
-        last = r.moments[-1]["seq"] if r.moments else "-"
+        seqs = "%s to %s" % (r.moments[0]["seq"], r.moments[-1]["seq"]) if r.moments else "-"
         mg = r.snap(r.mg) if r.mg else {}
-        out.append("| %s | snapshots 1 to %s | snapshot %s | %s |" % (
-            r.version(), last, mg.get("seq", "-"),
+        out.append("| %s | snapshots %s | snapshot %s | %s |" % (
+            r.version(), seqs, mg.get("seq", "-"),
             ", ".join("%s#%s" % (g["at"], g["hit"]) for g in r.gcs) or "-"))
     out.append("")
 
@@ -225,11 +225,12 @@ def sec_g0(out, rs):
                 r.file(si, "stacks") if si else "no schedinit moment", r.file(mm, "sched") if mm else "no main.main"))
             continue
         out.append("- At `schedinit` the hitting thread %d runs g %s, which `stacks` finds is `%s` of M %s "
-                   "(%s). Its rsp %s is in the mapping %s–%s `%s`, %s, %s resident: the main thread's stack "
-                   "the kernel set up, not a heap arena." % (
+                   "(%s). Its rsp %s is in the mapping %s–%s `%s`, %s, %s resident%s." % (
                        ht["tid"], h(ht["g"]), ht["on"], ht["m_id"], r.file(si, "stacks"), h(ht["rsp"]),
                        vm["start"] if vm else "?", vm["end"] if vm else "?", vm["name"] if vm else "?",
-                       size(vm["size_bytes"]) if vm else "?", size(vm["rss_bytes"]) if vm else "?"))
+                       size(vm["size_bytes"]) if vm else "?", size(vm["rss_bytes"]) if vm else "?",
+                       ": the main thread's stack the kernel set up, not a heap arena"
+                       if vm and vm["name"] == "[stack]" and not in_arena(heap, ht["rsp"]) else ""))
         lo, hi = m0["g0_stack_lo"], m0["g0_stack_hi"]
         out.append("- m0's g0 stack bounds (`g0.stack`, %s): lo %s, hi %s; hi − lo = %s − %s = %d B%s." % (
             r.file(mm, "sched"), h(lo), h(hi), h(hi), h(lo), hi - lo,
@@ -344,8 +345,8 @@ def sec_arenas(out, rs):
         for vm in cover:
             out.append(vma_row(vm))
         if gbase == base:
-            out.append("\nThe GC run's process has its first arena at the same base, %s: the heap base "
-                       "is not randomized.\n" % base)
+            out.append("\nThe GC run's process has its first arena at the same base, %s: the same in "
+                       "both processes.\n" % base)
         elif gbase:
             out.append("\nThe GC run's process, the same binary, has its first arena at %s, not %s: the "
                        "heap base is chosen anew in each process.%s\n" % (
@@ -406,12 +407,12 @@ def spans(m):
 
 
 def frames_table(out, rows):
-    out.append("| moment | frame | function | pc | sp | frame size |")
-    out.append("|---|---|---|---|---|---|")
+    out.append("| moment | function | pc | sp | frame size |")
+    out.append("|---|---|---|---|---|")
     for name, fr in rows:
-        for i, f in enumerate(fr):
-            out.append("| %s | %d | `%s` | %s | %s | %d |" % (name, i, f["function"], h(f["pc"]), h(f["sp"]),
-                                                          f["frame_size"]))
+        for f in fr:
+            out.append("| %s | `%s` | %s | %s | %d |" % (name, f["function"], h(f["pc"]), h(f["sp"]),
+                                                      f["frame_size"]))
 
 
 def sec_goroutines(out, rs):
@@ -483,7 +484,7 @@ def sec_gc(out, rs):
                     continue
                 seen_init = True
             out.append(gc_row(g, name))
-        out.append("\nThe first cycle, phase by phase (`gc/`, two Ps):\n")
+        out.append("\nThe first cycle, phase by phase (`gc/`):\n")
         out.extend(GC_HEAD)
         for g in r.gcs:
             out.append(gc_row(g))
@@ -625,6 +626,20 @@ def sec_statements(out, rs):
                "no `sweepBuf`; workbufs are in `manual` heap spans, not in an mcache.\n")
 
 
+def randomized(rs):
+    """The releases whose two runs put their first arena at two bases."""
+    out = []
+    for r in rs:
+        fm = next((m for m in r.moments if (m.get("arenas") or 0) >= 1), None)
+        gcsnaps = sorted(glob.glob(os.path.join(r.d, "gc", "snaps", "*.heap.json")))
+        if fm and gcsnaps:
+            a, _ = first_arena(r, r.base(fm))
+            b, _ = first_arena(r, gcsnaps[0][:-len(".heap.json")])
+            if a and b and a != b:
+                out.append(r.version())
+    return out
+
+
 def main(argv):
     kernel = "6.1"
     if argv[:1] == ["--kernel"]:
@@ -638,9 +653,10 @@ def main(argv):
            "%s, as gosnap captured it. Every figure, address and table below is copied from a capture "
            "by the generator; none is typed by hand, and `selftests/vm-tests/72-guide.t` checks that "
            "each number here is in the captures it was built from. Addresses change from run to run "
-           "(the kernel places the stack and mappings at random, and so does Go 1.27 its heap), so a "
-           "regenerated guide has the same sections and tables with other numbers.\n" % ", ".join(
-               r.version() for r in rs)]
+           "(the kernel places the stack and mappings at random%s), so a regenerated guide has the same "
+           "sections and tables with other numbers.\n" % (", ".join(r.version() for r in rs), "".join(
+               ", and %s put the heap elsewhere in each process" % " and ".join(randomized(rs))
+               if randomized(rs) else ""))]
     for sec in (lambda o: sec_captures(o, rs, kernel), lambda o: sec_moments(o, rs), lambda o: sec_g0(o, rs),
                 lambda o: sec_mapped(o, rs), lambda o: sec_arenas(o, rs), lambda o: sec_pages(o, rs),
                 lambda o: sec_goroutines(o, rs), lambda o: sec_gc(o, rs), lambda o: sec_statements(o, rs)):

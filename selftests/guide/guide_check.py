@@ -14,7 +14,9 @@ alone, for a hand run or for the test's own can-it-fail case.
 
 A figure is every number token of the guide (decimal, or hex with 0x),
 outside the five statements the guide quotes (the issue's words, matched
-exactly) and outside release names ("Go 1.22", "go1.22"). It is found
+exactly), outside release names ("Go 1.22", "go1.22") and outside the
+names of files that exist (`a/b-1.c` in backquotes, in the tree or in
+CAP; a name that names no file is checked like the rest). It is found
 when its value is:
   - a value of the captures: a JSON number, a hex string, or a number
     inside a string (kernel release, time stamp), anywhere in CAP;
@@ -102,9 +104,17 @@ def capture_values(cap):
     return vals
 
 
-def prose(md):
+TOP = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+CODE_PATH = re.compile(r"`([\w.+-]*/[\w./+-]*)`")
+
+
+def prose(md, cap):
     """The guide without its quoted statements, release names and the
-    generated-by header's command."""
+    names of files that exist."""
+    def path(m):
+        p = m.group(1)
+        return "`FILE`" if os.path.exists(os.path.join(TOP, p)) or os.path.exists(os.path.join(cap, p)) else m.group(0)
+    md = CODE_PATH.sub(path, md)
     lines = []
     for line in md.splitlines():
         q = line.lstrip("> ").strip().strip('"“”')
@@ -117,7 +127,7 @@ def prose(md):
 def unfound(cap, md, vals=None):
     """(figures checked, [figures not found in the captures])."""
     vals = capture_values(cap) if vals is None else vals
-    text = prose(md)
+    text = prose(md, cap)
     found = set(vals)
     bad = []
     for m in DIFF.finditer(text):
