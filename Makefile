@@ -4,6 +4,9 @@
 # make static     cli/gosnap-cli-static, linked statically (copy it anywhere)
 # make demo       boot the test VM, freeze a Go program at its first GC start,
 #                 show its heap, goroutines and heat map (first of KERNELS)
+# make docs       boot the test VM, capture a Go program's start-up with Go 1.19,
+#                 1.22 and 1.27 and write docs/go-startup-memory.md from those
+#                 captures (docs/gen/startup-guide; first of KERNELS)
 # make check-host the host tests alone (static checks, unit and CLI tests), no VM
 # make check      unit tests + VM tests on 6.1 (KERNELS="6.1 6.12 7.3" for more)
 # make check-all  the same on every test kernel
@@ -74,6 +77,10 @@ check-fresh:
 
 demo: deps
 	@selftests/demo --kernel $(firstword $(KERNELS))
+
+.PHONY: docs
+docs: deps
+	@docs/gen/startup-guide --kernel $(firstword $(KERNELS))
 
 fuzz: deps
 	@selftests/run-tests --fuzz-seconds 300 --only '^fuzz\.t$$'
