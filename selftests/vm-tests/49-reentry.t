@@ -35,12 +35,9 @@ tap_start
 bail_on_error
 rm -rf "$W"
 mkdir -p "$W/guest" "$W/out"
-NEWEST="$("$TOP/selftests/lib/gotoolchain" --list | tail -n 1)"
-newest_go="$("$TOP/selftests/lib/gotoolchain" "$NEWEST")"
-versions="1.19 $NEWEST"
+versions="1.19 $("$TOP/selftests/lib/gotoolchain" --list | tail -n 1)"
 for v in $versions; do
-	go="$GO119"
-	[[ "$v" == 1.19 ]] || go="$newest_go"
+	go="$("$TOP/selftests/lib/gotoolchain" "$v")"
 	(cd "$TOP/selftests/targets/go/reentry" && go_env "$go" build -o "$W/guest/reentry-$v" .)
 done
 
