@@ -24,7 +24,8 @@ static void pcsp_usage(FILE *out)
 		"flags; for each PC range its SP delta (pcsp), file:line (pcfile/pcln) and\n"
 		"pcdata values (unsafe point, stack map index, inline tree index...); its\n"
 		"funcdata slots (pointer maps, stack objects, inline tree, open-coded\n"
-		"defer info). Works on stripped binaries.\n\n"
+		"defer info); how a probe at its entry tells a call from a re-entry\n"
+		"through morestack. Works on stripped binaries.\n\n"
 		"  SYM|ADDR     a function name (as `symbols` lists it) or an address in it\n"
 		"  --pc ADDR    only the range holding ADDR, with its source frames\n"
 		"               (inlined calls expanded through the inline tree)\n"
@@ -67,8 +68,10 @@ static long lookup(const struct gs_symtab *st, const struct gs_pclntab *tab,
 }
 
 static int show_one(const struct gs_symtab *st, const struct gs_funcinfo *fi,
-		    const char *spec, uint64_t pc)
+		    const struct gs_mem *mem, long guard_off, const char *spec,
+		    uint64_t pc)
 {
+	const struct gs_func *f;
 	struct gs_pcln_func fn;
 	struct pcsp_func *pf;
 	char err[256];
@@ -85,6 +88,9 @@ static int show_one(const struct gs_symtab *st, const struct gs_funcinfo *fi,
 		fprintf(stderr, "%s: error: %s\n", PROG, pf ? err : "out of memory");
 		return 1;
 	}
+	f = gs_symtab_find_addr(st, fn.entry);
+	if (f && f->entry == fn.entry)
+		pf->reentry = gs_func_reentry(st, mem, f, guard_off, &pf->check_len);
 	(json_wtr ? pcsp_print_json : pcsp_print_plain)(pf, pc != 0);
 	pcsp_free(pf);
 	free(pf);
@@ -104,6 +110,7 @@ int cmd_pcsp(int argc, char **argv)
 	struct gs_exe *x;
 	struct gs_mem *mem;
 	uint64_t pc = 0;
+	long guard_off;
 	char err[512];
 	int opt, ret = 0, i;
 
@@ -148,6 +155,7 @@ int cmd_pcsp(int argc, char **argv)
 		gs_exe_close(x);
 		return 1;
 	}
+	guard_off = gs_g_guard_offset(x);
 	if (json_wtr) {
 		const char *ver = gs_symtab_go_version(st);
 
@@ -170,10 +178,10 @@ int cmd_pcsp(int argc, char **argv)
 		char spec[32];
 
 		snprintf(spec, sizeof(spec), "0x%" PRIx64, pc);
-		ret |= show_one(st, &fi, spec, pc);
+		ret |= show_one(st, &fi, mem, guard_off, spec, pc);
 	}
 	for (i = optind; i < argc; i++)
-		ret |= show_one(st, &fi, argv[i], pc);
+		ret |= show_one(st, &fi, mem, guard_off, argv[i], pc);
 	if (json_wtr) {
 		jw_end_array(json_wtr);
 		jw_end_object(json_wtr);

@@ -37,9 +37,9 @@
 #include "base/progress.h"
 #include "snap/flags.h"
 #include "decode/gomem.h"
+#include "decode/reentry.h"
 #include "layout/layout.h"
 #include "snap/snapshot.h"
-#include "exe/splitcheck.h"
 #include "exe/x86dec.h"
 
 struct probe_site {
@@ -186,63 +186,37 @@ static struct g_offsets g_offsets_of(struct gs_exe *exe)
 	return off;
 }
 
-/* Functions whose code is read whole to look for a morestack call, at most. */
-#define FUNC_CODE_MAX	(1U << 20)
-
-/* The addresses a Go prologue's stack check calls; how many were found. */
-static size_t morestack_addrs(const struct gs_symtab *st, uint64_t out[2])
-{
-	static const char *const names[] = {
-		"runtime.morestack", "runtime.morestack_noctxt",
-	};
-	size_t i, n = 0;
-
-	for (i = 0; i < 2; i++) {
-		const struct gs_func *fn = gs_symtab_find_name(st, names[i]);
-
-		if (fn)
-			out[n++] = fn->entry;
-	}
-	return n;
-}
-
 /*
  * How the module is to tell a call of the Go function entered at s->vaddr
- * from its re-entry through morestack: not at all when the function never
- * calls morestack (no re-entry can happen); else by a body probe on the
- * first instruction past its stack check, when the check is one this
- * reader knows and the module can tell goroutines apart (R14, with the
- * stack bounds). Otherwise, and at a probe past an entry, it guesses.
+ * from its re-entry through morestack (decode/reentry.h): not at all when
+ * it never calls morestack; by a body probe past its stack check when the
+ * module can tell goroutines apart (R14, with the stack bounds). At a
+ * probe past an entry, and otherwise, the module guesses.
  */
 static void reentry_policy(const struct gs_symtab *st, const struct gs_exe *exe,
 			   struct probe_site *s, const struct g_offsets *g)
 {
 	const struct gs_func *fn = gs_symtab_find_addr(st, s->vaddr);
-	uint64_t more[2];
-	size_t nmore = morestack_addrs(st, more), avail, n;
+	size_t n = 0;
 	char err[256];
 	struct gs_mem *m;
-	uint8_t *code;
 
-	if (!fn || fn->entry != s->vaddr || !fn->size || fn->size > FUNC_CODE_MAX)
+	if (!fn || fn->entry != s->vaddr)
 		return;
-	code = malloc(fn->size);
-	m = code ? gs_mem_open(NULL, &exe->im, err, sizeof(err)) : NULL;
-	if (!m) {
-		free(code);
+	m = gs_mem_open(NULL, &exe->im, err, sizeof(err));
+	if (!m)
 		return;
-	}
-	for (avail = fn->size; avail && !gs_mem_read(m, s->vaddr, code, avail); )
-		avail--;
-	gs_mem_close(m);
-	if (avail == fn->size && nmore == 2 &&
-	    !gs_code_branches_to(code, avail, s->vaddr, more, nmore)) {
+	switch (gs_func_reentry(st, m, fn, g->stack >= 0 ? g->guard : -1, &n)) {
+	case GS_REENTRY_NEVER:
 		s->no_reentry = true;
-	} else if (g->stack >= 0 && g->guard >= 0) {
-		n = gs_split_check_len(code, avail, g->guard);
-		s->body_off = n ? s->file_off + n : 0;
+		break;
+	case GS_REENTRY_BODY:
+		s->body_off = s->file_off + n;
+		break;
+	default:
+		break;
 	}
-	free(code);
+	gs_mem_close(m);
 }
 
 static int resolve_sites(struct gs_exe *x, const struct probe_opts *o,

@@ -8,6 +8,7 @@
 #ifndef GOSNAP_PCSP_MODEL_H
 #define GOSNAP_PCSP_MODEL_H
 
+#include "decode/reentry.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -53,6 +54,9 @@ struct pcsp_func {
 	size_t pc_row;
 	struct gs_srcframe frames[GS_MAX_INLINE_DEPTH + 1];
 	int nframes;
+	/* how a probe at the entry tells a call from its re-entry (pcsp only) */
+	enum gs_reentry reentry;
+	size_t check_len;		/* GS_REENTRY_BODY: the body at entry + it */
 };
 
 /* Decode fn fully (pc == 0: all rows; else also the frames at pc). */

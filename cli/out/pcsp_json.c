@@ -108,6 +108,12 @@ void pcsp_print_json(const struct pcsp_func *pf, bool one_pc)
 	jw_end_array(w);
 	jw_kv_string(w, "file", pf->file);
 	jw_kv_i64(w, "start_line", fn->start_line);
+	jw_kv_string(w, "reentry", gs_reentry_name(pf->reentry));
+	jw_key(w, "body");
+	if (pf->reentry == GS_REENTRY_BODY)
+		jw_u64(w, fn->entry + pf->check_len);
+	else
+		jw_null(w);
 	jw_kv_u64(w, "deferreturn", fn->deferreturn);
 	jw_kv_u64(w, "npcdata", fn->npcdata);
 	jw_kv_u64(w, "nfuncdata", fn->nfuncdata);

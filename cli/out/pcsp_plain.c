@@ -76,6 +76,23 @@ static void print_row(const struct pcsp_func *pf, const struct pcsp_row *r)
 	printf("\n");
 }
 
+/* How capture --at counts this function's calls (docs/abi.md, GOSNAP_PROBE_*). */
+static void print_reentry(const struct pcsp_func *pf)
+{
+	switch (pf->reentry) {
+	case GS_REENTRY_NEVER:
+		printf("  re-entry: none, it never calls morestack: every entry is a call\n");
+		break;
+	case GS_REENTRY_BODY:
+		printf("  re-entry: told by a second probe past the stack check, at +0x%zx\n",
+		       pf->check_len);
+		break;
+	default:
+		printf("  re-entry: guessed (no stack check of a form this reader knows)\n");
+		break;
+	}
+}
+
 void pcsp_print_plain(const struct pcsp_func *pf, bool one_pc)
 {
 	const struct gs_pcln_func *fn = &pf->fn;
@@ -94,6 +111,7 @@ void pcsp_print_plain(const struct pcsp_func *pf, bool one_pc)
 	if (fn->deferreturn)
 		printf("  deferreturn +0x%x", fn->deferreturn);
 	printf("\n");
+	print_reentry(pf);
 	if (pf->damaged)
 		printf("  warning: a pc table is damaged; rows after it read -1\n");
 	print_funcdata(pf);

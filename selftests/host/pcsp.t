@@ -10,7 +10,8 @@
 #   - `go tool objdump` of the same toolchain: at every SUBQ/ADDQ $N, SP
 #     and PUSHQ/POPQ BP of those functions, our SP delta must change by
 #     exactly that much from the instruction to the next, and be 0 at the
-#     entry.
+#     entry; and how a probe at each one's entry tells a call from its
+#     re-entry (pcsp's reentry, body: selftests/stacks/reentry_oracle.py).
 #
 # Env: GOSNAP_CLI (default: the ASan build, made here), GOSNAP_CACHE.
 set -euo pipefail
@@ -207,6 +208,26 @@ for v in go1.19 gonew; do
 	else
 		not_ok "stacks-$v: pcsp output differs for the stripped build"
 	fi
+done
+
+# How capture --at counts each sampled function's calls (pcsp's reentry
+# and body) against go tool objdump: never calls morestack, or a stack
+# check whose end is the body probe's address.
+for v in go1.19 gonew; do
+	for kind in "" .stripped; do
+		label="stacks-$v$kind"
+		mapfile -t addrs < <(cut -f2 "$B/sample-$label.tsv" | sed 's/^/0x/')
+		"$CLI" -j pcsp "$B/stacks-$v$kind" "${addrs[@]}" >"$B/reentry-$label.json"
+		res="$(python3 "$TOP/selftests/stacks/reentry_oracle.py" "$B/objdump-$v.txt" \
+			"$B/reentry-$label.json" 2>"$B/reentry-$label.err")"
+		read -r checks bad never body <<<"$res"
+		if [[ "$bad" -eq 0 && "$checks" -gt 100 && "$never" -gt 0 && "$body" -gt 0 ]]; then
+			ok "$label: how a probe tells a call from its re-entry agrees with go tool objdump for $checks functions ($body with a stack check and its body's address, $never that never call morestack)"
+		else
+			diag <"$B/reentry-$label.err"
+			not_ok "$label: re-entry policy disagrees with go tool objdump for $bad of $checks functions"
+		fi
+	done
 done
 
 # The wait reason tables (cli/decode/goroutines_tables.c) against each release's
