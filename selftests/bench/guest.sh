@@ -53,7 +53,7 @@ freeze() {
 	for mode in meta full; do
 		rm -rf /tmp/f
 		timeout 300 gosnap-cli capture --pid "$pid" --at main.tick --max-snapshots 1 \
-			--stop-world --mode "$mode" -o /tmp/f >/dev/null
+			--stop-world --mode "$mode" -o /tmp/f >/dev/null 2>/tmp/cap.err
 		snap=$(find /tmp/f -name '*.gsnap' | head -n 1)
 		echo "RESULT $t hold_${mode}_us $(hold_us "$snap")"
 		echo "RESULT $t hold_${mode}_bytes $(wc -c <"$snap")"
@@ -91,6 +91,7 @@ for mib in $go_mibs; do
 	bg=$!
 	wait_line /tmp/idle.out '^pid '
 	pid=$(awk '/^pid / { print $2 }' /tmp/idle.out)
+	pagestate warmup "$pid" 1 >/dev/null	# first runs pay for cold caches
 	pagestate "$t" "$pid" "$runs"
 	r=0
 	while [ "$r" -lt "$runs" ]; do
@@ -120,6 +121,7 @@ for kind in reserve bare; do
 		wait_line /tmp/res.out "^touched $mib\$"
 		t="c$mib"
 		[ "$kind" = reserve ] || t="c$mib-bare"
+		pagestate warmup "$pid" 1 >/dev/null
 		pagestate "$t" "$pid" "$runs"
 	done
 	kill "$pid"

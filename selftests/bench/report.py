@@ -23,7 +23,8 @@ def median(xs):
 def load(path):
     v = defaultdict(lambda: defaultdict(list))
     for line in open(path, errors="replace"):
-        f = line.split()
+        # a progress line on the console (\r, ESC[K) may run into it
+        f = line[line.rfind("RESULT "):].split() if "RESULT " in line else []
         if len(f) == 4 and f[0] == "RESULT":
             try:
                 v[f[1]][f[2]].append(float(f[3]))
@@ -53,7 +54,9 @@ def ms(us):
 
 
 def ratio(x, base):
-    return "-" if x is None or not base else "%.1fx" % (x / base)
+    if x is None or not base:
+        return "-"
+    return "%.1fx" % (x / base) if x / base < 100 else "%.0fx" % (x / base)
 
 
 def rows(boots):
@@ -111,6 +114,14 @@ def table(kernel, runs, boots, w):
                                          (m.get("hold_full_bytes") or 0) / 1e6,
                                          " gcore %.1f" % (m["gcore_bytes"] / 1e6)
                                          if m.get("gcore_bytes") else "")
+            for _, t, m in go) + "\n")
+        w("left behind in the target (pagemap: present MiB, of which zero page): " + ", ".join(
+            "%s after gosnap %.1f (%.1f)%s" % (
+                t, (m.get("after_gosnap_present_kb") or 0) / 1024,
+                (m.get("after_gosnap_zero_kb") or 0) / 1024,
+                " after gcore %.1f (%.1f)" % (m["after_gcore_present_kb"] / 1024,
+                                              (m.get("after_gcore_zero_kb") or 0) / 1024)
+                if m.get("after_gcore_present_kb") else "")
             for _, t, m in go) + "\n")
         bad = [t for _, t, m in go if m.get("heap_status")]
         if bad:
