@@ -1,88 +1,76 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest.sh MIB RUNS: the benchmark inside the test VM (busybox sh). A Go
-# program holding MIB MiB of heap (selftests/targets/go/idle, calling
-# main.tick every 10 ms) is measured RUNS times, each way:
-#   pages   gosnap-cli capture --pid (page state of every page, the target
-#           not stopped): the CLI's wall time and the module's walk time,
-#           against pagemap_scan (pagemap + kpageflags from user space);
-#   freeze  frozen at main.tick with every thread stopped (--stop-world),
-#           memory copied (meta, full): how long the target was held, as
-#           the module measured it, against gcore (gdb-minimal: attach,
-#           write a core, detach), timed from right before the attach to
-#           right after the detach.
-# Prints "RESULT NAME VALUE" lines for selftests/bench/run.
+# guest.sh RUNS "GO_MIBS" "C_MIBS" GCORE_MAX: the benchmark inside the
+# test VM (busybox sh). Prints "RESULT TARGET NAME VALUE" lines for
+# selftests/bench/run; TARGET is goN (a Go heap of N MiB), cN (the sparse
+# C target, N MiB touched in a 64 GiB PROT_NONE reservation) or cN-bare
+# (the same N MiB, no reservation).
+#
+# For each target, one process, measured RUNS times over (measure.sh):
+#   page state  the bare walk (barewalk.ko: the limit), gosnap-cli capture
+#               --pid end to end and the module's own walk_ns, and
+#               pagemap_scan (pagemap + kpageflags from user space);
+#               snapshot bytes;
+# and for the Go heaps, on the same process:
+#   freeze      frozen at main.tick with every thread stopped
+#               (--stop-world), memory copied (meta, full): how long the
+#               target was held, as the module measured it;
+#   decode      gosnap-cli heap --json on the meta snapshot: wall time and
+#               peak memory (/gosnap/rusage);
+#   gcore       gdb-minimal attach, gcore, detach, once, last (it maps the
+#               zero page into every page it reads), for heaps of at most
+#               GCORE_MAX MiB (its core, about 3 times the heap, goes to
+#               the guest's /tmp, in RAM).
 set -eu
 
-mib="$1" runs="$2"
+runs="$1" go_mibs="$2" c_mibs="$3" gcore_max="$4"
 insmod /gosnap/gosnap.ko
+insmod /gosnap/barewalk.ko
+# shellcheck source=selftests/bench/measure.sh
+. /gosnap/measure.sh
+echo "RESULT vm thp $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)"
 
-# start_target: a fresh target for each run ($pid), so that no run sees
-# what an earlier one did to it (gcore maps the zero page into every
-# untouched page it reads).
-# Its stdin is a FIFO this shell holds open, so it blocks reading it.
-mkfifo /tmp/idle.in
-exec 3<>/tmp/idle.in
-start_target() {
-	/gosnap/idle -mib "$mib" -tick 10 <&3 >/tmp/idle.out 2>&1 &
-	bg=$!
+# Each target's stdin is a FIFO this shell holds open: it blocks reading it.
+mkfifo /tmp/in
+exec 3<>/tmp/in
+
+# wait_line FILE PATTERN: until FILE has a line matching PATTERN (60 s).
+wait_line() {
 	i=0
-	while ! grep -q '^pid ' /tmp/idle.out; do
+	while ! grep -q "$2" "$1"; do
 		i=$((i + 1))
-		[ "$i" -lt 600 ] || { cat /tmp/idle.out; echo "bench: the target did not start"; exit 1; }
+		[ "$i" -lt 600 ] || { cat "$1"; echo "bench: no '$2' in $1"; exit 1; }
 		sleep 0.1
 	done
-	pid=$(awk '/^pid / { print $2 }' /tmp/idle.out)
 }
 
-# "hold X ms (walk Y ms, copy Z ms)" of a snapshot, as microseconds.
-hold_us() { gosnap-cli show "$1" | awk '$1 == "hold" { printf "%d %d\n", $2 * 1000, $5 * 1000 }'; }
+# "hold X ms (walk Y ms, copy Z ms)" of a snapshot: the hold, in us.
+hold_us() { gosnap-cli show "$1" | awk '$1 == "hold" { printf "%d\n", $2 * 1000 }'; }
 
-# pagemap_scan's line as RESULT lines, names prefixed with $1.
-scan() {
-	/gosnap/pagemap_scan "$pid" | awk -v p="$1" '{
-		for (i = 1; i < NF; i += 2) v[$i] = $(i + 1)
-		print "RESULT " p "_us", v["us"]
-		print "RESULT " p "_present_kb", v["present"] * 4
-		print "RESULT " p "_zero_kb", v["zero"] * 4
-	}'
-}
-
-r=0
-while [ "$r" -lt "$runs" ]; do
-	r=$((r + 1))
-	start_target
-	echo "RESULT rss_kb $(awk '/^VmRSS/ { print $2 }' /proc/"$pid"/status)"
-	echo "RESULT vmas $(wc -l </proc/"$pid"/maps)"
-
-	# Page state, the whole process, nothing stopped.
-	t0=$(/gosnap/stamp)
-	gosnap-cli capture --pid "$pid" -o /tmp/p.gsnap >/tmp/cap.out
-	t1=$(/gosnap/stamp)
-	# shellcheck disable=SC2046 # two numbers, split on purpose
-	set -- $(hold_us /tmp/p.gsnap)
-	echo "RESULT pages_cli_us $((t1 - t0))"
-	echo "RESULT pages_walk_us $2"
-	echo "RESULT pages_bytes $(wc -c </tmp/p.gsnap)"
-	sed -n 's/.* rss \([0-9]*\) KiB.*/RESULT gosnap_rss_kb \1/p' /tmp/cap.out
-	scan pagemap
-
-	# Frozen at main.tick, every thread stopped, memory copied.
+freeze() {
+	t="$1" pid="$2"
 	for mode in meta full; do
 		rm -rf /tmp/f
-		timeout 120 gosnap-cli capture --pid "$pid" --at main.tick --max-snapshots 1 \
-			--stop-world --mode "$mode" -o /tmp/f >/dev/null
+		timeout 300 gosnap-cli capture --pid "$pid" --at main.tick --max-snapshots 1 \
+			--stop-world --mode "$mode" -o /tmp/f >/dev/null 2>/tmp/cap.err
 		snap=$(find /tmp/f -name '*.gsnap' | head -n 1)
-		# shellcheck disable=SC2046
-		set -- $(hold_us "$snap")
-		echo "RESULT hold_${mode}_us $1"
-		echo "RESULT hold_${mode}_bytes $(wc -c <"$snap")"
-		rm -rf /tmp/f	# /tmp is RAM: room for the core file
+		echo "RESULT $t hold_${mode}_us $(hold_us "$snap")"
+		echo "RESULT $t hold_${mode}_bytes $(wc -c <"$snap")"
+		if [ "$mode" = meta ]; then
+			/gosnap/rusage gosnap-cli heap "$snap" --json 2>/tmp/ru ||
+				true
+			awk -v t="$t" '$1 == "rusage" {
+				print "RESULT " t " heap_us " $3
+				print "RESULT " t " heap_maxrss_kb " $5
+				print "RESULT " t " heap_status " $7 }' /tmp/ru
+		fi
+		rm -rf /tmp/f	# /tmp is RAM: room for the next
 	done
-	scan after_gosnap
+}
 
-	# gcore: gdb attaches (every thread stops), writes the core, detaches.
+gcore() {
+	t="$1" pid="$2"
 	rm -f /tmp/core /tmp/g0 /tmp/g1
 	/gosnap/gdb -nx -batch -ex "shell /gosnap/stamp >/tmp/g0" -ex "attach $pid" \
 		-ex "gcore /tmp/core" -ex "detach" -ex "shell /gosnap/stamp >/tmp/g1" \
@@ -92,11 +80,51 @@ while [ "$r" -lt "$runs" ]; do
 		echo "bench: gcore did not run through"
 		exit 1
 	fi
-	echo "RESULT gcore_us $(($(cat /tmp/g1) - $(cat /tmp/g0)))"
-	echo "RESULT gcore_bytes $(wc -c </tmp/core)"
+	echo "RESULT $t gcore_us $(($(cat /tmp/g1) - $(cat /tmp/g0)))"
+	echo "RESULT $t gcore_bytes $(wc -c </tmp/core)"
 	rm -f /tmp/core
-	scan after_gcore
+}
+
+for mib in $go_mibs; do
+	t="go$mib"
+	/gosnap/idle -mib "$mib" -tick 10 <&3 >/tmp/idle.out 2>&1 &
+	bg=$!
+	wait_line /tmp/idle.out '^pid '
+	pid=$(awk '/^pid / { print $2 }' /tmp/idle.out)
+	pagestate warmup "$pid" 1 >/dev/null	# first runs pay for cold caches
+	pagestate "$t" "$pid" "$runs"
+	r=0
+	while [ "$r" -lt "$runs" ]; do
+		r=$((r + 1))
+		freeze "$t" "$pid"
+	done
+	scan "$t" "$pid" after_gosnap
+	if [ "$mib" -le "$gcore_max" ]; then
+		gcore "$t" "$pid"
+		scan "$t" "$pid" after_gcore
+	fi
 	kill "$pid"
 	wait "$bg" 2>/dev/null || true
 done
-echo "RESULT done 1"
+
+# The sparse target: the same process grows from one size to the next;
+# then its control, the same sizes with no reservation.
+for kind in reserve bare; do
+	flag=""
+	[ "$kind" = reserve ] || flag=-n
+	/gosnap/reserve $flag <&3 >/tmp/res.out 2>&1 &
+	bg=$!
+	wait_line /tmp/res.out '^pid '
+	pid=$(awk '/^pid / { print $2 }' /tmp/res.out)
+	for mib in $c_mibs; do
+		echo "$mib" >&3
+		wait_line /tmp/res.out "^touched $mib\$"
+		t="c$mib"
+		[ "$kind" = reserve ] || t="c$mib-bare"
+		pagestate warmup "$pid" 1 >/dev/null
+		pagestate "$t" "$pid" "$runs"
+	done
+	kill "$pid"
+	wait "$bg" 2>/dev/null || true
+done
+echo "RESULT vm done 1"

@@ -3,8 +3,9 @@
 #
 # lint.t: the tree passes the static checkers, each with nothing to say:
 #   - checkpatch --strict (Linux 6.1's, from linux-source-6.1) on every
-#     kmod/ file: no error, warning or check. compat.h alone may test
-#     LINUX_VERSION_CODE (that is what it is for: checkpatch's
+#     kmod/ file and the benchmark's module (selftests/bench/barewalk/kmod/):
+#     no error, warning or check. The compat headers alone may test
+#     LINUX_VERSION_CODE (that is what they are for: checkpatch's
 #     LINUX_VERSION_CODE and CONSTANT_COMPARISON are ignored there);
 #   - shellcheck -x on every tracked shell script and shell .t file;
 #   - cppcheck (warning, portability, performance) on cli/ and on kmod/
@@ -72,10 +73,12 @@ mkdir -p "$TOP/build"
 if ! extract_checkpatch; then
 	not_ok "checkpatch: no $KSRC_TAR to take it from: install linux-source-6.1 (scripts/install-deps)"
 else
-	mapfile -t kfiles < <(cd "$TOP" && git ls-files 'kmod/*.c' 'kmod/*.h')
+	mapfile -t kfiles < <(cd "$TOP" && git ls-files 'kmod/*.c' 'kmod/*.h' \
+		'selftests/bench/barewalk/kmod/*.c' 'selftests/bench/barewalk/kmod/*.h')
 	for f in "${kfiles[@]}"; do
 		ignore=()
-		[[ "$f" != kmod/compat.h ]] || ignore=(--ignore "LINUX_VERSION_CODE,CONSTANT_COMPARISON")
+		[[ "$f" != kmod/compat.h && "$f" != */barewalk_compat.h ]] ||
+			ignore=(--ignore "LINUX_VERSION_CODE,CONSTANT_COMPARISON")
 		# from its own folder: in a git work tree it would leave a cache file
 		if (cd "$CP" && perl ./checkpatch.pl --strict --no-tree --quiet \
 			--show-types ${ignore[@]+"${ignore[@]}"} -f "$TOP/$f") >"$W/cp" 2>&1; then

@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# measure.sh: the page-state measurements of the benchmark, sourced by the
+# guest scripts (busybox sh) guest.sh and guard.sh. Each prints
+# "RESULT TARGET NAME VALUE" lines; TARGET names the process measured.
+# Needs /dev/barewalk (barewalk.ko), gosnap.ko, and /gosnap/stamp,
+# /gosnap/pagemap_scan.
+
+# bare TARGET PID: one walk by barewalk (selftests/bench/barewalk).
+bare() {
+	exec 4<>/dev/barewalk
+	echo "$2" >&4
+	awk -v t="$1" '$1 == "pid" {
+		print "RESULT " t " bare_ns " $10
+		print "RESULT " t " bare_present_kb " $4 * 4
+		print "RESULT " t " bare_leaves " $6
+	}' <&4
+	exec 4<&-
+}
+
+# modwalk TARGET PID: gosnap-cli capture --pid, end to end and the
+# module's own walk time (the snapshot's walk_ns, as show prints it).
+modwalk() {
+	t0=$(/gosnap/stamp)
+	gosnap-cli capture --pid "$2" -o /tmp/p.gsnap >/tmp/cap.out
+	t1=$(/gosnap/stamp)
+	echo "RESULT $1 pages_cli_us $((t1 - t0))"
+	gosnap-cli show /tmp/p.gsnap | awk -v t="$1" '$1 == "hold" {
+		printf "RESULT %s pages_walk_ns %d\n", t, $5 * 1000000 }'
+	echo "RESULT $1 pages_bytes $(wc -c </tmp/p.gsnap)"
+	sed -n "s/.* rss \([0-9]*\) KiB.*/RESULT $1 gosnap_rss_kb \1/p" /tmp/cap.out
+}
+
+# scan TARGET PID [PREFIX]: pagemap + kpageflags from user space.
+scan() {
+	/gosnap/pagemap_scan "$2" | awk -v t="$1" -v p="${3:-pagemap}" '{
+		for (i = 1; i < NF; i += 2) v[$i] = $(i + 1)
+		print "RESULT " t " " p "_us", v["us"]
+		print "RESULT " t " " p "_present_kb", v["present"] * 4
+		print "RESULT " t " " p "_zero_kb", v["zero"] * 4
+	}'
+}
+
+# pagestate TARGET PID N: the three, interleaved, N times on one process,
+# so that a burst of noise from outside the VM hits all of them alike.
+pagestate() {
+	echo "RESULT $1 rss_kb $(awk '/^VmRSS/ { print $2 }' /proc/"$2"/status)"
+	echo "RESULT $1 vmas $(wc -l </proc/"$2"/maps)"
+	n=0
+	while [ "$n" -lt "$3" ]; do
+		n=$((n + 1))
+		bare "$1" "$2"
+		modwalk "$1" "$2"
+		scan "$1" "$2"
+	done
+}

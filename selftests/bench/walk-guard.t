@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# walk-guard.t: the regression guard of issue 18 (acceptance 3). On a Go
+# heap of 64 MiB in the test VM, one boot, one process: the bare walk
+# (barewalk.ko), the module's walk (a capture --pid's walk_ns) and the
+# user-space pagemap + kpageflags scan, each the median of RUNS runs
+# (interleaved: guard.sh). Passes when the module walk is at least 5x
+# faster than the scan and within 3x of the bare walk; prints the ratios
+# either way.
+#
+#   selftests/bench/walk-guard.t [--kernel VER] [--runs N] [--mib N]
+#
+# Not in make check yet: the module of today does not meet the ratios
+# (docs/performance.md has the figures). make bench runs it last.
+set -euo pipefail
+
+TOP="$(cd "$(dirname "$0")/../.." && pwd)"
+HERE="$TOP/selftests/bench"
+B="$TOP/build/bench"
+readonly GO=/usr/lib/go-1.19/bin/go
+: "${GOSNAP_CACHE:=/var/cache/gosnap}"
+export GOSNAP_CACHE
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
+
+kernel="${GOSNAP_KERNEL:-6.1}" runs=9 mib=64
+while [[ $# -gt 0 ]]; do
+	case "$1" in
+	--kernel) kernel="$2"; shift 2 ;;
+	--runs) runs="$2"; shift 2 ;;
+	--mib) mib="$2"; shift 2 ;;
+	*) sed -n 's/^#   //p' "$0" >&2; exit 2 ;;
+	esac
+done
+
+tap_start
+bail_on_error
+mkdir -p "$B"
+if [[ -z "${GOSNAP_PREBUILT:-}" ]]; then
+	make -s -C "$TOP/cli"
+fi
+ko="$("$TOP/selftests/vm/build-module" "$kernel")"
+bw="$(GOSNAP_MODULE_SRC="$HERE/barewalk" "$TOP/selftests/vm/build-module" "$kernel")"
+make -s -C "$HERE"
+(cd "$TOP/selftests/targets/go/idle" &&
+	GOFLAGS=-mod=mod CGO_ENABLED=0 GOCACHE="$TOP/build/go/cache" \
+	GOPATH="$TOP/build/go/path" "$GO" build -o "$B/idle" .)
+trap - ERR
+
+out="$B/guard-$kernel.out"
+if ! "$TOP/selftests/vm/run" --kernel "$kernel" --module "$ko" --timeout 900 --thp never \
+	--add "$B/idle" --add "$B/pagemap_scan" --add "$B/stamp" \
+	--add "$bw:/gosnap/barewalk.ko" --add "$HERE/guard.sh" --add "$HERE/measure.sh" \
+	-- "sh /gosnap/guard.sh $runs $mib" >"$out" 2>&1 ||
+	! grep -q '^RESULT vm done 1' "$out"; then
+	tail -n 30 "$out" | diag
+	not_ok "the guard's VM run on $kernel (output: $out)"
+	tap_finish
+	exit 1
+fi
+
+# Medians (us) and spreads (min-max) of the three.
+read -r bare walk scan spread < <(awk -v t="go$mib" '
+	$1 == "RESULT" && $2 == t { v[$3] = v[$3] " " $4 }
+	function med(name, a, k, i, j, x) {
+		k = split(v[name], a, " ")
+		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+			if (a[j] + 0 < a[i] + 0) { x = a[i]; a[i] = a[j]; a[j] = x }
+		lo[name] = a[1]; hi[name] = a[k]
+		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+	}
+	END {
+		b = med("bare_ns") / 1000; w = med("pages_walk_ns") / 1000; s = med("pagemap_us")
+		printf "%.1f %.1f %.1f bare:%.0f-%.0f,walk:%.0f-%.0f,scan:%.0f-%.0f\n", b, w, s,
+			lo["bare_ns"] / 1000, hi["bare_ns"] / 1000, lo["pages_walk_ns"] / 1000,
+			hi["pages_walk_ns"] / 1000, lo["pagemap_us"], hi["pagemap_us"]
+	}' "$out")
+present="$(awk -v t="go$mib" '$1 == "RESULT" && $2 == t && $3 == "bare_present_kb" { p = $4 }
+	END { printf "%.1f", p / 1024 }' "$out")"
+echo "# $kernel, Go heap $mib MiB ($present MiB resident), medians of $runs (us): bare $bare, module walk $walk, scan $scan"
+echo "# spread min-max (us): $spread"
+ratios="$(awk -v b="$bare" -v w="$walk" -v s="$scan" 'BEGIN {
+	printf "%.2f %.2f", (w > 0 ? s / w : 0), (b > 0 ? w / b : 0) }')"
+read -r faster within <<<"$ratios"
+echo "# GUARD $kernel scan/walk ${faster}x walk/bare ${within}x"
+check "module walk at least 5x faster than the pagemap scan (${faster}x) on $kernel" \
+	awk -v r="$faster" 'BEGIN { exit !(r >= 5) }'
+check "module walk within 3x of the bare walk (${within}x) on $kernel" \
+	awk -v r="$within" 'BEGIN { exit !(r > 0 && r <= 3) }'
+tap_finish
