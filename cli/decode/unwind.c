@@ -23,6 +23,7 @@ static const char *const stop_names[] = {
 	[GS_STOP_SP_BOUNDS]	= "sp out of bounds",
 	[GS_STOP_ZERO_PC]	= "zero return address",
 	[GS_STOP_MAX_FRAMES]	= "frame limit",
+	[GS_STOP_NATIVE]	= "native frames",
 };
 
 const char *gs_unwind_stop_name(enum gs_unwind_stop s)
