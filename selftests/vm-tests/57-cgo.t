@@ -214,7 +214,7 @@ check_c_threads() {
 	want='^(\S+ )*c_sleep_inner c_sleep_middle c_sleep_outer runtime\.asmcgocall ([a-z]\S* )*main\._Cfunc_c_sleep_outer main\.sleepInC runtime\.goexit$'
 	[[ "$1" != *.stripped ]] ||
 		want='^(\? ){3,}runtime\.asmcgocall ([a-z]\S* )*main\._Cfunc_c_sleep_outer main\.sleepInC runtime\.goexit$'
-	for tid in $(sed -n '/^=== tids/,/^=== end/p' "$d/stdout" | grep -E '^[0-9]+$'); do
+	while read -r tid; do
 		walk="$(names ".threads[] | select(.tid == $tid and .switch != null and .stop.reason == \"goexit\")
 			| select([.frames[] | select(.native)] | length >= 3)" "$j")"
 		if ! grep -Eq "$want" <<<"$walk"; then
@@ -223,7 +223,7 @@ check_c_threads() {
 			return 1
 		fi
 		n=$((n + 1))
-	done
+	done < <(sed -n '/^=== tids/,/^=== end/p' "$d/stdout" | grep -E '^[0-9]+$' || true)
 	if [[ $n -lt $SLEEPERS ]]; then
 		echo "$n threads in C checked, want $SLEEPERS (the target printed their ids?)" | diag
 		return 1
