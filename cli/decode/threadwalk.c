@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode/gosched.h"
 #include "decode/native.h"
 #include "decode/needs.h"
 #include "decode/threadwalk.h"
@@ -17,14 +16,16 @@
 struct gm_layout {
 	int64_t g_m, g_goid, g_stack_lo, g_stack_hi, g_sched_pc, g_sched_sp;
 	int64_t m_id, m_g0, m_gsignal, m_curg, m_vdso_sp, m_vdso_pc;
+	int64_t m_procid, m_alllink;
 	uint64_t goid_size;
+	uint64_t allm;			/* &runtime.allm; 0 unknown */
 };
 
 /* What the thread walk reads (decode/needs.h), resolved once. */
 enum {
 	NT_G_M, NT_G_GOID, NT_G_STACK_LO, NT_G_STACK_HI, NT_G_SCHED_PC,
 	NT_G_SCHED_SP, NT_M_ID, NT_M_G0, NT_M_GSIGNAL, NT_M_CURG, NT_M_VDSO_SP,
-	NT_M_VDSO_PC, NT_N
+	NT_M_VDSO_PC, NT_M_PROCID, NT_M_ALLLINK, NT_ALLM, NT_N
 };
 
 static const struct gs_need t_needs[NT_N] = {
@@ -40,6 +41,9 @@ static const struct gs_need t_needs[NT_N] = {
 	[NT_M_CURG]	= GS_NEED_F("runtime.m", "curg"),
 	[NT_M_VDSO_SP]	= GS_NEED_F("runtime.m", "vdsoSP"),
 	[NT_M_VDSO_PC]	= GS_NEED_F("runtime.m", "vdsoPC"),
+	[NT_M_PROCID]	= GS_NEED_F("runtime.m", "procid"),
+	[NT_M_ALLLINK]	= GS_NEED_F("runtime.m", "alllink"),
+	[NT_ALLM]	= GS_NEED_G("runtime.allm"),
 };
 
 const struct gs_needs gs_threads_needs = { "threads", t_needs, NT_N };
@@ -63,6 +67,9 @@ static void gm_layout_get(struct gs_snapctx *c, struct gm_layout *gl)
 	gl->m_curg = gs_need_off(&a[NT_M_CURG]);
 	gl->m_vdso_sp = gs_need_off(&a[NT_M_VDSO_SP]);
 	gl->m_vdso_pc = gs_need_off(&a[NT_M_VDSO_PC]);
+	gl->m_procid = gs_need_off(&a[NT_M_PROCID]);
+	gl->m_alllink = gs_need_off(&a[NT_M_ALLLINK]);
+	gl->allm = a[NT_ALLM].ok ? a[NT_ALLM].value : 0;
 }
 
 static int64_t read_goid(const struct gs_snapctx *c, const struct gm_layout *gl,
@@ -86,24 +93,54 @@ static bool g_stack(const struct gs_snapctx *c, const struct gm_layout *gl,
 	return *hi > *lo && sp >= *lo && sp < *hi;
 }
 
+#define MAX_MS	4096	/* bound on the allm list */
+
 /* What every thread's classification uses: g's TLS slot, and the Ms. */
 struct walk_env {
 	struct gm_layout gl;
 	struct gs_tlsg tlsg;
-	struct gs_sched sched;		/* for the M of each thread id */
-	bool have_sched;
+	struct { uint64_t m, procid; } *ms;	/* runtime.allm along alllink */
+	size_t nms;
 };
 
-/* The M whose procid is t's id, or NULL. */
-static const struct gs_m *m_of_thread(const struct walk_env *e,
-				      const struct gosnap_rec_thread *t)
+/*
+ * The Ms of runtime.allm with their thread ids (m.procid), as `sched`
+ * reads them (decode/gosched.c); none when allm or the offsets are
+ * unknown. -1 out of memory.
+ */
+static int read_ms(const struct gs_snapctx *c, struct walk_env *e)
+{
+	const struct gm_layout *gl = &e->gl;
+	uint64_t m;
+	size_t i;
+
+	if (!gl->allm || gl->m_procid < 0 || gl->m_alllink < 0 ||
+	    !gs_mem_u64(c->mem, gl->allm, &m))
+		return 0;
+	e->ms = calloc(MAX_MS, sizeof(*e->ms));
+	if (!e->ms)
+		return -1;
+	while (m && e->nms < MAX_MS) {
+		for (i = 0; i < e->nms; i++)
+			if (e->ms[i].m == m)
+				return 0;	/* a loop: damage */
+		e->ms[e->nms].m = m;
+		e->ms[e->nms].procid = gs_mem_field_u64(c->mem, m, gl->m_procid);
+		e->nms++;
+		m = gs_mem_field_u64(c->mem, m, gl->m_alllink);
+	}
+	return 0;
+}
+
+/* The M whose procid is t's id, or 0. */
+static uint64_t m_of_thread(const struct walk_env *e, const struct gosnap_rec_thread *t)
 {
 	size_t i;
 
-	for (i = 0; e->have_sched && i < e->sched.nms; i++)
-		if (e->sched.ms[i].thread == t)
-			return &e->sched.ms[i];
-	return NULL;
+	for (i = 0; t->tid > 0 && i < e->nms; i++)
+		if (e->ms[i].procid == (uint64_t)t->tid)
+			return e->ms[i].m;
+	return 0;
 }
 
 /* Does g's stack hold sp? */
@@ -120,32 +157,33 @@ static void classify(const struct gs_snapctx *c, const struct walk_env *e,
 		     struct gs_thread_walk *w)
 {
 	const struct gm_layout *gl = &e->gl;
-	const struct gs_m *mt = m_of_thread(e, w->t);
-	uint64_t g0, gsignal, g = 0, m = 0, fs = w->t->regs.fs_base;
+	uint64_t mt = m_of_thread(e, w->t);
+	uint64_t g0, gsignal, curg, g = 0, m = 0, fs = w->t->regs.fs_base;
 
 	w->m_id = -1;
 	w->goid = -1;
 	w->g = 0;
 	if (e->tlsg.known && fs && gs_mem_u64(c->mem, fs + (uint64_t)e->tlsg.off, &g))
 		m = gs_mem_field_u64(c->mem, g, gl->g_m);
-	if (g && m && (!mt || mt->m == m)) {
+	if (g && m && (!mt || mt == m)) {
 		w->g = g;
 		w->m = m;
 		w->g_from = "tls";
 	} else if (mt) {
 		/* the TLS slot is unknown, empty or not this thread's: its M */
-		w->m = mt->m;
+		w->m = mt;
 		w->g_from = "m";
 		w->g_note = !e->tlsg.known ? e->tlsg.source :
 			    !g ? "the TLS slot of g is empty (a thread in C code?)" :
 			    "the TLS slot's g belongs to another M";
-		gsignal = gs_mem_field_u64(c->mem, mt->m, gl->m_gsignal);
-		if (on_stack_of(c, gl, mt->curg, w->t->regs.rsp))
-			w->g = mt->curg;
+		curg = gs_mem_field_u64(c->mem, mt, gl->m_curg);
+		gsignal = gs_mem_field_u64(c->mem, mt, gl->m_gsignal);
+		if (on_stack_of(c, gl, curg, w->t->regs.rsp))
+			w->g = curg;
 		else if (on_stack_of(c, gl, gsignal, w->t->regs.rsp))
 			w->g = gsignal;
-		else
-			w->g = mt->g0;	/* C code and the scheduler run on g0 */
+		else	/* C code and the scheduler run on g0 */
+			w->g = gs_mem_field_u64(c->mem, mt, gl->m_g0);
 	} else {
 		w->g_note = !e->tlsg.known ? e->tlsg.source :
 			    "no M has this thread's id, and its TLS slot has no g";
@@ -302,12 +340,11 @@ int gs_thread_walks_decode(struct gs_snapctx *c, size_t max_frames,
 		gs_tlsg_find(&c->x->im, &e.tlsg);
 	else
 		e.tlsg.source = "no executable";
-	if (gs_sched_decode(c, &e.sched))
+	if (read_ms(c, &e))
 		return -1;
-	e.have_sched = true;
 	tw->w = calloc(c->snap.nr_threads ? c->snap.nr_threads : 1, sizeof(*tw->w));
 	if (!tw->w) {
-		gs_sched_free(&e.sched);
+		free(e.ms);
 		return -1;
 	}
 	for (i = 0; i < c->snap.nr_threads; i++) {
@@ -322,7 +359,7 @@ int gs_thread_walks_decode(struct gs_snapctx *c, size_t max_frames,
 			break;
 		}
 	}
-	gs_sched_free(&e.sched);
+	free(e.ms);
 	return rc;
 }
 

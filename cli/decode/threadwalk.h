@@ -8,7 +8,7 @@
  * word at fs_base - 8 without cgo, elsewhere when C code has __thread
  * variables), compared with g.m's g0 and gsignal. A TLS g whose M is not
  * the thread's (m.procid), or none, gives way to the M whose procid is
- * the thread's id (decode/gosched.h, as `sched` finds it): the thread
+ * the thread's id (runtime.allm along alllink, as `sched` reads it): the thread
  * then runs the one of m.curg, m.gsignal, m.g0 whose stack holds rsp
  * (g0 when neither goroutine's does: C code runs on the M's g0 stack). On g0
  * the M may be working for its goroutine (m.curg: systemstack, mcall,
