@@ -9,6 +9,9 @@
 # stripped (-s -w: no runtime.tlsg, so g comes from the threads' Ms).
 # Each build is checked first: static, and a PT_TLS larger than Go's
 # 8-byte g slot (C's TLS shares the block, g is not at fs_base - 8).
+# The newest is built a third time linked to libc (-linkmode external,
+# copied in with its loader and libraries: vm/run --add-bin), so that
+# nanosleep's frames are libc.so's, a module of its own for libdw.
 #
 # In the test VM (GOSNAP_KERNEL) each is captured at main.marker with
 # --stop-world --mode full. At that moment goroutine 1 runs main.main ->
@@ -54,13 +57,15 @@ for v in 1.19 "$NEWEST"; do
 	GO_OF[$v]="$("$TOP/selftests/lib/gotoolchain" "$v")"
 	labels+=("go$v")
 done
-labels+=("go$NEWEST.stripped")
+labels+=("go$NEWEST.stripped" "go$NEWEST.dynamic")
 
 # build LABEL: the cgo target into $W/bin/cgo-LABEL.
 build() {
 	local l="$1" v="${1#go}" ld='-linkmode external -extldflags -static'
 	v="${v%.stripped}"
+	v="${v%.dynamic}"
 	[[ "$l" != *.stripped ]] || ld="-s -w $ld"
+	[[ "$l" != *.dynamic ]] || ld='-linkmode external' 
 	(cd "$TOP/selftests/targets/go/cgo" &&
 		env CGO_ENABLED=1 GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false \
 		GOCACHE="$TOP/build/go/cache-$v" GOPATH="$TOP/build/go/path" \
@@ -68,12 +73,14 @@ build() {
 		-o "$W/bin/cgo-$l" .)
 }
 
-# built_as BIN: static, and C's TLS in the block (PT_TLS memsz > 8).
+# built_as BIN: static (.dynamic: linked to libc), and C's TLS in the
+# block (PT_TLS memsz > 8).
 built_as() {
-	local bin="$1" memsz
+	local bin="$1" memsz dyn=0
 	memsz="$(readelf -lW "$bin" | awk '$1 == "TLS" { print $6 }')"
-	if readelf -d "$bin" 2>/dev/null | grep -q NEEDED || [[ -z "$memsz" ]] ||
-	   (( memsz <= 8 )); then
+	readelf -d "$bin" 2>/dev/null | grep -q 'NEEDED.*libc' && dyn=1
+	if [[ $dyn != "$([[ "$bin" == *.dynamic ]] && echo 1 || echo 0)" ]] ||
+	   [[ -z "$memsz" ]] || (( memsz <= 8 )); then
 		echo "$bin: PT_TLS memsz '${memsz:-none}', $(readelf -d "$bin" 2>&1 | grep -c NEEDED) NEEDED" | diag
 		return 1
 	fi
@@ -87,9 +94,13 @@ for l in "${labels[@]}"; do
 		not_ok "$l: the cgo target built"
 		continue
 	fi
-	check "$l: the cgo target built static, C's __thread variables in its PT_TLS" \
+	check "$l: the cgo target built $([[ $l == *.dynamic ]] && echo "with libc" || echo static), C's __thread variables in its PT_TLS" \
 		built_as "$W/bin/cgo-$l"
-	adds+=(--add "$W/bin/cgo-$l:/gosnap/p/cgo-$l")
+	if [[ $l == *.dynamic ]]; then
+		adds+=(--add-bin "$W/bin/cgo-$l:/gosnap/p/cgo-$l")
+	else
+		adds+=(--add "$W/bin/cgo-$l:/gosnap/p/cgo-$l")
+	fi
 done
 bail_on_error
 
