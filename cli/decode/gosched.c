@@ -10,6 +10,7 @@
 #include "decode/goroutines.h"
 #include "decode/gosched.h"
 #include "decode/needs.h"
+#include "decode/tlsg.h"
 
 const char *gs_p_status_name(uint32_t status)
 {
@@ -178,18 +179,21 @@ static void add_goroutine_ms(struct gs_snapctx *c, const struct m_layout *ml,
 			add_ms(c, ml, s, gs_mem_field_u64(c->mem, g, ml->g_m));
 }
 
-/* The M of each thread with registers: its TLS g's m. */
+/* The M of each thread with registers: its TLS g's m (decode/tlsg.h). */
 static void add_thread_ms(struct gs_snapctx *c, const struct m_layout *ml,
 			  struct gs_sched *s)
 {
+	struct gs_tlsg tlsg = { 0 };
 	size_t i;
 	uint64_t g;
 
-	for (i = 0; ml->g_m >= 0 && i < c->snap.nr_threads; i++) {
+	if (c->x)
+		gs_tlsg_find(&c->x->im, &tlsg);
+	for (i = 0; tlsg.known && ml->g_m >= 0 && i < c->snap.nr_threads; i++) {
 		const struct gosnap_rec_thread *t = c->snap.threads[i];
 
-		if ((t->flags & GOSNAP_THR_REGS) && t->regs.fs_base >= 8 &&
-		    gs_mem_u64(c->mem, t->regs.fs_base - 8, &g) && g)
+		if ((t->flags & GOSNAP_THR_REGS) && t->regs.fs_base &&
+		    gs_mem_u64(c->mem, t->regs.fs_base + (uint64_t)tlsg.off, &g) && g)
 			add_ms(c, ml, s, gs_mem_field_u64(c->mem, g, ml->g_m));
 	}
 }

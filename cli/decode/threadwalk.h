@@ -4,13 +4,21 @@
  * thread that hit the probe, and with --stop-world every other one.
  *
  * A Go thread runs either a goroutine's stack or one of its M's own
- * stacks (g0, gsignal). Which: the g in its TLS slot (the word at
- * fs_base - 8 without cgo), compared with g.m's g0 and gsignal. On g0
+ * stacks (g0, gsignal). Which: the g in its TLS slot (decode/tlsg.h: the
+ * word at fs_base - 8 without cgo, elsewhere when C code has __thread
+ * variables), compared with g.m's g0 and gsignal. A TLS g whose M is not
+ * the thread's (m.procid), or none, gives way to the M whose procid is
+ * the thread's id (runtime.allm along alllink, as `sched` reads it): the thread
+ * then runs the one of m.curg, m.gsignal, m.g0 whose stack holds rsp
+ * (g0 when neither goroutine's does: C code runs on the M's g0 stack). On g0
  * the M may be working for its goroutine (m.curg: systemstack, mcall,
  * morestack): the walk then follows the switch back onto that
  * goroutine's stack at curg's g.sched, and says so. A pc in the vDSO
  * (not Go code) restarts from m.vdsoPC/vdsoSP, which the runtime saves
- * around vDSO calls. Without a layout (no runtime.g/m offsets) the walk
+ * around vDSO calls. Any other pc outside Go code (C code) is unwound by
+ * libdw through its native frames to the Go code that called it
+ * (decode/native.h), and from there as Go code. Without a layout (no
+ * runtime.g/m offsets) the walk
  * still runs from the registers, bounded by the mapping holding rsp.
  */
 #ifndef GOSNAP_THREADWALK_H
@@ -32,7 +40,9 @@ enum gs_thread_on {
 
 struct gs_thread_walk {
 	const struct gosnap_rec_thread *t;
-	uint64_t g;			/* the word at fs_base - 8; 0 unknown */
+	uint64_t g;			/* the g it runs; 0 unknown */
+	const char *g_from;		/* "tls", "m" (its M's by procid), NULL */
+	const char *g_note;		/* NULL, or why the TLS slot was not used */
 	uint64_t m;			/* g.m; 0 unknown */
 	int64_t m_id;			/* m.id; -1 unknown */
 	uint64_t curg;			/* m.curg; 0 none or unknown */
@@ -44,9 +54,13 @@ struct gs_thread_walk {
 	struct gs_unwind unwind;
 };
 
+struct gs_native;
+
 struct gs_thread_walks {
 	struct gs_thread_walk *w;	/* one per THREAD record with registers */
 	size_t n;
+	struct gs_native *native;	/* the C unwinder (owns native frame names) */
+	char native_why[160];		/* why there is none, when a walk needed it */
 };
 
 /*

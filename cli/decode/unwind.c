@@ -23,6 +23,7 @@ static const char *const stop_names[] = {
 	[GS_STOP_SP_BOUNDS]	= "sp out of bounds",
 	[GS_STOP_ZERO_PC]	= "zero return address",
 	[GS_STOP_MAX_FRAMES]	= "frame limit",
+	[GS_STOP_NATIVE]	= "native frames",
 };
 
 const char *gs_unwind_stop_name(enum gs_unwind_stop s)
@@ -39,6 +40,12 @@ bool gs_unwind_stop_clean(enum gs_unwind_stop s)
 
 /*
  * Functions that run on, or switch to, another stack (by pclntab name).
+ * Not runtime.cgocallback: it switches from g0 to the goroutine's stack
+ * for a C->Go callback, but lays out a frame on both stacks that unwinds
+ * like any other (its frame on the goroutine's stack returns to where
+ * the goroutine's g.sched pointed when it called C, so the walk goes on
+ * to the Go frames that called C); Go's traceback clears its spwrite
+ * flag for that reason, and so does the walk below.
  * Not runtime.systemstack_switch: a goroutine that called systemstack has
  * its g.sched pointed there, with sp at the return address into the
  * caller of systemstack, so its walk goes on normally.
@@ -46,7 +53,7 @@ bool gs_unwind_stop_clean(enum gs_unwind_stop s)
 static const char *const stack_switchers[] = {
 	"runtime.systemstack", "runtime.mcall",
 	"runtime.morestack", "runtime.morestack_noctxt", "runtime.asmcgocall",
-	"runtime.cgocallback", "runtime.gogo",
+	"runtime.gogo",
 };
 
 static bool is_switcher(const char *name)
@@ -239,7 +246,8 @@ int gs_unwind(const struct gs_funcinfo *fi, const struct gs_mem *mem,
 			     fn.name);
 			return 0;
 		}
-		if ((fn.flag & GS_FUNCFLAG_SPWRITE) && seg_phys > 1) {
+		if ((fn.flag & GS_FUNCFLAG_SPWRITE) && seg_phys > 1 &&
+		    strcmp(fn.name, "runtime.cgocallback")) {
 			stop(u, GS_STOP_SPWRITE, pc,
 			     "%s writes SP: its caller cannot be found", fn.name);
 			return 0;

@@ -46,6 +46,7 @@ enum gs_unwind_stop {
 	GS_STOP_SP_BOUNDS,	/* sp outside the stack bounds */
 	GS_STOP_ZERO_PC,	/* a return address of 0 */
 	GS_STOP_MAX_FRAMES,	/* the frame limit */
+	GS_STOP_NATIVE,		/* native (C) frames that lead to no Go frame */
 };
 
 struct gs_frame {
@@ -59,6 +60,10 @@ struct gs_frame {
 	int32_t line;
 	bool inlined;			/* an inlined call (no frame of its own) */
 	bool after_switch;		/* first frame on the stack a switch led to */
+	bool native;			/* C (non-Go) code, unwound by libdw
+					 * (decode/native.h): func is its symbol,
+					 * file its source or ELF file, frame_size
+					 * -1, sp 0 if unknown */
 };
 
 struct gs_unwind_req {

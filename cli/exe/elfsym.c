@@ -216,15 +216,20 @@ static uint64_t symbol_value(const struct gs_symtab *st, const char *name)
 
 /*
  * Where 1.18+ entry offsets start, when the header does not say (Go 1.26):
- * runtime.text, else the .text section, else the runtime's moduledata.
+ * runtime.text, else the runtime's moduledata (parse_pclntab_at), else
+ * the .text section. Not the section first: gcc, linking a cgo program,
+ * puts C code (crt1.o's _start, libc's) before runtime.text in .text, so
+ * in a stripped cgo binary every function would be placed too low.
  */
 static uint64_t text_start_hint(const struct gs_symtab *st)
 {
-	GElf_Shdr sh;
-	uint64_t v = symbol_value(st, "runtime.text");
+	return symbol_value(st, "runtime.text");
+}
 
-	if (v)
-		return v;
+static uint64_t text_section(const struct gs_symtab *st)
+{
+	GElf_Shdr sh;
+
 	if (find_section(st->elf, ".text", &sh) && sh.sh_type == SHT_PROGBITS)
 		return sh.sh_addr;
 	return 0;
@@ -263,7 +268,9 @@ static int parse_pclntab_at(struct gs_symtab *st, uint64_t vaddr, size_t len)
 				 st->pcln_err, sizeof(st->pcln_err)))
 		return -1;
 	if (st->pcln.version >= GS_PCLN_GO118 && !st->pcln.text_start) {
-		if (text_from_moduledata(st, &text)) {
+		if (text_from_moduledata(st, &text))
+			text = text_section(st);
+		if (!text) {
 			set_err(st->pcln_err, sizeof(st->pcln_err),
 				"pclntab has no text start and no moduledata names one");
 			return -1;

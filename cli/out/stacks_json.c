@@ -23,6 +23,7 @@ static void json_unwind(struct json_writer *w, const struct gs_unwind *u)
 		jw_kv_i64(w, "frame_size", f->frame_size);
 		jw_kv_bool(w, "inlined", f->inlined);
 		jw_kv_bool(w, "after_switch", f->after_switch);
+		jw_kv_bool(w, "native", f->native);
 		jw_end_object(w);
 	}
 	jw_end_array(w);
@@ -74,6 +75,8 @@ static void json_thread(struct json_writer *w, const struct gs_thread_walk *tw)
 	jw_kv_u64(w, "rsp", t->regs.rsp);
 	jw_kv_u64(w, "fs_base", t->regs.fs_base);
 	jw_kv_u64(w, "g", tw->g);
+	json_str_or_null(w, "g_from", tw->g_from);
+	json_str_or_null(w, "g_note", tw->g_note);
 	jw_kv_u64(w, "m", tw->m);
 	json_i64_or_null(w, "m_id", tw->m_id);
 	jw_kv_string(w, "on", gs_thread_on_name(tw->on));

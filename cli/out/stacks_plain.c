@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "out/stacks_out.h"
 
@@ -18,9 +19,14 @@ static void print_frames(const struct gs_unwind *u)
 
 		if (f->after_switch)
 			printf("  == %s\n", u->switch_detail);
-		printf("  %s%s\n", f->func, f->inlined ? " (inlined)" : "");
+		printf("  %s%s\n", f->func, f->inlined ? " (inlined)" :
+		       f->native ? " (native)" : "");
 		printf("      %s:%d", f->file, f->line);
-		if (!f->inlined)
+		if (f->native)
+			printf("  pc=0x%" PRIx64 " sp=%s", f->pc, f->sp ? "" : "?");
+		if (f->native && f->sp)
+			printf("0x%" PRIx64, f->sp);
+		else if (!f->inlined && !f->native)
 			printf("  pc=0x%" PRIx64 " sp=0x%" PRIx64 " frame=%d",
 			       f->pc, f->sp, f->frame_size);
 		printf("\n");
@@ -49,6 +55,11 @@ static void print_thread_head(const struct stacks_model *sm,
 		printf(" (no M: not a Go thread, or a damaged g)");
 	if (w->g || w->m_id >= 0)
 		printf("\n");
+	if (w->g_from && !strcmp(w->g_from, "m"))
+		printf("  (g from its M, whose procid is this thread's id: %s)\n",
+		       w->g_note ? w->g_note : "the TLS slot was not used");
+	else if (!w->g && w->g_note)
+		printf("  (g unknown: %s)\n", w->g_note);
 	if (w->note)
 		printf("  (%s)\n", w->note);
 	print_frames(&w->unwind);

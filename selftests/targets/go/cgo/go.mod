@@ -1,0 +1,3 @@
+module gosnap.test/cgo
+
+go 1.19
