@@ -10,7 +10,7 @@
 #include "decode/reentry.h"
 #include "exe/elfsym.h"
 #include "exe/splitcheck.h"
-#include "layout/layout.h"
+#include "decode/needs.h"
 
 /* Functions read whole to look for a morestack call, at most. */
 #define FUNC_CODE_MAX	(1U << 20)
@@ -73,16 +73,23 @@ const char *gs_reentry_name(enum gs_reentry r)
 	}
 }
 
+/* What the stack check compares with; without it, no body probe. */
+static const struct gs_need re_needs[] = {
+	GS_NEED_F_OPT("runtime.g", "stackguard0"),
+};
+const struct gs_needs gs_reentry_needs = { "reentry", re_needs, 1 };
+
 long gs_g_guard_offset(struct gs_exe *exe)
 {
 	char note[256];
 	struct gs_layout *l = gs_layout_open(exe, note, sizeof(note));
-	struct gs_field guard;
+	struct gs_need_ans a = { 0 };
 	long off = -1;
 
-	if (l && gs_layout_has_field(l, "runtime.g", "stackguard0", &guard) &&
-	    guard.size == 8)
-		off = (long)guard.offset;
+	if (l)
+		gs_needs_resolve(l, &gs_reentry_needs, &a);
+	if (a.ok && a.size == 8)
+		off = (long)a.value;
 	gs_layout_free(l);
 	return off;
 }
