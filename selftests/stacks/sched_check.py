@@ -88,11 +88,17 @@ def sched_reports(base, log):
 # The report, printed later, shows the steps still to come; the snapshot
 # is right, the process was not yet still. (idleprocs, spinningthreads,
 # idlethreads), runtime less snapshot, for each point it can be caught at.
-SETTLING = {(1, -1, 1), (0, -1, 1), (0, 0, 1)}
+# An M that was not spinning (woken for sched.needspinning, and finding
+# nothing) goes the same way without the spinning step: (1, 0, 1), and
+# the needspinning it answered is 0 by the report.
+SETTLING = {(1, -1, 1), (0, -1, 1), (0, 0, 1), (1, 0, 1)}
 
 
 def settling(rep, sj):
-    """Whether rep differs from sj only by an M going idle (SETTLING)."""
+    """Whether rep differs from sj only by one M going idle (SETTLING):
+    the counters' steps, needspinning dropping to 0, and that M's P let
+    go (the M reads p -1 in the report). The capture held only the
+    hitting thread: the others may be between two such steps."""
     top, s = rep[0], sj["sched"]
     try:
         d = (num(top["idleprocs"]) - s["idle_ps"],
@@ -102,9 +108,18 @@ def settling(rep, sj):
         return None
     if d not in SETTLING:
         return None
-    moved = dict(sj, sched=dict(s, idle_ps=s["idle_ps"] + d[0],
-                                spinning_ms=s["spinning_ms"] + d[1],
-                                idle_ms=s["idle_ms"] + d[2]))
+    moved_s = dict(s, idle_ps=s["idle_ps"] + d[0], spinning_ms=s["spinning_ms"] + d[1],
+                   idle_ms=s["idle_ms"] + d[2])
+    if "needspinning" in top and num(top["needspinning"]) == 0:
+        moved_s["need_spinning"] = 0
+    moved = dict(sj, sched=moved_s)
+    # the one M whose P the report shows let go
+    idle = [m for m in sj["ms"] if m["p_id"] is not None and
+            num(rep[2].get(m["id"], {}).get("p")) == -1]
+    if len(idle) > 1:
+        return None
+    if idle:
+        moved["ms"] = [dict(m, p_id=None) if m is idle[0] else m for m in sj["ms"]]
     return d if not compare_report(rep, moved) else None
 
 

@@ -29,11 +29,13 @@
 #     spinningthreads, idlethreads, runqueue, nmidlelocked, gcwaiting,
 #     stopwait, sysmonwait), each P (status, M id, run queue length) and
 #     each M (P id, curg's goid, spinning), but for one race the capture
-#     does not rule out: an M that spun and found nothing, caught going
-#     idle (findRunnable: releasep, pidleput, nmspinning - 1, stopm), which
-#     the later report shows done (only idleprocs, spinningthreads and
-#     idlethreads differ, by the steps still to come); at least one target
-#     equals its report exactly; the goroutines counted by
+#     (only the hitting thread held) does not rule out: one M that found
+#     nothing, spinning or woken for sched.needspinning, caught going idle
+#     (findRunnable: releasep, pidleput, nmspinning - 1, stopm), which the
+#     later report shows done (only idleprocs, spinningthreads,
+#     idlethreads, needspinning dropping to 0 and that M's P differ, by
+#     the steps still to come); at least one target equals its report
+#     exactly; the goroutines counted by
 #     stacks that are not system goroutines equal runtime.NumGoroutine;
 #   - with --stop-world, every thread's registers are in the snapshot and
 #     its rsp and rip equal what /proc/PID/task/TID/syscall says; every M
