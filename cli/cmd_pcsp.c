@@ -8,6 +8,7 @@
 #include "exe/elfsym.h"
 #include "exe/exe.h"
 #include "decode/pcsp_model.h"
+#include "layout/layout.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -65,6 +66,17 @@ static long lookup(const struct gs_symtab *st, const struct gs_pclntab *tab,
 	if (i < 0)
 		snprintf(err, errlen, "'%s' is not in the pclntab", spec);
 	return i;
+}
+
+/* g.stackguard0's offset, for the re-entry line; -1 unknown. */
+static long guard_offset_of(struct gs_exe *x)
+{
+	char note[256];
+	struct gs_layout *l = gs_layout_open(x, note, sizeof(note));
+	long off = gs_g_guard_offset(l);
+
+	gs_layout_free(l);
+	return off;
 }
 
 static int show_one(const struct gs_symtab *st, const struct gs_funcinfo *fi,
@@ -155,7 +167,7 @@ int cmd_pcsp(int argc, char **argv)
 		gs_exe_close(x);
 		return 1;
 	}
-	guard_off = gs_g_guard_offset(x);
+	guard_off = guard_offset_of(x);
 	if (json_wtr) {
 		const char *ver = gs_symtab_go_version(st);
 

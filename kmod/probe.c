@@ -98,12 +98,13 @@ struct gosnap_uprobe {
 	u32			arg_regs;	/* argument registers in a hit's signature */
 	atomic64_t		hits;
 	char			label[GOSNAP_LABEL_LEN];
-	spinlock_t		recent_lock;	/* protects recent or entered, next_recent */
+	spinlock_t		recent_lock;	/* protects the union and both counts */
 	union {
 		struct gosnap_hit_sig	recent[GOSNAP_RECENT_HITS];
-		u64			entered[GOSNAP_ENTERED_MAX]; /* g; 0: free */
+		u64			entered[GOSNAP_ENTERED_MAX]; /* g, packed */
 	};
 	unsigned int		next_recent;
+	unsigned int		nr_entered;	/* entered[0..nr_entered) in use */
 };
 
 struct gosnap_probe_set {
@@ -206,23 +207,22 @@ static bool gosnap_is_target_mm(struct gosnap_probe_set *ps, struct mm_struct *m
 	return false;
 }
 
+/* Both probes of a set: its target's mm, until disarmed by max_snapshots. */
+static bool gosnap_set_wants(struct gosnap_probe_set *ps, struct mm_struct *mm)
+{
+	if (READ_ONCE(ps->exhausted))
+		return false;
+	return gosnap_is_target_mm(ps, mm);
+}
+
 static bool gosnap_uprobe_filter(GOSNAP_UPROBE_FILTER_ARGS)
 {
-	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, uc);
-
-	/* once disarmed by max_snapshots, breakpoints may go */
-	if (READ_ONCE(up->set->exhausted))
-		return false;
-	return gosnap_is_target_mm(up->set, mm);
+	return gosnap_set_wants(container_of(self, struct gosnap_uprobe, uc)->set, mm);
 }
 
 static bool gosnap_body_filter(GOSNAP_UPROBE_FILTER_ARGS)
 {
-	struct gosnap_uprobe *up = container_of(self, struct gosnap_uprobe, body_uc);
-
-	if (READ_ONCE(up->set->exhausted))
-		return false;
-	return gosnap_is_target_mm(up->set, mm);
+	return gosnap_set_wants(container_of(self, struct gosnap_uprobe, body_uc)->set, mm);
 }
 
 static long gosnap_jiffies_left(unsigned long deadline)
@@ -341,25 +341,22 @@ static u64 gosnap_goroutine(const struct gosnap_probe_set *ps,
  */
 static bool gosnap_entered_again(struct gosnap_uprobe *up, u64 g)
 {
-	unsigned int i, slot = GOSNAP_ENTERED_MAX;
+	unsigned int i;
 	bool again = false;
 
 	if (!g)
 		return false;	/* no g to tell calls apart by: a call */
 	spin_lock(&up->recent_lock);
-	for (i = 0; i < GOSNAP_ENTERED_MAX; i++) {
-		if (up->entered[i] == g) {
-			again = true;
-			break;
-		}
-		if (!up->entered[i] && slot == GOSNAP_ENTERED_MAX)
-			slot = i;
-	}
+	/* packed: every call of the function scans only the goroutines in it */
+	for (i = 0; i < up->nr_entered && !again; i++)
+		again = up->entered[i] == g;
 	if (!again) {
 		/* full: forget one, in turn */
-		if (slot == GOSNAP_ENTERED_MAX)
-			slot = up->next_recent++ % GOSNAP_ENTERED_MAX;
-		up->entered[slot] = g;
+		if (up->nr_entered < GOSNAP_ENTERED_MAX)
+			i = up->nr_entered++;
+		else
+			i = up->next_recent++ % GOSNAP_ENTERED_MAX;
+		up->entered[i] = g;
 	}
 	spin_unlock(&up->recent_lock);
 	return again;
@@ -373,9 +370,10 @@ static void gosnap_reached_body(struct gosnap_uprobe *up, u64 g)
 	if (!g)
 		return;
 	spin_lock(&up->recent_lock);
-	for (i = 0; i < GOSNAP_ENTERED_MAX; i++) {
+	for (i = 0; i < up->nr_entered; i++) {
 		if (up->entered[i] == g) {
-			up->entered[i] = 0;
+			/* the last one fills the hole */
+			up->entered[i] = up->entered[--up->nr_entered];
 			break;
 		}
 	}
@@ -802,6 +800,7 @@ int gosnap_probe_arm(struct gosnap_session *s, const struct gosnap_ctl *c)
 		/* no handler runs: forget an earlier arming's calls */
 		memset(up->recent, 0, sizeof(up->recent));
 		up->next_recent = 0;
+		up->nr_entered = 0;
 		/*
 		 * The body first: an entry seen before its body probe is in
 		 * would stay "entered", and the goroutine's next call would

@@ -170,7 +170,7 @@ static struct g_offsets g_offsets_of(struct gs_exe *exe)
 {
 	char note[256];
 	struct gs_layout *l = gs_layout_open(exe, note, sizeof(note));
-	struct gs_field st, lo, hi, guard;
+	struct gs_field st, lo, hi;
 	struct g_offsets off = { -1, -1 };
 
 	if (l && gs_layout_has_field(l, "runtime.g", "stack", &st) &&
@@ -179,9 +179,7 @@ static struct g_offsets g_offsets_of(struct gs_exe *exe)
 	    lo.size == 8 && hi.size == 8 && hi.offset == lo.offset + 8 &&
 	    st.offset + lo.offset <= GOSNAP_STACK_OFF_MAX)
 		off.stack = (long)(st.offset + lo.offset);
-	if (l && gs_layout_has_field(l, "runtime.g", "stackguard0", &guard) &&
-	    guard.size == 8)
-		off.guard = (long)guard.offset;
+	off.guard = gs_g_guard_offset(l);
 	gs_layout_free(l);
 	return off;
 }

@@ -79,17 +79,11 @@ static const struct gs_need re_needs[] = {
 };
 const struct gs_needs gs_reentry_needs = { "reentry", re_needs, 1 };
 
-long gs_g_guard_offset(struct gs_exe *exe)
+long gs_g_guard_offset(struct gs_layout *l)
 {
-	char note[256];
-	struct gs_layout *l = gs_layout_open(exe, note, sizeof(note));
 	struct gs_need_ans a = { 0 };
-	long off = -1;
 
 	if (l)
 		gs_needs_resolve(l, &gs_reentry_needs, &a);
-	if (a.ok && a.size == 8)
-		off = (long)a.value;
-	gs_layout_free(l);
-	return off;
+	return a.ok && a.size == 8 ? (long)a.value : -1;
 }

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct gs_exe;
 struct gs_func;
+struct gs_layout;
 struct gs_mem;
 struct gs_symtab;
 
@@ -33,7 +33,7 @@ enum gs_reentry gs_func_reentry(const struct gs_symtab *st, const struct gs_mem 
 /* "guess", "never", "body". */
 const char *gs_reentry_name(enum gs_reentry r);
 
-/* g.stackguard0's offset from the binary's layout, or -1. */
-long gs_g_guard_offset(struct gs_exe *exe);
+/* g.stackguard0's offset in the binary's layout l (NULL: none), or -1. */
+long gs_g_guard_offset(struct gs_layout *l);
 
 #endif /* GOSNAP_REENTRY_H */
