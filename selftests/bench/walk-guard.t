@@ -44,7 +44,7 @@ ko="$("$TOP/selftests/vm/build-module" "$kernel")"
 bw="$(GOSNAP_MODULE_SRC="$HERE/barewalk" "$TOP/selftests/vm/build-module" "$kernel")"
 make -s -C "$HERE"
 (cd "$TOP/selftests/targets/go/idle" &&
-	GOFLAGS=-mod=mod CGO_ENABLED=0 GOCACHE="$TOP/build/go/cache" \
+	GOFLAGS=-mod=mod CGO_ENABLED=0 GOCACHE="${GOCACHE:-$TOP/build/go/cache}" \
 	GOPATH="$TOP/build/go/path" "$GO" build -o "$B/idle" .)
 trap - ERR
 

@@ -52,7 +52,7 @@ def main():
     os.makedirs(B, exist_ok=True)
     idle = os.path.join(B, "idle")
     env = dict(os.environ, CGO_ENABLED="0", GOTOOLCHAIN="local", GOPROXY="off",
-               GOFLAGS="-buildvcs=false", GOCACHE=os.path.join(B, "gocache"),
+               GOFLAGS="-buildvcs=false", GOCACHE=os.environ.get("GOCACHE") or os.path.join(B, "gocache"),
                GOPATH=os.path.join(B, "gopath"), GOENV="off")
     r = subprocess.run([GO, "build", "-o", idle, "."], env=env, capture_output=True, text=True,
                        cwd=os.path.join(TOP, "selftests", "targets", "go", "idle"))

@@ -23,7 +23,7 @@
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
-B="$TOP/build/exe-once"
+B="$TOP/build/exe-once/host"
 rm -rf "$B"
 mkdir -p "$B"
 
@@ -60,7 +60,7 @@ fi
 go="$("$TOP/selftests/lib/gotoolchain" "$v")"
 bin="$B/heap-$v"
 (cd "$TOP/selftests/targets/go/heap" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
-	GOCACHE="$TOP/build/go/cache-$v" GOPATH="$TOP/build/go/path" \
+	GOCACHE="${GOCACHE:-$TOP/build/go/cache-$v}" GOPATH="$TOP/build/go/path" \
 	"$go" build -ldflags='-s -w' -o "$bin.sw" .) >"$B/sw.err" 2>&1 ||
 	{ diag <"$B/sw.err"; not_ok "go$v: -ldflags='-s -w' build"; tap_finish_named exe-once; }
 

@@ -38,7 +38,7 @@
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
-B="$TOP/build/goversion"
+B="$TOP/build/goversion/host"
 mkdir -p "$B"
 SYM_BUILD="$B/sym"
 # shellcheck source=selftests/symbols/lib.sh
@@ -66,7 +66,7 @@ build() {	# build VERSION OUT [flags...]
 	go="$("$TOP/selftests/lib/gotoolchain" "$v")"
 	(cd "$TOP/selftests/targets/go/stacks" &&
 		env CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
-		GOCACHE="$B/gocache" GOPATH="$B/gopath" "$go" build "$@" -o "$out" .) >&2
+		GOCACHE="${GOCACHE:-$B/gocache}" GOPATH="$B/gopath" "$go" build "$@" -o "$out" .) >&2
 }
 
 # edit MODE IN OUT: a copy of IN with its version record damaged (see top).

@@ -99,7 +99,7 @@ for v in "${versions[@]}"; do
 	go="$("$TOP/selftests/lib/gotoolchain" "$v")"
 	bin="$B/heap-$v"
 	if ! (cd "$TOP/selftests/targets/go/heap" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
-		GOCACHE="$TOP/build/go/cache-$v" GOPATH="$TOP/build/go/path" \
+		GOCACHE="${GOCACHE:-$TOP/build/go/cache-$v}" GOPATH="$TOP/build/go/path" \
 		"$go" build -ldflags='-s -w' -o "$bin.sw" .) 2>"$B/sw-$v.err"; then
 		not_ok "go$v: -ldflags='-s -w' build"
 		diag <"$B/sw-$v.err"

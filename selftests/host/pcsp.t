@@ -19,7 +19,7 @@ set -euo pipefail
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 # shellcheck source=selftests/stacks/lib.sh
 source "$TOP/selftests/stacks/lib.sh"
-SYM_BUILD="$TOP/build/stacks"
+SYM_BUILD="$TOP/build/pcsp"
 B="$SYM_BUILD"
 mkdir -p "$B"
 readonly SAMPLE=200

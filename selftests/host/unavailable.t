@@ -46,7 +46,7 @@ v=""
 for want in 1.26 1.19; do
 	go="$("$TOP/selftests/lib/gotoolchain" "$want" 2>>"$B/build.err")" || continue
 	if (cd "$TOP/selftests/targets/go/heap" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
-		GOCACHE="$TOP/build/go/cache-$want" GOPATH="$TOP/build/go/path" \
+		GOCACHE="${GOCACHE:-$TOP/build/go/cache-$want}" GOPATH="$TOP/build/go/path" \
 		"$go" build -ldflags='-s -w' -o "$B/heap.sw" .) >>"$B/build.err" 2>&1; then
 		v="$want"
 		break

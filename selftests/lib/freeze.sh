@@ -13,7 +13,7 @@ readonly GO119=/usr/lib/go-1.19/bin/go
 
 freeze_go() {
 	env CGO_ENABLED=0 GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false \
-		GOCACHE="$BUILD/gocache" GOPATH="$BUILD/gopath" GOENV=off "$GO119" "$@"
+		GOCACHE="${GOCACHE:-$BUILD/gocache}" GOPATH="$BUILD/gopath" GOENV=off "$GO119" "$@"
 }
 
 # Build both binaries and write the oracles: $BUILD/nm.txt ("ADDR TYPE NAME"

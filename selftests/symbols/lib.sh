@@ -23,7 +23,7 @@ go_env() {
 	local go="$1"
 	shift
 	env CGO_ENABLED=0 GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false \
-		GOCACHE="$SYM_BUILD/gocache" GOPATH="$SYM_BUILD/gopath" \
+		GOCACHE="${GOCACHE:-$SYM_BUILD/gocache}" GOPATH="$SYM_BUILD/gopath" \
 		GOENV=off GOTELEMETRY=off "$go" "$@"
 }
 

@@ -37,7 +37,7 @@ def symbols(d, v):
     call of mallocinit from go tool objdump (the oracles of the ips)."""
     go, exe = read(os.path.join(d, "go")).strip(), os.path.join(d, "startup-" + v)
     env = dict(os.environ, GOTOOLCHAIN="local", GOENV="off", GOTELEMETRY="off",
-               GOFLAGS="-buildvcs=false", GOCACHE=os.path.join(d, "gocache"))
+               GOFLAGS="-buildvcs=false", GOCACHE=os.environ.get("GOCACHE") or os.path.join(d, "gocache"))
     nm = subprocess.run([go, "tool", "nm", exe], capture_output=True, text=True, env=env).stdout
     addr = {f[2]: int(f[0], 16) for f in (l.split() for l in nm.splitlines()) if len(f) >= 3}
     dis = subprocess.run([go, "tool", "objdump", "-s", "^runtime.schedinit$", exe],

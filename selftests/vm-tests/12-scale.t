@@ -48,7 +48,7 @@ go_ver="${GOSNAP_BIGHEAP_GO:-1.19}"
 if ! go="$("$TOP/selftests/lib/gotoolchain" "$go_ver" 2>"$work/go.err")" ||
    ! (cd "$TOP/selftests/targets/go/bigheap" &&
 	CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
-	GOCACHE="$TOP/build/go/cache-$go_ver" GOPATH="$TOP/build/go/path" \
+	GOCACHE="${GOCACHE:-$TOP/build/go/cache-$go_ver}" GOPATH="$TOP/build/go/path" \
 	"$go" build -o "$B/bigheap" .) >>"$work/go.err" 2>&1; then
 	not_ok "building selftests/targets/go/bigheap with Go $go_ver"
 	diag <"$work/go.err"

@@ -33,7 +33,7 @@ built="$("$TOP/selftests/heap/build-targets" "$B" 1.19 2>"$work/build.err")" || 
 # Another build of the same program: a different Go build ID.
 go="$("$TOP/selftests/lib/gotoolchain" 1.19)"
 (cd "$TOP/selftests/targets/go/heap" &&
-	CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod GOCACHE="$TOP/build/go/cache-1.19" \
+	CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod GOCACHE="${GOCACHE:-$TOP/build/go/cache-1.19}" \
 	GOPATH="$TOP/build/go/path" "$go" build -trimpath -o "$B/heap-other" .) >"$work/build.err" 2>&1 ||
 	setup_fail "building a second heap program" "$work/build.err"
 id_run="$("$go" tool buildid "$B/heap-1.19")"

@@ -64,7 +64,7 @@ built=()
 for v in "${versions[@]}"; do
 	go="$("$TOP/selftests/lib/gotoolchain" "$v")"
 	if (cd "$TOP/selftests/targets/go/heap" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
-		GOCACHE="$TOP/build/go/cache-$v" GOPATH="$TOP/build/go/path" \
+		GOCACHE="${GOCACHE:-$TOP/build/go/cache-$v}" GOPATH="$TOP/build/go/path" \
 		"$go" build -ldflags='-s -w' -o "$W/guest/heap-$v.sw" .) 2>"$W/build-$v.err"; then
 		cp "$W/build/heap-$v" "$W/guest/heap-$v"
 		strip -s -o "$W/guest/heap-$v.strip" "$W/guest/heap-$v"

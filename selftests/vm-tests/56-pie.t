@@ -63,7 +63,7 @@ build() {
 	esac
 	(cd "$TOP/selftests/targets/go/$t" &&
 		env CGO_ENABLED=$cgo GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false \
-		GOCACHE="$TOP/build/go/cache-$v" GOPATH="$TOP/build/go/path" \
+		GOCACHE="${GOCACHE:-$TOP/build/go/cache-$v}" GOPATH="$TOP/build/go/path" \
 		GOENV=off GOTELEMETRY=off "${GO_OF[$v]}" build "${flags[@]}" \
 		-o "$W/bin/$t-$v-$kind" .)
 }

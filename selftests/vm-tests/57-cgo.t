@@ -68,7 +68,7 @@ build() {
 	[[ "$l" != *.dynamic ]] || ld='-linkmode external' 
 	(cd "$TOP/selftests/targets/go/cgo" &&
 		env CGO_ENABLED=1 GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false \
-		GOCACHE="$TOP/build/go/cache-$v" GOPATH="$TOP/build/go/path" \
+		GOCACHE="${GOCACHE:-$TOP/build/go/cache-$v}" GOPATH="$TOP/build/go/path" \
 		GOENV=off GOTELEMETRY=off "${GO_OF[$v]}" build -ldflags="$ld" \
 		-o "$W/bin/cgo-$l" .)
 }
