@@ -33,7 +33,8 @@ waitfile() { i=0; while [ ! -s $1 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1));
 # long enough to outlive a CLI start on a loaded machine: it is not waited for
 $F -calls 500 -sleep 20ms >/tmp/b.out 2>&1 & B=$!
 $F -calls 500 -sleep 20ms >/tmp/a.out 2>&1 & A=$!
-sleep 0.2
+# --pid reads /proc/PID/exe: wait until the shell child has exec()ed it
+i=0; while [ "$(readlink /proc/$A/exe)" != "$F" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
 gosnap-cli capture --pid $A --at main.marker --max-snapshots 3 -o /tmp/two >/tmp/two.log 2>&1
 echo "two.rc=$?"; echo "two.a=$A"; echo "two.b=$B"; echo "two.log=$(tr "\n" " " </tmp/two.log)"
 wait $B; echo "two.b_rc=$?"; echo "two.b_out=$(cat /tmp/b.out)"

@@ -34,6 +34,8 @@ done
 gosnap-cli capture --at main.marker+0x2 -o /tmp/mid -- /gosnap/freeze >/tmp/mid.log 2>&1
 echo "mid.rc=$?"; echo "mid.log=$(cat /tmp/mid.log)"
 /gosnap/freeze -calls 150 -sleep 20ms >/tmp/t.out 2>&1 & T=$!
+# --pid reads /proc/PID/exe: wait until the shell child has exec()ed it
+i=0; while [ "$(readlink /proc/$T/exe)" != /gosnap/freeze ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
 gosnap-cli capture --pid $T --at main.marker -o /tmp/int >/tmp/int.log 2>&1 & C=$!
 i=0; while [ $(ls /tmp/int 2>/dev/null | wc -l) -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
 kill -INT $C; wait $C; echo "int.rc=$?"

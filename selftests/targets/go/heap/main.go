@@ -139,6 +139,10 @@ func main() {
 	settle()
 	runtime.ReadMemStats(&stats)
 	marker()
+	// The runtime may still allocate for itself in between (an M's g0
+	// and its m, under load): what the capture saw lies between the two.
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
 
 	w := os.Stdout
 	fmt.Fprintf(w, "go %s\n", runtime.Version())
@@ -151,6 +155,16 @@ func main() {
 	fmt.Fprintf(w, "HeapObjects %d\n", stats.HeapObjects)
 	for _, c := range stats.BySize {
 		fmt.Fprintf(w, "BySize %d %d\n", c.Size, c.Mallocs-c.Frees)
+	}
+	fmt.Fprintf(w, "after.HeapInuse %d\n", after.HeapInuse)
+	fmt.Fprintf(w, "after.HeapIdle %d\n", after.HeapIdle)
+	fmt.Fprintf(w, "after.HeapReleased %d\n", after.HeapReleased)
+	fmt.Fprintf(w, "after.HeapSys %d\n", after.HeapSys)
+	fmt.Fprintf(w, "after.StackInuse %d\n", after.StackInuse)
+	fmt.Fprintf(w, "after.HeapAlloc %d\n", after.HeapAlloc)
+	fmt.Fprintf(w, "after.HeapObjects %d\n", after.HeapObjects)
+	for _, c := range after.BySize {
+		fmt.Fprintf(w, "after.BySize %d %d\n", c.Size, c.Mallocs-c.Frees)
 	}
 	runtime.KeepAlive(small)
 	runtime.KeepAlive(scan)
