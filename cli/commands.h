@@ -39,6 +39,7 @@ int cmd_layout(int argc, char **argv) __attribute__((weak));	/* cmd_layout.c (do
 int cmd_export_core(int argc, char **argv) __attribute__((weak));	/* docs/core.md */
 int cmd_diff(int argc, char **argv) __attribute__((weak));	/* docs/diff.md */
 int cmd_timeline(int argc, char **argv) __attribute__((weak));	/* docs/timeline.md */
+int cmd_objects(int argc, char **argv) __attribute__((weak));	/* docs/objects.md */
 
 /*
  * Long options every subcommand accepts (-j, -p, -q, -h): append to a
