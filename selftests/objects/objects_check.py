@@ -127,6 +127,12 @@ def check_release(t, out, v):
                 "%s: exactly %d main.Big from their allocation headers (%s), their slice "
                 "[]*main.Big one (large) array of them" % (p, N_BIG, bg[0]["objects"] if bg else "none"),
                 str(bg) + str(hold))
+        for what, jj in (("", j), ("stripped: ", js)):
+            why = sorted(set(g["from"] for g in groups(jj, False)))
+            t.check("_error" not in jj and set(why) <= {"noscan", "span-bits"} and
+                    all(g["type"] for g in groups(jj, True)),
+                    "%s: %severy object with a header or a largeType is named; the untyped "
+                    "are noscan or small (%s)" % (p, what, ", ".join(why)))
         if bg and len(bigs) == N_BIG:
             slot = bg[0]["bytes"] // bg[0]["objects"]
             want = sum(present.bytes(a - 8, a - 8 + slot) for a in bigs)

@@ -16,6 +16,8 @@
 #   - go1.22+ (allocation headers): exactly 3,000 main.Big typed from
 #     their headers, the slice holding them ([]*main.Big) typed too; the
 #     64 MiB []byte (noscan: no type kept) one large untyped object;
+#     with the executable and stripped, every header and largeType named
+#     (the only untyped groups: noscan, and small scan objects);
 #     before go1.22 nothing typed, and the untyped groups are said to be
 #     the heap bitmap's;
 #   - residency, against pagemap read while held: the 64 MiB []byte's
