@@ -109,16 +109,10 @@ int cmd_objects(int argc, char **argv)
 		return ret == 1 ? 0 : ret;
 	output_begin();
 	ret = 1;
-	if (gs_snapctx_open(&c, a.snap_path, a.exe, a.seq))
+	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
+	if (!h)
 		goto out;
-	if (!c.layout) {
-		p_err("out of memory");
-		goto out;
-	}
-	if (c.note[0])
-		p_warn("%s", c.note);
-	h = goheap_decode(&c.snap, c.mem, c.layout, c.go_version);
-	ob = h ? goobjects_decode(&c.snap, c.mem, c.layout, h) : NULL;
+	ob = goobjects_decode(&c.snap, c.mem, c.layout, h);
 	if (!ob) {
 		p_err("out of memory");
 		goto out;

@@ -88,13 +88,7 @@ void objects_print_json(const struct goobjects *ob, const struct goheap *h,
 	size_t i, n = gs_layout_nr_missing(h->layout);
 
 	jw_start_object(w);
-	jw_kv_string(w, "snapshot", o->snap_path);
-	jw_kv_string(w, "executable", o->exe_path);
-	jw_key(w, "go_version");
-	if (h->version[0])
-		jw_string(w, h->version);
-	else
-		jw_null(w);
+	heap_json_head(w, h, o->snap_path, o->exe_path);
 	jw_kv_bool(w, "allocation_headers", ob->headers);
 	totals_json(w, ob);
 	groups_json(w, ob, o, true);

@@ -12,6 +12,7 @@
 #include "base/json.h"
 #include "decode/goheap.h"
 #include "decode/goobjects.h"
+#include "out/heap_out.h"
 
 struct objects_out_opts {
 	const char	*snap_path;
