@@ -107,19 +107,9 @@ int cmd_heap(int argc, char **argv)
 		return ret == 1 ? 0 : ret;
 	output_begin();
 	ret = 1;
-	if (gs_snapctx_open(&c, a.snap_path, a.exe, a.seq))
+	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
+	if (!h)
 		goto out;
-	if (!c.layout) {
-		p_err("out of memory");
-		goto out;
-	}
-	if (c.note[0])
-		p_warn("%s", c.note);
-	h = goheap_decode(&c.snap, c.mem, c.layout, c.go_version);
-	if (!h) {
-		p_err("out of memory");
-		goto out;
-	}
 	o = (struct heap_out_opts){ a.snap_path, c.exe_name, a.spans };
 	if (json_wtr)
 		heap_print_json(h, &o, json_wtr);

@@ -39,6 +39,7 @@ int cmd_layout(int argc, char **argv) __attribute__((weak));	/* cmd_layout.c (do
 int cmd_export_core(int argc, char **argv) __attribute__((weak));	/* docs/core.md */
 int cmd_diff(int argc, char **argv) __attribute__((weak));	/* docs/diff.md */
 int cmd_timeline(int argc, char **argv) __attribute__((weak));	/* docs/timeline.md */
+int cmd_objects(int argc, char **argv) __attribute__((weak));	/* docs/objects.md */
 
 /*
  * Long options every subcommand accepts (-j, -p, -q, -h): append to a
@@ -66,6 +67,16 @@ void output_begin(void);
  * 0, or EXIT_USAGE after saying what is wrong.
  */
 int parse_seq(const char *cmd, const char *arg, long *seq);
+
+/*
+ * Open snapshot seq (-1: the first) of path with exe (NULL: as the
+ * snapshot says) into c and decode its Go heap: heap and objects start
+ * so. NULL after reporting the error (p_err); close c either way.
+ */
+struct gs_snapctx;
+struct goheap;
+struct goheap *snap_heap_open(struct gs_snapctx *c, const char *path,
+			      const char *exe, long seq);
 
 /* Parse "64M", "1g", "4096": bytes. Returns 0, or -1 if malformed. */
 int parse_size(const char *s, unsigned long long *out);

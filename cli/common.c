@@ -6,6 +6,8 @@
  */
 #include "commands.h"
 #include "base/progress.h"
+#include "decode/goheap.h"
+#include "decode/snapctx.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -31,6 +33,25 @@ bool common_option(int opt)
 	default:
 		return false;
 	}
+}
+
+struct goheap *snap_heap_open(struct gs_snapctx *c, const char *path,
+			      const char *exe, long seq)
+{
+	struct goheap *h;
+
+	if (gs_snapctx_open(c, path, exe, seq))
+		return NULL;
+	if (!c->layout) {
+		p_err("out of memory");
+		return NULL;
+	}
+	if (c->note[0])
+		p_warn("%s", c->note);
+	h = goheap_decode(&c->snap, c->mem, c->layout, c->go_version);
+	if (!h)
+		p_err("out of memory");
+	return h;
 }
 
 int parse_seq(const char *cmd, const char *arg, long *seq)

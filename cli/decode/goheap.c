@@ -6,6 +6,7 @@
  * counters, spans, page-allocator chunks, arenas (whose pages are
  * classified from the two before), then the residency join.
  */
+#include "base/problems.h"
 #include "decode/goheap.h"
 #include "decode/goheap_needs.h"
 
@@ -74,25 +75,12 @@ static void problem(struct goheap *h, const char *fmt, ...)
 
 static void problem(struct goheap *h, const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
-	char **n;
 
-	if (h->nr_problems > GH_MAX_PROBLEMS)
-		return;
-	if (h->nr_problems == GH_MAX_PROBLEMS)
-		snprintf(buf, sizeof(buf), "more problems not shown");
-	else {
-		va_start(ap, fmt);
-		vsnprintf(buf, sizeof(buf), fmt, ap);
-		va_end(ap);
-	}
-	n = realloc(h->problems, (h->nr_problems + 1) * sizeof(*n));
-	if (!n)
-		return;
-	h->problems = n;
-	if ((h->problems[h->nr_problems] = strdup(buf)))
-		h->nr_problems++;
+	/* GH_MAX_PROBLEMS, then the line saying more were not shown */
+	va_start(ap, fmt);
+	gs_vproblem(&h->problems, &h->nr_problems, GH_MAX_PROBLEMS + 1, fmt, ap);
+	va_end(ap);
 }
 
 /*

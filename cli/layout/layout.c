@@ -363,6 +363,28 @@ bool gs_layout_has_global(struct gs_layout *l, const char *name, uint64_t *addr,
 	return ask_global(l, name, addr, type, typelen, NULL);
 }
 
+bool gs_layout_type_at(struct gs_layout *l, uint64_t addr, char *name,
+		       size_t namelen, uint64_t *size, enum gs_layout_src *src)
+{
+	unsigned int i;
+
+	if (addr < l->bias)
+		return false;
+	for (i = 0; i < l->nr_sources; i++) {
+		const struct gs_layout_source *s = &l->sources[i];
+
+		/* the process's address; the sources answer link-time */
+		if (s->ops->type_at &&
+		    s->ops->type_at(s->priv, addr - l->bias, name, namelen, size) == 0) {
+			if (src)
+				*src = s->ops->src;
+			l->used |= 1U << s->ops->src;
+			return true;
+		}
+	}
+	return false;
+}
+
 void gs_layout_set_bias(struct gs_layout *l, uint64_t bias)
 {
 	if (l)

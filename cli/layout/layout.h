@@ -51,6 +51,12 @@ struct gs_layout_ops {
 	/* Address of a global and its type name (may be left empty). */
 	int (*global)(void *priv, const char *name, uint64_t *addr,
 		      char *type, size_t typelen);
+	/*
+	 * The runtime type descriptor at link-time address addr (a heap
+	 * object's allocation header points at one): its name and size.
+	 */
+	int (*type_at)(void *priv, uint64_t addr, char *name, size_t namelen,
+		       uint64_t *size);
 	void (*close)(void *priv);
 };
 
@@ -99,6 +105,15 @@ bool gs_layout_const(struct gs_layout *l, const char *name, int64_t *value,
 		     enum gs_layout_src *src);
 bool gs_layout_global(struct gs_layout *l, const char *name, uint64_t *addr,
 		      char *type, size_t typelen, enum gs_layout_src *src);
+
+/*
+ * The type whose runtime descriptor is at addr, an address of the process
+ * (an allocation header's or a span's largeType): its name, spelled as
+ * DWARF spells it, and its size. False when no source knows a descriptor
+ * there; nothing is recorded as unavailable (the address is data).
+ */
+bool gs_layout_type_at(struct gs_layout *l, uint64_t addr, char *name,
+		       size_t namelen, uint64_t *size, enum gs_layout_src *src);
 
 /*
  * The load bias of the process the layout decodes (decode/loadbias.h):

@@ -510,6 +510,18 @@ const char *gs_typedesc_name_at(const struct gs_typedesc *td, size_t i,
 	return td->named[i].name;
 }
 
+bool gs_typedesc_type_at(const struct gs_typedesc *td, uint64_t addr,
+			 char *name, size_t namelen, uint64_t *size)
+{
+	struct td_hdr h;
+
+	if (!td || !read_hdr(td, addr, &h) || !plausible(&h) ||
+	    !type_name(td, addr, name, namelen, 0))
+		return false;
+	*size = h.size;
+	return true;
+}
+
 static bool find_in(const struct td_named *v, size_t nr, const char *name,
 		    uint64_t *addr)
 {
@@ -771,6 +783,12 @@ static int td_field(void *priv, const char *type, const char *field,
 	return gs_typedesc_field(priv, type, field, out) ? 0 : 1;
 }
 
+static int td_type_at(void *priv, uint64_t addr, char *name, size_t namelen,
+		      uint64_t *size)
+{
+	return gs_typedesc_type_at(priv, addr, name, namelen, size) ? 0 : 1;
+}
+
 static void td_close(void *priv)
 {
 	gs_typedesc_free(priv);
@@ -781,6 +799,7 @@ static const struct gs_layout_ops typedesc_ops = {
 	.src		= GS_LAYOUT_TYPEDESC,
 	.type_size	= td_type_size,
 	.field		= td_field,
+	.type_at	= td_type_at,
 	.close		= td_close,
 };
 

@@ -47,6 +47,13 @@ bool gs_typedesc_size(const struct gs_typedesc *td, const char *type,
 		      uint64_t *size);
 bool gs_typedesc_field(const struct gs_typedesc *td, const char *type,
 		       const char *field, struct gs_field *out);
+/*
+ * The type whose descriptor is at addr (inside [types, etypes)): its
+ * name the way DWARF spells it, and its size; false if addr holds no
+ * plausible descriptor.
+ */
+bool gs_typedesc_type_at(const struct gs_typedesc *td, uint64_t addr,
+			 char *name, size_t namelen, uint64_t *size);
 /* The i-th field of a struct type, its name into name: false past the end. */
 bool gs_typedesc_field_at(const struct gs_typedesc *td, const char *type,
 			  size_t i, char *name, size_t namelen,

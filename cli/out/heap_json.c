@@ -166,6 +166,18 @@ static void spans_json(struct json_writer *w, const struct goheap *h)
 	jw_end_array(w);
 }
 
+void heap_json_head(struct json_writer *w, const struct goheap *h,
+		    const char *snap_path, const char *exe_path)
+{
+	jw_kv_string(w, "snapshot", snap_path);
+	jw_kv_string(w, "executable", exe_path);
+	jw_key(w, "go_version");
+	if (h->version[0])
+		jw_string(w, h->version);
+	else
+		jw_null(w);
+}
+
 void heap_print_json(const struct goheap *h, const struct heap_out_opts *o,
 		     struct json_writer *w)
 {
@@ -173,13 +185,7 @@ void heap_print_json(const struct goheap *h, const struct heap_out_opts *o,
 	unsigned int used = gs_layout_sources_used(h->layout), s;
 
 	jw_start_object(w);
-	jw_kv_string(w, "snapshot", o->snap_path);
-	jw_kv_string(w, "executable", o->exe_path);
-	jw_key(w, "go_version");
-	if (h->version[0])
-		jw_string(w, h->version);
-	else
-		jw_null(w);
+	heap_json_head(w, h, o->snap_path, o->exe_path);
 	jw_kv_string(w, "version_from", h->version_from ? h->version_from : "");
 	jw_key(w, "layout_sources");
 	jw_start_array(w);

@@ -22,6 +22,12 @@ void heap_print_plain(const struct goheap *h, const struct heap_out_opts *o,
 		      FILE *out);
 void heap_print_json(const struct goheap *h, const struct heap_out_opts *o,
 		     struct json_writer *w);
+/*
+ * The keys a heap-based JSON document starts with: snapshot, executable,
+ * go_version (null if unknown); the caller opened the object.
+ */
+void heap_json_head(struct json_writer *w, const struct goheap *h,
+		    const char *snap_path, const char *exe_path);
 /* 0, or -1 if writing failed (errno set). */
 int heap_write_svg(const struct goheap *h, const struct heap_out_opts *o,
 		   FILE *out);

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The object enumerator of goobjects.h: for each in-use span the heap
+ * decoder found, its allocated slots (mspan.isFree's rule: below
+ * freeindex, or set in allocBits), each typed by its allocation header or
+ * its span's largeType where the release has them, tallied with the bytes
+ * of it on present OS pages. Every offset and constant comes from the
+ * needs table (goobjects_needs.c), every byte through gs_mem.
+ */
+#include "decode/goobjects.h"
+#include "decode/goobjects_needs.h"
+#include "decode/goobjects_tally.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GO_MAX_PROBLEMS	64
+#define GO_MAX_NELEMS	(1U << 20)	/* slots of one span */
+
+struct odec {
+	const struct gs_snapshot *snap;
+	const struct gs_mem	*mem;
+	struct gs_layout	*l;
+	const struct goheap	*h;
+	struct goobjects	*o;
+	struct go_tally		*t;
+	struct gs_need_ans	a[NO_N];
+	bool			have_bits;	/* allocBits and freeindex */
+	uint8_t			*bits;		/* one span's allocBits */
+	uint8_t			*res;		/* its OS pages: 1 = present */
+	size_t			bits_cap, res_cap;
+};
+
+/* A span's slot: what the decoder knows of the object in it. */
+struct oslot {
+	uint64_t	addr, size;
+	uint8_t		sizeclass;
+	bool		noscan, large;
+	uint64_t	large_type;	/* the span's largeType, or 0 */
+};
+
+const char *go_typesrc_name(enum go_typesrc s)
+{
+	static const char *const names[GO_NR_TYPESRC] = {
+		[GO_TY_HEADER]		= "header",
+		[GO_TY_LARGETYPE]	= "largetype",
+		[GO_UNTY_NOSCAN]	= "noscan",
+		[GO_UNTY_SPANBITS]	= "span-bits",
+		[GO_UNTY_BITMAP]	= "heap-bitmap",
+		[GO_UNTY_NOLAYOUT]	= "layout-unknown",
+		[GO_UNTY_NOMEM]		= "not-in-snapshot",
+		[GO_UNTY_EMPTY]		= "nil-type",
+		[GO_UNTY_BADTYPE]	= "not-a-type",
+	};
+
+	return (unsigned)s < GO_NR_TYPESRC ? names[s] : "?";
+}
+
+static bool grow_buf(uint8_t **buf, size_t *cap, size_t n)
+{
+	uint8_t *b;
+
+	if (n <= *cap)
+		return true;
+	b = realloc(*buf, n);
+	if (!b)
+		return false;
+	*buf = b;
+	*cap = n;
+	return true;
+}
+
+/* Whether [base, end) lies in arenas the heap decoder decoded. */
+static bool in_arenas(const struct goheap *h, uint64_t base, uint64_t end)
+{
+	size_t lo = 0, hi = h->nr_arenas;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->arenas[mid].base + h->arena_bytes <= base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < h->nr_arenas && h->arenas[lo].base <= base; lo++) {
+		if (!h->arenas[lo].decoded)
+			return false;
+		if (end <= h->arenas[lo].base + h->arena_bytes)
+			return true;
+		base = h->arenas[lo].base + h->arena_bytes;	/* next must follow */
+	}
+	return false;
+}
+
+/* ---- what the release keeps of types -------------------------------- */
+
+static void decode_headers(struct odec *d)
+{
+	struct goobjects *o = d->o;
+
+	d->have_bits = d->a[NO_MSPAN].ok && d->a[NO_MSPAN_ALLOCBITS].ok &&
+		       d->a[NO_MSPAN_FREEINDEX].ok &&
+		       d->a[NO_MSPAN_ALLOCBITS].size == 8 &&
+		       d->a[NO_MSPAN_FREEINDEX].size <= 8;
+	if (d->a[NO_HEADER_MIN].ok && d->a[NO_HEADER_SIZE].ok) {
+		o->headers = true;
+		o->header_min = d->a[NO_HEADER_MIN].value;
+		o->header_size = d->a[NO_HEADER_SIZE].value;
+		if (o->header_size != 8 || !d->a[NO_MSPAN_LARGETYPE].ok) {
+			gs_problem(&o->problems, "allocation headers of %" PRIu64
+				   " bytes%s: objects left untyped", o->header_size,
+				   d->a[NO_MSPAN_LARGETYPE].ok ? "" : ", no mspan.largeType");
+			o->headers = false;
+			o->header_size = 0;
+		}
+	} else if (d->a[NO_MSPAN_LARGETYPE].ok) {
+		/* go1.22+ by its mspan, yet the constants are missing */
+		gs_problem(&o->problems, "mspan.largeType exists but minSizeForMallocHeader "
+			   "or mallocHeaderSize is unavailable: objects left untyped");
+	}
+}
+
+/* Why an object that carries no type has none. */
+static enum go_typesrc untyped_why(const struct odec *d, const struct oslot *s)
+{
+	if (s->noscan)
+		return GO_UNTY_NOSCAN;
+	if (d->o->headers)
+		return GO_UNTY_SPANBITS;
+	return d->a[NO_MSPAN_LARGETYPE].ok ? GO_UNTY_NOLAYOUT : GO_UNTY_BITMAP;
+}
+
+/*
+ * The group of the object in slot s: typed from its header or its span's
+ * largeType when it has one, else the untyped group of its shape.
+ */
+static struct go_group *group_of(struct odec *d, const struct oslot *s)
+{
+	struct go_group k = { .sizeclass = s->sizeclass, .noscan = s->noscan,
+			      .elemsize = s->size };
+	const struct goobjects *o = d->o;
+	uint64_t type = 0, room = s->size;
+	const struct go_type *ty;
+
+	k.src = untyped_why(d, s);
+	if (o->headers && !s->noscan && s->large) {
+		type = s->large_type;
+		k.src = GO_TY_LARGETYPE;
+	} else if (o->headers && !s->noscan && s->size > o->header_min) {
+		k.src = GO_TY_HEADER;
+		room -= o->header_size;
+		if (!gs_mem_u64(d->mem, s->addr, &type))
+			k.src = GO_UNTY_NOMEM;
+	}
+	if (go_typesrc_typed(k.src) && !type)
+		k.src = GO_UNTY_EMPTY;
+	if (go_typesrc_typed(k.src)) {
+		ty = go_tally_type(d->t, d->l, type);
+		if (!ty)
+			return NULL;
+		if (!ty->ok || !ty->size || ty->size > room) {
+			k.src = GO_UNTY_BADTYPE;
+		} else {
+			k.type = type;
+			k.type_size = ty->size;
+			k.array = room / ty->size >= 2;
+			memcpy(k.name, ty->name, sizeof(k.name));
+			k.sizeclass = 0;
+			k.noscan = false;
+			k.elemsize = 0;
+		}
+	}
+	return go_tally_group(d->t, &k);
+}
+
+/* ---- one span --------------------------------------------------------- */
+
+/*
+ * The span's OS pages, present or not, into d->res; *all is 1 when every
+ * page is present, 0 when none is, -1 when they differ. False when out of
+ * memory.
+ */
+static bool span_residency(struct odec *d, uint64_t base, uint64_t bytes,
+			   int *all)
+{
+	uint64_t ps = d->h->os_page, n = bytes / ps, i;
+	struct gh_res whole = { 0 };
+
+	if (!grow_buf(&d->res, &d->res_cap, n))
+		return false;
+	gh_res_range(d->snap, base, base + bytes, &whole);
+	if (whole.resident == 0 || whole.resident == n) {
+		*all = whole.resident ? 1 : 0;
+		memset(d->res, *all, n);
+		return true;
+	}
+	*all = -1;
+	for (i = 0; i < n; i++) {
+		struct gh_res r = { 0 };
+
+		gh_res_range(d->snap, base + i * ps, base + (i + 1) * ps, &r);
+		d->res[i] = r.resident != 0;
+	}
+	return true;
+}
+
+/* Bytes of [off, off + len) of the span on present OS pages. */
+static uint64_t resident_bytes(const struct odec *d, uint64_t off, uint64_t len)
+{
+	uint64_t ps = d->h->os_page, end = off + len, sum = 0;
+
+	while (off < end) {
+		uint64_t pend = (off / ps + 1) * ps;
+		uint64_t take = (pend < end ? pend : end) - off;
+
+		if (d->res[off / ps])
+			sum += take;
+		off += take;
+	}
+	return sum;
+}
+
+/* The span's allocBits and freeindex: false (a problem said) if unread. */
+static bool span_bits(struct odec *d, const struct gh_span *sp, uint64_t nelems,
+		      uint64_t *freeindex)
+{
+	uint64_t bits;
+
+	if (!gs_mem_uint(d->mem, sp->mspan + d->a[NO_MSPAN_ALLOCBITS].value, 8, &bits) ||
+	    !gs_mem_uint(d->mem, sp->mspan + d->a[NO_MSPAN_FREEINDEX].value,
+			 d->a[NO_MSPAN_FREEINDEX].size, freeindex)) {
+		gs_problem(&d->o->problems, "mspan at 0x%" PRIx64 ": allocBits or freeindex "
+			   "not in the snapshot", sp->mspan);
+		return false;
+	}
+	if (*freeindex > nelems) {
+		gs_problem(&d->o->problems, "span 0x%" PRIx64 ": freeindex %" PRIu64
+			   " beyond its %" PRIu64 " slots", sp->base, *freeindex, nelems);
+		return false;
+	}
+	if (!grow_buf(&d->bits, &d->bits_cap, (nelems + 7) / 8) ||
+	    !gs_mem_read_zfill(d->mem, bits, d->bits, (nelems + 7) / 8)) {
+		gs_problem(&d->o->problems, "span 0x%" PRIx64 ": allocBits at 0x%" PRIx64
+			   " not in the snapshot", sp->base, bits);
+		return false;
+	}
+	return true;
+}
+
+/* The slots of sp, checked: false (a problem said) if it is not sane. */
+static bool span_shape(struct odec *d, const struct gh_span *sp,
+		       struct oslot *s, uint64_t *nelems, uint64_t *bytes)
+{
+	const struct goheap *h = d->h;
+
+	*bytes = sp->npages * h->page_size;
+	s->sizeclass = sp->spanclass >> 1;
+	s->noscan = sp->spanclass & 1;
+	s->large = s->sizeclass == 0;
+	s->size = s->large ? *bytes : sp->elemsize;
+	*nelems = s->large ? 1 : sp->nelems;
+	if (!s->size || !*nelems || *nelems > GO_MAX_NELEMS ||
+	    *nelems > *bytes / s->size || *bytes % h->os_page) {
+		gs_problem(&d->o->problems, "span 0x%" PRIx64 ": %" PRIu64 " slots of %" PRIu64
+			   " bytes do not fit its %" PRIu64 " pages", sp->base, *nelems,
+			   s->size, sp->npages);
+		return false;
+	}
+	if (!in_arenas(h, sp->base, sp->base + *bytes)) {
+		gs_problem(&d->o->problems, "span 0x%" PRIx64 ": outside the decoded arenas",
+			   sp->base);
+		return false;
+	}
+	return true;
+}
+
+static void skip_span(struct odec *d, const struct gh_span *sp)
+{
+	struct goobjects *o = d->o;
+
+	o->spans_skipped++;
+	o->skipped_objects += sp->alloc_count;
+	o->skipped_bytes += sp->alloc_count * sp->elemsize;
+}
+
+/* Count one object into g (NULL: none, said at the end) and the totals. */
+static void tally(struct odec *d, struct go_group *g, uint64_t size, uint64_t res)
+{
+	struct goobjects *o = d->o;
+
+	o->objects++;
+	o->bytes += size;
+	o->resident += res;
+	if (!g)
+		return;
+	g->objects++;
+	g->bytes += size;
+	g->resident += res;
+	if (go_typesrc_typed(g->src)) {
+		o->typed_objects++;
+		o->typed_bytes += size;
+	}
+}
+
+/* Whether every object of the span falls in one group: no header to read. */
+static bool one_group(const struct odec *d, const struct oslot *s)
+{
+	return !d->o->headers || s->noscan || s->large || s->size <= d->o->header_min;
+}
+
+static void enumerate_span(struct odec *d, const struct gh_span *sp)
+{
+	struct goobjects *o = d->o;
+	uint64_t nelems, bytes, freeindex, i, count = 0;
+	struct go_group *g = NULL;
+	struct oslot s = { 0 };
+	bool shared;
+	int all;
+
+	o->alloc_count_objects += sp->alloc_count;
+	o->alloc_count_bytes += sp->alloc_count * sp->elemsize;
+	if (!span_shape(d, sp, &s, &nelems, &bytes) ||
+	    !span_bits(d, sp, nelems, &freeindex)) {
+		skip_span(d, sp);
+		return;
+	}
+	if (s.large && o->headers && !s.noscan &&
+	    !gs_mem_uint(d->mem, sp->mspan + d->a[NO_MSPAN_LARGETYPE].value, 8,
+			 &s.large_type))
+		s.large_type = 0;	/* the mspan was read: cannot happen */
+	if (!span_residency(d, sp->base, bytes, &all)) {
+		gs_problem(&o->problems, "out of memory for span 0x%" PRIx64, sp->base);
+		skip_span(d, sp);
+		return;
+	}
+	o->spans++;
+	s.addr = sp->base;
+	shared = one_group(d, &s);
+	if (shared)
+		g = group_of(d, &s);	/* once for the span */
+	for (i = 0; i < nelems; i++) {
+		uint64_t r;
+
+		if (i >= freeindex && !(d->bits[i / 8] >> (i % 8) & 1))
+			continue;
+		s.addr = sp->base + i * s.size;
+		if (!shared)
+			g = group_of(d, &s);
+		r = all >= 0 ? all * s.size : resident_bytes(d, i * s.size, s.size);
+		tally(d, g, s.size, r);
+		count++;
+	}
+	if (count != sp->alloc_count && o->spans_mismatch++ < 8)
+		gs_problem(&o->problems, "span 0x%" PRIx64 ": %" PRIu64 " objects allocated "
+			   "by its bits, allocCount %" PRIu64, sp->base, count,
+			   sp->alloc_count);
+}
+
+struct goobjects *goobjects_decode(const struct gs_snapshot *snap,
+				   const struct gs_mem *mem,
+				   struct gs_layout *layout,
+				   const struct goheap *h)
+{
+	struct goobjects *o = calloc(1, sizeof(*o));
+	struct odec d = { .snap = snap, .mem = mem, .l = layout, .h = h, .o = o };
+	uint64_t grouped = 0;
+	size_t i;
+
+	if (!o)
+		return NULL;
+	o->problems.max = GO_MAX_PROBLEMS;
+	d.t = go_tally_new();
+	if (!d.t) {
+		free(o);
+		return NULL;
+	}
+	gs_needs_resolve(layout, &gs_objects_needs, d.a);
+	decode_headers(&d);
+	if (!d.have_bits)
+		gs_problem(&o->problems, "mspan.allocBits or mspan.freeindex unavailable: "
+			   "no object enumerated");
+	else if (!h->os_page || h->page_size % h->os_page)
+		gs_problem(&o->problems, "runtime page %" PRIu64 " is no multiple of the "
+			   "OS page %" PRIu64, h->page_size, h->os_page);
+	else
+		for (i = 0; i < h->nr_spans; i++)
+			if (h->spans[i].state == h->state_inuse)
+				enumerate_span(&d, &h->spans[i]);
+	o->groups = go_tally_take(d.t, &o->nr_groups);
+	for (i = 0; i < o->nr_groups; i++)
+		grouped += o->groups[i].objects;
+	if (grouped != o->objects)
+		gs_problem(&o->problems, "%" PRIu64 " objects in no group (out of memory, "
+			   "or more than %u groups)", o->objects - grouped, GO_MAX_GROUPS);
+	if (o->spans_mismatch > 8)
+		gs_problem(&o->problems, "%" PRIu64 " spans in all disagree with allocCount",
+			   o->spans_mismatch);
+	go_tally_free(d.t);
+	free(d.bits);
+	free(d.res);
+	return o;
+}
+
+void goobjects_free(struct goobjects *o)
+{
+	if (!o)
+		return;
+	gs_problems_free(&o->problems);
+	free(o->groups);
+	free(o);
+}
+
+bool goobjects_decoded_anything(const struct goobjects *o)
+{
+	return o->spans > 0;
+}

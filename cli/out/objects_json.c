@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `gosnap-cli objects --json`: the decoded model as one object. Keys are
+ * stable and documented in docs/json.md ("objects").
+ */
+#include "out/objects_out.h"
+
+static void group_json(struct json_writer *w, const struct go_group *g)
+{
+	bool typed = go_typesrc_typed(g->src);
+
+	jw_start_object(w);
+	jw_kv_bool(w, "typed", typed);
+	jw_kv_string(w, "from", go_typesrc_name(g->src));
+	jw_key(w, "type");
+	if (typed)
+		jw_string(w, g->name);
+	else
+		jw_null(w);
+	jw_key(w, "type_descriptor");
+	if (typed)
+		jw_hex(w, g->type);
+	else
+		jw_null(w);
+	jw_kv_bool(w, "array", g->array);
+	jw_key(w, "size_class");
+	if (typed)
+		jw_null(w);
+	else
+		jw_u64(w, g->sizeclass);
+	jw_key(w, "noscan");
+	if (typed)
+		jw_null(w);
+	else
+		jw_bool(w, g->noscan);
+	jw_key(w, "slot_bytes");
+	if (typed)
+		jw_null(w);
+	else
+		jw_u64(w, g->elemsize);
+	jw_kv_u64(w, "objects", g->objects);
+	jw_kv_u64(w, "bytes", g->bytes);
+	jw_kv_u64(w, "resident_bytes", g->resident);
+	jw_end_object(w);
+}
+
+static void groups_json(struct json_writer *w, const struct goobjects *ob,
+			const struct objects_out_opts *o, bool typed)
+{
+	uint64_t rows = 0;
+	size_t i;
+
+	jw_key(w, typed ? "typed" : "untyped");
+	jw_start_array(w);
+	for (i = 0; i < ob->nr_groups; i++) {
+		if (go_typesrc_typed(ob->groups[i].src) != typed)
+			continue;
+		if (o->top && rows++ == o->top)
+			break;
+		group_json(w, &ob->groups[i]);
+	}
+	jw_end_array(w);
+}
+
+static void totals_json(struct json_writer *w, const struct goobjects *ob)
+{
+	jw_key(w, "totals");
+	jw_start_object(w);
+	jw_kv_u64(w, "objects", ob->objects);
+	jw_kv_u64(w, "bytes", ob->bytes);
+	jw_kv_u64(w, "resident_bytes", ob->resident);
+	jw_kv_u64(w, "typed_objects", ob->typed_objects);
+	jw_kv_u64(w, "typed_bytes", ob->typed_bytes);
+	jw_kv_u64(w, "spans", ob->spans);
+	jw_kv_u64(w, "alloc_count_objects", ob->alloc_count_objects);
+	jw_kv_u64(w, "alloc_count_bytes", ob->alloc_count_bytes);
+	jw_kv_u64(w, "spans_mismatch", ob->spans_mismatch);
+	jw_kv_u64(w, "spans_skipped", ob->spans_skipped);
+	jw_kv_u64(w, "skipped_objects", ob->skipped_objects);
+	jw_kv_u64(w, "skipped_bytes", ob->skipped_bytes);
+	jw_kv_u64(w, "groups", ob->nr_groups);
+	jw_end_object(w);
+}
+
+void objects_print_json(const struct goobjects *ob, const struct goheap *h,
+			const struct objects_out_opts *o, struct json_writer *w)
+{
+	size_t i, n = gs_layout_nr_missing(h->layout);
+
+	jw_start_object(w);
+	heap_json_head(w, h, o->snap_path, o->exe_path);
+	jw_kv_bool(w, "allocation_headers", ob->headers);
+	totals_json(w, ob);
+	groups_json(w, ob, o, true);
+	groups_json(w, ob, o, false);
+	jw_key(w, "unavailable");
+	jw_start_array(w);
+	for (i = 0; i < n; i++)
+		jw_string(w, gs_layout_missing(h->layout, i));
+	jw_end_array(w);
+	jw_key(w, "problems");
+	jw_start_array(w);
+	for (i = 0; i < h->nr_problems; i++) {
+		char buf[300];
+
+		snprintf(buf, sizeof(buf), "heap: %s", h->problems[i]);
+		jw_string(w, buf);
+	}
+	for (i = 0; i < ob->problems.nr; i++)
+		jw_string(w, ob->problems.v[i]);
+	jw_end_array(w);
+	jw_end_object(w);
+}

@@ -1,0 +1,3 @@
+module gosnap.test/objects
+
+go 1.19

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 73-objects.t: `gosnap-cli objects` (docs/objects.md) on the objects
+# target (selftests/targets/go/objects) captured in the test VM
+# (GOSNAP_KERNEL) at main.marker, --mode full, with the kernel's pagemap
+# read while it is held (selftests/heap/present, the oracle). Built by Go
+# 1.19, 1.21, 1.22, 1.24, 1.26 and the newest release gotoolchain knows
+# (GOSNAP_OBJECTS_GO="1.19 1.22" to choose); a failed fetch fails. Each
+# snapshot is decoded with the executable and with its `strip -s` copy.
+# selftests/objects/objects_check.py then checks, per release:
+#   - the whole heap: objects and bytes equal the HeapObjects and
+#     HeapAlloc the program read right before the marker, and the spans'
+#     allocCount; no span skipped, nothing unavailable, no problem; floors:
+#     at least the 113,000 objects the program holds;
+#   - go1.22+ (allocation headers): exactly 3,000 main.Big typed from
+#     their headers, the slice holding them ([]*main.Big) typed too; the
+#     64 MiB []byte (noscan: no type kept) one large untyped object;
+#     with the executable and stripped, every header and largeType named
+#     (the only untyped groups: noscan, and small scan objects);
+#     before go1.22 nothing typed, and the untyped groups are said to be
+#     the heap bitmap's;
+#   - residency, against pagemap read while held: the 64 MiB []byte's
+#     resident bytes, and (go1.22+) main.Big's, summed over their slots;
+#   - the stripped decode equals the other, group for group;
+#   - the text output of the newest release lists main.Big with 3000
+#     objects and shows the untyped groups apart.
+set -euo pipefail
+
+TOP="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
+# shellcheck source=selftests/symbols/lib.sh
+source "$TOP/selftests/symbols/lib.sh"
+kernel="${GOSNAP_KERNEL:-6.1}"
+W="$TOP/build/objects/vm-$kernel"
+
+tap_start
+bail_on_error
+
+rm -rf "$W"
+mkdir -p "$W/guest" "$W/out"
+read -r -a wanted <<<"${GOSNAP_OBJECTS_GO:-1.19 1.21 1.22 1.24 1.26 $NEWEST_GO_WANTED}"
+mapfile -t versions < <(printf '%s\n' "${wanted[@]}" | sort -uV)
+for v in "${versions[@]}"; do
+	if [[ $v == 1.19 ]]; then
+		go="$GO119"
+	else
+		go="$("$TOP/selftests/lib/gotoolchain" "$v")"
+	fi
+	(cd "$TOP/selftests/targets/go/objects" &&
+		go_env "$go" build -o "$W/guest/objects-go$v" .)
+	strip -s -o "$W/guest/objects-go$v.strip" "$W/guest/objects-go$v"
+done
+cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -static \
+	-o "$W/guest/present" "$TOP/selftests/heap/present.c"
+
+cat >"$W/guest/run.sh" <<EOS
+insmod /gosnap/gosnap.ko hold_timeout_ms=60000 || exit 1
+for v in ${versions[*]}; do
+	t=go\$v
+	o=/out/\$t
+	mkdir -p \$o
+	gosnap-cli capture --at main.marker --mode full -o \$o/snap --hold \\
+		--while-held "/gosnap/objects/present \\\$GOSNAP_PID >\$o/present.txt" \\
+		-- /gosnap/objects/objects-\$t -addrs \$o/addrs.txt >\$o/stdout 2>\$o/capture.err
+	echo \$? >\$o/capture-rc
+	s="\$(find \$o/snap -name '*.gsnap' | sort | head -n 1)"
+	start=\$(cut -d' ' -f1 /proc/uptime)
+	gosnap-cli -j objects "\$s" >\$o/objects.json 2>\$o/objects.err
+	echo \$? >\$o/objects-rc
+	awk -v s="\$start" '{ printf "%.2f\n", \$1 - s }' /proc/uptime >\$o/objects-secs
+	gosnap-cli -j objects --exe /gosnap/objects/objects-\$t.strip "\$s" \\
+		>\$o/objects-strip.json 2>\$o/objects-strip.err
+	echo \$? >\$o/objects-strip-rc
+	gosnap-cli objects --top 12 "\$s" >\$o/objects.txt 2>&1
+	rm -rf \$o/snap
+done
+echo GOSNAP-BEGIN-TAR
+tar czf - -C /out . | base64
+echo GOSNAP-END-TAR
+EOS
+
+# about 100 s a release under TCG
+"$TOP/selftests/vm/run" --kernel "$kernel" --mem 3G --timeout $((300 * ${#versions[@]})) \
+	--add "$W/guest:/gosnap/objects" -- sh /gosnap/objects/run.sh >"$W/vm.log" 2>&1 || {
+	tail -n 20 "$W/vm.log" | diag
+	false
+}
+sed -n '/^GOSNAP-BEGIN-TAR/,/^GOSNAP-END-TAR/p' "$W/vm.log" | sed '1d;$d' | tr -d '\r' |
+	base64 -d | tar xzf - -C "$W/out"
+trap - ERR
+
+python3 "$TOP/selftests/objects/objects_check.py" "$W/out" "${versions[@]}"
