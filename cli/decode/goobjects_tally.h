@@ -7,7 +7,8 @@
 #ifndef GOSNAP_GOOBJECTS_TALLY_H
 #define GOSNAP_GOOBJECTS_TALLY_H
 
-#include "decode/goobjects.h"
+#include "decode/goobjects_group.h"
+#include "layout/layout.h"
 
 #define GO_MAX_GROUPS	(1U << 20)
 #define GO_MAX_TYPES	(1U << 20)

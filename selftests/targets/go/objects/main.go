@@ -191,10 +191,16 @@ func main() {
 	runtime.GC()
 	runtime.ReadMemStats(&stats)
 	marker()
+	// The runtime may still allocate for itself in between (an M's g0
+	// and its m, on a loaded host): the capture saw what lies between.
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
 
 	fmt.Printf("go %s\n", runtime.Version())
 	fmt.Printf("HeapAlloc %d\n", stats.HeapAlloc)
 	fmt.Printf("HeapObjects %d\n", stats.HeapObjects)
+	fmt.Printf("after.HeapAlloc %d\n", after.HeapAlloc)
+	fmt.Printf("after.HeapObjects %d\n", after.HeapObjects)
 	fmt.Printf("Small %d Big %d Ring %d BufMiB %d\n", len(smalls), nBig, nRing, bufMiB)
 	close(release)
 	runtime.KeepAlive(ring)
