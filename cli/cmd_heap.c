@@ -65,14 +65,7 @@ static int parse_args(int argc, char **argv, struct heap_args *a)
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		output_begin();
-		p_err("heap: %s (try '%s heap --help')",
-		      optind < argc ? "one snapshot file, please" : "which snapshot file?", PROG);
-		return EXIT_USAGE;
-	}
-	a->snap_path = argv[optind];
-	return 0;
+	return one_snapshot_arg("heap", argc, argv, &a->snap_path);
 }
 
 static int write_svg(const struct goheap *h, const struct heap_out_opts *o,

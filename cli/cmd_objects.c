@@ -85,14 +85,7 @@ static int parse_args(int argc, char **argv, struct objects_args *a)
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		output_begin();
-		p_err("objects: %s (try '%s objects --help')",
-		      optind < argc ? "one snapshot file, please" : "which snapshot file?", PROG);
-		return EXIT_USAGE;
-	}
-	a->snap_path = argv[optind];
-	return 0;
+	return one_snapshot_arg("objects", argc, argv, &a->snap_path);
 }
 
 int cmd_objects(int argc, char **argv)

@@ -67,6 +67,8 @@ void output_begin(void);
  * 0, or EXIT_USAGE after saying what is wrong.
  */
 int parse_seq(const char *cmd, const char *arg, long *seq);
+/* After getopt: the one SNAP argument left, into *path; else EXIT_USAGE, said. */
+int one_snapshot_arg(const char *cmd, int argc, char **argv, const char **path);
 
 /*
  * Open snapshot seq (-1: the first) of path with exe (NULL: as the

@@ -54,6 +54,19 @@ struct goheap *snap_heap_open(struct gs_snapctx *c, const char *path,
 	return h;
 }
 
+int one_snapshot_arg(const char *cmd, int argc, char **argv, const char **path)
+{
+	if (optind != argc - 1) {
+		output_begin();
+		p_err("%s: %s (try '%s %s --help')", cmd,
+		      optind < argc ? "one snapshot file, please" : "which snapshot file?",
+		      PROG, cmd);
+		return EXIT_USAGE;
+	}
+	*path = argv[optind];
+	return 0;
+}
+
 int parse_seq(const char *cmd, const char *arg, long *seq)
 {
 	char *end;

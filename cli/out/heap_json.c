@@ -178,11 +178,22 @@ void heap_json_head(struct json_writer *w, const struct goheap *h,
 		jw_null(w);
 }
 
+void heap_json_unavailable(struct json_writer *w, const struct goheap *h)
+{
+	size_t i, n = gs_layout_nr_missing(h->layout);
+
+	jw_key(w, "unavailable");
+	jw_start_array(w);
+	for (i = 0; i < n; i++)
+		jw_string(w, gs_layout_missing(h->layout, i));
+	jw_end_array(w);
+}
+
 void heap_print_json(const struct goheap *h, const struct heap_out_opts *o,
 		     struct json_writer *w)
 {
-	size_t i, n = gs_layout_nr_missing(h->layout);
 	unsigned int used = gs_layout_sources_used(h->layout), s;
+	size_t i;
 
 	jw_start_object(w);
 	heap_json_head(w, h, o->snap_path, o->exe_path);
@@ -203,11 +214,7 @@ void heap_print_json(const struct goheap *h, const struct heap_out_opts *o,
 	classes_json(w, h);
 	if (o->spans)
 		spans_json(w, h);
-	jw_key(w, "unavailable");
-	jw_start_array(w);
-	for (i = 0; i < n; i++)
-		jw_string(w, gs_layout_missing(h->layout, i));
-	jw_end_array(w);
+	heap_json_unavailable(w, h);
 	jw_key(w, "problems");
 	jw_start_array(w);
 	for (i = 0; i < h->nr_problems; i++)

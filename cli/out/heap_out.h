@@ -28,6 +28,8 @@ void heap_print_json(const struct goheap *h, const struct heap_out_opts *o,
  */
 void heap_json_head(struct json_writer *w, const struct goheap *h,
 		    const char *snap_path, const char *exe_path);
+/* "unavailable": the layout names h's decoders asked for and did not get. */
+void heap_json_unavailable(struct json_writer *w, const struct goheap *h);
 /* 0, or -1 if writing failed (errno set). */
 int heap_write_svg(const struct goheap *h, const struct heap_out_opts *o,
 		   FILE *out);

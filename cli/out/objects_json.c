@@ -85,7 +85,7 @@ static void totals_json(struct json_writer *w, const struct goobjects *ob)
 void objects_print_json(const struct goobjects *ob, const struct goheap *h,
 			const struct objects_out_opts *o, struct json_writer *w)
 {
-	size_t i, n = gs_layout_nr_missing(h->layout);
+	size_t i;
 
 	jw_start_object(w);
 	heap_json_head(w, h, o->snap_path, o->exe_path);
@@ -93,11 +93,7 @@ void objects_print_json(const struct goobjects *ob, const struct goheap *h,
 	totals_json(w, ob);
 	groups_json(w, ob, o, true);
 	groups_json(w, ob, o, false);
-	jw_key(w, "unavailable");
-	jw_start_array(w);
-	for (i = 0; i < n; i++)
-		jw_string(w, gs_layout_missing(h->layout, i));
-	jw_end_array(w);
+	heap_json_unavailable(w, h);
 	jw_key(w, "problems");
 	jw_start_array(w);
 	for (i = 0; i < h->nr_problems; i++) {
