@@ -229,3 +229,48 @@ void jw_kv_hex(struct json_writer *w, const char *key, uint64_t v)
 	jw_key(w, key);
 	jw_hex(w, v);
 }
+
+void jw_kv_string_or_null(struct json_writer *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	if (s)
+		jw_string(w, s);
+	else
+		jw_null(w);
+}
+
+void jw_kv_u64_if(struct json_writer *w, const char *key, bool known, uint64_t v)
+{
+	jw_key(w, key);
+	if (known)
+		jw_u64(w, v);
+	else
+		jw_null(w);
+}
+
+void jw_kv_i64_if(struct json_writer *w, const char *key, bool known, int64_t v)
+{
+	jw_key(w, key);
+	if (known)
+		jw_i64(w, v);
+	else
+		jw_null(w);
+}
+
+void jw_kv_bool_if(struct json_writer *w, const char *key, bool known, bool v)
+{
+	jw_key(w, key);
+	if (known)
+		jw_bool(w, v);
+	else
+		jw_null(w);
+}
+
+void jw_kv_hex_if(struct json_writer *w, const char *key, bool known, uint64_t v)
+{
+	jw_key(w, key);
+	if (known)
+		jw_hex(w, v);
+	else
+		jw_null(w);
+}

@@ -45,6 +45,13 @@ void jw_kv_u64(struct json_writer *w, const char *key, uint64_t v);
 void jw_kv_i64(struct json_writer *w, const char *key, int64_t v);
 void jw_kv_bool(struct json_writer *w, const char *key, bool v);
 void jw_kv_hex(struct json_writer *w, const char *key, uint64_t v);
+/* "key": s, or null when s is NULL (not known). */
+void jw_kv_string_or_null(struct json_writer *w, const char *key, const char *s);
+/* "key": v when known, else null. */
+void jw_kv_u64_if(struct json_writer *w, const char *key, bool known, uint64_t v);
+void jw_kv_i64_if(struct json_writer *w, const char *key, bool known, int64_t v);
+void jw_kv_bool_if(struct json_writer *w, const char *key, bool known, bool v);
+void jw_kv_hex_if(struct json_writer *w, const char *key, bool known, uint64_t v);
 
 /* Escape one string into a FILE (no surrounding writer state). */
 void json_escape(FILE *out, const char *s, size_t len);

@@ -102,6 +102,31 @@ static bool grow(void **v, size_t nr, size_t *cap, size_t elem,
 	return true;
 }
 
+/*
+ * The slot of ix (not empty: cap > 0) that holds the entry key matches, or
+ * the empty one where it would go.
+ */
+static size_t probe(const struct go_tally *t, const struct go_index *ix, uint64_t h,
+		    bool (*match)(const struct go_tally *, size_t, const void *),
+		    const void *key)
+{
+	size_t at = h & (ix->cap - 1);
+
+	while (ix->slot[at] && !match(t, ix->slot[at] - 1, key))
+		at = (at + 1) & (ix->cap - 1);
+	return at;
+}
+
+static bool group_match(const struct go_tally *t, size_t i, const void *key)
+{
+	return group_eq(&t->groups[i], key);
+}
+
+static bool type_match(const struct go_tally *t, size_t i, const void *key)
+{
+	return t->types[i].addr == *(const uint64_t *)key;
+}
+
 static uint64_t group_hash_at(const struct go_tally *t, size_t i)
 {
 	return group_hash(&t->groups[i]);
@@ -118,16 +143,15 @@ struct go_group *go_tally_group(struct go_tally *t, const struct go_group *key)
 	size_t at;
 
 	if (t->gi.cap) {
-		for (at = h & (t->gi.cap - 1); t->gi.slot[at]; at = (at + 1) & (t->gi.cap - 1))
-			if (group_eq(&t->groups[t->gi.slot[at] - 1], key))
-				return &t->groups[t->gi.slot[at] - 1];
+		at = probe(t, &t->gi, h, group_match, key);
+		if (t->gi.slot[at])
+			return &t->groups[t->gi.slot[at] - 1];
 	}
 	if (t->nr_groups >= GO_MAX_GROUPS ||
 	    !grow((void **)&t->groups, t->nr_groups, &t->cap_groups,
 		  sizeof(*t->groups), &t->gi, group_hash_at, t))
 		return NULL;
-	for (at = h & (t->gi.cap - 1); t->gi.slot[at]; at = (at + 1) & (t->gi.cap - 1))
-		;
+	at = probe(t, &t->gi, h, group_match, key);	/* the empty slot */
 	t->groups[t->nr_groups] = *key;
 	t->groups[t->nr_groups].objects = 0;
 	t->groups[t->nr_groups].bytes = 0;
@@ -144,16 +168,15 @@ const struct go_type *go_tally_type(struct go_tally *t, struct gs_layout *l,
 	size_t at;
 
 	if (t->ti.cap) {
-		for (at = h & (t->ti.cap - 1); t->ti.slot[at]; at = (at + 1) & (t->ti.cap - 1))
-			if (t->types[t->ti.slot[at] - 1].addr == addr)
-				return &t->types[t->ti.slot[at] - 1];
+		at = probe(t, &t->ti, h, type_match, &addr);
+		if (t->ti.slot[at])
+			return &t->types[t->ti.slot[at] - 1];
 	}
 	if (t->nr_types >= GO_MAX_TYPES ||
 	    !grow((void **)&t->types, t->nr_types, &t->cap_types,
 		  sizeof(*t->types), &t->ti, type_hash_at, t))
 		return NULL;
-	for (at = h & (t->ti.cap - 1); t->ti.slot[at]; at = (at + 1) & (t->ti.cap - 1))
-		;
+	at = probe(t, &t->ti, h, type_match, &addr);	/* the empty slot */
 	ty = &t->types[t->nr_types];
 	memset(ty, 0, sizeof(*ty));
 	ty->addr = addr;

@@ -25,19 +25,11 @@ static void wbuf(struct json_writer *w, const struct gs_wbuf *b,
 {
 	jw_start_object(w);
 	jw_kv_hex(w, "addr", b->addr);
-	jw_key(w, "nobj");
-	if (b->nobj < 0)
-		jw_null(w);
-	else
-		jw_i64(w, b->nobj);
+	jw_kv_i64_if(w, "nobj", b->nobj >= 0, b->nobj);
 	jw_kv_bool(w, "in_busy_span", b->in_busy_span);
 	jw_kv_bool(w, "aligned", b->aligned);
 	jw_kv_bool(w, "duplicate", b->duplicate);
-	jw_key(w, "outside_heap");
-	if (g->heap_joined)
-		jw_u64(w, b->outside_heap);
-	else
-		jw_null(w);
+	jw_kv_u64_if(w, "outside_heap", g->heap_joined, b->outside_heap);
 	if (o->objects_from) {
 		uint64_t p[1024];
 		size_t n = gs_gc_wbuf_objects(o->objects_from, g, b->addr, p,

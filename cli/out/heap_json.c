@@ -171,11 +171,7 @@ void heap_json_head(struct json_writer *w, const struct goheap *h,
 {
 	jw_kv_string(w, "snapshot", snap_path);
 	jw_kv_string(w, "executable", exe_path);
-	jw_key(w, "go_version");
-	if (h->version[0])
-		jw_string(w, h->version);
-	else
-		jw_null(w);
+	jw_kv_string_or_null(w, "go_version", h->version[0] ? h->version : NULL);
 }
 
 void heap_json_unavailable(struct json_writer *w, const struct goheap *h)

@@ -12,32 +12,12 @@ static void group_json(struct json_writer *w, const struct go_group *g)
 	jw_start_object(w);
 	jw_kv_bool(w, "typed", typed);
 	jw_kv_string(w, "from", go_typesrc_name(g->src));
-	jw_key(w, "type");
-	if (typed)
-		jw_string(w, g->name);
-	else
-		jw_null(w);
-	jw_key(w, "type_descriptor");
-	if (typed)
-		jw_hex(w, g->type);
-	else
-		jw_null(w);
+	jw_kv_string_or_null(w, "type", typed ? g->name : NULL);
+	jw_kv_hex_if(w, "type_descriptor", typed, g->type);
 	jw_kv_bool(w, "array", g->array);
-	jw_key(w, "size_class");
-	if (typed)
-		jw_null(w);
-	else
-		jw_u64(w, g->sizeclass);
-	jw_key(w, "noscan");
-	if (typed)
-		jw_null(w);
-	else
-		jw_bool(w, g->noscan);
-	jw_key(w, "slot_bytes");
-	if (typed)
-		jw_null(w);
-	else
-		jw_u64(w, g->elemsize);
+	jw_kv_u64_if(w, "size_class", !typed, g->sizeclass);
+	jw_kv_bool_if(w, "noscan", !typed, g->noscan);
+	jw_kv_u64_if(w, "slot_bytes", !typed, g->elemsize);
 	jw_kv_u64(w, "objects", g->objects);
 	jw_kv_u64(w, "bytes", g->bytes);
 	jw_kv_u64(w, "resident_bytes", g->resident);

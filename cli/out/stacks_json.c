@@ -45,24 +45,6 @@ static void json_unwind(struct json_writer *w, const struct gs_unwind *u)
 	jw_end_object(w);
 }
 
-static void json_str_or_null(struct json_writer *w, const char *key, const char *s)
-{
-	jw_key(w, key);
-	if (s)
-		jw_string(w, s);
-	else
-		jw_null(w);
-}
-
-static void json_i64_or_null(struct json_writer *w, const char *key, int64_t v)
-{
-	jw_key(w, key);
-	if (v >= 0)
-		jw_i64(w, v);
-	else
-		jw_null(w);
-}
-
 static void json_thread(struct json_writer *w, const struct gs_thread_walk *tw)
 {
 	const struct gosnap_rec_thread *t = tw->t;
@@ -75,13 +57,13 @@ static void json_thread(struct json_writer *w, const struct gs_thread_walk *tw)
 	jw_kv_u64(w, "rsp", t->regs.rsp);
 	jw_kv_u64(w, "fs_base", t->regs.fs_base);
 	jw_kv_u64(w, "g", tw->g);
-	json_str_or_null(w, "g_from", tw->g_from);
-	json_str_or_null(w, "g_note", tw->g_note);
+	jw_kv_string_or_null(w, "g_from", tw->g_from);
+	jw_kv_string_or_null(w, "g_note", tw->g_note);
 	jw_kv_u64(w, "m", tw->m);
-	json_i64_or_null(w, "m_id", tw->m_id);
+	jw_kv_i64_if(w, "m_id", tw->m_id >= 0, tw->m_id);
 	jw_kv_string(w, "on", gs_thread_on_name(tw->on));
-	json_i64_or_null(w, "goid", tw->goroutine ? tw->goid : -1);
-	json_str_or_null(w, "note", tw->note);
+	jw_kv_i64_if(w, "goid", tw->goroutine && tw->goid >= 0, tw->goid);
+	jw_kv_string_or_null(w, "note", tw->note);
 	json_unwind(w, &tw->unwind);
 	jw_end_object(w);
 }
@@ -95,7 +77,7 @@ static void json_goroutine(struct json_writer *w, const struct gs_goroutine *g)
 	jw_kv_string(w, "status", gs_g_status_name(g->status));
 	jw_kv_bool(w, "scan", g->status & GS_G_SCAN);
 	jw_kv_u64(w, "wait_reason_raw", g->waitreason);
-	json_str_or_null(w, "wait_reason", g->waitreason ? g->wait_reason : NULL);
+	jw_kv_string_or_null(w, "wait_reason", g->waitreason ? g->wait_reason : NULL);
 	jw_kv_i64(w, "wait_since", g->waitsince);
 	jw_kv_u64(w, "stack_lo", g->stack_lo);
 	jw_kv_u64(w, "stack_hi", g->stack_hi);
@@ -107,17 +89,17 @@ static void json_goroutine(struct json_writer *w, const struct gs_goroutine *g)
 	jw_kv_u64(w, "syscall_sp", g->syscallsp);
 	jw_kv_u64(w, "m", g->m);
 	jw_kv_u64(w, "start_pc", g->startpc);
-	json_str_or_null(w, "start_function", g->start_func);
+	jw_kv_string_or_null(w, "start_function", g->start_func);
 	jw_kv_u64(w, "go_pc", g->gopc);
-	json_str_or_null(w, "created_by", g->created_by);
+	jw_kv_string_or_null(w, "created_by", g->created_by);
 	jw_kv_bool(w, "on_hit_thread", g->on_hit_thread);
-	json_i64_or_null(w, "thread", g->thread_tid ? g->thread_tid : -1);
+	jw_kv_i64_if(w, "thread", g->thread_tid > 0, g->thread_tid);
 	jw_kv_bool(w, "via_system_stack", g->via_system_stack);
 	jw_kv_bool(w, "unwound", g->unwound);
 	if (g->unwound)
 		json_unwind(w, &g->unwind);
 	else
-		json_str_or_null(w, "not_unwound", g->no_unwind);
+		jw_kv_string_or_null(w, "not_unwound", g->no_unwind);
 	jw_end_object(w);
 }
 
@@ -129,7 +111,7 @@ void stacks_print_json(const struct stacks_model *sm)
 	jw_start_object(w);
 	jw_kv_string(w, "snapshot", sm->snap_path);
 	jw_kv_string(w, "exe", sm->ctx->exe);
-	json_str_or_null(w, "go_version", sm->ctx->go_version);
+	jw_kv_string_or_null(w, "go_version", sm->ctx->go_version);
 	if (sm->ctx->fi.gofunc_why[0])	/* frames lack their inlined calls */
 		jw_kv_string(w, "inlined_frames_unavailable", sm->ctx->fi.gofunc_why);
 	jw_key(w, "hit_thread");
@@ -143,7 +125,7 @@ void stacks_print_json(const struct stacks_model *sm)
 		if (&sm->tw.w[i] != sm->hit)
 			json_thread(w, &sm->tw.w[i]);
 	jw_end_array(w);
-	json_str_or_null(w, "goroutines_problem", sm->gr.problem[0] ? sm->gr.problem : NULL);
+	jw_kv_string_or_null(w, "goroutines_problem", sm->gr.problem[0] ? sm->gr.problem : NULL);
 	jw_key(w, "allgs");
 	jw_u64(w, sm->gr.allgs);
 	jw_kv_u64(w, "allglen", sm->gr.allglen);

@@ -64,6 +64,7 @@ fi
 # 1. MemStats counters equal the numbers the program printed (between
 #    its readings before and after the marker, when those differ).
 awk -v out="$dir/c.txt" '
+	function between(got, a, b) { return (a <= b) ? (got >= a && got <= b) : (got >= b && got <= a) }
 	FILENAME == ARGV[1] {
 		if (NF == 2 && $1 ~ /^(Heap|Stack)/) want[$1] = $2
 		if (NF == 2 && $1 ~ /^after\.(Heap|Stack)/) { sub(/^after\./, "", $1); after[$1] = $2 }
@@ -77,10 +78,9 @@ awk -v out="$dir/c.txt" '
 		split("HeapInuse StackInuse HeapIdle HeapReleased HeapSys", names, " ")
 		for (i = 1; i <= 5; i++) {
 			k = names[i]
-			lo = want[k] + 0; hi = after[k] + 0
-			if (lo > hi) { x = lo; lo = hi; hi = x }
 			printf "%s program %s (after the marker %s) tool %s\n", k, want[k], after[k], got[k] > out
-			if (want[k] == "" || after[k] == "" || got[k] == "" || got[k] + 0 < lo || got[k] + 0 > hi) bad = 1
+			if (want[k] == "" || after[k] == "" || got[k] == "" ||
+			    !between(got[k] + 0, want[k] + 0, after[k] + 0)) bad = 1
 		}
 		exit bad
 	}' "$dir/prog.out" "$dir/heap.txt" && r=OK || r=FAIL

@@ -14,7 +14,6 @@ import (
 	"flag"
 	"fmt"
 	"math/rand"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -32,6 +31,21 @@ var (
 type node struct {
 	next *node
 	pad  []byte
+}
+
+// printStats prints the figures selftests/heap/check.sh compares, each
+// name after prefix.
+func printStats(prefix string, s *runtime.MemStats) {
+	fmt.Printf("%sHeapInuse %d\n", prefix, s.HeapInuse)
+	fmt.Printf("%sHeapIdle %d\n", prefix, s.HeapIdle)
+	fmt.Printf("%sHeapReleased %d\n", prefix, s.HeapReleased)
+	fmt.Printf("%sHeapSys %d\n", prefix, s.HeapSys)
+	fmt.Printf("%sStackInuse %d\n", prefix, s.StackInuse)
+	fmt.Printf("%sHeapAlloc %d\n", prefix, s.HeapAlloc)
+	fmt.Printf("%sHeapObjects %d\n", prefix, s.HeapObjects)
+	for _, c := range s.BySize {
+		fmt.Printf("%sBySize %d %d\n", prefix, c.Size, c.Mallocs-c.Frees)
+	}
 }
 
 // marker is where the test freezes the program.
@@ -144,28 +158,9 @@ func main() {
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 
-	w := os.Stdout
-	fmt.Fprintf(w, "go %s\n", runtime.Version())
-	fmt.Fprintf(w, "HeapInuse %d\n", stats.HeapInuse)
-	fmt.Fprintf(w, "HeapIdle %d\n", stats.HeapIdle)
-	fmt.Fprintf(w, "HeapReleased %d\n", stats.HeapReleased)
-	fmt.Fprintf(w, "HeapSys %d\n", stats.HeapSys)
-	fmt.Fprintf(w, "StackInuse %d\n", stats.StackInuse)
-	fmt.Fprintf(w, "HeapAlloc %d\n", stats.HeapAlloc)
-	fmt.Fprintf(w, "HeapObjects %d\n", stats.HeapObjects)
-	for _, c := range stats.BySize {
-		fmt.Fprintf(w, "BySize %d %d\n", c.Size, c.Mallocs-c.Frees)
-	}
-	fmt.Fprintf(w, "after.HeapInuse %d\n", after.HeapInuse)
-	fmt.Fprintf(w, "after.HeapIdle %d\n", after.HeapIdle)
-	fmt.Fprintf(w, "after.HeapReleased %d\n", after.HeapReleased)
-	fmt.Fprintf(w, "after.HeapSys %d\n", after.HeapSys)
-	fmt.Fprintf(w, "after.StackInuse %d\n", after.StackInuse)
-	fmt.Fprintf(w, "after.HeapAlloc %d\n", after.HeapAlloc)
-	fmt.Fprintf(w, "after.HeapObjects %d\n", after.HeapObjects)
-	for _, c := range after.BySize {
-		fmt.Fprintf(w, "after.BySize %d %d\n", c.Size, c.Mallocs-c.Frees)
-	}
+	fmt.Printf("go %s\n", runtime.Version())
+	printStats("", &stats)
+	printStats("after.", &after)
 	runtime.KeepAlive(small)
 	runtime.KeepAlive(scan)
 	runtime.KeepAlive(large)
