@@ -4,7 +4,9 @@
 # 73-objects.t: `gosnap-cli objects` (docs/objects.md) on the objects
 # target (selftests/targets/go/objects) captured in the test VM
 # (GOSNAP_KERNEL) at main.marker, --mode full, with the kernel's pagemap
-# read while it is held (selftests/heap/present, the oracle). Built by Go
+# read while it is held (selftests/heap/present, the oracle) and the whole
+# process stopped (--stop-world: no other thread may fault a page in
+# between the capture and that read). Built by Go
 # 1.19, 1.21, 1.22, 1.24, 1.26 and the newest release gotoolchain knows
 # (GOSNAP_OBJECTS_GO="1.19 1.22" to choose); a failed fetch fails. Each
 # snapshot is decoded with the executable and with its `strip -s` copy.
@@ -61,7 +63,7 @@ for v in ${versions[*]}; do
 	t=go\$v
 	o=/out/\$t
 	mkdir -p \$o
-	gosnap-cli capture --at main.marker --mode full -o \$o/snap --hold \\
+	gosnap-cli capture --stop-world --at main.marker --mode full -o \$o/snap --hold \\
 		--while-held "/gosnap/objects/present \\\$GOSNAP_PID >\$o/present.txt" \\
 		-- /gosnap/objects/objects-\$t -addrs \$o/addrs.txt >\$o/stdout 2>\$o/capture.err
 	echo \$? >\$o/capture-rc
