@@ -48,12 +48,20 @@ static int64_t show_after_ns(void)
 	return SHOW_AFTER_MS * 1000000LL;
 }
 
+/*
+ * A terminal that can erase a line: stderr is one, and TERM names one
+ * (unset or "dumb", as for a serial console that is really a log, the
+ * "\033[K" would be left in the text).
+ */
 static bool wanted(void)
 {
 	static int tty = -1;
 
-	if (tty < 0)
-		tty = isatty(STDERR_FILENO);
+	if (tty < 0) {
+		const char *term = getenv("TERM");
+
+		tty = isatty(STDERR_FILENO) && term && *term && strcmp(term, "dumb");
+	}
 	return tty && !progress_quiet;
 }
 

@@ -17,7 +17,9 @@
 #     target left running, exits 0, and the target is not stopped;
 #   - export-core and the reading of a snapshot draw their lines
 #     (GOSNAP_PROGRESS_DELAY=0, so the line shows however fast they are);
-#   - a quick command with the default delay prints no status line.
+#   - a quick command with the default delay prints no status line;
+#   - with TERM=dumb (the VM console's, which the host parses as a log)
+#     none is drawn even with GOSNAP_PROGRESS_DELAY=0.
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -39,6 +41,8 @@ cat >"$W/guest/run.sh" <<'EOS'
 insmod /gosnap/gosnap.ko || exit 1
 P=/gosnap/progress
 mkdir -p /out
+# ptyrun's pseudo-terminal can erase a line (the console's TERM is dumb)
+export TERM=xterm
 # start_idle N TICK_MS: a fresh target; sets $pid once it printed its pid.
 start_idle() {
 	sleep 100000 | $P/idle -mib 1 -tick "$2" >/tmp/idle.$1 &
@@ -72,6 +76,8 @@ echo $? >/out/core.rc
 GOSNAP_PROGRESS_DELAY=0 $P/ptyrun gosnap-cli show /tmp/s5/001-main.tick.gsnap >/out/read.tty
 $P/ptyrun gosnap-cli show /tmp/s5/001-main.tick.gsnap >/out/quick.tty
 echo $? >/out/quick.rc
+TERM=dumb GOSNAP_PROGRESS_DELAY=0 $P/ptyrun gosnap-cli show /tmp/s5/001-main.tick.gsnap >/out/dumb.tty
+echo $? >/out/dumb.rc
 echo GOSNAP-BEGIN-TAR
 tar czf - -C /out . | base64
 echo GOSNAP-END-TAR
@@ -151,5 +157,11 @@ if [[ "$(rc quick)" == 0 ]] && ! grep -aq "$ESC" "$O/quick.tty" && grep -aq "^fi
 else
 	show quick.tty
 	not_ok "a quick command on a terminal (show, default delay) prints no status line (rc $(rc quick))"
+fi
+if [[ "$(rc dumb)" == 0 ]] && ! grep -aq "$ESC" "$O/dumb.tty" && grep -aq "^file /tmp/s5" "$O/dumb.tty"; then
+	ok "on a terminal whose TERM is dumb (the test VM's console) no status line is drawn, even at once"
+else
+	show dumb.tty
+	not_ok "on a terminal whose TERM is dumb no status line is drawn (rc $(rc dumb))"
 fi
 tap_finish
