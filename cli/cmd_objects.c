@@ -39,22 +39,6 @@ struct objects_args {
 	long seq;
 };
 
-static int parse_top(const char *arg, uint64_t *top)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v == 0) {
-		output_begin();
-		p_err("objects: --top wants a positive number, not '%s'", arg);
-		return EXIT_USAGE;
-	}
-	*top = v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct objects_args *a)
 {
 	static const struct option opts[] = {
@@ -73,7 +57,7 @@ static int parse_args(int argc, char **argv, struct objects_args *a)
 			continue;
 		switch (opt) {
 		case 't':
-			if (parse_top(optarg, &a->top))
+			if (parse_top("objects", optarg, &a->top))
 				return EXIT_USAGE;
 			break;
 		case 'e': a->exe = optarg; break;

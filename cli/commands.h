@@ -8,6 +8,7 @@
 #define GOSNAP_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <getopt.h>
 
 #include "base/json.h"
@@ -40,6 +41,7 @@ int cmd_export_core(int argc, char **argv) __attribute__((weak));	/* docs/core.m
 int cmd_diff(int argc, char **argv) __attribute__((weak));	/* docs/diff.md */
 int cmd_timeline(int argc, char **argv) __attribute__((weak));	/* docs/timeline.md */
 int cmd_objects(int argc, char **argv) __attribute__((weak));	/* docs/objects.md */
+int cmd_retain(int argc, char **argv) __attribute__((weak));	/* docs/objects.md */
 
 /*
  * Long options every subcommand accepts (-j, -p, -q, -h): append to a
@@ -67,6 +69,8 @@ void output_begin(void);
  * 0, or EXIT_USAGE after saying what is wrong.
  */
 int parse_seq(const char *cmd, const char *arg, long *seq);
+/* A --top argument (rows per table, > 0): 0, or EXIT_USAGE after saying why. */
+int parse_top(const char *cmd, const char *arg, uint64_t *top);
 /* After getopt: the one SNAP argument left, into *path; else EXIT_USAGE, said. */
 int one_snapshot_arg(const char *cmd, int argc, char **argv, const char **path);
 
