@@ -18,13 +18,16 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s objects SNAP [--top N] [--exe PATH] [--seq N] [-j|-p]\n\n"
+		"Usage: %s objects SNAP [--top N] [--pprof FILE] [--exe PATH] [--seq N]\n"
+		"          [-j|-p]\n\n"
 		"The Go heap's allocated objects by type: count, bytes and resident\n"
 		"bytes per type, from allocation headers and large spans' types\n"
 		"(go1.22+); objects without a recorded type are grouped apart by\n"
 		"size class and shape. Headers are read from a full-mode capture;\n"
 		"see docs/objects.md.\n\n"
 		"  --top N       at most N rows per table (default: all)\n"
+		"  --pprof FILE  also write every group as a gzipped pprof profile\n"
+		"                to FILE (go tool pprof; --top does not apply)\n"
 		"  --exe PATH    the executable (default: the one the snapshot names,\n"
 		"                else its embedded copy); its build ID must match\n"
 		"  --seq N       the snapshot with this sequence number (default: first)\n"
@@ -34,7 +37,7 @@ static void usage(FILE *out)
 }
 
 struct objects_args {
-	const char *snap_path, *exe;
+	const char *snap_path, *exe, *pprof_path;
 	uint64_t top;
 	long seq;
 };
@@ -43,6 +46,7 @@ static int parse_args(int argc, char **argv, struct objects_args *a)
 {
 	static const struct option opts[] = {
 		{ "top",	required_argument,	NULL, 't' },
+		{ "pprof",	required_argument,	NULL, 'P' },
 		{ "exe",	required_argument,	NULL, 'e' },
 		{ "seq",	required_argument,	NULL, 'n' },
 		COMMON_LONG_OPTS,
@@ -60,6 +64,7 @@ static int parse_args(int argc, char **argv, struct objects_args *a)
 			if (parse_top("objects", optarg, &a->top))
 				return EXIT_USAGE;
 			break;
+		case 'P': a->pprof_path = optarg; break;
 		case 'e': a->exe = optarg; break;
 		case 'n':
 			if (parse_seq("objects", optarg, &a->seq))
@@ -70,6 +75,25 @@ static int parse_args(int argc, char **argv, struct objects_args *a)
 		}
 	}
 	return one_snapshot_arg("objects", argc, argv, &a->snap_path);
+}
+
+static int write_pprof(const struct goobjects *ob, const struct goheap *h,
+		       const struct objects_out_opts *o, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (!f) {
+		p_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	bad = objects_write_pprof(ob, h, o, f);
+	bad |= fclose(f);
+	if (bad) {
+		p_err("%s: write failed: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int cmd_objects(int argc, char **argv)
@@ -97,12 +121,13 @@ int cmd_objects(int argc, char **argv)
 	if (ob->headers && gs_snapctx_heap_hint(&c)[0])
 		p_warn("objects: allocation headers are read from the objects%s",
 		       gs_snapctx_heap_hint(&c));
-	o = (struct objects_out_opts){ a.snap_path, c.exe_name, a.top };
+	o = (struct objects_out_opts){ a.snap_path, c.exe_name, a.top,
+				       c.snap.hdr ? c.snap.hdr->realtime_ns : 0 };
 	if (json_wtr)
 		objects_print_json(ob, h, &o, json_wtr);
 	else
 		objects_print_plain(ob, h, &o, stdout);
-	ret = 0;
+	ret = a.pprof_path && write_pprof(ob, h, &o, a.pprof_path) ? 1 : 0;
 	if (!goobjects_decoded_anything(ob)) {
 		p_err("%s: no heap object enumerated%s", a.snap_path,
 		      gs_snapctx_heap_hint(&c));
