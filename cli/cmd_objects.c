@@ -37,39 +37,33 @@ static void usage(FILE *out)
 }
 
 struct objects_args {
-	const char *snap_path, *exe, *pprof_path;
-	uint64_t top;
-	long seq;
+	const char *snap_path, *pprof_path;
+	struct snap_opts s;
 };
 
 static int parse_args(int argc, char **argv, struct objects_args *a)
 {
 	static const struct option opts[] = {
-		{ "top",	required_argument,	NULL, 't' },
 		{ "pprof",	required_argument,	NULL, 'P' },
-		{ "exe",	required_argument,	NULL, 'e' },
-		{ "seq",	required_argument,	NULL, 'n' },
+		SNAP_LONG_OPTS,
 		COMMON_LONG_OPTS,
 		{ 0 }
 	};
-	int opt;
+	int opt, r;
 
 	memset(a, 0, sizeof(*a));
-	a->seq = -1;
+	a->s.seq = -1;
 	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTS, opts, NULL)) != -1) {
 		if (common_option(opt))
 			continue;
+		r = snap_option("objects", opt, &a->s);
+		if (r >= 0) {
+			if (r)
+				return r;
+			continue;
+		}
 		switch (opt) {
-		case 't':
-			if (parse_top("objects", optarg, &a->top))
-				return EXIT_USAGE;
-			break;
 		case 'P': a->pprof_path = optarg; break;
-		case 'e': a->exe = optarg; break;
-		case 'n':
-			if (parse_seq("objects", optarg, &a->seq))
-				return EXIT_USAGE;
-			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -110,7 +104,7 @@ int cmd_objects(int argc, char **argv)
 		return ret == 1 ? 0 : ret;
 	output_begin();
 	ret = 1;
-	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
+	h = snap_heap_open(&c, a.snap_path, a.s.exe, a.s.seq);
 	if (!h)
 		goto out;
 	ob = goobjects_decode(&c.snap, c.mem, c.layout, h);
@@ -121,7 +115,7 @@ int cmd_objects(int argc, char **argv)
 	if (ob->headers && gs_snapctx_heap_hint(&c)[0])
 		p_warn("objects: allocation headers are read from the objects%s",
 		       gs_snapctx_heap_hint(&c));
-	o = (struct objects_out_opts){ a.snap_path, c.exe_name, a.top,
+	o = (struct objects_out_opts){ a.snap_path, c.exe_name, a.s.top,
 				       c.snap.hdr ? c.snap.hdr->realtime_ns : 0 };
 	if (json_wtr)
 		objects_print_json(ob, h, &o, json_wtr);

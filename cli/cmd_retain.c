@@ -33,37 +33,31 @@ static void usage(FILE *out)
 }
 
 struct retain_args {
-	const char *snap_path, *exe;
-	uint64_t top;
-	long seq;
+	const char *snap_path;
+	struct snap_opts s;
 };
 
 static int parse_args(int argc, char **argv, struct retain_args *a)
 {
 	static const struct option opts[] = {
-		{ "top",	required_argument,	NULL, 't' },
-		{ "exe",	required_argument,	NULL, 'e' },
-		{ "seq",	required_argument,	NULL, 'n' },
+		SNAP_LONG_OPTS,
 		COMMON_LONG_OPTS,
 		{ 0 }
 	};
-	int opt;
+	int opt, r;
 
 	memset(a, 0, sizeof(*a));
-	a->seq = -1;
+	a->s.seq = -1;
 	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTS, opts, NULL)) != -1) {
 		if (common_option(opt))
 			continue;
+		r = snap_option("retain", opt, &a->s);
+		if (r >= 0) {
+			if (r)
+				return r;
+			continue;
+		}
 		switch (opt) {
-		case 't':
-			if (parse_top("retain", optarg, &a->top))
-				return EXIT_USAGE;
-			break;
-		case 'e': a->exe = optarg; break;
-		case 'n':
-			if (parse_seq("retain", optarg, &a->seq))
-				return EXIT_USAGE;
-			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -85,7 +79,7 @@ int cmd_retain(int argc, char **argv)
 		return ret == 1 ? 0 : ret;
 	output_begin();
 	ret = 1;
-	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
+	h = snap_heap_open(&c, a.snap_path, a.s.exe, a.s.seq);
 	if (!h)
 		goto out;
 	g = gograph_build(&c, h);
@@ -95,7 +89,7 @@ int cmd_retain(int argc, char **argv)
 	}
 	if (gs_snapctx_heap_hint(&c)[0])
 		p_warn("retain: objects are read from the heap%s", gs_snapctx_heap_hint(&c));
-	o = (struct retain_out_opts){ a.snap_path, c.exe_name, a.top };
+	o = (struct retain_out_opts){ a.snap_path, c.exe_name, a.s.top };
 	if (json_wtr)
 		retain_print_json(g, h, &o, json_wtr);
 	else

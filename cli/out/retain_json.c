@@ -82,8 +82,6 @@ static void rootents_json(struct json_writer *w, const struct gograph *g,
 void retain_print_json(const struct gograph *g, const struct goheap *h,
 		       const struct retain_out_opts *o, struct json_writer *w)
 {
-	size_t i;
-
 	jw_start_object(w);
 	heap_json_head(w, h, o->snap_path, o->exe_path);
 	jw_kv_string(w, "pointers_from", go_ptrs_scheme_name(g->scheme));
@@ -92,16 +90,6 @@ void retain_print_json(const struct gograph *g, const struct goheap *h,
 	totals_json(w, g);
 	rootents_json(w, g, o);
 	heap_json_unavailable(w, h);
-	jw_key(w, "problems");
-	jw_start_array(w);
-	for (i = 0; i < h->nr_problems; i++) {
-		char buf[300];
-
-		snprintf(buf, sizeof(buf), "heap: %s", h->problems[i]);
-		jw_string(w, buf);
-	}
-	for (i = 0; i < g->problems.nr; i++)
-		jw_string(w, g->problems.v[i]);
-	jw_end_array(w);
+	heap_json_problems(w, h, &g->problems);
 	jw_end_object(w);
 }
