@@ -457,7 +457,7 @@ static void print_header(struct layout_cmd *c)
 static const struct gs_needs *const all_needs[] = {
 	&gs_heap_needs, &gs_goroutines_needs, &gs_threads_needs, &gs_sched_needs,
 	&gs_gc_needs,
-	&gs_gc_spanq_needs, &gs_reentry_needs, &gs_objects_needs,
+	&gs_gc_spanq_needs, &gs_reentry_needs, &gs_objects_needs, &gs_graph_needs,
 };
 
 static void print_need(const struct gs_needs *t, size_t i,

@@ -18,13 +18,16 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s objects SNAP [--top N] [--exe PATH] [--seq N] [-j|-p]\n\n"
+		"Usage: %s objects SNAP [--top N] [--pprof FILE] [--exe PATH] [--seq N]\n"
+		"          [-j|-p]\n\n"
 		"The Go heap's allocated objects by type: count, bytes and resident\n"
 		"bytes per type, from allocation headers and large spans' types\n"
 		"(go1.22+); objects without a recorded type are grouped apart by\n"
 		"size class and shape. Headers are read from a full-mode capture;\n"
 		"see docs/objects.md.\n\n"
 		"  --top N       at most N rows per table (default: all)\n"
+		"  --pprof FILE  also write every group as a gzipped pprof profile\n"
+		"                to FILE (go tool pprof; --top does not apply)\n"
 		"  --exe PATH    the executable (default: the one the snapshot names,\n"
 		"                else its embedded copy); its build ID must match\n"
 		"  --seq N       the snapshot with this sequence number (default: first)\n"
@@ -34,58 +37,57 @@ static void usage(FILE *out)
 }
 
 struct objects_args {
-	const char *snap_path, *exe;
-	uint64_t top;
-	long seq;
+	const char *snap_path, *pprof_path;
+	struct snap_opts s;
 };
-
-static int parse_top(const char *arg, uint64_t *top)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v == 0) {
-		output_begin();
-		p_err("objects: --top wants a positive number, not '%s'", arg);
-		return EXIT_USAGE;
-	}
-	*top = v;
-	return 0;
-}
 
 static int parse_args(int argc, char **argv, struct objects_args *a)
 {
 	static const struct option opts[] = {
-		{ "top",	required_argument,	NULL, 't' },
-		{ "exe",	required_argument,	NULL, 'e' },
-		{ "seq",	required_argument,	NULL, 'n' },
+		{ "pprof",	required_argument,	NULL, 'P' },
+		SNAP_LONG_OPTS,
 		COMMON_LONG_OPTS,
 		{ 0 }
 	};
-	int opt;
+	int opt, r;
 
 	memset(a, 0, sizeof(*a));
-	a->seq = -1;
+	a->s.seq = -1;
 	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTS, opts, NULL)) != -1) {
 		if (common_option(opt))
 			continue;
+		r = snap_option("objects", opt, &a->s);
+		if (r >= 0) {
+			if (r)
+				return r;
+			continue;
+		}
 		switch (opt) {
-		case 't':
-			if (parse_top(optarg, &a->top))
-				return EXIT_USAGE;
-			break;
-		case 'e': a->exe = optarg; break;
-		case 'n':
-			if (parse_seq("objects", optarg, &a->seq))
-				return EXIT_USAGE;
-			break;
+		case 'P': a->pprof_path = optarg; break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
 	return one_snapshot_arg("objects", argc, argv, &a->snap_path);
+}
+
+static int write_pprof(const struct goobjects *ob, const struct goheap *h,
+		       const struct objects_out_opts *o, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (!f) {
+		p_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	bad = objects_write_pprof(ob, h, o, f);
+	bad |= fclose(f);
+	if (bad) {
+		p_err("%s: write failed: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int cmd_objects(int argc, char **argv)
@@ -102,7 +104,7 @@ int cmd_objects(int argc, char **argv)
 		return ret == 1 ? 0 : ret;
 	output_begin();
 	ret = 1;
-	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
+	h = snap_heap_open(&c, a.snap_path, a.s.exe, a.s.seq);
 	if (!h)
 		goto out;
 	ob = goobjects_decode(&c.snap, c.mem, c.layout, h);
@@ -113,12 +115,13 @@ int cmd_objects(int argc, char **argv)
 	if (ob->headers && gs_snapctx_heap_hint(&c)[0])
 		p_warn("objects: allocation headers are read from the objects%s",
 		       gs_snapctx_heap_hint(&c));
-	o = (struct objects_out_opts){ a.snap_path, c.exe_name, a.top };
+	o = (struct objects_out_opts){ a.snap_path, c.exe_name, a.s.top,
+				       c.snap.hdr ? c.snap.hdr->realtime_ns : 0 };
 	if (json_wtr)
 		objects_print_json(ob, h, &o, json_wtr);
 	else
 		objects_print_plain(ob, h, &o, stdout);
-	ret = 0;
+	ret = a.pprof_path && write_pprof(ob, h, &o, a.pprof_path) ? 1 : 0;
 	if (!goobjects_decoded_anything(ob)) {
 		p_err("%s: no heap object enumerated%s", a.snap_path,
 		      gs_snapctx_heap_hint(&c));

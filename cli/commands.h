@@ -8,6 +8,7 @@
 #define GOSNAP_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <getopt.h>
 
 #include "base/json.h"
@@ -40,6 +41,7 @@ int cmd_export_core(int argc, char **argv) __attribute__((weak));	/* docs/core.m
 int cmd_diff(int argc, char **argv) __attribute__((weak));	/* docs/diff.md */
 int cmd_timeline(int argc, char **argv) __attribute__((weak));	/* docs/timeline.md */
 int cmd_objects(int argc, char **argv) __attribute__((weak));	/* docs/objects.md */
+int cmd_retain(int argc, char **argv) __attribute__((weak));	/* docs/objects.md */
 
 /*
  * Long options every subcommand accepts (-j, -p, -q, -h): append to a
@@ -67,6 +69,20 @@ void output_begin(void);
  * 0, or EXIT_USAGE after saying what is wrong.
  */
 int parse_seq(const char *cmd, const char *arg, long *seq);
+/* --top N, --exe PATH and --seq N of the commands that decode one heap. */
+struct snap_opts {
+	const char	*exe;
+	uint64_t	top;
+	long		seq;		/* -1: the first snapshot */
+};
+
+#define SNAP_LONG_OPTS						\
+	{ "top",	required_argument,	NULL, 't' },	\
+	{ "exe",	required_argument,	NULL, 'e' },	\
+	{ "seq",	required_argument,	NULL, 'n' }
+
+/* Handle one of them for command cmd: 0, EXIT_USAGE (said), -1 not one. */
+int snap_option(const char *cmd, int opt, struct snap_opts *o);
 /* After getopt: the one SNAP argument left, into *path; else EXIT_USAGE, said. */
 int one_snapshot_arg(const char *cmd, int argc, char **argv, const char **path);
 

@@ -67,6 +67,37 @@ int one_snapshot_arg(const char *cmd, int argc, char **argv, const char **path)
 	return 0;
 }
 
+/* A --top argument (rows per table, > 0): 0, or EXIT_USAGE after saying why. */
+static int parse_top(const char *cmd, const char *arg, uint64_t *top)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v == 0) {
+		output_begin();
+		p_err("%s: --top wants a positive number, not '%s'", cmd, arg);
+		return EXIT_USAGE;
+	}
+	*top = v;
+	return 0;
+}
+
+int snap_option(const char *cmd, int opt, struct snap_opts *o)
+{
+	switch (opt) {
+	case 't':
+		return parse_top(cmd, optarg, &o->top);
+	case 'e':
+		o->exe = optarg;
+		return 0;
+	case 'n':
+		return parse_seq(cmd, optarg, &o->seq);
+	}
+	return -1;
+}
+
 int parse_seq(const char *cmd, const char *arg, long *seq)
 {
 	char *end;

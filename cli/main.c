@@ -25,6 +25,7 @@ static const struct cmd cmds[] = {
 	{ "go",		cmd_goinfo,	"Go version and runtime globals of a binary or snapshot" },
 	{ "heap",	cmd_heap,	"decode the Go heap of a snapshot: arenas, spans, residency" },
 	{ "objects",	cmd_objects,	"the Go heap's objects by type: count, bytes, resident bytes" },
+	{ "retain",	cmd_retain,	"what keeps the heap alive: the objects each root reaches first" },
 	{ "pcsp",	cmd_pcsp,	"decode a Go function's pclntab tables (SP delta, lines, pcdata)" },
 	{ "stacks",	cmd_stacks,	"unwind the hitting thread and every goroutine of a snapshot" },
 	{ "sched",	cmd_sched,	"list a snapshot's Ms, Ps and scheduler counters" },

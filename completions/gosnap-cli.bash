@@ -50,7 +50,7 @@ _gosnap_cli() {
 		return
 	fi
 	case $prev in
-	-o | --output | --exe | --device | --svg | --dot)
+	-o | --output | --exe | --device | --svg | --dot | --pprof)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;

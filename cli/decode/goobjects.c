@@ -10,13 +10,13 @@
 #include "decode/goobjects.h"
 #include "decode/goobjects_needs.h"
 #include "decode/goobjects_tally.h"
+#include "decode/gospan.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define GO_MAX_PROBLEMS	64
-#define GO_MAX_NELEMS	(1U << 20)	/* slots of one span */
 
 struct odec {
 	const struct gs_snapshot *snap;
@@ -69,29 +69,6 @@ static bool grow_buf(uint8_t **buf, size_t *cap, size_t n)
 	*buf = b;
 	*cap = n;
 	return true;
-}
-
-/* Whether [base, end) lies in arenas the heap decoder decoded. */
-static bool in_arenas(const struct goheap *h, uint64_t base, uint64_t end)
-{
-	size_t lo = 0, hi = h->nr_arenas;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (h->arenas[mid].base + h->arena_bytes <= base)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < h->nr_arenas && h->arenas[lo].base <= base; lo++) {
-		if (!h->arenas[lo].decoded)
-			return false;
-		if (end <= h->arenas[lo].base + h->arena_bytes)
-			return true;
-		base = h->arenas[lo].base + h->arena_bytes;	/* next must follow */
-	}
-	return false;
 }
 
 /* ---- what the release keeps of types -------------------------------- */
@@ -222,60 +199,6 @@ static uint64_t resident_bytes(const struct odec *d, uint64_t off, uint64_t len)
 	return sum;
 }
 
-/* The span's allocBits and freeindex: false (a problem said) if unread. */
-static bool span_bits(struct odec *d, const struct gh_span *sp, uint64_t nelems,
-		      uint64_t *freeindex)
-{
-	uint64_t bits;
-
-	if (!gs_mem_uint(d->mem, sp->mspan + d->a[NO_MSPAN_ALLOCBITS].value, 8, &bits) ||
-	    !gs_mem_uint(d->mem, sp->mspan + d->a[NO_MSPAN_FREEINDEX].value,
-			 d->a[NO_MSPAN_FREEINDEX].size, freeindex)) {
-		gs_problem(&d->o->problems, "mspan at 0x%" PRIx64 ": allocBits or freeindex "
-			   "not in the snapshot", sp->mspan);
-		return false;
-	}
-	if (*freeindex > nelems) {
-		gs_problem(&d->o->problems, "span 0x%" PRIx64 ": freeindex %" PRIu64
-			   " beyond its %" PRIu64 " slots", sp->base, *freeindex, nelems);
-		return false;
-	}
-	if (!grow_buf(&d->bits, &d->bits_cap, (nelems + 7) / 8) ||
-	    !gs_mem_read_zfill(d->mem, bits, d->bits, (nelems + 7) / 8)) {
-		gs_problem(&d->o->problems, "span 0x%" PRIx64 ": allocBits at 0x%" PRIx64
-			   " not in the snapshot", sp->base, bits);
-		return false;
-	}
-	return true;
-}
-
-/* The slots of sp, checked: false (a problem said) if it is not sane. */
-static bool span_shape(struct odec *d, const struct gh_span *sp,
-		       struct oslot *s, uint64_t *nelems, uint64_t *bytes)
-{
-	const struct goheap *h = d->h;
-
-	*bytes = sp->npages * h->page_size;
-	s->sizeclass = sp->spanclass >> 1;
-	s->noscan = sp->spanclass & 1;
-	s->large = s->sizeclass == 0;
-	s->size = s->large ? *bytes : sp->elemsize;
-	*nelems = s->large ? 1 : sp->nelems;
-	if (!s->size || !*nelems || *nelems > GO_MAX_NELEMS ||
-	    *nelems > *bytes / s->size || *bytes % h->os_page) {
-		gs_problem(&d->o->problems, "span 0x%" PRIx64 ": %" PRIu64 " slots of %" PRIu64
-			   " bytes do not fit its %" PRIu64 " pages", sp->base, *nelems,
-			   s->size, sp->npages);
-		return false;
-	}
-	if (!in_arenas(h, sp->base, sp->base + *bytes)) {
-		gs_problem(&d->o->problems, "span 0x%" PRIx64 ": outside the decoded arenas",
-			   sp->base);
-		return false;
-	}
-	return true;
-}
-
 static void skip_span(struct odec *d, const struct gh_span *sp)
 {
 	struct goobjects *o = d->o;
@@ -313,24 +236,38 @@ static bool one_group(const struct odec *d, const struct oslot *s)
 static void enumerate_span(struct odec *d, const struct gh_span *sp)
 {
 	struct goobjects *o = d->o;
-	uint64_t nelems, bytes, freeindex, i, count = 0;
+	struct go_allocbits_at at = { &d->a[NO_MSPAN_ALLOCBITS], &d->a[NO_MSPAN_FREEINDEX] };
+	uint64_t i, count = 0;
 	struct go_group *g = NULL;
+	struct go_slots sl;
 	struct oslot s = { 0 };
 	bool shared;
 	int all;
 
 	o->alloc_count_objects += sp->alloc_count;
 	o->alloc_count_bytes += sp->alloc_count * sp->elemsize;
-	if (!span_shape(d, sp, &s, &nelems, &bytes) ||
-	    !span_bits(d, sp, nelems, &freeindex)) {
+	if (!go_span_slots(d->h, sp, &sl, &o->problems)) {
 		skip_span(d, sp);
 		return;
 	}
+	if (!grow_buf(&d->bits, &d->bits_cap, (sl.nelems + 7) / 8)) {
+		gs_problem(&o->problems, "out of memory for span 0x%" PRIx64, sp->base);
+		skip_span(d, sp);
+		return;
+	}
+	if (!go_span_allocated(d->mem, &at, sp, sl.nelems, d->bits, &o->problems)) {
+		skip_span(d, sp);
+		return;
+	}
+	s.sizeclass = sl.sizeclass;
+	s.noscan = sl.noscan;
+	s.large = sl.large;
+	s.size = sl.size;
 	if (s.large && o->headers && !s.noscan &&
 	    !gs_mem_uint(d->mem, sp->mspan + d->a[NO_MSPAN_LARGETYPE].value, 8,
 			 &s.large_type))
 		s.large_type = 0;	/* the mspan was read: cannot happen */
-	if (!span_residency(d, sp->base, bytes, &all)) {
+	if (!span_residency(d, sp->base, sl.bytes, &all)) {
 		gs_problem(&o->problems, "out of memory for span 0x%" PRIx64, sp->base);
 		skip_span(d, sp);
 		return;
@@ -340,10 +277,10 @@ static void enumerate_span(struct odec *d, const struct gh_span *sp)
 	shared = one_group(d, &s);
 	if (shared)
 		g = group_of(d, &s);	/* once for the span */
-	for (i = 0; i < nelems; i++) {
+	for (i = 0; i < sl.nelems; i++) {
 		uint64_t r;
 
-		if (i >= freeindex && !(d->bits[i / 8] >> (i % 8) & 1))
+		if (!go_slot_allocated(d->bits, i))
 			continue;
 		s.addr = sp->base + i * s.size;
 		if (!shared)

@@ -57,6 +57,7 @@ extern const struct gs_needs gs_gc_needs;
 extern const struct gs_needs gs_gc_spanq_needs;
 extern const struct gs_needs gs_reentry_needs;
 extern const struct gs_needs gs_objects_needs;
+extern const struct gs_needs gs_graph_needs;
 
 /* One need answered: which spelling, and the value. */
 struct gs_need_ans {

@@ -185,6 +185,24 @@ void heap_json_unavailable(struct json_writer *w, const struct goheap *h)
 	jw_end_array(w);
 }
 
+void heap_json_problems(struct json_writer *w, const struct goheap *h,
+			const struct gs_problems *own)
+{
+	size_t i;
+
+	jw_key(w, "problems");
+	jw_start_array(w);
+	for (i = 0; i < h->nr_problems; i++) {
+		char buf[300];
+
+		snprintf(buf, sizeof(buf), "heap: %s", h->problems[i]);
+		jw_string(w, buf);
+	}
+	for (i = 0; i < own->nr; i++)
+		jw_string(w, own->v[i]);
+	jw_end_array(w);
+}
+
 void heap_print_json(const struct goheap *h, const struct heap_out_opts *o,
 		     struct json_writer *w)
 {

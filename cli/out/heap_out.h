@@ -11,6 +11,7 @@
 
 #include "decode/goheap.h"
 #include "base/json.h"
+#include "base/problems.h"
 
 struct heap_out_opts {
 	const char	*snap_path;
@@ -30,6 +31,9 @@ void heap_json_head(struct json_writer *w, const struct goheap *h,
 		    const char *snap_path, const char *exe_path);
 /* "unavailable": the layout names h's decoders asked for and did not get. */
 void heap_json_unavailable(struct json_writer *w, const struct goheap *h);
+/* "problems": h's, each prefixed "heap: ", then the command's own. */
+void heap_json_problems(struct json_writer *w, const struct goheap *h,
+			const struct gs_problems *own);
 /* 0, or -1 if writing failed (errno set). */
 int heap_write_svg(const struct goheap *h, const struct heap_out_opts *o,
 		   FILE *out);

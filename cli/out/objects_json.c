@@ -65,8 +65,6 @@ static void totals_json(struct json_writer *w, const struct goobjects *ob)
 void objects_print_json(const struct goobjects *ob, const struct goheap *h,
 			const struct objects_out_opts *o, struct json_writer *w)
 {
-	size_t i;
-
 	jw_start_object(w);
 	heap_json_head(w, h, o->snap_path, o->exe_path);
 	jw_kv_bool(w, "allocation_headers", ob->headers);
@@ -74,16 +72,6 @@ void objects_print_json(const struct goobjects *ob, const struct goheap *h,
 	groups_json(w, ob, o, true);
 	groups_json(w, ob, o, false);
 	heap_json_unavailable(w, h);
-	jw_key(w, "problems");
-	jw_start_array(w);
-	for (i = 0; i < h->nr_problems; i++) {
-		char buf[300];
-
-		snprintf(buf, sizeof(buf), "heap: %s", h->problems[i]);
-		jw_string(w, buf);
-	}
-	for (i = 0; i < ob->problems.nr; i++)
-		jw_string(w, ob->problems.v[i]);
-	jw_end_array(w);
+	heap_json_problems(w, h, &ob->problems);
 	jw_end_object(w);
 }

@@ -7,7 +7,9 @@ stdout (the program's: HeapAlloc, HeapObjects read right before the
 marker), addrs.txt (its Bigs' and its []byte's addresses), present.txt
 (pagemap's present runs, read while held), capture-rc, objects.json and
 objects-strip.json (`objects -j`, with the executable and with its
-`strip -s` copy) with their -rc files, objects.txt (`objects --top 12`).
+`strip -s` copy) with their -rc files, objects.txt (`objects --top 12`),
+and retain.json, retain-strip.json (`retain -j`, checked by
+retain_check.py).
 Prints TAP test lines and the plan; exits 1 if any failed.
 """
 import bisect
@@ -17,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from taplib import Tap, load, read  # noqa: E402
+import retain_check  # noqa: E402
 
 N_SMALL, N_BIG, N_RING = 100000, 3000, 10000
 BUF_BYTES = 64 << 20
@@ -182,6 +185,7 @@ def main():
     t = Tap()
     for v in versions:
         check_release(t, out, v)
+        retain_check.check(t, out, v, release(v) >= (1, 22))
     if release(versions[-1]) >= (1, 22):
         check_text(t, out, versions[-1])
     secs = [read(os.path.join(out, "go" + v, "objects-secs")).strip() for v in versions]

@@ -8,7 +8,7 @@
  * empty input is a valid heap; a few set bits are a bit-flipped snapshot
  * (a freeindex past the slots, a span that claims a million pages, a
  * header pointing anywhere). Whatever the flips, decoding must not crash
- * or loop, and both outputs must be printable.
+ * or loop, and every output (text, JSON, pprof) must be writable.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct synth_objects so;
-	struct objects_out_opts oo = { "fuzz.gsnap", "fuzz", 3 };
+	struct objects_out_opts oo = { "fuzz.gsnap", "fuzz", 3, 0 };
 	struct json_writer w;
 	struct goobjects *ob = NULL;
 	struct gs_layout *l;
@@ -50,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		objects_print_plain(ob, h, &oo, null);
 		jw_init(&w, null, false);
 		objects_print_json(ob, h, &oo, &w);
+		objects_write_pprof(ob, h, &oo, null);
 	}
 	goobjects_free(ob);
 	goheap_free(h);

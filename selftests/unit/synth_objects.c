@@ -3,6 +3,7 @@
  * The objects of synth_objects.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "synth_objects.h"
@@ -114,4 +115,27 @@ void synth_objects_build(struct synth_objects *o, bool headers)
 	o->snap = o->s.snap;
 	o->snap.mems = o->mems;
 	o->snap.nr_mems = 3;
+}
+
+void synth_objects_decode(struct synth_objects *o, struct synth_objects_run *r)
+{
+	char err[128];
+
+	r->l = gs_layout_new();
+	r->m = gs_mem_open(&o->snap, NULL, err, sizeof(err));
+	if (!r->l || !r->m || gs_layout_add(r->l, &obj_ops, o) ||
+	    gs_layout_add(r->l, &synth_ops, NULL))
+		abort();
+	r->h = goheap_decode(&o->snap, r->m, r->l, "go1.22-synth");
+	r->o = r->h ? goobjects_decode(&o->snap, r->m, r->l, r->h) : NULL;
+	if (!r->o)
+		abort();
+}
+
+void synth_objects_done(struct synth_objects_run *r)
+{
+	goobjects_free(r->o);
+	goheap_free(r->h);
+	gs_mem_close(r->m);
+	gs_layout_free(r->l);
 }

@@ -15,6 +15,9 @@
 
 #include <stdbool.h>
 
+#include "decode/goheap.h"
+#include "decode/goobjects.h"
+#include "decode/gomem.h"
 #include "synth_heap.h"
 
 #define OBJ_ARENA_MEM	(5 * SYN_PAGE)		/* bytes of the arena copied */
@@ -47,5 +50,17 @@ extern const struct gs_layout_ops obj_ops;	/* priv: the synth_objects */
 void synth_objects_build(struct synth_objects *o, bool headers);
 /* Span i's mspan bytes. */
 uint8_t *synth_objects_mspan(struct synth_objects *o, int i);
+
+/* One decode of the synthetic heap: its layout, memory, heap and objects. */
+struct synth_objects_run {
+	struct gs_layout	*l;
+	struct gs_mem		*m;
+	struct goheap		*h;
+	struct goobjects	*o;
+};
+
+/* Decode o's heap ("go1.22-synth") and its objects; aborts if it cannot. */
+void synth_objects_decode(struct synth_objects *o, struct synth_objects_run *r);
+void synth_objects_done(struct synth_objects_run *r);
 
 #endif /* GOSNAP_SYNTH_OBJECTS_H */

@@ -21,36 +21,6 @@
 
 static struct synth_objects so;
 
-struct run {
-	struct gs_layout *l;
-	struct gs_mem *m;
-	struct goheap *h;
-	struct goobjects *o;
-};
-
-static void decode(struct run *r)
-{
-	char err[128];
-
-	r->l = gs_layout_new();
-	r->m = gs_mem_open(&so.snap, NULL, err, sizeof(err));
-	if (!r->l || !r->m || gs_layout_add(r->l, &obj_ops, &so) ||
-	    gs_layout_add(r->l, &synth_ops, NULL))
-		abort();
-	r->h = goheap_decode(&so.snap, r->m, r->l, "go1.22-synth");
-	r->o = r->h ? goobjects_decode(&so.snap, r->m, r->l, r->h) : NULL;
-	if (!r->o)
-		abort();
-}
-
-static void done(struct run *r)
-{
-	goobjects_free(r->o);
-	goheap_free(r->h);
-	gs_mem_close(r->m);
-	gs_layout_free(r->l);
-}
-
 static const struct go_group *find(const struct goobjects *o, enum go_typesrc src,
 				   const char *name)
 {
@@ -75,9 +45,9 @@ static bool group_is(const struct go_group *g, uint64_t n, uint64_t bytes,
 }
 
 /* Every printer over the model, to /dev/null (ASan watches). */
-static void print_all(const struct run *r)
+static void print_all(const struct synth_objects_run *r)
 {
-	struct objects_out_opts oo = { "t.gsnap", "t", 0 };
+	struct objects_out_opts oo = { "t.gsnap", "t", 0, 0 };
 	struct json_writer w;
 	FILE *null = fopen("/dev/null", "w");
 
@@ -88,16 +58,18 @@ static void print_all(const struct run *r)
 	objects_print_plain(r->o, r->h, &oo, null);
 	jw_init(&w, null, true);
 	objects_print_json(r->o, r->h, &oo, &w);
+	if (objects_write_pprof(r->o, r->h, &oo, null))
+		abort();
 	fclose(null);
 }
 
 static void test_headers(void)
 {
-	struct run r;
+	struct synth_objects_run r;
 	const struct go_group *g;
 
 	synth_objects_build(&so, true);
-	decode(&r);
+	synth_objects_decode(&so, &r);
 	ok(r.o->headers && r.o->header_min == 512 && r.o->header_size == 8,
 	   "go1.22+: allocation headers of 8 bytes above 512");
 	ok(r.o->objects == 5 && r.o->bytes == 4 * 1024 + 4 * SYN_PAGE,
@@ -125,15 +97,15 @@ static void test_headers(void)
 	ok(r.o->typed_objects == 3 && r.o->nr_groups == 5, "3 typed, 5 groups");
 	ok(r.o->problems.nr == 0, "no problem");
 	print_all(&r);
-	done(&r);
+	synth_objects_done(&r);
 }
 
 static void test_bitmap(void)
 {
-	struct run r;
+	struct synth_objects_run r;
 
 	synth_objects_build(&so, false);
-	decode(&r);
+	synth_objects_decode(&so, &r);
 	ok(!r.o->headers && r.o->typed_objects == 0 && r.o->objects == 5 &&
 	   r.o->bytes == 4 * 1024 + 4 * SYN_PAGE,
 	   "before go1.22: the same 5 objects, none typed");
@@ -142,43 +114,43 @@ static void test_bitmap(void)
 	   r.o->groups[0].src == GO_UNTY_BITMAP && r.o->groups[0].sizeclass == 0,
 	   "grouped by size class, said to be the heap bitmap's");
 	print_all(&r);
-	done(&r);
+	synth_objects_done(&r);
 }
 
 static void test_hostile(void)
 {
-	struct run r;
+	struct synth_objects_run r;
 
 	synth_objects_build(&so, true);
 	synth_put(synth_objects_mspan(&so, 0) + 18, 6, 2);
-	decode(&r);
+	synth_objects_decode(&so, &r);
 	ok(r.o->objects == 5 && r.o->spans_mismatch == 1 &&
 	   has_problem(r.o, "allocCount 6") && r.o->alloc_count_objects == 7,
 	   "bits and allocCount disagree: counted by the bits, reported");
-	done(&r);
+	synth_objects_done(&r);
 
 	synth_objects_build(&so, true);
 	synth_put(synth_objects_mspan(&so, 0) + OBJ_M_FREEINDEX, 9, 2);
-	decode(&r);
+	synth_objects_decode(&so, &r);
 	ok(r.o->objects == 1 && r.o->spans_skipped == 1 && r.o->skipped_objects == 4 &&
 	   has_problem(r.o, "freeindex 9"), "freeindex past the slots: span skipped, said");
-	done(&r);
+	synth_objects_done(&r);
 
 	synth_objects_build(&so, true);
 	synth_put(synth_objects_mspan(&so, 1) + OBJ_M_ALLOCBITS, 0x7000000000ULL, 8);
-	decode(&r);
+	synth_objects_decode(&so, &r);
 	ok(r.o->objects == 4 && r.o->spans_skipped == 1 &&
 	   has_problem(r.o, "allocBits at 0x7000000000"),
 	   "allocBits not in the snapshot: span skipped, said");
-	done(&r);
+	synth_objects_done(&r);
 
 	synth_objects_build(&so, true);
 	synth_put(synth_objects_mspan(&so, 0) + 32, 100000, 8);
-	decode(&r);
+	synth_objects_decode(&so, &r);
 	ok(r.o->spans_skipped == 1 && has_problem(r.o, "do not fit"),
 	   "more slots than the span holds: skipped, said");
 	print_all(&r);
-	done(&r);
+	synth_objects_done(&r);
 }
 
 int main(void)

@@ -26,7 +26,11 @@
 #     resident bytes, and (go1.22+) main.Big's, summed over their slots;
 #   - the stripped decode equals the other, group for group;
 #   - the text output of the newest release lists main.Big with 3000
-#     objects and shows the untyped groups apart.
+#     objects and shows the untyped groups apart;
+#   - `retain` (selftests/objects/retain_check.py): every allocated
+#     object reached from data, bss and the stacks; main.smalls,
+#     main.ring, main.iface and the blocked goroutine's frame each retain
+#     what the program holds there; stripped, the same per root kind.
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -76,6 +80,12 @@ for v in ${versions[*]}; do
 		>\$o/objects-strip.json 2>\$o/objects-strip.err
 	echo \$? >\$o/objects-strip-rc
 	gosnap-cli objects --top 12 "\$s" >\$o/objects.txt 2>&1
+	gosnap-cli -j retain "\$s" >\$o/retain.json 2>\$o/retain.err
+	echo \$? >\$o/retain-rc
+	gosnap-cli -j retain --exe /gosnap/objects/objects-\$t.strip "\$s" \\
+		>\$o/retain-strip.json 2>\$o/retain-strip.err
+	echo \$? >\$o/retain-strip-rc
+	gosnap-cli retain --top 12 "\$s" >\$o/retain.txt 2>&1
 	rm -rf \$o/snap
 done
 echo GOSNAP-BEGIN-TAR

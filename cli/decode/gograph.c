@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The object graph of gograph.h: the allocated objects of every in-use
+ * span, marked from the data and bss sections (the runtime's own pointer
+ * bitmaps of them) and from every goroutine's stack (conservatively),
+ * then through each reached object's pointer words (goptrs.h), until no
+ * object is left to scan. Every object is queued at most once, so the
+ * walk ends on any snapshot, cycles and hostile pointers included.
+ */
+#include "decode/gograph.h"
+#include "decode/gograph_needs.h"
+#include "decode/goroutines.h"
+#include "decode/threadwalk.h"
+#include "exe/datasyms.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GG_MAX_PROBLEMS	64
+#define GG_WINDOW	(64 * 1024)	/* bytes of a root or object read at once */
+#define GG_MAX_SECTION	(1ULL << 32)	/* bytes of data or bss scanned */
+#define GG_SLOT_BITS	20		/* GO_MAX_NELEMS = 1 << 20 */
+
+struct gg {
+	struct gs_snapctx	*c;
+	const struct goheap	*h;
+	struct gograph		*g;
+	struct go_ptrs		ptrs;
+	struct gs_need_ans	a[GN_N];
+	uint64_t		*queue;		/* span << 20 | slot */
+	size_t			nq, qcap;
+	uint64_t		*mask;		/* one object's pointer words */
+	size_t			mask_words;
+	uint64_t		*win;		/* GG_WINDOW bytes: objects */
+	uint64_t		*rwin;		/* GG_WINDOW bytes: roots */
+	bool			oom;
+	/* The root being scanned: its entry made when it first reaches
+	 * something (cur_ent 0: not yet). */
+	struct gg_rootent	cur;
+	uint32_t		cur_ent;
+	uint64_t		cur_key;	/* which root cur is */
+	size_t			ents_cap;
+	uint32_t		more[GG_NR_ROOTS];	/* "(more roots)" entries */
+	struct gs_datasyms	syms;
+};
+
+const char *gg_root_name(enum gg_root r)
+{
+	switch (r) {
+	case GG_ROOT_DATA:	return "data";
+	case GG_ROOT_BSS:	return "bss";
+	case GG_ROOT_STACKS:	return "stacks";
+	case GG_NR_ROOTS:	break;
+	}
+	return "?";
+}
+
+/* ---- the spans ------------------------------------------------------ */
+
+static bool add_spans(struct gg *d)
+{
+	const struct goheap *h = d->h;
+	struct gograph *g = d->g;
+	struct go_allocbits_at at = { &d->a[GN_MSPAN_ALLOCBITS], &d->a[GN_MSPAN_FREEINDEX] };
+	size_t i;
+
+	g->spans = calloc(h->nr_spans ? h->nr_spans : 1, sizeof(*g->spans));
+	g->of_heap_span = malloc((h->nr_spans ? h->nr_spans : 1) * sizeof(int64_t));
+	if (!g->spans || !g->of_heap_span)
+		return false;
+	for (i = 0; i < h->nr_spans; i++) {
+		const struct gh_span *sp = &h->spans[i];
+		struct gg_span *s = &g->spans[g->nr_spans];
+		uint64_t k;
+
+		g->of_heap_span[i] = -1;
+		if (sp->state != h->state_inuse ||
+		    !go_span_slots(h, sp, &s->sl, &g->problems))
+			continue;
+		s->sp = sp;
+		s->alloc = calloc(1, (s->sl.nelems + 7) / 8);
+		s->root = calloc(s->sl.nelems, sizeof(*s->root));
+		if (!s->alloc || !s->root) {
+			free(s->alloc);
+			free(s->root);
+			return false;
+		}
+		if (!go_span_allocated(d->c->mem, &at, sp, s->sl.nelems, s->alloc,
+				       &g->problems)) {
+			free(s->alloc);
+			free(s->root);
+			continue;
+		}
+		for (k = 0; k < s->sl.nelems; k++)
+			if (go_slot_allocated(s->alloc, k)) {
+				g->objects++;
+				g->bytes += s->sl.size;
+			}
+		g->of_heap_span[i] = (int64_t)g->nr_spans++;
+	}
+	return true;
+}
+
+/* The span holding address p, or NULL. */
+static struct gg_span *span_of(const struct gograph *g, uint64_t p)
+{
+	size_t lo = 0, hi = g->nr_spans;
+	struct gg_span *s;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g->spans[mid].sp->base <= p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	s = &g->spans[lo - 1];
+	return p - s->sp->base < s->sl.nelems * s->sl.size ? s : NULL;
+}
+
+/* ---- marking -------------------------------------------------------- */
+
+static void push(struct gg *d, uint64_t v)
+{
+	uint64_t *q;
+
+	if (d->nq == d->qcap) {
+		size_t cap = d->qcap ? d->qcap * 2 : 4096;
+
+		q = realloc(d->queue, cap * sizeof(*q));
+		if (!q) {
+			d->oom = true;
+			return;
+		}
+		d->queue = q;
+		d->qcap = cap;
+	}
+	d->queue[d->nq++] = v;
+}
+
+/*
+ * The entry of the root being scanned, made on its first use; past
+ * GG_MAX_ROOTENTS, one "(more roots)" entry of its kind. 0 when out of
+ * memory.
+ */
+static uint32_t cur_entry(struct gg *d)
+{
+	struct gograph *g = d->g;
+	enum gg_root r = d->cur.kind;
+
+	if (d->cur_ent)
+		return d->cur_ent;
+	if (g->nr_rootents >= GG_MAX_ROOTENTS - GG_NR_ROOTS) {
+		if (d->more[r])
+			return d->cur_ent = d->more[r];
+		snprintf(d->cur.name, sizeof(d->cur.name), "(more roots)");
+		d->cur.addr = 0;
+		d->cur.goid = -1;
+	}
+	if (g->nr_rootents == d->ents_cap) {
+		size_t cap = d->ents_cap ? d->ents_cap * 2 : 256;
+		struct gg_rootent *v = realloc(g->rootents, cap * sizeof(*v));
+
+		if (!v) {
+			d->oom = true;
+			return 0;
+		}
+		g->rootents = v;
+		d->ents_cap = cap;
+	}
+	g->rootents[g->nr_rootents] = d->cur;
+	g->rootents[g->nr_rootents].objects = 0;
+	g->rootents[g->nr_rootents].bytes = 0;
+	d->cur_ent = (uint32_t)++g->nr_rootents;
+	if (g->nr_rootents > GG_MAX_ROOTENTS - GG_NR_ROOTS)
+		d->more[r] = d->cur_ent;
+	return d->cur_ent;
+}
+
+/* A word that may point into the heap: mark its object for the current root. */
+static void mark(struct gg *d, uint64_t p)
+{
+	struct gograph *g = d->g;
+	enum gg_root r = d->cur.kind;
+	struct gg_span *s;
+	uint32_t e;
+	uint64_t i;
+
+	if (!p)
+		return;
+	s = span_of(g, p);
+	if (!s)
+		return;
+	i = (p - s->sp->base) / s->sl.size;
+	if (!go_slot_allocated(s->alloc, i)) {
+		g->to_free++;
+		return;
+	}
+	g->pointers++;
+	if (s->root[i])
+		return;
+	e = cur_entry(d);
+	if (!e)
+		return;
+	s->root[i] = e;
+	g->rootents[e - 1].objects++;
+	g->rootents[e - 1].bytes += s->sl.size;
+	g->reached_objects++;
+	g->reached_bytes += s->sl.size;
+	g->roots[r].objects++;
+	g->roots[r].bytes += s->sl.size;
+	if (!s->sl.noscan)
+		push(d, (uint64_t)(s - g->spans) << GG_SLOT_BITS | i);
+}
+
+static bool grow_mask(struct gg *d, uint64_t words)
+{
+	uint64_t *m;
+
+	if (words <= d->mask_words)
+		return true;
+	m = realloc(d->mask, words * sizeof(*m));
+	if (!m)
+		return false;
+	d->mask = m;
+	d->mask_words = words;
+	return true;
+}
+
+/* Read the object's pointer words, a window at a time, and mark them. */
+static void scan_object(struct gg *d, struct gg_span *s, uint64_t i)
+{
+	struct gograph *g = d->g;
+	uint64_t addr = s->sp->base + i * s->sl.size, n = s->sl.size / 8;
+	uint64_t per = GG_WINDOW / 8, w;
+	enum go_ptrs_res res;
+
+	if (!grow_mask(d, (n + 63) / 64)) {
+		d->oom = true;
+		return;
+	}
+	res = go_ptrs_object(&d->ptrs, s->sp, &s->sl, addr, d->mask);
+	if (res != GP_OK) {
+		g->unscanned[res]++;
+		g->unscanned_bytes[res] += s->sl.size;
+		return;
+	}
+	g->scanned++;
+	for (w = 0; w < n; w += per) {
+		uint64_t take = n - w < per ? n - w : per, k, any = 0;
+
+		for (k = w / 64; k < (w + take + 63) / 64; k++)
+			any |= d->mask[k];
+		if (!any)
+			continue;
+		if (!gs_mem_read_zfill(d->c->mem, addr + w * 8, d->win, take * 8)) {
+			g->unscanned[GP_NOMEM]++;
+			g->unscanned_bytes[GP_NOMEM] += s->sl.size;
+			g->scanned--;
+			return;
+		}
+		for (k = 0; k < take; k++)
+			if (go_mask_test(d->mask, w + k))
+				mark(d, d->win[k]);
+	}
+}
+
+/* Scan until nothing reached is left unscanned. */
+static void drain(struct gg *d)
+{
+	while (d->nq && !d->oom) {
+		uint64_t v = d->queue[--d->nq];
+
+		scan_object(d, &d->g->spans[v >> GG_SLOT_BITS],
+			    v & ((1ULL << GG_SLOT_BITS) - 1));
+	}
+}
+
+/* Names the root a word at addr belongs to into d->cur (when it changes). */
+typedef void (*gg_namer)(struct gg *d, uint64_t addr, const void *ctx);
+
+/*
+ * Mark from the words of [lo, hi): those whose bit is set in bv (one bit
+ * a word), or every word when bv is NULL (conservative), each word's
+ * root named by name, everything it reaches drained before the next.
+ * False if the memory is not in the snapshot.
+ */
+static bool scan_range(struct gg *d, uint64_t lo, uint64_t hi, const uint8_t *bv,
+		       gg_namer name, const void *ctx)
+{
+	uint64_t per = GG_WINDOW / 8, n = (hi - lo) / 8, w, k;
+
+	for (w = 0; w < n && !d->oom; w += per) {
+		uint64_t take = n - w < per ? n - w : per;
+
+		if (!gs_mem_read_zfill(d->c->mem, lo + w * 8, d->rwin, take * 8))
+			return false;
+		for (k = 0; k < take; k++) {
+			uint64_t v = d->rwin[k];
+
+			if (bv && !(bv[(w + k) / 8] >> ((w + k) % 8) & 1))
+				continue;
+			d->g->roots[d->cur.kind].words++;
+			if (!v)
+				continue;
+			name(d, lo + (w + k) * 8, ctx);
+			mark(d, v);
+			drain(d);
+		}
+	}
+	return true;
+}
+
+/* ---- the roots ------------------------------------------------------ */
+
+static uint64_t md_u64(struct gg *d, uint64_t md, enum gg_need f)
+{
+	return gs_mem_field_u64(d->c->mem, md, gs_need_off(&d->a[f]));
+}
+
+/* Start naming a new root of kind r keyed by key, unless it is the current. */
+static bool new_root(struct gg *d, enum gg_root r, uint64_t key)
+{
+	if (d->cur_ent && d->cur.kind == r && d->cur_key == key)
+		return false;
+	memset(&d->cur, 0, sizeof(d->cur));
+	d->cur.kind = r;
+	d->cur.goid = -1;
+	d->cur_key = key;
+	d->cur_ent = 0;
+	return true;
+}
+
+/* A data or bss word: the global holding it, else its section offset. */
+static void name_global(struct gg *d, uint64_t addr, const void *ctx)
+{
+	const struct gs_datasym *sym = gs_datasyms_find(&d->syms, addr - d->c->bias);
+	const uint64_t *section = ctx;
+	enum gg_root r = section[1] ? GG_ROOT_BSS : GG_ROOT_DATA;
+
+	if (sym) {
+		if (new_root(d, r, sym->addr + d->c->bias)) {
+			snprintf(d->cur.name, sizeof(d->cur.name), "%s", sym->name);
+			d->cur.addr = sym->addr + d->c->bias;
+		}
+	} else if (new_root(d, r, addr)) {
+		snprintf(d->cur.name, sizeof(d->cur.name), "%s+0x%" PRIx64,
+			 gg_root_name(r), addr - section[0]);
+		d->cur.addr = addr;
+	}
+}
+
+/* data or bss: [lo, hi) through the bitvector at md + its field. */
+static void root_section(struct gg *d, uint64_t md, enum gg_need flo, enum gg_need fhi,
+			 enum gg_need fmask, enum gg_root r)
+{
+	struct gg_rootset *rs = &d->g->roots[r];
+	uint64_t lo = md_u64(d, md, flo), hi = md_u64(d, md, fhi), bv, bytes;
+	uint64_t section[2] = { lo, r == GG_ROOT_BSS };
+	int64_t nbits;
+	uint8_t *bits;
+
+	new_root(d, r, 0);
+	if (!d->a[fmask].ok || !d->a[GN_BV_N].ok || !d->a[GN_BV_BYTEDATA].ok) {
+		snprintf(rs->why, sizeof(rs->why), "moduledata.%s unavailable",
+			 gs_graph_needs.v[fmask].name);
+		return;
+	}
+	bv = md + d->a[fmask].value;
+	nbits = gs_mem_field_i32(d->c->mem, bv, gs_need_off(&d->a[GN_BV_N]));
+	/* the runtime's mask covers the section's whole words (edata need
+	 * not be aligned): the bytes after the last are not scanned */
+	if (!lo || hi < lo || hi - lo > GG_MAX_SECTION || lo % 8 ||
+	    nbits < 0 || (uint64_t)nbits != (hi - lo) / 8) {
+		snprintf(rs->why, sizeof(rs->why), "moduledata gives [0x%" PRIx64 ", 0x%"
+			 PRIx64 ") with a %" PRId64 "-bit mask: not one bit a word",
+			 lo, hi, nbits);
+		return;
+	}
+	bytes = ((uint64_t)nbits + 7) / 8;
+	bits = malloc(bytes ? bytes : 1);
+	if (!bits) {
+		d->oom = true;
+		return;
+	}
+	if (!gs_mem_read(d->c->mem, gs_mem_field_u64(d->c->mem, bv,
+						    gs_need_off(&d->a[GN_BV_BYTEDATA])),
+			 bits, bytes)) {
+		snprintf(rs->why, sizeof(rs->why), "its pointer mask (moduledata.%s) is "
+			 "not in the snapshot", gs_graph_needs.v[fmask].name);
+	} else if (!scan_range(d, lo, lo + (uint64_t)nbits * 8, bits, name_global,
+			       section)) {
+		snprintf(rs->why, sizeof(rs->why), "[0x%" PRIx64 ", 0x%" PRIx64
+			 ") is not in the snapshot", lo, hi);
+	} else {
+		rs->scanned = true;
+	}
+	free(bits);
+}
+
+/*
+ * A stack word: the goroutine's physical frame holding it, named by the
+ * innermost function inlined at its PC ("main.owner in main.f.gowrap1").
+ */
+static void name_frame(struct gg *d, uint64_t addr, const void *ctx)
+{
+	const struct gs_goroutine *x = ctx;
+	const struct gs_unwind *u = &x->unwind;
+	size_t j, in = 0, at = SIZE_MAX;
+
+	for (j = 0; x->unwound && j < u->nframes; j++) {
+		const struct gs_frame *f = &u->frames[j];
+
+		if (f->inlined)
+			continue;
+		if (!f->native && f->sp && addr >= f->sp && addr < f->fp) {
+			at = j;
+			break;
+		}
+		in = j + 1;	/* the next physical frame's inlined calls start here */
+	}
+	if (!new_root(d, GG_ROOT_STACKS, (uint64_t)x->goid << 20 |
+		      (at == SIZE_MAX ? 0xfffff : at)))
+		return;
+	d->cur.goid = x->goid;
+	if (at == SIZE_MAX) {
+		snprintf(d->cur.name, sizeof(d->cur.name), "goroutine %" PRId64, x->goid);
+		d->cur.addr = addr;
+	} else if (in < at) {
+		snprintf(d->cur.name, sizeof(d->cur.name), "goroutine %" PRId64 ": %s in %s",
+			 x->goid, u->frames[in].func, u->frames[at].func);
+		d->cur.addr = u->frames[at].sp;
+	} else {
+		snprintf(d->cur.name, sizeof(d->cur.name), "goroutine %" PRId64 ": %s",
+			 x->goid, u->frames[at].func);
+		d->cur.addr = u->frames[at].sp;
+	}
+}
+
+/* Where g's live stack starts: its innermost known SP, else stack.lo. */
+static uint64_t stack_sp(const struct gs_goroutine *gr)
+{
+	uint64_t lo = gr->stack_lo, hi = gr->stack_hi;
+
+	if (gr->unwound && gr->unwind.nframes && gr->unwind.frames[0].sp >= lo &&
+	    gr->unwind.frames[0].sp < hi)
+		return gr->unwind.frames[0].sp;
+	if ((gr->status & ~GS_G_SCAN) == GS_G_SYSCALL && gr->syscallsp >= lo &&
+	    gr->syscallsp < hi)
+		return gr->syscallsp;
+	if (gr->sched_sp >= lo && gr->sched_sp < hi)
+		return gr->sched_sp;
+	return lo;
+}
+
+static void root_stacks(struct gg *d)
+{
+	struct gg_rootset *rs = &d->g->roots[GG_ROOT_STACKS];
+	struct gs_thread_walks tw = { 0 };
+	struct gs_goroutines gr = { 0 };
+	uint64_t missing = 0;
+	size_t i;
+
+	new_root(d, GG_ROOT_STACKS, 0);
+	if (!d->c->st) {
+		snprintf(rs->why, sizeof(rs->why), "no function table: goroutines "
+			 "not decoded");
+		return;
+	}
+	if (gs_thread_walks_decode(d->c, 0, &tw) ||
+	    gs_goroutines_decode(d->c, 0, &tw, &gr)) {
+		d->oom = true;
+		goto out;
+	}
+	if (!gr.n) {
+		snprintf(rs->why, sizeof(rs->why), "no goroutine decoded%s%s",
+			 gr.problem[0] ? ": " : "", gr.problem);
+		goto out;
+	}
+	for (i = 0; i < gr.n && !d->oom; i++) {
+		const struct gs_goroutine *x = &gr.gs[i];
+		uint32_t st = x->status & ~GS_G_SCAN;
+
+		if (st == GS_G_DEAD || st == GS_G_IDLE)
+			continue;
+		if (!x->stack_hi || x->stack_hi <= x->stack_lo ||
+		    x->stack_hi - x->stack_lo > (1ULL << 30) ||
+		    !scan_range(d, stack_sp(x) & ~7ULL, x->stack_hi, NULL, name_frame, x))
+			missing++;
+		else
+			d->g->goroutines++;
+	}
+	rs->scanned = d->g->goroutines > 0;
+	if (missing)
+		snprintf(rs->why, sizeof(rs->why), "%" PRIu64 " goroutines' stacks not in "
+			 "the snapshot or without bounds%s", missing,
+			 gs_snapctx_heap_hint(d->c));
+out:
+	gs_goroutines_free(&gr);
+	gs_thread_walks_free(&tw);
+}
+
+static void roots(struct gg *d)
+{
+	uint64_t md = d->a[GN_MODULEDATA].ok ? d->a[GN_MODULEDATA].value : 0;
+	int r;
+
+	if (d->c->x && gs_datasyms_load(&d->c->x->im, &d->syms)) {
+		d->oom = true;
+		return;
+	}
+	if (!md) {
+		for (r = GG_ROOT_DATA; r <= GG_ROOT_BSS; r++)
+			snprintf(d->g->roots[r].why, sizeof(d->g->roots[r].why),
+				 "runtime.firstmoduledata not found");
+	} else {
+		root_section(d, md, GN_MD_DATA, GN_MD_EDATA, GN_MD_GCDATAMASK, GG_ROOT_DATA);
+		root_section(d, md, GN_MD_BSS, GN_MD_EBSS, GN_MD_GCBSSMASK, GG_ROOT_BSS);
+	}
+	root_stacks(d);
+	gs_datasyms_free(&d->syms);
+}
+
+/* ---- the whole ------------------------------------------------------ */
+
+struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h)
+{
+	struct gograph *g = calloc(1, sizeof(*g));
+	struct gg d = { .c = c, .h = h, .g = g };
+
+	if (!g)
+		return NULL;
+	g->problems.max = GG_MAX_PROBLEMS;
+	gs_needs_resolve(c->layout, &gs_graph_needs, d.a);
+	d.win = malloc(GG_WINDOW);
+	d.rwin = malloc(GG_WINDOW);
+	if (!d.win || !d.rwin || !go_ptrs_init(&d.ptrs, d.a, h, c->mem, c->go_minor))
+		goto oom;
+	g->scheme = d.ptrs.scheme;
+	g->greentea = d.ptrs.greentea;
+	snprintf(g->scheme_why, sizeof(g->scheme_why), "%s", d.ptrs.why);
+	if (!d.a[GN_MSPAN_ALLOCBITS].ok || !d.a[GN_MSPAN_FREEINDEX].ok) {
+		gs_problem(&g->problems, "mspan.allocBits or freeindex unavailable: "
+			   "no object to mark");
+	} else if (!add_spans(&d)) {
+		goto oom;
+	} else if (g->scheme == GP_NONE) {
+		gs_problem(&g->problems, "no object's pointers can be read: %s", g->scheme_why);
+	} else {
+		roots(&d);
+	}
+	if (d.oom)
+		goto oom;
+	go_ptrs_free(&d.ptrs);
+	free(d.queue);
+	free(d.mask);
+	free(d.win);
+	free(d.rwin);
+	return g;
+oom:
+	go_ptrs_free(&d.ptrs);
+	free(d.queue);
+	free(d.mask);
+	free(d.win);
+	free(d.rwin);
+	gograph_free(g);
+	return NULL;
+}
+
+void gograph_free(struct gograph *g)
+{
+	size_t i;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->nr_spans; i++) {
+		free(g->spans[i].alloc);
+		free(g->spans[i].root);
+	}
+	free(g->spans);
+	free(g->of_heap_span);
+	free(g->rootents);
+	gs_problems_free(&g->problems);
+	free(g);
+}
+
+int gograph_reached(const struct gograph *g, size_t hi, uint64_t i)
+{
+	const struct gg_span *s;
+
+	if (!g->of_heap_span || g->of_heap_span[hi] < 0)
+		return -1;
+	s = &g->spans[g->of_heap_span[hi]];
+	if (i >= s->sl.nelems)
+		return -1;
+	return s->root[i] ? (int)g->rootents[s->root[i] - 1].kind + 1 : 0;
+}

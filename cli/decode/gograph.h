@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The heap's object graph, marked from the roots the way the collector
+ * marks it (docs/objects.md, "Reachability"): the data and bss sections
+ * through the pointer bitmaps the runtime built for them
+ * (moduledata.gcdatamask, gcbssmask), then every goroutine's stack, from
+ * its innermost frame's SP to its top. Stacks are scanned conservatively
+ * for now: every word that points into an allocated object counts, as
+ * the runtime itself does for an asynchronously preempted frame; the
+ * stack maps of each frame (funcdata) are not used yet. Each heap object
+ * is scanned through goptrs.h.
+ *
+ * Retention: roots are taken one word at a time, and everything newly
+ * reached from a word (transitively) is attributed to that word's root:
+ * the global holding it (the executable's data symbol, else "data+0x..."),
+ * or the goroutine and frame whose stack holds it. In that order (data,
+ * bss, stacks; within each by address), an object reachable from two
+ * roots counts for the first only: an approximation of the dominator
+ * tree's retained sizes that is exact for what one root alone holds.
+ *
+ * Only allocated objects (gospan.h) are marked: a pointer into a free
+ * slot is counted, never followed. Every walk is bounded: each object is
+ * queued at most once.
+ */
+#ifndef GOSNAP_GOGRAPH_H
+#define GOSNAP_GOGRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/problems.h"
+#include "decode/goheap.h"
+#include "decode/goptrs.h"
+#include "decode/gospan.h"
+#include "decode/snapctx.h"
+
+enum gg_root {
+	GG_ROOT_DATA,		/* the data section, precise */
+	GG_ROOT_BSS,		/* the bss section, precise */
+	GG_ROOT_STACKS,		/* goroutine stacks, conservative */
+	GG_NR_ROOTS,
+};
+
+struct gg_rootset {
+	bool		scanned;	/* false: why says why not */
+	char		why[320];
+	uint64_t	words;		/* words scanned as pointers */
+	uint64_t	objects, bytes;	/* first reached from this kind */
+};
+
+#define GG_ROOT_NAME	160
+#define GG_MAX_ROOTENTS	(1U << 20)	/* then "(more roots)" per kind */
+
+/* One root: a global, or a goroutine's frame, and what it retains. */
+struct gg_rootent {
+	enum gg_root	kind;
+	char		name[GG_ROOT_NAME];	/* "main.cache", "main.worker" */
+	uint64_t	addr;		/* the global's, or the frame's SP */
+	int64_t		goid;		/* stacks: the goroutine, else -1 */
+	uint64_t	objects, bytes;	/* first reached from it */
+};
+
+/* One in-use span of the graph, its slots and their marks. */
+struct gg_span {
+	const struct gh_span *sp;
+	struct go_slots	sl;
+	uint8_t		*alloc;		/* allocated slots (gospan.h) */
+	uint32_t	*root;		/* per slot: 0 unreached, else rootent + 1 */
+};
+
+struct gograph {
+	enum go_ptrs_scheme scheme;
+	char		scheme_why[192];
+	bool		greentea;
+
+	struct gg_span	*spans;		/* enumerated in-use spans, by base */
+	size_t		nr_spans;
+	int64_t		*of_heap_span;	/* h->spans[i] -> spans index, or -1 */
+
+	uint64_t	objects, bytes;			/* allocated */
+	uint64_t	reached_objects, reached_bytes;
+	struct gg_rootset roots[GG_NR_ROOTS];
+	struct gg_rootent *rootents;	/* in the order they were reached */
+	size_t		nr_rootents;
+	uint64_t	goroutines;	/* whose stacks were scanned */
+	uint64_t	scanned;	/* objects whose pointer words were read */
+	uint64_t	pointers;	/* heap pointers followed, roots included */
+	uint64_t	to_free;	/* pointers into free slots: not followed */
+	/* Reached objects whose pointers could not be read, by reason. */
+	uint64_t	unscanned[GP_NR_RES];
+	uint64_t	unscanned_bytes[GP_NR_RES];
+
+	struct gs_problems problems;
+};
+
+/*
+ * Mark from the roots. c needs its mem, layout, go_minor and bias; its
+ * executable (x, for data symbols) and function table (st, for the
+ * goroutines) may be NULL: globals are then named by section offset, and
+ * stacks are not scanned (said). NULL only when out of memory.
+ */
+struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h);
+void gograph_free(struct gograph *g);
+
+const char *gg_root_name(enum gg_root r);
+
+/*
+ * The root kind that first reached slot i of h->spans[hi] (0 unreached,
+ * else 1 + enum gg_root); -1 if the graph did not enumerate that span.
+ */
+int gograph_reached(const struct gograph *g, size_t hi, uint64_t i);
+
+#endif /* GOSNAP_GOGRAPH_H */

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `gosnap-cli retain` as plain text: how each object's pointers were
+ * read and how each root kind was scanned, the totals (allocated,
+ * reached, not reached), then the roots by the bytes they reach first.
+ * docs/objects.md describes every column.
+ */
+#include "out/retain_out.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+static const char *const root_how[GG_NR_ROOTS] = {
+	[GG_ROOT_DATA]		= "precise (moduledata.gcdatamask)",
+	[GG_ROOT_BSS]		= "precise (moduledata.gcbssmask)",
+	[GG_ROOT_STACKS]	= "conservative (every word from the innermost SP up)",
+};
+
+static void print_summary(const struct gograph *g, const struct goheap *h,
+			  const struct retain_out_opts *o, FILE *out)
+{
+	int r, k;
+
+	fprintf(out, "%s: %s\n", o->snap_path,
+		h->version[0] ? h->version : "Go version unknown");
+	fprintf(out, "  executable %s\n", o->exe_path);
+	fprintf(out, "  pointers   %s%s\n", go_ptrs_scheme_name(g->scheme),
+		g->greentea ? ", Green Tea" : "");
+	for (r = 0; r < GG_NR_ROOTS; r++) {
+		const struct gg_rootset *rs = &g->roots[r];
+
+		if (rs->scanned)
+			fprintf(out, "  %-10s %s, %" PRIu64 " word%s%s%s\n", gg_root_name(r),
+				root_how[r], rs->words, rs->words == 1 ? "" : "s",
+				rs->why[0] ? "; " : "", rs->why);
+		else
+			fprintf(out, "  %-10s not scanned: %s\n", gg_root_name(r),
+				rs->why[0] ? rs->why : "no object to mark");
+	}
+	if (g->roots[GG_ROOT_STACKS].scanned)
+		fprintf(out, "  (%" PRIu64 " goroutine stacks scanned)\n", g->goroutines);
+	fprintf(out, "\n  %-34s %12s %15s\n", "", "OBJECTS", "BYTES");
+	fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 "\n", "allocated", g->objects,
+		g->bytes);
+	fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 "\n", "reached from the roots",
+		g->reached_objects, g->reached_bytes);
+	fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 "\n", "not reached",
+		g->objects - g->reached_objects, g->bytes - g->reached_bytes);
+	for (r = 0; r < GG_NR_ROOTS; r++)
+		fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 "\n",
+			r == 0 ? "first reached from data" :
+			r == 1 ? "first reached from bss" : "first reached from stacks",
+			g->roots[r].objects, g->roots[r].bytes);
+	for (k = 0; k < GP_NR_RES; k++)
+		if (g->unscanned[k])
+			fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 "  (%s)\n",
+				"reached, pointers not read", g->unscanned[k],
+				g->unscanned_bytes[k], go_ptrs_res_name(k));
+	fprintf(out, "  (%" PRIu64 " objects scanned, %" PRIu64 " heap pointers followed, %"
+		PRIu64 " into free slots)\n", g->scanned, g->pointers, g->to_free);
+}
+
+static void print_roots(const struct gograph *g, const struct retain_out_opts *o,
+			FILE *out)
+{
+	const struct gg_rootent **v = retain_sorted(g);
+	uint64_t more_objects = 0, more_bytes = 0, rows = 0;
+	size_t i;
+
+	fprintf(out, "\nRoots (what each reaches first, by bytes)\n"
+		"  %12s %15s %-7s %-18s %s\n", "OBJECTS", "BYTES", "KIND", "ADDRESS", "ROOT");
+	for (i = 0; v && i < g->nr_rootents; i++) {
+		if (o->top && rows == o->top) {
+			more_objects += v[i]->objects;
+			more_bytes += v[i]->bytes;
+			continue;
+		}
+		rows++;
+		fprintf(out, "  %12" PRIu64 " %15" PRIu64 " %-7s 0x%016" PRIx64 " %s\n",
+			v[i]->objects, v[i]->bytes, gg_root_name(v[i]->kind), v[i]->addr,
+			v[i]->name);
+	}
+	if (!rows)
+		fprintf(out, "  (none)\n");
+	if (rows < g->nr_rootents)
+		fprintf(out, "  %12" PRIu64 " %15" PRIu64 " in %zu more roots\n",
+			more_objects, more_bytes, g->nr_rootents - rows);
+	free(v);
+}
+
+void retain_print_plain(const struct gograph *g, const struct goheap *h,
+			const struct retain_out_opts *o, FILE *out)
+{
+	size_t i, n = gs_layout_nr_missing(h->layout);
+
+	print_summary(g, h, o, out);
+	print_roots(g, o, out);
+	if (n || h->nr_problems || g->problems.nr)
+		fprintf(out, "\nNot decoded\n");
+	for (i = 0; i < n; i++)
+		fprintf(out, "  unavailable: %s\n", gs_layout_missing(h->layout, i));
+	for (i = 0; i < h->nr_problems; i++)
+		fprintf(out, "  heap: %s\n", h->problems[i]);
+	for (i = 0; i < g->problems.nr; i++)
+		fprintf(out, "  %s\n", g->problems.v[i]);
+}
