@@ -48,24 +48,18 @@ static void gc_usage(FILE *out)
 		"  -h, --help   this text\n", PROG, PROG);
 }
 
-/* Write one picture to path with fn; 0, or -1 after saying why. */
-static int write_picture(const char *path, const struct gs_gc *g, const struct gc_out_opts *o,
-			 int (*fn)(const struct gs_gc *, const struct gc_out_opts *, FILE *))
-{
-	FILE *f = fopen(path, "w");
-	int bad;
+/* One picture of the collector's state (SVG, DOT), for write_output_file. */
+struct gc_picture {
+	const struct gs_gc *g;
+	const struct gc_out_opts *o;
+	int (*fn)(const struct gs_gc *, const struct gc_out_opts *, FILE *);
+};
 
-	if (!f) {
-		p_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	bad = fn(g, o, f);
-	bad |= fclose(f);
-	if (bad) {
-		p_err("%s: write failed: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+static int gc_picture_to(const void *ctx, FILE *out)
+{
+	const struct gc_picture *x = ctx;
+
+	return x->fn(x->g, x->o, out);
 }
 
 /* gc DIR: decode each snapshot file's collector and print one table. */
@@ -210,9 +204,11 @@ int cmd_gc(int argc, char **argv)
 			gc_print_json(&g, &o, json_wtr);
 		else
 			gc_print_plain(&g, &o, stdout);
-		if (dot && write_picture(dot, &g, &o, gc_write_dot))
+		if (dot && write_output_file(dot, gc_picture_to,
+					     &(struct gc_picture){ &g, &o, gc_write_dot }))
 			ret = 1;
-		if (svg && write_picture(svg, &g, &o, gc_write_svg))
+		if (svg && write_output_file(svg, gc_picture_to,
+					     &(struct gc_picture){ &g, &o, gc_write_svg }))
 			ret = 1;
 		if (!gs_gc_decoded_anything(&g)) {
 			p_err("%s: no GC value, list or P decoded", argv[optind]);

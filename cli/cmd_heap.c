@@ -68,23 +68,13 @@ static int parse_args(int argc, char **argv, struct heap_args *a)
 	return one_snapshot_arg("heap", argc, argv, &a->snap_path);
 }
 
-static int write_svg(const struct goheap *h, const struct heap_out_opts *o,
-		     const char *path)
-{
-	FILE *f = fopen(path, "w");
-	int bad;
+struct heap_svg { const struct goheap *h; const struct heap_out_opts *o; };
 
-	if (!f) {
-		p_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	bad = heap_write_svg(h, o, f);
-	bad |= fclose(f);
-	if (bad) {
-		p_err("%s: write failed: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+static int heap_svg_to(const void *ctx, FILE *out)
+{
+	const struct heap_svg *x = ctx;
+
+	return heap_write_svg(x->h, x->o, out);
 }
 
 int cmd_heap(int argc, char **argv)
@@ -108,7 +98,8 @@ int cmd_heap(int argc, char **argv)
 		heap_print_json(h, &o, json_wtr);
 	else
 		heap_print_plain(h, &o, stdout);
-	ret = a.svg_path && write_svg(h, &o, a.svg_path) ? 1 : 0;
+	ret = a.svg_path &&
+	      write_output_file(a.svg_path, heap_svg_to, &(struct heap_svg){ h, &o }) ? 1 : 0;
 	if (!goheap_decoded_anything(h)) {
 		p_err("%s: no heap arena and no runtime counter decoded", a.snap_path);
 		ret = 1;

@@ -71,23 +71,14 @@ static int parse_args(int argc, char **argv, struct objects_args *a)
 	return one_snapshot_arg("objects", argc, argv, &a->snap_path);
 }
 
-static int write_pprof(const struct goobjects *ob, const struct goheap *h,
-		       const struct objects_out_opts *o, const char *path)
-{
-	FILE *f = fopen(path, "w");
-	int bad;
+struct objects_pprof { const struct goobjects *ob; const struct goheap *h;
+			const struct objects_out_opts *o; };
 
-	if (!f) {
-		p_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	bad = objects_write_pprof(ob, h, o, f);
-	bad |= fclose(f);
-	if (bad) {
-		p_err("%s: write failed: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+static int objects_pprof_to(const void *ctx, FILE *out)
+{
+	const struct objects_pprof *x = ctx;
+
+	return objects_write_pprof(x->ob, x->h, x->o, out);
 }
 
 int cmd_objects(int argc, char **argv)
@@ -121,7 +112,9 @@ int cmd_objects(int argc, char **argv)
 		objects_print_json(ob, h, &o, json_wtr);
 	else
 		objects_print_plain(ob, h, &o, stdout);
-	ret = a.pprof_path && write_pprof(ob, h, &o, a.pprof_path) ? 1 : 0;
+	ret = a.pprof_path &&
+	      write_output_file(a.pprof_path, objects_pprof_to,
+				&(struct objects_pprof){ ob, h, &o }) ? 1 : 0;
 	if (!goobjects_decoded_anything(ob)) {
 		p_err("%s: no heap object enumerated%s", a.snap_path,
 		      gs_snapctx_heap_hint(&c));

@@ -17,13 +17,15 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s retain SNAP [--top N] [--exe PATH] [--seq N] [-j|-p]\n\n"
+		"Usage: %s retain SNAP [--top N] [--pprof FILE] [--exe PATH] [--seq N] [-j|-p]\n\n"
 		"What keeps the Go heap alive: its allocated objects marked from the\n"
 		"roots (data and bss through the runtime's pointer masks, goroutine\n"
 		"stacks conservatively) through every object's pointer words, and for\n"
 		"each root (a global, a goroutine's frame) the objects and bytes it\n"
 		"reaches first. Needs a full-mode capture; see docs/objects.md.\n\n"
 		"  --top N       at most N roots (default: all)\n"
+		"  --pprof FILE  also write every root as a gzipped pprof profile\n"
+		"                to FILE (go tool pprof; --top does not apply)\n"
 		"  --exe PATH    the executable (default: the one the snapshot names,\n"
 		"                else its embedded copy); its build ID must match\n"
 		"  --seq N       the snapshot with this sequence number (default: first)\n"
@@ -33,7 +35,7 @@ static void usage(FILE *out)
 }
 
 struct retain_args {
-	const char *snap_path;
+	const char *snap_path, *pprof_path;
 	struct snap_opts s;
 };
 
@@ -41,6 +43,7 @@ static int parse_args(int argc, char **argv, struct retain_args *a)
 {
 	static const struct option opts[] = {
 		SNAP_LONG_OPTS,
+		{ "pprof",	required_argument,	NULL, 'P' },
 		COMMON_LONG_OPTS,
 		{ 0 }
 	};
@@ -58,11 +61,22 @@ static int parse_args(int argc, char **argv, struct retain_args *a)
 			continue;
 		}
 		switch (opt) {
+		case 'P': a->pprof_path = optarg; break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
 	return one_snapshot_arg("retain", argc, argv, &a->snap_path);
+}
+
+struct retain_pprof { const struct gograph *g; const struct goheap *h;
+		       const struct retain_out_opts *o; };
+
+static int retain_pprof_to(const void *ctx, FILE *out)
+{
+	const struct retain_pprof *x = ctx;
+
+	return retain_write_pprof(x->g, x->h, x->o, out);
 }
 
 int cmd_retain(int argc, char **argv)
@@ -89,12 +103,15 @@ int cmd_retain(int argc, char **argv)
 	}
 	if (gs_snapctx_heap_hint(&c)[0])
 		p_warn("retain: objects are read from the heap%s", gs_snapctx_heap_hint(&c));
-	o = (struct retain_out_opts){ a.snap_path, c.exe_name, a.s.top };
+	o = (struct retain_out_opts){ a.snap_path, c.exe_name, a.s.top,
+				      c.snap.hdr ? c.snap.hdr->realtime_ns : 0 };
 	if (json_wtr)
 		retain_print_json(g, h, &o, json_wtr);
 	else
 		retain_print_plain(g, h, &o, stdout);
-	ret = 0;
+	ret = a.pprof_path &&
+	      write_output_file(a.pprof_path, retain_pprof_to,
+				&(struct retain_pprof){ g, h, &o }) ? 1 : 0;
 	if (!g->reached_objects) {
 		p_err("%s: no heap object reached from the roots%s", a.snap_path,
 		      gs_snapctx_heap_hint(&c));

@@ -83,6 +83,14 @@ struct snap_opts {
 
 /* Handle one of them for command cmd: 0, EXIT_USAGE (said), -1 not one. */
 int snap_option(const char *cmd, int opt, struct snap_opts *o);
+
+/*
+ * Write the file path (an SVG, a profile) with fn(ctx, f): 0, or -1
+ * after saying which file and why (p_err).
+ */
+#include <stdio.h>
+int write_output_file(const char *path, int (*fn)(const void *ctx, FILE *out),
+		      const void *ctx);
 /* After getopt: the one SNAP argument left, into *path; else EXIT_USAGE, said. */
 int one_snapshot_arg(const char *cmd, int argc, char **argv, const char **path);
 

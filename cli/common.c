@@ -98,6 +98,25 @@ int snap_option(const char *cmd, int opt, struct snap_opts *o)
 	return -1;
 }
 
+int write_output_file(const char *path, int (*fn)(const void *ctx, FILE *out),
+		      const void *ctx)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (!f) {
+		p_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	bad = fn(ctx, f);
+	bad |= fclose(f);
+	if (bad) {
+		p_err("%s: write failed: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int parse_seq(const char *cmd, const char *arg, long *seq)
 {
 	char *end;

@@ -287,28 +287,31 @@ typedef void (*gg_namer)(struct gg *d, uint64_t addr, const void *ctx);
 /*
  * Mark from the words of [lo, hi): those whose bit is set in bv (one bit
  * a word), or every word when bv is NULL (conservative), each word's
- * root named by name, everything it reaches drained before the next.
- * False if the memory is not in the snapshot.
+ * root named by name, everything it reaches drained before the next;
+ * from hi down when down (a stack: outer frames first, so what a live
+ * frame holds is charged to it before a stale copy in the dead words of
+ * a deeper call is seen). False if the memory is not in the snapshot.
  */
 static bool scan_range(struct gg *d, uint64_t lo, uint64_t hi, const uint8_t *bv,
-		       gg_namer name, const void *ctx)
+		       gg_namer name, const void *ctx, bool down)
 {
-	uint64_t per = GG_WINDOW / 8, n = (hi - lo) / 8, w, k;
+	uint64_t per = GG_WINDOW / 8, n = (hi - lo) / 8, done, k;
 
-	for (w = 0; w < n && !d->oom; w += per) {
-		uint64_t take = n - w < per ? n - w : per;
+	for (done = 0; done < n && !d->oom; done += per) {
+		uint64_t take = n - done < per ? n - done : per;
+		uint64_t w = down ? n - done - take : done;
 
 		if (!gs_mem_read_zfill(d->c->mem, lo + w * 8, d->rwin, take * 8))
 			return false;
 		for (k = 0; k < take; k++) {
-			uint64_t v = d->rwin[k];
+			uint64_t i = down ? take - 1 - k : k, v = d->rwin[i];
 
-			if (bv && !(bv[(w + k) / 8] >> ((w + k) % 8) & 1))
+			if (bv && !(bv[(w + i) / 8] >> ((w + i) % 8) & 1))
 				continue;
 			d->g->roots[d->cur.kind].words++;
 			if (!v)
 				continue;
-			name(d, lo + (w + k) * 8, ctx);
+			name(d, lo + (w + i) * 8, ctx);
 			mark(d, v);
 			drain(d);
 		}
@@ -394,7 +397,7 @@ static void root_section(struct gg *d, uint64_t md, enum gg_need flo, enum gg_ne
 		snprintf(rs->why, sizeof(rs->why), "its pointer mask (moduledata.%s) is "
 			 "not in the snapshot", gs_graph_needs.v[fmask].name);
 	} else if (!scan_range(d, lo, lo + (uint64_t)nbits * 8, bits, name_global,
-			       section)) {
+			       section, false)) {
 		snprintf(rs->why, sizeof(rs->why), "[0x%" PRIx64 ", 0x%" PRIx64
 			 ") is not in the snapshot", lo, hi);
 	} else {
@@ -490,7 +493,8 @@ static void root_stacks(struct gg *d)
 			continue;
 		if (!x->stack_hi || x->stack_hi <= x->stack_lo ||
 		    x->stack_hi - x->stack_lo > (1ULL << 30) ||
-		    !scan_range(d, stack_sp(x) & ~7ULL, x->stack_hi, NULL, name_frame, x))
+		    !scan_range(d, stack_sp(x) & ~7ULL, x->stack_hi, NULL, name_frame, x,
+				true))
 			missing++;
 		else
 			d->g->goroutines++;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The heap's object graph, marked from the roots the way the collector
- * marks it (docs/objects.md, "Reachability"): the data and bss sections
- * through the pointer bitmaps the runtime built for them
+ * marks it (docs/objects.md, "What keeps them alive"): the data and bss
+ * sections through the pointer bitmaps the runtime built for them
  * (moduledata.gcdatamask, gcbssmask), then every goroutine's stack, from
- * its innermost frame's SP to its top. Stacks are scanned conservatively
+ * its top down to its innermost frame's SP. Stacks are scanned conservatively
  * for now: every word that points into an allocated object counts, as
  * the runtime itself does for an asynchronously preempted frame; the
  * stack maps of each frame (funcdata) are not used yet. Each heap object
@@ -14,9 +14,11 @@
  * reached from a word (transitively) is attributed to that word's root:
  * the global holding it (the executable's data symbol, else "data+0x..."),
  * or the goroutine and frame whose stack holds it. In that order (data,
- * bss, stacks; within each by address), an object reachable from two
- * roots counts for the first only: an approximation of the dominator
- * tree's retained sizes that is exact for what one root alone holds.
+ * bss, stacks; data and bss by address, a stack from its top, so an outer
+ * frame's live pointers come before stale copies below), an object
+ * reachable from two roots counts for the first only: an approximation
+ * of the dominator tree's retained sizes that is exact for what one root
+ * alone holds.
  *
  * Only allocated objects (gospan.h) are marked: a pointer into a free
  * slot is counted, never followed. Every walk is bounded: each object is

@@ -17,6 +17,7 @@ struct retain_out_opts {
 	const char	*snap_path;
 	const char	*exe_path;
 	uint64_t	top;		/* root rows; 0: all */
+	uint64_t	realtime_ns;	/* the capture's wall clock; 0: unknown */
 };
 
 /* The root entries by bytes retained, descending (malloc'd; NULL: none). */
@@ -26,5 +27,8 @@ void retain_print_plain(const struct gograph *g, const struct goheap *h,
 			const struct retain_out_opts *o, FILE *out);
 void retain_print_json(const struct gograph *g, const struct goheap *h,
 		       const struct retain_out_opts *o, struct json_writer *w);
+/* Every root as a pprof sample, gzipped to out: 0, or -1 with errno. */
+int retain_write_pprof(const struct gograph *g, const struct goheap *h,
+		       const struct retain_out_opts *o, FILE *out);
 
 #endif /* GOSNAP_RETAIN_OUT_H */

@@ -20,6 +20,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from taplib import Tap, load, read  # noqa: E402
 import retain_check  # noqa: E402
+import pprof_check  # noqa: E402
 
 N_SMALL, N_BIG, N_RING = 100000, 3000, 10000
 BUF_BYTES = 64 << 20
@@ -183,9 +184,14 @@ def check_text(t, out, v):
 def main():
     out, versions = sys.argv[1], sys.argv[2:]
     t = Tap()
+    go = os.environ.get("GOSNAP_PPROF_GO", "go")
     for v in versions:
         check_release(t, out, v)
         retain_check.check(t, out, v, release(v) >= (1, 22))
+        d = os.path.join(out, "go" + v)
+        pprof_check.check(t, go, os.path.join(d, "objects.pb.gz"),
+                          load(os.path.join(d, "objects.json")), "go%s objects --pprof" % v, 5)
+        retain_check.check_pprof(t, go, out, v)
     if release(versions[-1]) >= (1, 22):
         check_text(t, out, versions[-1])
     secs = [read(os.path.join(out, "go" + v, "objects-secs")).strip() for v in versions]

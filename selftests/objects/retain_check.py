@@ -9,8 +9,10 @@ holds, and from where) and the runtime: the program collected twice
 with nothing allocated since, so every allocated object was reachable
 at that collection and must be reached again from the same roots.
 """
+import collections
 import os
 
+import pprof_check
 from taplib import load, read
 
 N_SMALL, N_BIG, N_RING = 100000, 3000, 10000
@@ -91,3 +93,23 @@ def check(t, out, v, headers):
             "%s: stripped: the same totals per root kind, globals named by section offset (%s)" %
             (p, ", ".join(named)),
             read(os.path.join(d, "retain-strip.err")) + js.get("_error", ""))
+
+
+def check_pprof(t, go, out, v):
+    """retain --pprof read back by go tool pprof: per root, per sample type."""
+    d = os.path.join(out, "go" + v)
+    j = load(os.path.join(d, "retain.json"))
+    prof = os.path.join(d, "retain.pb.gz")
+    for i, (kind, key) in enumerate((("objects", "objects"), ("bytes", "bytes"))):
+        args = ["-top", "-sample_index=" + kind, "-nodefraction=0", "-nodecount=1000000"]
+        rc, txt, err = pprof_check.pprof(go, *args, *(["-unit=B"] if kind == "bytes" else []), prof)
+        want = collections.Counter()
+        for r in roots(j):
+            want[r["root"]] += r[key]
+        want = {k: n for k, n in want.items() if n}
+        # the kinds are callers only: flat 0, listed with -nodefraction=0
+        got = {k: n for k, n in pprof_check.parse_top(txt).items() if n}
+        t.check(rc == 0 and got == want and len(want) >= 4,
+                "go%s: retain --pprof: -top -sample_index=%s lists the %d roots with their %s "
+                "as retain -j gives them" % (v, kind, len(got), kind),
+                err + "\n".join(pprof_check.diff(want.items(), got.items())[:20]))

@@ -21,7 +21,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct synth_graph sg;
-	struct retain_out_opts o = { "fuzz.gsnap", "fuzz", 3 };
+	struct retain_out_opts o = { "fuzz.gsnap", "fuzz", 3, 0 };
 	struct gograph *g = NULL;
 	struct json_writer w;
 	struct goheap *h;
@@ -45,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		retain_print_plain(g, h, &o, null);
 		jw_init(&w, null, false);
 		retain_print_json(g, h, &o, &w);
+		retain_write_pprof(g, h, &o, null);
 	}
 	gograph_free(g);
 	goheap_free(h);

@@ -52,7 +52,7 @@ static void test_marks(void)
 	struct gograph *g;
 	FILE *null = fopen("/dev/null", "w");
 	struct json_writer w;
-	struct retain_out_opts o = { "synth.gsnap", "synth", 0 };
+	struct retain_out_opts o = { "synth.gsnap", "synth", 0, 0 };
 
 	synth_graph_build(&sg);
 	g = build(&h);
@@ -84,6 +84,7 @@ static void test_marks(void)
 	retain_print_plain(g, h, &o, null);
 	jw_init(&w, null, false);
 	retain_print_json(g, h, &o, &w);
+	ok(retain_write_pprof(g, h, &o, null) == 0, "the profile of the roots is written");
 	fclose(null);
 	done(g, h);
 }

@@ -30,7 +30,9 @@
 #   - `retain` (selftests/objects/retain_check.py): every allocated
 #     object reached from data, bss and the stacks; main.smalls,
 #     main.ring, main.iface and the blocked goroutine's frame each retain
-#     what the program holds there; stripped, the same per root kind.
+#     what the program holds there; stripped, the same per root kind;
+#   - --pprof of objects and retain read back by go tool pprof (Go 1.19):
+#     every group's, every root's values exactly as the JSON has them.
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -73,14 +75,14 @@ for v in ${versions[*]}; do
 	echo \$? >\$o/capture-rc
 	s="\$(find \$o/snap -name '*.gsnap' | sort | head -n 1)"
 	start=\$(cut -d' ' -f1 /proc/uptime)
-	gosnap-cli -j objects "\$s" >\$o/objects.json 2>\$o/objects.err
+	gosnap-cli -j objects --pprof \$o/objects.pb.gz "\$s" >\$o/objects.json 2>\$o/objects.err
 	echo \$? >\$o/objects-rc
 	awk -v s="\$start" '{ printf "%.2f\n", \$1 - s }' /proc/uptime >\$o/objects-secs
 	gosnap-cli -j objects --exe /gosnap/objects/objects-\$t.strip "\$s" \\
 		>\$o/objects-strip.json 2>\$o/objects-strip.err
 	echo \$? >\$o/objects-strip-rc
 	gosnap-cli objects --top 12 "\$s" >\$o/objects.txt 2>&1
-	gosnap-cli -j retain "\$s" >\$o/retain.json 2>\$o/retain.err
+	gosnap-cli -j retain --pprof \$o/retain.pb.gz "\$s" >\$o/retain.json 2>\$o/retain.err
 	echo \$? >\$o/retain-rc
 	gosnap-cli -j retain --exe /gosnap/objects/objects-\$t.strip "\$s" \\
 		>\$o/retain-strip.json 2>\$o/retain-strip.err
@@ -103,4 +105,4 @@ sed -n '/^GOSNAP-BEGIN-TAR/,/^GOSNAP-END-TAR/p' "$W/vm.log" | sed '1d;$d' | tr -
 	base64 -d | tar xzf - -C "$W/out"
 trap - ERR
 
-python3 "$TOP/selftests/objects/objects_check.py" "$W/out" "${versions[@]}"
+GOSNAP_PPROF_GO="$GO119" python3 "$TOP/selftests/objects/objects_check.py" "$W/out" "${versions[@]}"
