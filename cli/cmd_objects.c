@@ -36,41 +36,6 @@ static void usage(FILE *out)
 		PROG);
 }
 
-struct objects_args {
-	const char *snap_path, *pprof_path;
-	struct snap_opts s;
-};
-
-static int parse_args(int argc, char **argv, struct objects_args *a)
-{
-	static const struct option opts[] = {
-		{ "pprof",	required_argument,	NULL, 'P' },
-		SNAP_LONG_OPTS,
-		COMMON_LONG_OPTS,
-		{ 0 }
-	};
-	int opt, r;
-
-	memset(a, 0, sizeof(*a));
-	a->s.seq = -1;
-	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTS, opts, NULL)) != -1) {
-		if (common_option(opt))
-			continue;
-		r = snap_option("objects", opt, &a->s);
-		if (r >= 0) {
-			if (r)
-				return r;
-			continue;
-		}
-		switch (opt) {
-		case 'P': a->pprof_path = optarg; break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	return one_snapshot_arg("objects", argc, argv, &a->snap_path);
-}
-
 struct objects_pprof { const struct goobjects *ob; const struct goheap *h;
 			const struct objects_out_opts *o; };
 
@@ -86,16 +51,16 @@ int cmd_objects(int argc, char **argv)
 	struct goobjects *ob = NULL;
 	struct goheap *h = NULL;
 	struct objects_out_opts o;
-	struct objects_args a;
+	struct heap_cmd_args a;
 	struct gs_snapctx c;
 	int ret;
 
-	ret = parse_args(argc, argv, &a);
+	ret = parse_heap_cmd_args("objects", argc, argv, &a, usage);
 	if (ret)
 		return ret == 1 ? 0 : ret;
 	output_begin();
 	ret = 1;
-	h = snap_heap_open(&c, a.snap_path, a.s.exe, a.s.seq);
+	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
 	if (!h)
 		goto out;
 	ob = goobjects_decode(&c.snap, c.mem, c.layout, h);
@@ -106,7 +71,7 @@ int cmd_objects(int argc, char **argv)
 	if (ob->headers && gs_snapctx_heap_hint(&c)[0])
 		p_warn("objects: allocation headers are read from the objects%s",
 		       gs_snapctx_heap_hint(&c));
-	o = (struct objects_out_opts){ a.snap_path, c.exe_name, a.s.top,
+	o = (struct objects_out_opts){ a.snap_path, c.exe_name, a.top,
 				       c.snap.hdr ? c.snap.hdr->realtime_ns : 0 };
 	if (json_wtr)
 		objects_print_json(ob, h, &o, json_wtr);

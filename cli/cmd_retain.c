@@ -34,41 +34,6 @@ static void usage(FILE *out)
 		PROG);
 }
 
-struct retain_args {
-	const char *snap_path, *pprof_path;
-	struct snap_opts s;
-};
-
-static int parse_args(int argc, char **argv, struct retain_args *a)
-{
-	static const struct option opts[] = {
-		SNAP_LONG_OPTS,
-		{ "pprof",	required_argument,	NULL, 'P' },
-		COMMON_LONG_OPTS,
-		{ 0 }
-	};
-	int opt, r;
-
-	memset(a, 0, sizeof(*a));
-	a->s.seq = -1;
-	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTS, opts, NULL)) != -1) {
-		if (common_option(opt))
-			continue;
-		r = snap_option("retain", opt, &a->s);
-		if (r >= 0) {
-			if (r)
-				return r;
-			continue;
-		}
-		switch (opt) {
-		case 'P': a->pprof_path = optarg; break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	return one_snapshot_arg("retain", argc, argv, &a->snap_path);
-}
-
 struct retain_pprof { const struct gograph *g; const struct goheap *h;
 		       const struct retain_out_opts *o; };
 
@@ -84,16 +49,16 @@ int cmd_retain(int argc, char **argv)
 	struct gograph *g = NULL;
 	struct goheap *h = NULL;
 	struct retain_out_opts o;
-	struct retain_args a;
+	struct heap_cmd_args a;
 	struct gs_snapctx c;
 	int ret;
 
-	ret = parse_args(argc, argv, &a);
+	ret = parse_heap_cmd_args("retain", argc, argv, &a, usage);
 	if (ret)
 		return ret == 1 ? 0 : ret;
 	output_begin();
 	ret = 1;
-	h = snap_heap_open(&c, a.snap_path, a.s.exe, a.s.seq);
+	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
 	if (!h)
 		goto out;
 	g = gograph_build(&c, h);
@@ -103,7 +68,7 @@ int cmd_retain(int argc, char **argv)
 	}
 	if (gs_snapctx_heap_hint(&c)[0])
 		p_warn("retain: objects are read from the heap%s", gs_snapctx_heap_hint(&c));
-	o = (struct retain_out_opts){ a.snap_path, c.exe_name, a.s.top,
+	o = (struct retain_out_opts){ a.snap_path, c.exe_name, a.top,
 				      c.snap.hdr ? c.snap.hdr->realtime_ns : 0 };
 	if (json_wtr)
 		retain_print_json(g, h, &o, json_wtr);

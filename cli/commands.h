@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <getopt.h>
 
 #include "base/json.h"
@@ -69,26 +70,26 @@ void output_begin(void);
  * 0, or EXIT_USAGE after saying what is wrong.
  */
 int parse_seq(const char *cmd, const char *arg, long *seq);
-/* --top N, --exe PATH and --seq N of the commands that decode one heap. */
-struct snap_opts {
+/* What objects and retain take: SNAP [--top N] [--pprof FILE] [--exe PATH] [--seq N]. */
+struct heap_cmd_args {
+	const char	*snap_path;
+	const char	*pprof_path;	/* NULL: no profile */
 	const char	*exe;
-	uint64_t	top;
+	uint64_t	top;		/* rows; 0: all */
 	long		seq;		/* -1: the first snapshot */
 };
 
-#define SNAP_LONG_OPTS						\
-	{ "top",	required_argument,	NULL, 't' },	\
-	{ "exe",	required_argument,	NULL, 'e' },	\
-	{ "seq",	required_argument,	NULL, 'n' }
-
-/* Handle one of them for command cmd: 0, EXIT_USAGE (said), -1 not one. */
-int snap_option(const char *cmd, int opt, struct snap_opts *o);
+/*
+ * Parse them for command cmd (with -j/-p/-q/-h): 0; 1 after printing
+ * usage(stdout) for --help; EXIT_USAGE after saying what is wrong.
+ */
+int parse_heap_cmd_args(const char *cmd, int argc, char **argv,
+			struct heap_cmd_args *a, void (*usage)(FILE *out));
 
 /*
  * Write the file path (an SVG, a profile) with fn(ctx, f): 0, or -1
  * after saying which file and why (p_err).
  */
-#include <stdio.h>
 int write_output_file(const char *path, int (*fn)(const void *ctx, FILE *out),
 		      const void *ctx);
 /* After getopt: the one SNAP argument left, into *path; else EXIT_USAGE, said. */

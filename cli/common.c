@@ -84,18 +84,40 @@ static int parse_top(const char *cmd, const char *arg, uint64_t *top)
 	return 0;
 }
 
-int snap_option(const char *cmd, int opt, struct snap_opts *o)
+int parse_heap_cmd_args(const char *cmd, int argc, char **argv,
+			struct heap_cmd_args *a, void (*usage)(FILE *out))
 {
-	switch (opt) {
-	case 't':
-		return parse_top(cmd, optarg, &o->top);
-	case 'e':
-		o->exe = optarg;
-		return 0;
-	case 'n':
-		return parse_seq(cmd, optarg, &o->seq);
+	static const struct option opts[] = {
+		{ "top",	required_argument,	NULL, 't' },
+		{ "pprof",	required_argument,	NULL, 'P' },
+		{ "exe",	required_argument,	NULL, 'e' },
+		{ "seq",	required_argument,	NULL, 'n' },
+		COMMON_LONG_OPTS,
+		{ 0 }
+	};
+	int opt;
+
+	memset(a, 0, sizeof(*a));
+	a->seq = -1;
+	while ((opt = getopt_long(argc, argv, COMMON_SHORT_OPTS, opts, NULL)) != -1) {
+		if (common_option(opt))
+			continue;
+		switch (opt) {
+		case 't':
+			if (parse_top(cmd, optarg, &a->top))
+				return EXIT_USAGE;
+			break;
+		case 'P': a->pprof_path = optarg; break;
+		case 'e': a->exe = optarg; break;
+		case 'n':
+			if (parse_seq(cmd, optarg, &a->seq))
+				return EXIT_USAGE;
+			break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return EXIT_USAGE;
+		}
 	}
-	return -1;
+	return one_snapshot_arg(cmd, argc, argv, &a->snap_path);
 }
 
 int write_output_file(const char *path, int (*fn)(const void *ctx, FILE *out),
