@@ -14,6 +14,7 @@
 #include "exe/datasyms.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,7 @@ const char *gg_root_name(enum gg_root r)
 	case GG_ROOT_DATA:	return "data";
 	case GG_ROOT_BSS:	return "bss";
 	case GG_ROOT_STACKS:	return "stacks";
+	case GG_ROOT_REGS:	return "registers";
 	case GG_NR_ROOTS:	break;
 	}
 	return "?";
@@ -509,6 +511,48 @@ out:
 	gs_thread_walks_free(&tw);
 }
 
+/* The general registers of every thread with registers, a word each. */
+static void root_regs(struct gg *d)
+{
+	static const struct { const char *name; size_t off; } gpr[] = {
+#define R(r) { #r, offsetof(struct gosnap_regs, r) }
+		R(rax), R(rbx), R(rcx), R(rdx), R(rsi), R(rdi), R(rbp), R(r8),
+		R(r9), R(r10), R(r11), R(r12), R(r13), R(r14), R(r15),
+#undef R
+	};
+	struct gg_rootset *rs = &d->g->roots[GG_ROOT_REGS];
+	const struct gs_snapshot *snap = d->c->have_snap ? &d->c->snap : NULL;
+	uint64_t threads = 0;
+	size_t i, k;
+
+	new_root(d, GG_ROOT_REGS, 0);
+	for (i = 0; snap && i < snap->nr_threads && !d->oom; i++) {
+		const struct gosnap_rec_thread *t = snap->threads[i];
+
+		if (!(t->flags & GOSNAP_THR_REGS))
+			continue;
+		threads++;
+		for (k = 0; k < sizeof(gpr) / sizeof(gpr[0]); k++) {
+			uint64_t v;
+
+			memcpy(&v, (const uint8_t *)&t->regs + gpr[k].off, sizeof(v));
+			rs->words++;
+			if (!v)
+				continue;
+			if (new_root(d, GG_ROOT_REGS, (uint64_t)(uint32_t)t->tid << 8 | k)) {
+				snprintf(d->cur.name, sizeof(d->cur.name), "thread %d: %s",
+					 t->tid, gpr[k].name);
+				d->cur.tid = t->tid;
+			}
+			mark(d, v);
+			drain(d);
+		}
+	}
+	rs->scanned = threads > 0;
+	if (!threads)
+		snprintf(rs->why, sizeof(rs->why), "no thread's registers in the snapshot");
+}
+
 static void roots(struct gg *d)
 {
 	uint64_t md = d->a[GN_MODULEDATA].ok ? d->a[GN_MODULEDATA].value : 0;
@@ -527,6 +571,7 @@ static void roots(struct gg *d)
 		root_section(d, md, GN_MD_BSS, GN_MD_EBSS, GN_MD_GCBSSMASK, GG_ROOT_BSS);
 	}
 	root_stacks(d);
+	root_regs(d);
 	gs_datasyms_free(&d->syms);
 }
 

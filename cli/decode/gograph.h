@@ -7,8 +7,11 @@
  * its top down to its innermost frame's SP. Stacks are scanned conservatively
  * for now: every word that points into an allocated object counts, as
  * the runtime itself does for an asynchronously preempted frame; the
- * stack maps of each frame (funcdata) are not used yet. Each heap object
- * is scanned through goptrs.h.
+ * stack maps of each frame (funcdata) are not used yet. Last, the general
+ * registers of every thread the snapshot has registers of (the hitting
+ * thread's; every thread's with --stop-world): a pointer a function holds
+ * only in a register at the probe. Each heap object is scanned through
+ * goptrs.h.
  *
  * Retention: roots are taken one word at a time, and everything newly
  * reached from a word (transitively) is attributed to that word's root:
@@ -41,6 +44,7 @@ enum gg_root {
 	GG_ROOT_DATA,		/* the data section, precise */
 	GG_ROOT_BSS,		/* the bss section, precise */
 	GG_ROOT_STACKS,		/* goroutine stacks, conservative */
+	GG_ROOT_REGS,		/* captured threads' registers, conservative */
 	GG_NR_ROOTS,
 };
 
@@ -60,6 +64,7 @@ struct gg_rootent {
 	char		name[GG_ROOT_NAME];	/* "main.cache", "main.worker" */
 	uint64_t	addr;		/* the global's, or the frame's SP */
 	int64_t		goid;		/* stacks: the goroutine, else -1 */
+	int32_t		tid;		/* registers: the thread, else 0 */
 	uint64_t	objects, bytes;	/* first reached from it */
 };
 

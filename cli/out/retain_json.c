@@ -20,7 +20,7 @@ static void roots_json(struct json_writer *w, const struct gograph *g)
 		jw_key(w, gg_root_name(r));
 		jw_start_object(w);
 		jw_kv_bool(w, "scanned", rs->scanned);
-		jw_kv_bool(w, "precise", r != GG_ROOT_STACKS);
+		jw_kv_bool(w, "precise", r == GG_ROOT_DATA || r == GG_ROOT_BSS);
 		jw_kv_string_or_null(w, "why", rs->why[0] ? rs->why : NULL);
 		jw_kv_u64(w, "words", rs->words);
 		jw_kv_u64(w, "objects", rs->objects);
@@ -71,6 +71,7 @@ static void rootents_json(struct json_writer *w, const struct gograph *g,
 		jw_kv_string(w, "root", v[i]->name);
 		jw_kv_hex(w, "address", v[i]->addr);
 		jw_kv_i64_if(w, "goroutine", v[i]->goid >= 0, v[i]->goid);
+		jw_kv_i64_if(w, "thread", v[i]->tid != 0, v[i]->tid);
 		jw_kv_u64(w, "objects", v[i]->objects);
 		jw_kv_u64(w, "bytes", v[i]->bytes);
 		jw_end_object(w);

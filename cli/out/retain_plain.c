@@ -14,6 +14,7 @@ static const char *const root_how[GG_NR_ROOTS] = {
 	[GG_ROOT_DATA]		= "precise (moduledata.gcdatamask)",
 	[GG_ROOT_BSS]		= "precise (moduledata.gcbssmask)",
 	[GG_ROOT_STACKS]	= "conservative (every word from the innermost SP up)",
+	[GG_ROOT_REGS]		= "conservative (each thread's general registers)",
 };
 
 static void print_summary(const struct gograph *g, const struct goheap *h,
@@ -46,11 +47,13 @@ static void print_summary(const struct gograph *g, const struct goheap *h,
 		g->reached_objects, g->reached_bytes);
 	fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 "\n", "not reached",
 		g->objects - g->reached_objects, g->bytes - g->reached_bytes);
-	for (r = 0; r < GG_NR_ROOTS; r++)
-		fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 "\n",
-			r == 0 ? "first reached from data" :
-			r == 1 ? "first reached from bss" : "first reached from stacks",
+	for (r = 0; r < GG_NR_ROOTS; r++) {
+		char what[48];
+
+		snprintf(what, sizeof(what), "first reached from %s", gg_root_name(r));
+		fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 "\n", what,
 			g->roots[r].objects, g->roots[r].bytes);
+	}
 	for (k = 0; k < GP_NR_RES; k++)
 		if (g->unscanned[k])
 			fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 "  (%s)\n",
@@ -68,7 +71,7 @@ static void print_roots(const struct gograph *g, const struct retain_out_opts *o
 	size_t i;
 
 	fprintf(out, "\nRoots (what each reaches first, by bytes)\n"
-		"  %12s %15s %-7s %-18s %s\n", "OBJECTS", "BYTES", "KIND", "ADDRESS", "ROOT");
+		"  %12s %15s %-9s %-18s %s\n", "OBJECTS", "BYTES", "KIND", "ADDRESS", "ROOT");
 	for (i = 0; v && i < g->nr_rootents; i++) {
 		if (o->top && rows == o->top) {
 			more_objects += v[i]->objects;
@@ -76,7 +79,7 @@ static void print_roots(const struct gograph *g, const struct retain_out_opts *o
 			continue;
 		}
 		rows++;
-		fprintf(out, "  %12" PRIu64 " %15" PRIu64 " %-7s 0x%016" PRIx64 " %s\n",
+		fprintf(out, "  %12" PRIu64 " %15" PRIu64 " %-9s 0x%016" PRIx64 " %s\n",
 			v[i]->objects, v[i]->bytes, gg_root_name(v[i]->kind), v[i]->addr,
 			v[i]->name);
 	}

@@ -45,8 +45,9 @@ def check(t, out, v, headers):
     tot, ot = j.get("totals", {}), o.get("totals", {})
     rs = j.get("roots", {})
 
-    t.check(rc == "0" and all(rs.get(k, {}).get("scanned") for k in ("data", "bss", "stacks")),
-            "%s: retain decodes it; data, bss and stacks scanned (rc %s)" % (p, rc),
+    t.check(rc == "0" and all(rs.get(k, {}).get("scanned")
+                              for k in ("data", "bss", "stacks", "registers")),
+            "%s: retain decodes it; data, bss, stacks and registers scanned (rc %s)" % (p, rc),
             err + str({k: rs.get(k, {}).get("why") for k in rs}))
     # floor: the program's own objects, so an empty graph cannot pass
     t.check(tot.get("objects") == ot.get("objects") and tot.get("bytes") == ot.get("bytes") and

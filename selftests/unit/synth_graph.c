@@ -105,6 +105,14 @@ void synth_graph_build(struct synth_graph *g)
 	g->mems[3] = g->o.mems[2];
 	g->o.snap.mems = g->mems;
 	g->o.snap.nr_mems = 4;
+
+	g->thread.tid = 42;
+	g->thread.flags = GOSNAP_THR_REGS | GOSNAP_THR_HIT;
+	g->thread.regs.rax = SYN_ARENA + 2 * 1024 + 8;	/* only here: object 2 */
+	g->thread.regs.rsp = 0x7ffe0000;		/* not scanned: no heap */
+	g->threads[0] = &g->thread;
+	g->o.snap.threads = g->threads;
+	g->o.snap.nr_threads = 1;
 }
 
 int synth_graph_open(struct synth_graph *g)
@@ -117,6 +125,8 @@ int synth_graph_open(struct synth_graph *g)
 	    gs_layout_add(g->l, &obj_ops, &g->o) || gs_layout_add(g->l, &synth_ops, NULL))
 		return -1;
 	memset(&g->c, 0, sizeof(g->c));
+	g->c.snap = g->o.snap;
+	g->c.have_snap = true;
 	g->c.mem = g->m;
 	g->c.layout = g->l;
 	g->c.go_minor = 22;

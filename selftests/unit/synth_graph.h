@@ -14,8 +14,9 @@
  * (main.Small, tiled: word 1 of every 48 bytes) -> object 0 (a cycle);
  * bss[0] -> the large object (main.Huge: its word 0) -> object 5, whose
  * header points at no descriptor. So data reaches objects 0 and 1, bss
- * the large object and object 5 (its pointers unreadable), object 2 is
- * allocated and not reached, one pointer is into a free slot.
+ * the large object and object 5 (its pointers unreadable), one pointer is
+ * into a free slot. Object 2 is reached only from the registers of the
+ * one thread with registers (tid 42: rax points 8 bytes into it).
  */
 #ifndef GOSNAP_SYNTH_GRAPH_H
 #define GOSNAP_SYNTH_GRAPH_H
@@ -34,9 +35,11 @@ struct synth_graph {
 	uint8_t			buf[sizeof(struct gosnap_rec_mem) + GR_MEM_SIZE];
 	struct gosnap_rec_mem	*rec;
 	const struct gosnap_rec_mem *mems[4];
+	struct gosnap_rec_thread thread;
+	const struct gosnap_rec_thread *threads[1];
 	struct gs_layout	*l;
 	struct gs_mem		*m;
-	struct gs_snapctx	c;	/* mem, layout, go_minor: no exe, no functions */
+	struct gs_snapctx	c;	/* snap, mem, layout, go_minor: no exe, no functions */
 };
 
 extern const struct gs_layout_ops graph_ops;

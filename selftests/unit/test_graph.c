@@ -59,26 +59,30 @@ static void test_marks(void)
 	ok(g && g->scheme == GP_HEADERS && g->objects == 5 && g->bytes == 4 * 1024 + 4 * SYN_PAGE,
 	   "headers scheme; 5 allocated objects, %llu bytes",
 	   g ? (unsigned long long)g->bytes : 0ULL);
-	ok(g->reached_objects == 4 && g->reached_bytes == 3 * 1024 + 4 * SYN_PAGE,
-	   "4 reached (%llu): objects 0, 1 from data, the large one and object 5 from bss",
-	   (unsigned long long)g->reached_objects);
+	ok(g->reached_objects == 5 && g->reached_bytes == 4 * 1024 + 4 * SYN_PAGE,
+	   "all 5 reached (%llu): objects 0, 1 from data, the large one and object 5 "
+	   "from bss, object 2 from a register", (unsigned long long)g->reached_objects);
 	ok(gograph_reached(g, 0, 0) == 1 + GG_ROOT_DATA && gograph_reached(g, 0, 1) == 1 + GG_ROOT_DATA &&
-	   gograph_reached(g, 0, 2) == 0 && gograph_reached(g, 0, 5) == 1 + GG_ROOT_BSS &&
+	   gograph_reached(g, 0, 2) == 1 + GG_ROOT_REGS && gograph_reached(g, 0, 5) == 1 + GG_ROOT_BSS &&
 	   gograph_reached(g, 1, 0) == 1 + GG_ROOT_BSS,
-	   "object 2 (its data word masked out) not reached; the interior pointer and "
-	   "the cycle 0 -> 1 -> 0 mark each once");
+	   "object 2 (its data word masked out) reached only from thread 42's rax; the "
+	   "interior pointer and the cycle 0 -> 1 -> 0 mark each once");
 	ok(g->to_free == 1 && g->unscanned[GP_NOMEM] == 1 && g->scanned == 3,
 	   "the pointer into free slot 3 counted, not followed; object 5's type unreadable: "
 	   "reached, said unscanned");
 	d = rootent(g, "data+0x0");
 	b = rootent(g, "bss+0x0");
 	ok(d && d->objects == 2 && d->bytes == 2048 && b && b->objects == 2 &&
-	   b->bytes == 4 * SYN_PAGE + 1024 && g->nr_rootents == 2,
-	   "data+0x0 retains objects 0 and 1, bss+0x0 the large object and object 5");
+	   b->bytes == 4 * SYN_PAGE + 1024 && rootent(g, "thread 42: rax") &&
+	   rootent(g, "thread 42: rax")->objects == 1 && g->nr_rootents == 3,
+	   "data+0x0 retains objects 0 and 1, bss+0x0 the large object and object 5, "
+	   "thread 42: rax object 2");
 	ok(g->roots[GG_ROOT_DATA].scanned && g->roots[GG_ROOT_DATA].words == 1 &&
 	   g->roots[GG_ROOT_BSS].scanned && !g->roots[GG_ROOT_STACKS].scanned &&
-	   strstr(g->roots[GG_ROOT_STACKS].why, "no function table"),
-	   "one data word taken by its mask; stacks not scanned, said why");
+	   strstr(g->roots[GG_ROOT_STACKS].why, "no function table") &&
+	   g->roots[GG_ROOT_REGS].scanned && g->roots[GG_ROOT_REGS].words == 15,
+	   "one data word taken by its mask; stacks not scanned, said why; the 15 "
+	   "general registers of the one thread with registers");
 	if (getenv("GRAPH_DEBUG"))
 		retain_print_plain(g, h, &o, stdout);
 	retain_print_plain(g, h, &o, null);
@@ -98,13 +102,13 @@ static void test_hostile(void)
 	synth_put(sg.rec->data + (GR_MD + 32 - GR_MEM), 9, 4);	/* data mask: 9 bits */
 	g = build(&h);
 	ok(!g->roots[GG_ROOT_DATA].scanned && strstr(g->roots[GG_ROOT_DATA].why, "9-bit") &&
-	   g->reached_objects == 2, "a data mask of the wrong length: data not scanned, said");
+	   g->reached_objects == 3, "a data mask of the wrong length: data not scanned, said");
 	done(g, h);
 
 	synth_graph_build(&sg);
 	synth_put(sg.rec->data + (OBJ_T_HUGE - GR_MEM), 1 << 20, 8);	/* past its slot */
 	g = build(&h);
-	ok(g->unscanned[GP_BADTYPE] == 1 && g->reached_objects == 3,
+	ok(g->unscanned[GP_BADTYPE] == 1 && g->reached_objects == 4,
 	   "a type larger than its slot: the object reached, its words not read");
 	done(g, h);
 
@@ -112,7 +116,7 @@ static void test_hostile(void)
 	synth_put(sg.o.arena->data + SYN_PAGE, SYN_ARENA + SYN_PAGE + 8, 8);	/* self */
 	synth_put(sg.o.arena->data + 8, 0xffffffffffff0000ULL, 8);		/* nowhere */
 	g = build(&h);
-	ok(g->reached_objects == 2 && g->to_free == 1,
+	ok(g->reached_objects == 3 && g->to_free == 1,
 	   "a pointer to itself and one to nowhere: nothing more reached");
 	done(g, h);
 }
