@@ -10,6 +10,7 @@
 #include "decode/gograph.h"
 #include "decode/gograph_needs.h"
 #include "decode/goroutines.h"
+#include "decode/gostackmap.h"
 #include "decode/threadwalk.h"
 #include "exe/datasyms.h"
 
@@ -463,6 +464,72 @@ static uint64_t stack_sp(const struct gs_goroutine *gr)
 	return lo;
 }
 
+/* Words [lo, hi) of x's stack, within its bounds, by bits (NULL: all). */
+static bool scan_stack_part(struct gg *d, const struct gs_goroutine *x, uint64_t lo,
+			    uint64_t hi, const uint8_t *bits)
+{
+	if (lo < x->stack_lo || hi > x->stack_hi || hi <= lo || lo % 8)
+		return hi <= lo;	/* not this goroutine's stack: not its root */
+	return scan_range(d, lo, hi, bits, name_frame, x, true);
+}
+
+/*
+ * One goroutine's stack, outermost frame first: each frame stopped at a
+ * call by its stack maps (gostackmap.h), conservatively the frame a live
+ * thread stopped anywhere (its innermost, with its arguments) and any
+ * frame without readable maps; the whole stack conservatively when it
+ * could not be unwound to its bottom.
+ */
+static bool scan_goroutine(struct gg *d, const struct gs_goroutine *x)
+{
+	const struct gs_unwind *u = &x->unwind;
+	size_t j, innermost = SIZE_MAX;
+	bool ok = true;
+
+	for (j = 0; x->unwound && j < u->nframes; j++)
+		if (!u->frames[j].inlined && !u->frames[j].native &&
+		    u->frames[j].sp >= x->stack_lo && u->frames[j].sp < x->stack_hi) {
+			innermost = j;
+			break;
+		}
+	if (innermost == SIZE_MAX || !gs_unwind_stop_clean(u->stop)) {
+		d->g->frames_conservative++;
+		return scan_range(d, stack_sp(x) & ~7ULL, x->stack_hi, NULL, name_frame, x,
+				  true);
+	}
+	for (j = u->nframes; j-- > innermost && ok && !d->oom; ) {
+		const struct gs_frame *f = &u->frames[j];
+		struct gs_framemap m;
+		size_t k;
+
+		if (f->inlined || f->native || f->sp < x->stack_lo || f->fp > x->stack_hi)
+			continue;
+		if ((j == innermost && x->thread_tid) || !gs_framemap_get(&d->c->fi, d->c->mem, f, &m)) {
+			struct gs_pcln_func fn;
+			uint64_t hi = f->fp;
+
+			if (j == innermost && x->thread_tid)
+				memset(&m, 0, sizeof(m));	/* not asked */
+			/* a live frame's stack arguments are above its fp */
+			if (gs_funcinfo_find(&d->c->fi, f->pc, &fn) && fn.fields_valid &&
+			    fn.args > 0 && fn.args < (1 << 20) &&
+			    f->fp + (uint64_t)fn.args <= x->stack_hi)
+				hi = f->fp + ((uint64_t)fn.args & ~7ULL);
+			gs_framemap_free(&m);
+			d->g->frames_conservative++;
+			ok = scan_stack_part(d, x, f->sp & ~7ULL, hi, NULL);
+			continue;
+		}
+		d->g->frames_precise++;
+		ok = scan_stack_part(d, x, m.args.lo, m.args.hi, m.args.bits) &&
+		     scan_stack_part(d, x, m.locals.lo, m.locals.hi, m.locals.bits);
+		for (k = 0; ok && k < m.nr_objs; k++)
+			ok = scan_stack_part(d, x, m.objs[k].lo & ~7ULL, m.objs[k].hi, NULL);
+		gs_framemap_free(&m);
+	}
+	return ok;
+}
+
 static void root_stacks(struct gg *d)
 {
 	struct gg_rootset *rs = &d->g->roots[GG_ROOT_STACKS];
@@ -494,9 +561,7 @@ static void root_stacks(struct gg *d)
 		if (st == GS_G_DEAD || st == GS_G_IDLE)
 			continue;
 		if (!x->stack_hi || x->stack_hi <= x->stack_lo ||
-		    x->stack_hi - x->stack_lo > (1ULL << 30) ||
-		    !scan_range(d, stack_sp(x) & ~7ULL, x->stack_hi, NULL, name_frame, x,
-				true))
+		    x->stack_hi - x->stack_lo > (1ULL << 30) || !scan_goroutine(d, x))
 			missing++;
 		else
 			d->g->goroutines++;

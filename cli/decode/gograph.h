@@ -4,14 +4,15 @@
  * marks it (docs/objects.md, "What keeps them alive"): the data and bss
  * sections through the pointer bitmaps the runtime built for them
  * (moduledata.gcdatamask, gcbssmask), then every goroutine's stack, from
- * its top down to its innermost frame's SP. Stacks are scanned conservatively
- * for now: every word that points into an allocated object counts, as
- * the runtime itself does for an asynchronously preempted frame; the
- * stack maps of each frame (funcdata) are not used yet. Last, the general
- * registers of every thread the snapshot has registers of (the hitting
- * thread's; every thread's with --stop-world): a pointer a function holds
- * only in a register at the probe. Each heap object is scanned through
- * goptrs.h.
+ * its top down: each frame stopped at a call through its stack maps
+ * (gostackmap.h), conservatively (every word that points into an
+ * allocated object counts, as the runtime does for an asynchronously
+ * preempted frame) the frame a live thread stopped anywhere and any frame
+ * without readable maps, and a whole stack that could not be unwound to
+ * its bottom. Last, the general registers of every thread the snapshot
+ * has registers of (the hitting thread's; every thread's with
+ * --stop-world): a pointer a function holds only in a register at the
+ * probe. Each heap object is scanned through goptrs.h.
  *
  * Retention: roots are taken one word at a time, and everything newly
  * reached from a word (transitively) is attributed to that word's root:
@@ -91,6 +92,8 @@ struct gograph {
 	struct gg_rootent *rootents;	/* in the order they were reached */
 	size_t		nr_rootents;
 	uint64_t	goroutines;	/* whose stacks were scanned */
+	uint64_t	frames_precise;	/* by their stack maps */
+	uint64_t	frames_conservative;	/* every word (or a whole stack) */
 	uint64_t	scanned;	/* objects whose pointer words were read */
 	uint64_t	pointers;	/* heap pointers followed, roots included */
 	uint64_t	to_free;	/* pointers into free slots: not followed */

@@ -20,7 +20,8 @@ static void roots_json(struct json_writer *w, const struct gograph *g)
 		jw_key(w, gg_root_name(r));
 		jw_start_object(w);
 		jw_kv_bool(w, "scanned", rs->scanned);
-		jw_kv_bool(w, "precise", r == GG_ROOT_DATA || r == GG_ROOT_BSS);
+		jw_kv_bool(w, "precise", r == GG_ROOT_DATA || r == GG_ROOT_BSS ||
+			   (r == GG_ROOT_STACKS && !g->frames_conservative));
 		jw_kv_string_or_null(w, "why", rs->why[0] ? rs->why : NULL);
 		jw_kv_u64(w, "words", rs->words);
 		jw_kv_u64(w, "objects", rs->objects);
@@ -41,6 +42,8 @@ static void totals_json(struct json_writer *w, const struct gograph *g)
 	jw_kv_u64(w, "reached_objects", g->reached_objects);
 	jw_kv_u64(w, "reached_bytes", g->reached_bytes);
 	jw_kv_u64(w, "goroutines", g->goroutines);
+	jw_kv_u64(w, "frames_precise", g->frames_precise);
+	jw_kv_u64(w, "frames_conservative", g->frames_conservative);
 	jw_kv_u64(w, "scanned", g->scanned);
 	jw_kv_u64(w, "pointers", g->pointers);
 	jw_kv_u64(w, "pointers_to_free", g->to_free);

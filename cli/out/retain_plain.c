@@ -13,7 +13,7 @@
 static const char *const root_how[GG_NR_ROOTS] = {
 	[GG_ROOT_DATA]		= "precise (moduledata.gcdatamask)",
 	[GG_ROOT_BSS]		= "precise (moduledata.gcbssmask)",
-	[GG_ROOT_STACKS]	= "conservative (every word from the innermost SP up)",
+	[GG_ROOT_STACKS]	= "stack maps (funcdata); conservative where a frame has none or a thread stopped it anywhere",
 	[GG_ROOT_REGS]		= "conservative (each thread's general registers)",
 };
 
@@ -39,7 +39,9 @@ static void print_summary(const struct gograph *g, const struct goheap *h,
 				rs->why[0] ? rs->why : "no object to mark");
 	}
 	if (g->roots[GG_ROOT_STACKS].scanned)
-		fprintf(out, "  (%" PRIu64 " goroutine stacks scanned)\n", g->goroutines);
+		fprintf(out, "  (%" PRIu64 " goroutine stacks scanned: %" PRIu64 " frames by their "
+			"stack maps, %" PRIu64 " conservatively)\n", g->goroutines,
+			g->frames_precise, g->frames_conservative);
 	fprintf(out, "\n  %-34s %12s %15s\n", "", "OBJECTS", "BYTES");
 	fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 "\n", "allocated", g->objects,
 		g->bytes);

@@ -60,6 +60,14 @@ def check(t, out, v, headers):
             (p, tot.get("reached_objects"), tot.get("objects"), tot.get("reached_bytes"),
              tot.get("bytes"), ot.get("objects")), str(tot))
 
+    threads = rs.get("registers", {}).get("words", 0) // 15
+    fp, fc = tot.get("frames_precise", 0), tot.get("frames_conservative", 0)
+    # floor: the program's 8 goroutines have at least 2 frames each
+    t.check(fp >= 16 and fc <= threads,
+            "%s: goroutine frames scanned by their stack maps: %d; conservatively only "
+            "the %d a thread stopped anywhere (at most the %d threads with registers)" %
+            (p, fp, fc, threads), str(tot))
+
     smalls = root(j, "main.smalls") or {}
     t.check(N_SMALL <= smalls.get("objects", 0) <= N_SMALL + 2000 and
             smalls.get("bytes", 0) >= N_SMALL * 48 and smalls.get("kind") == "bss",
