@@ -34,6 +34,20 @@ void heap_json_unavailable(struct json_writer *w, const struct goheap *h);
 /* "problems": h's, each prefixed "heap: ", then the command's own. */
 void heap_json_problems(struct json_writer *w, const struct goheap *h,
 			const struct gs_problems *own);
+struct pprof;
+/*
+ * A profile of a snapshot's heap for command cmd ("objects", "retain"):
+ * sample types objects/count, bytes/bytes (the default) and, with
+ * resident, resident/bytes; the capture's time, a comment naming the
+ * snapshot and Go version, the executable as its mapping. NULL when out
+ * of memory (errno ENOMEM).
+ */
+struct pprof *heap_pprof_new(const char *cmd, const struct goheap *h,
+			     const char *snap_path, const char *exe_path,
+			     uint64_t realtime_ns, bool resident);
+/* Write p gzipped to out and free it: 0, or -1 with errno. */
+int heap_pprof_finish(struct pprof *p, FILE *out);
+
 /* 0, or -1 if writing failed (errno set). */
 int heap_write_svg(const struct goheap *h, const struct heap_out_opts *o,
 		   FILE *out);

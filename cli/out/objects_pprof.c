@@ -10,7 +10,6 @@
 #include "out/objects_out.h"
 #include "out/pprof.h"
 
-#include <errno.h>
 #include <inttypes.h>
 
 /* The frame of group g: its type, or a name for its untyped shape. */
@@ -54,26 +53,13 @@ static void add_group(struct pprof *p, const struct go_group *g)
 int objects_write_pprof(const struct goobjects *ob, const struct goheap *h,
 			const struct objects_out_opts *o, FILE *out)
 {
-	struct pprof *p = pprof_new();
+	struct pprof *p = heap_pprof_new("objects", h, o->snap_path, o->exe_path,
+					 o->realtime_ns, true);
 	size_t i;
-	int ret;
 
-	if (!p) {
-		errno = ENOMEM;
+	if (!p)
 		return -1;
-	}
-	/* objects first, as a count: pprof's convention */
-	pprof_sample_type(p, "objects", "count");
-	pprof_sample_type(p, "bytes", "bytes");
-	pprof_sample_type(p, "resident", "bytes");
-	pprof_default_type(p, "bytes");
-	p->time_ns = (int64_t)o->realtime_ns;
-	pprof_comment(p, "gosnap-cli objects %s: %s", o->snap_path,
-		      h->version[0] ? h->version : "Go version unknown");
-	pprof_main_binary(p, o->exe_path);
 	for (i = 0; i < ob->nr_groups; i++)
 		add_group(p, &ob->groups[i]);
-	ret = pprof_write(p, out);
-	pprof_free(p);
-	return ret;
+	return heap_pprof_finish(p, out);
 }

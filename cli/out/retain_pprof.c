@@ -9,9 +9,9 @@
  * -peek or -tree groups them by kind (docs/objects.md, "pprof").
  */
 #include "out/pprof.h"
+#include "out/heap_out.h"
 #include "out/retain_out.h"
 
-#include <errno.h>
 #include <inttypes.h>
 
 static void add_root(struct pprof *p, const struct gg_rootent *e)
@@ -36,27 +36,17 @@ static void add_root(struct pprof *p, const struct gg_rootent *e)
 int retain_write_pprof(const struct gograph *g, const struct goheap *h,
 		       const struct retain_out_opts *o, FILE *out)
 {
-	struct pprof *p = pprof_new();
+	struct pprof *p = heap_pprof_new("retain", h, o->snap_path, o->exe_path,
+					 o->realtime_ns, false);
 	size_t i;
-	int ret;
 
-	if (!p) {
-		errno = ENOMEM;
+	if (!p)
 		return -1;
-	}
-	pprof_sample_type(p, "objects", "count");
-	pprof_sample_type(p, "bytes", "bytes");
-	pprof_default_type(p, "bytes");
-	p->time_ns = (int64_t)o->realtime_ns;
-	pprof_comment(p, "gosnap-cli retain %s: %s", o->snap_path,
-		      h->version[0] ? h->version : "Go version unknown");
 	pprof_comment(p, "reached %" PRIu64 " of %" PRIu64 " objects, %" PRIu64 " of %"
-		      PRIu64 " bytes; stacks scanned conservatively", g->reached_objects,
-		      g->objects, g->reached_bytes, g->bytes);
-	pprof_main_binary(p, o->exe_path);
+		      PRIu64 " bytes; goroutine frames: %" PRIu64 " by their stack maps, %"
+		      PRIu64 " conservatively", g->reached_objects, g->objects,
+		      g->reached_bytes, g->bytes, g->frames_precise, g->frames_conservative);
 	for (i = 0; i < g->nr_rootents; i++)
 		add_root(p, &g->rootents[i]);
-	ret = pprof_write(p, out);
-	pprof_free(p);
-	return ret;
+	return heap_pprof_finish(p, out);
 }
