@@ -2,8 +2,9 @@
 /*
  * The object graph of gograph.h: the allocated objects of every in-use
  * span, marked from the data and bss sections (the runtime's own pointer
- * bitmaps of them) and from every goroutine's stack (conservatively),
- * then through each reached object's pointer words (goptrs.h), until no
+ * bitmaps of them), every goroutine's stack (its frames' stack maps,
+ * gostackmap.h) and the captured threads' registers, then through each
+ * reached object's pointer words (goptrs.h), until no
  * object is left to scan. Every object is queued at most once, so the
  * walk ends on any snapshot, cycles and hostile pointers included.
  */
