@@ -347,8 +347,8 @@ static bool new_root(struct gg *d, enum gg_root r, uint64_t key)
 static void name_global(struct gg *d, uint64_t addr, const void *ctx)
 {
 	const struct gs_datasym *sym = gs_datasyms_find(&d->syms, addr - d->c->bias);
-	const uint64_t *section = ctx;
-	enum gg_root r = section[1] ? GG_ROOT_BSS : GG_ROOT_DATA;
+	const uint64_t *section = ctx;	/* its start */
+	enum gg_root r = d->cur.kind;	/* set by root_section */
 
 	if (sym) {
 		if (new_root(d, r, sym->addr + d->c->bias)) {
@@ -357,7 +357,7 @@ static void name_global(struct gg *d, uint64_t addr, const void *ctx)
 		}
 	} else if (new_root(d, r, addr)) {
 		snprintf(d->cur.name, sizeof(d->cur.name), "%s+0x%" PRIx64,
-			 gg_root_name(r), addr - section[0]);
+			 gg_root_name(r), addr - *section);
 		d->cur.addr = addr;
 	}
 }
@@ -368,7 +368,7 @@ static void root_section(struct gg *d, uint64_t md, enum gg_need flo, enum gg_ne
 {
 	struct gg_rootset *rs = &d->g->roots[r];
 	uint64_t lo = md_u64(d, md, flo), hi = md_u64(d, md, fhi), bv, bytes;
-	uint64_t section[2] = { lo, r == GG_ROOT_BSS };
+	uint64_t section = lo;
 	int64_t nbits;
 	uint8_t *bits;
 
@@ -401,7 +401,7 @@ static void root_section(struct gg *d, uint64_t md, enum gg_need flo, enum gg_ne
 		snprintf(rs->why, sizeof(rs->why), "its pointer mask (moduledata.%s) is "
 			 "not in the snapshot", gs_graph_needs.v[fmask].name);
 	} else if (!scan_range(d, lo, lo + (uint64_t)nbits * 8, bits, name_global,
-			       section, false)) {
+			       &section, false)) {
 		snprintf(rs->why, sizeof(rs->why), "[0x%" PRIx64 ", 0x%" PRIx64
 			 ") is not in the snapshot", lo, hi);
 	} else {
@@ -505,12 +505,12 @@ static bool scan_goroutine(struct gg *d, const struct gs_goroutine *x)
 
 		if (f->inlined || f->native || f->sp < x->stack_lo || f->fp > x->stack_hi)
 			continue;
+		memset(&m, 0, sizeof(m));
+		/* a live thread stopped the innermost frame anywhere: no map holds */
 		if ((j == innermost && x->thread_tid) || !gs_framemap_get(&d->c->fi, d->c->mem, f, &m)) {
 			struct gs_pcln_func fn;
 			uint64_t hi = f->fp;
 
-			if (j == innermost && x->thread_tid)
-				memset(&m, 0, sizeof(m));	/* not asked */
 			/* a live frame's stack arguments are above its fp */
 			if (gs_funcinfo_find(&d->c->fi, f->pc, &fn) && fn.fields_valid &&
 			    fn.args > 0 && fn.args < (1 << 20) &&

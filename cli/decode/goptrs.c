@@ -220,6 +220,9 @@ void go_ptrs_free(struct go_ptrs *p)
 		}
 	free(p->arenas);
 	p->arenas = NULL;
+	free(p->gcmask);
+	p->gcmask = NULL;
+	p->gcmask_cap = 0;
 }
 
 /* The arena holding addr, its bitmap read once; NULL if unreadable. */
@@ -359,13 +362,16 @@ static enum go_ptrs_res from_type(struct go_ptrs *p, uint64_t type, uint64_t fir
 	bytes = (ptrdata / 8 + 7) / 8;
 	if (bytes > MAX_MASK)
 		return GP_BADTYPE;
-	gcmask = malloc(bytes);
-	if (!gcmask)
-		return GP_NOMEM;
-	ok = gs_mem_read(p->mem, gcdata, gcmask, bytes);
+	if (bytes > p->gcmask_cap) {
+		gcmask = realloc(p->gcmask, bytes);
+		if (!gcmask)
+			return GP_NOMEM;
+		p->gcmask = gcmask;
+		p->gcmask_cap = bytes;
+	}
+	ok = gs_mem_read(p->mem, gcdata, p->gcmask, bytes);
 	if (ok)
-		go_bits_tile(gcmask, ptrdata, size, first, n, mask);
-	free(gcmask);
+		go_bits_tile(p->gcmask, ptrdata, size, first, n, mask);
 	return ok ? GP_OK : GP_NOMEM;
 }
 

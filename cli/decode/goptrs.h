@@ -62,6 +62,8 @@ struct go_ptrs {
 	const struct goheap *h;
 	const struct gs_mem *mem;
 	struct go_ptrs_arena *arenas;	/* per h->arenas[i], read on demand */
+	uint8_t		*gcmask;	/* the last type mask read (reused) */
+	size_t		gcmask_cap;
 	char		why[192];	/* GP_NONE: why */
 };
 

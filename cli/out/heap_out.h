@@ -31,6 +31,13 @@ void heap_json_head(struct json_writer *w, const struct goheap *h,
 		    const char *snap_path, const char *exe_path);
 /* "unavailable": the layout names h's decoders asked for and did not get. */
 void heap_json_unavailable(struct json_writer *w, const struct goheap *h);
+/*
+ * The "Not decoded" section of a heap-based text output: the layout's
+ * unavailable names, h's problems (prefixed "heap: " when own is given),
+ * then own's; nothing when there is none.
+ */
+void heap_print_not_decoded(const struct goheap *h, const struct gs_problems *own,
+			    FILE *out);
 /* "problems": h's, each prefixed "heap: ", then the command's own. */
 void heap_json_problems(struct json_writer *w, const struct goheap *h,
 			const struct gs_problems *own);

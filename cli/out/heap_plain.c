@@ -169,17 +169,25 @@ static void print_spans(const struct goheap *h, FILE *out)
 void heap_print_plain(const struct goheap *h, const struct heap_out_opts *o,
 		      FILE *out)
 {
-	size_t i, n = gs_layout_nr_missing(h->layout);
-
 	print_summary(h, o, out);
 	print_arenas(h, out);
 	print_classes(h, out);
 	if (o->spans)
 		print_spans(h, out);
-	if (n || h->nr_problems)
+	heap_print_not_decoded(h, NULL, out);
+}
+
+void heap_print_not_decoded(const struct goheap *h, const struct gs_problems *own,
+			    FILE *out)
+{
+	size_t i, n = gs_layout_nr_missing(h->layout);
+
+	if (n || h->nr_problems || (own && own->nr))
 		fprintf(out, "\nNot decoded\n");
 	for (i = 0; i < n; i++)
 		fprintf(out, "  unavailable: %s\n", gs_layout_missing(h->layout, i));
 	for (i = 0; i < h->nr_problems; i++)
-		fprintf(out, "  %s\n", h->problems[i]);
+		fprintf(out, "  %s%s\n", own ? "heap: " : "", h->problems[i]);
+	for (i = 0; own && i < own->nr; i++)
+		fprintf(out, "  %s\n", own->v[i]);
 }

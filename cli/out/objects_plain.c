@@ -80,17 +80,8 @@ static void print_groups(const struct goobjects *ob, const struct objects_out_op
 void objects_print_plain(const struct goobjects *ob, const struct goheap *h,
 			 const struct objects_out_opts *o, FILE *out)
 {
-	size_t i, n = gs_layout_nr_missing(h->layout);
-
 	print_summary(ob, h, o, out);
 	print_groups(ob, o, true, out);
 	print_groups(ob, o, false, out);
-	if (n || h->nr_problems || ob->problems.nr)
-		fprintf(out, "\nNot decoded\n");
-	for (i = 0; i < n; i++)
-		fprintf(out, "  unavailable: %s\n", gs_layout_missing(h->layout, i));
-	for (i = 0; i < h->nr_problems; i++)
-		fprintf(out, "  heap: %s\n", h->problems[i]);
-	for (i = 0; i < ob->problems.nr; i++)
-		fprintf(out, "  %s\n", ob->problems.v[i]);
+	heap_print_not_decoded(h, &ob->problems, out);
 }

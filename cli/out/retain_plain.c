@@ -5,6 +5,7 @@
  * reached, not reached), then the roots by the bytes they reach first.
  * docs/objects.md describes every column.
  */
+#include "out/heap_out.h"
 #include "out/retain_out.h"
 
 #include <inttypes.h>
@@ -96,16 +97,7 @@ static void print_roots(const struct gograph *g, const struct retain_out_opts *o
 void retain_print_plain(const struct gograph *g, const struct goheap *h,
 			const struct retain_out_opts *o, FILE *out)
 {
-	size_t i, n = gs_layout_nr_missing(h->layout);
-
 	print_summary(g, h, o, out);
 	print_roots(g, o, out);
-	if (n || h->nr_problems || g->problems.nr)
-		fprintf(out, "\nNot decoded\n");
-	for (i = 0; i < n; i++)
-		fprintf(out, "  unavailable: %s\n", gs_layout_missing(h->layout, i));
-	for (i = 0; i < h->nr_problems; i++)
-		fprintf(out, "  heap: %s\n", h->problems[i]);
-	for (i = 0; i < g->problems.nr; i++)
-		fprintf(out, "  %s\n", g->problems.v[i]);
+	heap_print_not_decoded(h, &g->problems, out);
 }
