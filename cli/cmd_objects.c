@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gosnap-cli objects SNAP: the heap's allocated objects grouped by the
- * type they carry (decode/goobjects.c over decode/goheap.c's spans), with
- * count, bytes and resident bytes per group; see docs/objects.md.
+ * type they carry or DWARF gives them along pointers (decode/goobjects.c
+ * over decode/goheap.c's spans, decode/gotypeflow.c), with count, bytes
+ * and resident bytes per group; see docs/objects.md.
  */
 #include "commands.h"
 #include "decode/goheap.h"
+#include "decode/gograph.h"
 #include "decode/goobjects.h"
+#include "decode/gotypeflow.h"
 #include "decode/snapctx.h"
 #include "out/objects_out.h"
 
@@ -22,9 +25,10 @@ static void usage(FILE *out)
 		"          [-j|-p]\n\n"
 		"The Go heap's allocated objects by type: count, bytes and resident\n"
 		"bytes per type, from allocation headers and large spans' types\n"
-		"(go1.22+); objects without a recorded type are grouped apart by\n"
-		"size class and shape. Headers are read from a full-mode capture;\n"
-		"see docs/objects.md.\n\n"
+		"(go1.22+), then, when the executable has DWARF, along pointers from\n"
+		"typed globals and frame variables; objects still without a type are\n"
+		"grouped apart by size class and shape. Headers are read from a\n"
+		"full-mode capture; see docs/objects.md.\n\n"
 		"  --top N       at most N rows per table (default: all)\n"
 		"  --pprof FILE  also write every group as a gzipped pprof profile\n"
 		"                to FILE (go tool pprof; --top does not apply)\n"
@@ -49,6 +53,8 @@ static int objects_pprof_to(const void *ctx, FILE *out)
 int cmd_objects(int argc, char **argv)
 {
 	struct goobjects *ob = NULL;
+	struct gotypeflow *flow = NULL;
+	struct gograph *g = NULL;
 	struct goheap *h = NULL;
 	struct objects_out_opts o;
 	struct heap_cmd_args a;
@@ -63,7 +69,9 @@ int cmd_objects(int argc, char **argv)
 	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
 	if (!h)
 		goto out;
-	ob = goobjects_decode(&c.snap, c.mem, c.layout, h);
+	g = gograph_spans(&c, h);
+	flow = g ? gotypeflow_run(&c, g) : NULL;
+	ob = flow ? goobjects_decode(&c.snap, c.mem, c.layout, h, flow) : NULL;
 	if (!ob) {
 		p_err("out of memory");
 		goto out;
@@ -87,6 +95,8 @@ int cmd_objects(int argc, char **argv)
 	}
 out:
 	goobjects_free(ob);
+	gotypeflow_free(flow);
+	gograph_free(g);
 	goheap_free(h);
 	gs_snapctx_close(&c);
 	return ret;

@@ -38,6 +38,7 @@ struct gg {
 	size_t			mask_words;
 	uint64_t		*win;		/* GG_WINDOW bytes: objects */
 	uint64_t		*rwin;		/* GG_WINDOW bytes: roots */
+	bool			mark;		/* false: the spans only */
 	bool			oom;
 	/* The root being scanned: its entry made when it first reaches
 	 * something (cur_ent 0: not yet). */
@@ -85,8 +86,8 @@ static bool add_spans(struct gg *d)
 			continue;
 		s->sp = sp;
 		s->alloc = calloc(1, (s->sl.nelems + 7) / 8);
-		s->root = calloc(s->sl.nelems, sizeof(*s->root));
-		if (!s->alloc || !s->root) {
+		s->root = d->mark ? calloc(s->sl.nelems, sizeof(*s->root)) : NULL;
+		if (!s->alloc || (d->mark && !s->root)) {
 			free(s->alloc);
 			free(s->root);
 			return false;
@@ -107,8 +108,7 @@ static bool add_spans(struct gg *d)
 	return true;
 }
 
-/* The span holding address p, or NULL. */
-static struct gg_span *span_of(const struct gograph *g, uint64_t p)
+struct gg_span *gograph_span_of(const struct gograph *g, uint64_t p)
 {
 	size_t lo = 0, hi = g->nr_spans;
 	struct gg_span *s;
@@ -197,7 +197,7 @@ static void mark(struct gg *d, uint64_t p)
 
 	if (!p)
 		return;
-	s = span_of(g, p);
+	s = gograph_span_of(g, p);
 	if (!s)
 		return;
 	i = (p - s->sp->base) / s->sl.size;
@@ -643,10 +643,10 @@ static void roots(struct gg *d)
 
 /* ---- the whole ------------------------------------------------------ */
 
-struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h)
+static struct gograph *build(struct gs_snapctx *c, const struct goheap *h, bool mark)
 {
 	struct gograph *g = calloc(1, sizeof(*g));
-	struct gg d = { .c = c, .h = h, .g = g };
+	struct gg d = { .c = c, .h = h, .g = g, .mark = mark };
 
 	if (!g)
 		return NULL;
@@ -664,6 +664,8 @@ struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h)
 			   "no object to mark");
 	} else if (!add_spans(&d)) {
 		goto oom;
+	} else if (!mark) {
+		/* the spans and their allocated slots only */
 	} else if (g->scheme == GP_NONE) {
 		gs_problem(&g->problems, "no object's pointers can be read: %s", g->scheme_why);
 	} else {
@@ -685,6 +687,16 @@ oom:
 	free(d.rwin);
 	gograph_free(g);
 	return NULL;
+}
+
+struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h)
+{
+	return build(c, h, true);
+}
+
+struct gograph *gograph_spans(struct gs_snapctx *c, const struct goheap *h)
+{
+	return build(c, h, false);
 }
 
 void gograph_free(struct gograph *g)
@@ -711,7 +723,7 @@ int gograph_reached(const struct gograph *g, size_t hi, uint64_t i)
 	if (!g->of_heap_span || g->of_heap_span[hi] < 0)
 		return -1;
 	s = &g->spans[g->of_heap_span[hi]];
-	if (i >= s->sl.nelems)
+	if (i >= s->sl.nelems || !s->root)
 		return -1;
 	return s->root[i] ? (int)g->rootents[s->root[i] - 1].kind + 1 : 0;
 }

@@ -111,7 +111,15 @@ struct gograph {
  * stacks are not scanned (said). NULL only when out of memory.
  */
 struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h);
+/*
+ * Only the spans and their allocated slots, nothing marked: what the
+ * type flow (gotypeflow.h) walks. NULL only when out of memory.
+ */
+struct gograph *gograph_spans(struct gs_snapctx *c, const struct goheap *h);
 void gograph_free(struct gograph *g);
+
+/* The enumerated span whose slots hold address p, or NULL. */
+struct gg_span *gograph_span_of(const struct gograph *g, uint64_t p);
 
 const char *gg_root_name(enum gg_root r);
 

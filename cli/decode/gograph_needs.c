@@ -25,6 +25,8 @@ static const struct gs_need g_needs[GN_N] = {
 	[GN_MD_GCBSSMASK]	= MD("gcbssmask"),
 	[GN_BV_N]		= GS_NEED_F("runtime.bitvector", "n"),
 	[GN_BV_BYTEDATA]	= GS_NEED_F("runtime.bitvector", "bytedata"),
+	/* the type flow's (gotypeflow.c): DW_AT_go_runtime_type's base */
+	[GN_MD_TYPES]		= MD("types"),
 };
 
 const struct gs_needs gs_graph_needs = { "graph", g_needs, GN_N };

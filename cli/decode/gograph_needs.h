@@ -19,6 +19,7 @@ enum gg_need {
 	GN_MD_GCBSSMASK,
 	GN_BV_N,		/* bitvector.n: bits */
 	GN_BV_BYTEDATA,		/* bitvector.bytedata */
+	GN_MD_TYPES,		/* where DWARF's runtime type offsets start */
 	GN_N
 };
 

@@ -13,6 +13,7 @@
 #include "decode/gospan.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ struct odec {
 	const struct gs_mem	*mem;
 	struct gs_layout	*l;
 	const struct goheap	*h;
+	const struct gotypeflow	*flow;
 	struct goobjects	*o;
 	struct go_tally		*t;
 	struct gs_need_ans	a[NO_N];
@@ -38,6 +40,8 @@ struct oslot {
 	uint8_t		sizeclass;
 	bool		noscan, large;
 	uint64_t	large_type;	/* the span's largeType, or 0 */
+	int64_t		gi;		/* the flow's span (graph index), or -1 */
+	uint64_t	slot;
 };
 
 const char *go_typesrc_name(enum go_typesrc s)
@@ -45,6 +49,7 @@ const char *go_typesrc_name(enum go_typesrc s)
 	static const char *const names[GO_NR_TYPESRC] = {
 		[GO_TY_HEADER]		= "header",
 		[GO_TY_LARGETYPE]	= "largetype",
+		[GO_TY_DWARF]		= "dwarf",
 		[GO_UNTY_NOSCAN]	= "noscan",
 		[GO_UNTY_SPANBITS]	= "span-bits",
 		[GO_UNTY_BITMAP]	= "heap-bitmap",
@@ -109,6 +114,32 @@ static enum go_typesrc untyped_why(const struct odec *d, const struct oslot *s)
 	return d->a[NO_MSPAN_LARGETYPE].ok ? GO_UNTY_NOLAYOUT : GO_UNTY_BITMAP;
 }
 
+/* The type the flow gave the object in slot s, if any, into k. */
+static void flow_type(const struct odec *d, const struct oslot *s, struct go_group *k)
+{
+	const struct gotypeflow *f = d->flow;
+	const struct dwt *t;
+	uint32_t ty;
+	bool exact = false;
+	uint64_t room = s->size;
+
+	ty = gotypeflow_slot(f, (size_t)s->gi, s->slot, &exact);
+	if (ty == DWT_NONE)
+		return;
+	t = dwt_get(f->dt, ty);
+	if (d->o->headers && !s->noscan && !s->large && s->size > d->o->header_min)
+		room -= d->o->header_size;	/* the flow typed what follows it */
+	k->src = GO_TY_DWARF;
+	k->type = t->rtype_off ? f->types_base + t->rtype_off : 0;
+	k->dwarf_die = t->die;
+	k->type_size = t->size;
+	k->array = !exact && room / t->size >= 2;
+	snprintf(k->name, sizeof(k->name), "%s", t->name);
+	k->sizeclass = 0;
+	k->noscan = false;
+	k->elemsize = 0;
+}
+
 /*
  * The group of the object in slot s: typed from its header or its span's
  * largeType when it has one, else the untyped group of its shape.
@@ -149,6 +180,8 @@ static struct go_group *group_of(struct odec *d, const struct oslot *s)
 			k.elemsize = 0;
 		}
 	}
+	if (!go_typesrc_typed(k.src) && s->gi >= 0)
+		flow_type(d, s, &k);
 	return go_tally_group(d->t, &k);
 }
 
@@ -274,7 +307,11 @@ static void enumerate_span(struct odec *d, const struct gh_span *sp)
 	}
 	o->spans++;
 	s.addr = sp->base;
-	shared = one_group(d, &s);
+	s.gi = d->flow && d->flow->ran && d->flow->g->of_heap_span ?
+	       d->flow->g->of_heap_span[sp - d->h->spans] : -1;
+	if (s.gi >= 0 && !d->flow->ty[s.gi])
+		s.gi = -1;	/* nothing in it typed by the flow */
+	shared = one_group(d, &s) && s.gi < 0;
 	if (shared)
 		g = group_of(d, &s);	/* once for the span */
 	for (i = 0; i < sl.nelems; i++) {
@@ -283,6 +320,7 @@ static void enumerate_span(struct odec *d, const struct gh_span *sp)
 		if (!go_slot_allocated(d->bits, i))
 			continue;
 		s.addr = sp->base + i * s.size;
+		s.slot = i;
 		if (!shared)
 			g = group_of(d, &s);
 		r = all >= 0 ? all * s.size : resident_bytes(d, i * s.size, s.size);
@@ -298,16 +336,19 @@ static void enumerate_span(struct odec *d, const struct gh_span *sp)
 struct goobjects *goobjects_decode(const struct gs_snapshot *snap,
 				   const struct gs_mem *mem,
 				   struct gs_layout *layout,
-				   const struct goheap *h)
+				   const struct goheap *h,
+				   const struct gotypeflow *flow)
 {
 	struct goobjects *o = calloc(1, sizeof(*o));
-	struct odec d = { .snap = snap, .mem = mem, .l = layout, .h = h, .o = o };
+	struct odec d = { .snap = snap, .mem = mem, .l = layout, .h = h, .o = o,
+			  .flow = flow };
 	uint64_t grouped = 0;
 	size_t i;
 
 	if (!o)
 		return NULL;
 	o->problems.max = GO_MAX_PROBLEMS;
+	o->flow = flow;
 	d.t = go_tally_new();
 	if (!d.t) {
 		free(o);

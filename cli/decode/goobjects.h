@@ -7,11 +7,13 @@
  * or set in allocBits), so the objects are exactly what MemStats.HeapAlloc
  * counts: swept or not, reachable or not.
  *
- * A type is taken only where the object carries one: the allocation
+ * A type is taken first where the object carries one: the allocation
  * header of a small scan object above minSizeForMallocHeader, and a large
- * scan object's span.largeType (go1.22 and later). Every other object
- * goes to an untyped group of its size class and shape (scan or noscan),
- * with the reason it has no type; nothing is guessed.
+ * scan object's span.largeType (go1.22 and later); else from the type
+ * flow (gotypeflow.h), when the executable has DWARF: the type of the
+ * first typed pointer to the object's start. Every other object goes to
+ * an untyped group of its size class and shape (scan or noscan), with
+ * the reason it has no type; nothing is guessed.
  *
  * Resident bytes are, per object, its bytes on OS pages the snapshot's
  * page runs show present.
@@ -26,6 +28,7 @@
 #include "base/problems.h"
 #include "decode/goheap.h"
 #include "decode/goobjects_group.h"
+#include "decode/gotypeflow.h"
 #include "decode/gomem.h"
 #include "layout/layout.h"
 #include "snap/snapshot.h"
@@ -48,17 +51,22 @@ struct goobjects {
 	 * lie outside the decoded arenas: their allocCount, not enumerated. */
 	uint64_t	spans_skipped, skipped_objects, skipped_bytes;
 
+	/* The type flow the objects were typed by (borrowed; NULL: none). */
+	const struct gotypeflow *flow;
+
 	struct gs_problems problems;
 };
 
 /*
- * Enumerate h's in-use spans. Returns NULL only when out of memory;
+ * Enumerate h's in-use spans, typing what carries no type by flow (may
+ * be NULL) over graph (the spans flow typed; NULL when flow is). Returns NULL only when out of memory;
  * what cannot be read is in problems (and the layout's unavailable list).
  */
 struct goobjects *goobjects_decode(const struct gs_snapshot *snap,
 				   const struct gs_mem *mem,
 				   struct gs_layout *layout,
-				   const struct goheap *h);
+				   const struct goheap *h,
+				   const struct gotypeflow *flow);
 void goobjects_free(struct goobjects *o);
 
 /* Did the decode enumerate any object or span? */

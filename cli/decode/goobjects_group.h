@@ -15,6 +15,7 @@
 enum go_typesrc {
 	GO_TY_HEADER,		/* the object's allocation header */
 	GO_TY_LARGETYPE,	/* its span's largeType */
+	GO_TY_DWARF,		/* a typed pointer to it (decode/gotypeflow.h) */
 	GO_UNTY_NOSCAN,		/* noscan: the runtime keeps no type */
 	GO_UNTY_SPANBITS,	/* small scan object: pointer bits only */
 	GO_UNTY_BITMAP,		/* before go1.22: the heap bitmap, no type */
@@ -28,16 +29,18 @@ enum go_typesrc {
 /* Does this source name a type? */
 static inline bool go_typesrc_typed(enum go_typesrc s)
 {
-	return s == GO_TY_HEADER || s == GO_TY_LARGETYPE;
+	return s == GO_TY_HEADER || s == GO_TY_LARGETYPE || s == GO_TY_DWARF;
 }
 
 const char *go_typesrc_name(enum go_typesrc s);
 
 struct go_group {
 	enum go_typesrc	src;
-	/* typed: the descriptor, its name and size; array when the object
-	 * holds two or more of it (a slice's backing array) */
+	/* typed: the descriptor (0: DWARF names a type the runtime has no
+	 * descriptor of), its name and size; array when the object holds two
+	 * or more of it (a slice's backing array) */
 	uint64_t	type;
+	uint64_t	dwarf_die;	/* GO_TY_DWARF: the type's DIE (its identity) */
 	char		name[GS_TYPE_NAME_MAX];
 	uint64_t	type_size;
 	bool		array;

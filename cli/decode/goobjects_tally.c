@@ -33,6 +33,8 @@ static uint64_t group_hash(const struct go_group *k)
 {
 	uint64_t h = mix(0, k->src);
 
+	if (k->src == GO_TY_DWARF)
+		return mix(mix(h, k->dwarf_die), k->array);
 	if (go_typesrc_typed(k->src))
 		return mix(mix(h, k->type), k->array);
 	return mix(mix(mix(h, k->sizeclass), k->noscan), k->elemsize);
@@ -42,6 +44,8 @@ static bool group_eq(const struct go_group *a, const struct go_group *b)
 {
 	if (a->src != b->src)
 		return false;
+	if (a->src == GO_TY_DWARF)
+		return a->dwarf_die == b->dwarf_die && a->array == b->array;
 	if (go_typesrc_typed(a->src))
 		return a->type == b->type && a->array == b->array;
 	return a->sizeclass == b->sizeclass && a->noscan == b->noscan &&

@@ -13,7 +13,7 @@ static void group_json(struct json_writer *w, const struct go_group *g)
 	jw_kv_bool(w, "typed", typed);
 	jw_kv_string(w, "from", go_typesrc_name(g->src));
 	jw_kv_string_or_null(w, "type", typed ? g->name : NULL);
-	jw_kv_hex_if(w, "type_descriptor", typed, g->type);
+	jw_kv_hex_if(w, "type_descriptor", typed && g->type, g->type);
 	jw_kv_bool(w, "array", g->array);
 	jw_kv_u64_if(w, "size_class", !typed, g->sizeclass);
 	jw_kv_bool_if(w, "noscan", !typed, g->noscan);
@@ -62,6 +62,33 @@ static void totals_json(struct json_writer *w, const struct goobjects *ob)
 	jw_end_object(w);
 }
 
+/* What the type flow (decode/gotypeflow.h) did, or why it did not run. */
+static void flow_json(struct json_writer *w, const struct gotypeflow *f)
+{
+	size_t i;
+
+	jw_key(w, "dwarf_flow");
+	jw_start_object(w);
+	jw_kv_bool(w, "ran", f && f->ran);
+	jw_kv_string_or_null(w, "why_not", f && f->ran ? NULL : f ? f->why : "not asked");
+	jw_kv_u64(w, "objects", f ? f->objects : 0);
+	jw_kv_u64(w, "bytes", f ? f->bytes : 0);
+	jw_kv_u64(w, "seeded_by_headers", f ? f->seeded : 0);
+	jw_kv_u64(w, "globals", f ? f->globals : 0);
+	jw_kv_u64(w, "frames", f ? f->frames : 0);
+	jw_kv_u64(w, "variables", f ? f->vars : 0);
+	jw_kv_u64(w, "variable_pieces_away", f ? f->pieces_away : 0);
+	jw_kv_u64(w, "interior_pointers", f ? f->interior : 0);
+	jw_kv_u64(w, "refused", f ? f->refused : 0);
+	jw_kv_u64(w, "unknown_dynamic_types", f ? f->unknown_dyn : 0);
+	jw_key(w, "problems");
+	jw_start_array(w);
+	for (i = 0; f && i < f->problems.nr; i++)
+		jw_string(w, f->problems.v[i]);
+	jw_end_array(w);
+	jw_end_object(w);
+}
+
 void objects_print_json(const struct goobjects *ob, const struct goheap *h,
 			const struct objects_out_opts *o, struct json_writer *w)
 {
@@ -69,6 +96,7 @@ void objects_print_json(const struct goobjects *ob, const struct goheap *h,
 	heap_json_head(w, h, o->snap_path, o->exe_path);
 	jw_kv_bool(w, "allocation_headers", ob->headers);
 	totals_json(w, ob);
+	flow_json(w, ob->flow);
 	groups_json(w, ob, o, true);
 	groups_json(w, ob, o, false);
 	heap_json_unavailable(w, h);

@@ -15,9 +15,22 @@ static void print_summary(const struct goobjects *ob, const struct goheap *h,
 	fprintf(out, "%s: %s\n", o->snap_path,
 		h->version[0] ? h->version : "Go version unknown");
 	fprintf(out, "  executable %s\n", o->exe_path);
-	fprintf(out, "  types from %s\n\n", ob->headers ?
+	fprintf(out, "  types from %s\n", ob->headers ?
 		"allocation headers and large spans' largeType" :
 		"nowhere: this release keeps no type with its objects");
+	if (ob->flow && ob->flow->ran)
+		fprintf(out, "  and from DWARF along pointers: %" PRIu64 " objects walked as "
+			"their type (%" PRIu64 " named by their header),\n"
+			"  from %" PRIu64 " globals and %" PRIu64 " variables in %" PRIu64
+			" frames; not taken: %" PRIu64 " pointers into an object's middle,\n"
+			"  %" PRIu64 " types of the wrong shape, %" PRIu64
+			" interface types DWARF does not name\n\n",
+			ob->flow->objects, ob->flow->seeded, ob->flow->globals,
+			ob->flow->vars, ob->flow->frames, ob->flow->interior,
+			ob->flow->refused, ob->flow->unknown_dyn);
+	else
+		fprintf(out, "  not from DWARF: %s\n\n",
+			ob->flow ? ob->flow->why : "not asked");
 	fprintf(out, "  %-34s %12s %15s %15s\n", "", "OBJECTS", "BYTES", "RESIDENT");
 	fprintf(out, "  %-34s %12" PRIu64 " %15" PRIu64 " %15" PRIu64 "\n",
 		"allocated (enumerated)", ob->objects, ob->bytes, ob->resident);
@@ -42,7 +55,7 @@ static void print_groups(const struct goobjects *ob, const struct objects_out_op
 	size_t i;
 
 	if (typed)
-		fprintf(out, "\nTyped (the type the object or its span records)\n"
+		fprintf(out, "\nTyped (the type the object or its span records, or DWARF's)\n"
 			"  %12s %15s %15s %-9s %s\n", "OBJECTS", "BYTES", "RESIDENT",
 			"FROM", "TYPE");
 	else

@@ -44,8 +44,10 @@ static void add_group(struct pprof *p, const struct go_group *g)
 	snprintf(desc, sizeof(desc), "0x%" PRIx64, g->type);
 	snprintf(class, sizeof(class), "%u", g->sizeclass);
 	loc = pprof_location(p, pprof_function(p, name));
+	/* a type DWARF made up (hash<K,V>) has no descriptor: no label */
 	if (go_typesrc_typed(g->src))
-		pprof_sample(p, &loc, 1, v, typed, sizeof(typed) / sizeof(typed[0]));
+		pprof_sample(p, &loc, 1, v, typed,
+			     sizeof(typed) / sizeof(typed[0]) - (g->type ? 0 : 1));
 	else
 		pprof_sample(p, &loc, 1, v, untyped, sizeof(untyped) / sizeof(untyped[0]));
 }

@@ -76,6 +76,16 @@ def addrs(d):
     return bigs, buf
 
 
+def runs(d, name):
+    """[(start, count)] of the program's "NAME START COUNT" lines."""
+    out = []
+    for line in read(os.path.join(d, "addrs.txt")).splitlines():
+        f = line.split()
+        if len(f) == 3 and f[0] == name:
+            out.append((int(f[1], 16), int(f[2])))
+    return out
+
+
 def groups(j, typed):
     return j.get("typed" if typed else "untyped", [])
 
@@ -118,18 +128,21 @@ def check_release(t, out, v):
 
     bigs, buf = addrs(d)
     present = Present(read(os.path.join(d, "present.txt")))
-    big_buf = [g for g in groups(j, False)
-               if g["size_class"] == 0 and g["noscan"] and g["slot_bytes"] == BUF_BYTES]
     # the program wrote its first 16 MiB; go1.19 and go1.21 may clear the
     # buffer at allocation, which faults in all or nearly all of it (seen:
     # 65,540,096 and 67,108,864 bytes); later releases left it untouched
-    want = present.bytes(buf[0], buf[0] + BUF_BYTES) if buf else -1
+    want_buf = present.bytes(buf[0], buf[0] + BUF_BYTES) if buf else -1
+    check_flow(t, p, j, js, want_buf, d, present)
+    big_buf = [g for g in groups(js, False)
+               if g["size_class"] == 0 and g["noscan"] and g["slot_bytes"] == BUF_BYTES]
     t.check(len(big_buf) == 1 and big_buf[0]["objects"] == 1 and
-            big_buf[0]["resident_bytes"] == want and 16 << 20 <= want <= BUF_BYTES,
-            "%s: the 64 MiB []byte, large and untyped (noscan), %s resident bytes = pagemap's %d" %
-            (p, big_buf[0]["resident_bytes"] if big_buf else "?", want), str(big_buf))
+            big_buf[0]["resident_bytes"] == want_buf and 16 << 20 <= want_buf <= BUF_BYTES,
+            "%s: stripped, the 64 MiB []byte is large and untyped (noscan), %s resident "
+            "bytes = pagemap's %d" %
+            (p, big_buf[0]["resident_bytes"] if big_buf else "?", want_buf), str(big_buf))
 
-    if release(v) >= (1, 22):
+    headers = release(v) >= (1, 22)
+    if headers:
         bg = typed_group(j, "main.Big")
         hold = [g for g in groups(j, True) if g["type"] == "*main.Big" and g["array"]]
         t.check(j["allocation_headers"] and len(bg) == 1 and bg[0]["objects"] == N_BIG and
@@ -143,41 +156,88 @@ def check_release(t, out, v):
                     all(g["type"] for g in groups(jj, True)),
                     "%s: %severy object with a header or a largeType is named; the untyped "
                     "are noscan or small (%s)" % (p, what, ", ".join(why)))
-        if bg and len(bigs) == N_BIG:
-            slot = bg[0]["bytes"] // bg[0]["objects"]
-            want = sum(present.bytes(a - 8, a - 8 + slot) for a in bigs)
-            t.check(bg[0]["resident_bytes"] == want and 0 < want < bg[0]["bytes"],
-                    "%s: main.Big resident %d bytes = pagemap over their %d-byte slots %d" %
-                    (p, bg[0]["resident_bytes"], slot, want))
-        else:
-            t.check(False, "%s: main.Big's residency against pagemap (%d addresses)" %
-                    (p, len(bigs)))
     else:
-        un = groups(j, False)
-        t.check(not j["allocation_headers"] and groups(j, True) == [] and
+        un = groups(js, False)
+        t.check(not js["allocation_headers"] and groups(js, True) == [] and
                 all(g["from"] in ("heap-bitmap", "noscan") for g in un),
-                "%s: no type kept before go1.22: nothing typed, every group said untyped "
-                "(heap bitmap or noscan)" % p,
+                "%s: stripped, no type kept before go1.22: nothing typed, every group said "
+                "untyped (heap bitmap or noscan)" % p,
                 str(sorted(set(g["from"] for g in un))))
         cls = [g for g in un if not g["noscan"] and g["slot_bytes"] == 12288]
         t.check(len(cls) == 1 and cls[0]["objects"] >= N_BIG,
-                "%s: the 12 KiB scan class holds at least the %d Bigs (%s)" %
+                "%s: stripped, the 12 KiB scan class holds at least the %d Bigs (%s)" %
                 (p, N_BIG, cls[0]["objects"] if cls else "none"))
+        bg = typed_group(j, "main.Big")
+    # residency of the Bigs, wherever their type came from: the slot
+    # starts at the header (go1.22+) or at the object
+    if len(bg) == 1 and len(bigs) == N_BIG:
+        slot = bg[0]["bytes"] // bg[0]["objects"]
+        hdr = 8 if bg[0]["from"] == "header" else 0
+        want = sum(present.bytes(a - hdr, a - hdr + slot) for a in bigs)
+        t.check(bg[0]["resident_bytes"] == want and 0 < want < bg[0]["bytes"],
+                "%s: main.Big (%s) resident %d bytes = pagemap over their %d-byte slots %d" %
+                (p, bg[0]["from"], bg[0]["resident_bytes"], slot, want))
+    else:
+        t.check(False, "%s: main.Big's residency against pagemap (%d groups, %d addresses)" %
+                (p, len(bg), len(bigs)))
 
     strip_rc = read(os.path.join(d, "objects-strip-rc")).strip()
+    kept = [g for g in groups(j, True) if g["from"] in ("header", "largetype")]
     same = "_error" not in js and strip_rc == "0" and \
-        {k: js[k] for k in ("totals", "typed", "untyped")} == \
-        {k: j[k] for k in ("totals", "typed", "untyped")}
-    t.check(same, "%s: the stripped executable's decode equals the other (rc %s)" %
-            (p, strip_rc), read(os.path.join(d, "objects-strip.err")) + js.get("_error", ""))
+        all(js["totals"][k] == j["totals"][k] for k in ("objects", "bytes", "resident_bytes")) and \
+        groups(js, True) == kept
+    t.check(same, "%s: stripped, the same objects, bytes and residency, and exactly the "
+            "header and largeType groups (%d)" % (p, len(kept)),
+            read(os.path.join(d, "objects-strip.err")) + js.get("_error", ""))
+
+
+def check_flow(t, p, j, js, want_buf, d, present):
+    """The types DWARF carries along pointers (docs/objects.md)."""
+    fl, fls = j.get("dwarf_flow", {}), js.get("dwarf_flow", {})
+    t.check(fl.get("ran") and fl.get("globals", 0) > 0 and fl.get("variables", 0) > 0 and
+            not fls.get("ran") and "DWARF" in (fls.get("why_not") or ""),
+            "%s: the type flow ran from %s globals and %s frame variables; stripped, it "
+            "says why not (%s)" % (p, fl.get("globals"), fl.get("variables"),
+                                   fls.get("why_not")), str(fl))
+    for name, n, slot, why in (("main.Small", N_SMALL, 48, "the global map's"),
+                               ("main.ringNode", N_RING, 16, "the ring's")):
+        g = typed_group(j, name)
+        t.check(len(g) == 1 and g[0]["objects"] == n and g[0]["from"] == "dwarf" and
+                g[0]["bytes"] == n * slot,
+                "%s: exactly %d %s from DWARF along pointers (%s): %s" %
+                (p, n, name, why, g[0]["objects"] if g else "none"), str(g))
+        rs = runs(d, "small" if name == "main.Small" else "ring")
+        want = sum(present.bytes(a, a + c * slot) for a, c in rs)
+        t.check(len(g) == 1 and sum(c for _, c in rs) == n and
+                g[0]["resident_bytes"] == want > 0,
+                "%s: %s resident %s bytes = pagemap over the program's %d addresses "
+                "(%d runs): %d" % (p, name, g[0]["resident_bytes"] if g else "?",
+                                   sum(c for _, c in rs), len(rs), want))
+    big = typed_group(j, "main.Big")
+    t.check(len(big) == 1 and big[0]["objects"] == N_BIG,
+            "%s: exactly %d main.Big (%s)" % (p, N_BIG, big[0]["from"] if big else "none"),
+            str(big))
+    # the []byte is reached only through the interface: its eface's
+    # dynamic type ([]uint8) types the slice, the slice its array
+    u8 = [g for g in groups(j, True) if g["type"] == "uint8" and g["array"] and
+          g["from"] == "dwarf"]
+    t.check(len(u8) == 1 and u8[0]["bytes"] >= BUF_BYTES and
+            u8[0]["resident_bytes"] >= want_buf > 0,
+            "%s: the 64 MiB []byte typed through main.iface's interface: uint8 arrays "
+            "of %s bytes, %s resident (the buffer alone: %d)" %
+            (p, u8[0]["bytes"] if u8 else "?", u8[0]["resident_bytes"] if u8 else "?",
+             want_buf), str(u8))
 
 
 def check_text(t, out, v):
     txt = read(os.path.join(out, "go" + v, "objects.txt"))
     typed = re.search(r"^ +3000 +\d+ +\d+ header +main\.Big$", txt, re.M)
+    small = re.search(r"^ +100000 +\d+ +\d+ dwarf +main\.Small$", txt, re.M)
+    flow = re.search(r"^  and from DWARF along pointers: \d+ objects walked", txt, re.M)
     untyped = re.search(r"^Untyped .*\n(  .*\n)+", txt, re.M)
-    t.check(bool(typed) and bool(untyped),
-            "go%s: the text lists main.Big with 3000 objects and the untyped groups apart" % v,
+    t.check(bool(typed) and bool(small) and bool(flow) and bool(untyped),
+            "go%s: the text lists main.Big (header) with 3000 objects, main.Small (dwarf) "
+            "with 100000, says what DWARF typed, and shows the untyped groups apart" % v,
             txt[:1500])
 
 

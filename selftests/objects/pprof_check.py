@@ -57,6 +57,9 @@ def frame(g):
 
 def labels(g):
     if g["typed"]:
+        # a type only DWARF has (hash<K,V>) has no descriptor, nor the label
+        if g["type_descriptor"] is None:
+            return {"from": g["from"]}
         return {"from": g["from"], "type_descriptor": g["type_descriptor"]}
     return {"why": g["from"], "shape": "noscan" if g["noscan"] else "scan",
             "size_class": str(g["size_class"]), "slot_bytes": "%d bytes" % g["slot_bytes"]}

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	h = goheap_decode(&so.snap, m, l, "go1.22-fuzz");
 	if (h)
-		ob = goobjects_decode(&so.snap, m, l, h);
+		ob = goobjects_decode(&so.snap, m, l, h, NULL);
 	if (ob) {
 		objects_print_plain(ob, h, &oo, null);
 		jw_init(&w, null, false);

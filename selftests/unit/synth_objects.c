@@ -127,7 +127,7 @@ void synth_objects_decode(struct synth_objects *o, struct synth_objects_run *r)
 	    gs_layout_add(r->l, &synth_ops, NULL))
 		abort();
 	r->h = goheap_decode(&o->snap, r->m, r->l, "go1.22-synth");
-	r->o = r->h ? goobjects_decode(&o->snap, r->m, r->l, r->h) : NULL;
+	r->o = r->h ? goobjects_decode(&o->snap, r->m, r->l, r->h, NULL) : NULL;
 	if (!r->o)
 		abort();
 }

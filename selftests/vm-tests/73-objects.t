@@ -15,18 +15,26 @@
 #     HeapAlloc the program read right before the marker, and the spans'
 #     allocCount; no span skipped, nothing unavailable, no problem; floors:
 #     at least the 113,000 objects the program holds;
-#   - go1.22+ (allocation headers): exactly 3,000 main.Big typed from
-#     their headers, the slice holding them ([]*main.Big) typed too; the
-#     64 MiB []byte (noscan: no type kept) one large untyped object;
-#     with the executable and stripped, every header and largeType named
-#     (the only untyped groups: noscan, and small scan objects);
-#     before go1.22 nothing typed, and the untyped groups are said to be
-#     the heap bitmap's;
-#   - residency, against pagemap read while held: the 64 MiB []byte's
-#     resident bytes, and (go1.22+) main.Big's, summed over their slots;
-#   - the stripped decode equals the other, group for group;
-#   - the text output of the newest release lists main.Big with 3000
-#     objects and shows the untyped groups apart;
+#   - types from DWARF along pointers (the executable's; not stripped):
+#     exactly 100,000 main.Small (the global map's) and 10,000
+#     main.ringNode, from DWARF, exactly 3,000 main.Big (from DWARF
+#     before go1.22: the blocked goroutine's local; from their headers
+#     since), the 64 MiB []byte typed through main.iface's interface;
+#     stripped, the flow says why it did not run;
+#   - go1.22+ (allocation headers): main.Big from their headers, the
+#     slice holding them ([]*main.Big) typed by its largeType; with the
+#     executable and stripped, every header and largeType named (the only
+#     untyped groups: noscan, and small scan objects); stripped, before
+#     go1.22, nothing typed, and the untyped groups are said to be the
+#     heap bitmap's;
+#   - residency, against pagemap read while held: main.Small's,
+#     main.ringNode's and main.Big's, summed over their slots (the
+#     program writes their addresses), and, stripped, the 64 MiB []byte's;
+#   - stripped, the same objects, bytes and residency, and exactly the
+#     header and largeType groups of the decode with the executable;
+#   - the text output of the newest release lists main.Big (header) with
+#     3000 objects, main.Small (dwarf) with 100000, says what DWARF typed,
+#     and shows the untyped groups apart;
 #   - `retain` (selftests/objects/retain_check.py): every allocated
 #     object reached from data, bss and the stacks; main.smalls,
 #     main.ring, main.iface and the blocked goroutine's frame each retain

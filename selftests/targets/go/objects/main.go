@@ -13,7 +13,8 @@
 //   - a ring of 10,000 nodes whose last points back to the first.
 //
 // It writes the addresses the test needs for its pagemap oracle to the
-// -addrs file ("big ADDR" per Big, "buf ADDR SIZE" for the []byte), turns
+// -addrs file ("big ADDR" per Big, "buf ADDR SIZE" for the []byte, "small
+// ADDR N" and "ring ADDR N" per run of N Smalls or ring nodes), turns
 // the collector off, collects twice, reads its MemStats, calls marker
 // (where gosnap captures it) with nothing allocated in between, and
 // prints the numbers it read before the capture.
@@ -34,6 +35,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"unsafe"
 )
 
@@ -156,6 +158,21 @@ func buildCost(millions int) {
 	}
 }
 
+// writeRuns writes addrs as runs of objects size bytes apart, a line
+// "NAME START COUNT" each: the test's pagemap oracle needs every object,
+// and 100,000 lines would crawl through the VM's console.
+func writeRuns(w *bufio.Writer, name string, addrs []uintptr, size uintptr) {
+	sort.Slice(addrs, func(i, j int) bool { return addrs[i] < addrs[j] })
+	for i := 0; i < len(addrs); {
+		j := i + 1
+		for j < len(addrs) && addrs[j] == addrs[j-1]+size {
+			j++
+		}
+		fmt.Fprintf(w, "%s 0x%x %d\n", name, addrs[i], j-i)
+		i = j
+	}
+}
+
 func writeAddrs(path string, bigs []uintptr) {
 	f, err := os.Create(path)
 	if err != nil {
@@ -168,6 +185,15 @@ func writeAddrs(path string, bigs []uintptr) {
 	}
 	b := iface.v.([]byte)
 	fmt.Fprintf(w, "buf 0x%x %d\n", uintptr(unsafe.Pointer(&b[0])), len(b))
+	var small, node []uintptr
+	for _, s := range smalls {
+		small = append(small, uintptr(unsafe.Pointer(s)))
+	}
+	for n := ring; len(node) < nRing; n = n.next {
+		node = append(node, uintptr(unsafe.Pointer(n)))
+	}
+	writeRuns(w, "small", small, unsafe.Sizeof(Small{}))
+	writeRuns(w, "ring", node, unsafe.Sizeof(ringNode{}))
 	if err := w.Flush(); err != nil || f.Close() != nil {
 		fmt.Fprintln(os.Stderr, "writing", path, "failed")
 		os.Exit(1)

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The type flow of gotypeflow.h: seed the objects whose header names a
+ * type DWARF knows, walk every typed global and frame variable, then
+ * every object typed, a queue of them, until none is left. A value is
+ * walked through its DWARF type (exe/dwtypes.h), reading each word
+ * where the value lies: one place for an object or a global, a frame's
+ * pieces for a variable.
+ */
+#include "decode/gotypeflow.h"
+#include "decode/gograph_needs.h"
+#include "decode/goroutines.h"
+#include "decode/threadwalk.h"
+#include "exe/exe.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GTF_MAX_PROBLEMS	32
+#define GTF_MAX_DEPTH		64	/* values inside values */
+#define GTF_SLOT_BITS		20	/* GO_MAX_NELEMS = 1 << 20 */
+#define GTF_WINDOW		(64 * 1024)	/* bytes of one value read at once */
+
+struct tf {
+	struct gs_snapctx	*c;
+	const struct gograph	*g;
+	struct gotypeflow	*f;
+	struct dwtypes		*dt;
+	struct gs_need_ans	a[GN_N];
+	bool			headers;
+	uint64_t		header_min, header_size;
+	uint64_t		*queue;		/* span << 20 | slot */
+	size_t			nq, qcap;
+	uint64_t		*win;		/* GTF_WINDOW bytes of the value walked */
+	bool			oom;
+};
+
+/*
+ * Where a value's bytes are: pieces [lo, hi) of it at addr, or away. A
+ * value in one place (an object, a global) is read a window at a time:
+ * [wlo, wlo + wlen) of it is in win.
+ */
+struct vsrc {
+	size_t		n;
+	struct {
+		uint64_t	lo, hi, addr;
+		bool		mem;
+	} p[DWT_MAX_PIECES];
+	uint64_t	*win;		/* NULL: word by word */
+	uint64_t	wlo, wlen;
+};
+
+static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
+		 int depth);
+
+/* A value of len bytes at addr, read through d's window. */
+static struct vsrc at_addr(struct tf *d, uint64_t addr, uint64_t len)
+{
+	struct vsrc v = { .n = 1, .win = d->win };
+
+	v.p[0].hi = len;
+	v.p[0].addr = addr;
+	v.p[0].mem = true;
+	return v;
+}
+
+/* The word at offset off of the value; false if it is not in memory. */
+static bool word(const struct tf *d, struct vsrc *vs, uint64_t off, uint64_t *w)
+{
+	size_t i;
+
+	if (vs->win && off % 8 == 0 && off + 8 <= vs->p[0].hi) {
+		if (off < vs->wlo || off + 8 > vs->wlo + vs->wlen) {
+			uint64_t len = vs->p[0].hi - off;
+
+			vs->wlo = off;
+			vs->wlen = len < GTF_WINDOW ? len & ~7ULL : GTF_WINDOW;
+			if (!gs_mem_read(d->c->mem, vs->p[0].addr + off, vs->win, vs->wlen))
+				vs->wlen = 0;	/* part of it is away: word by word */
+		}
+		if (off + 8 <= vs->wlo + vs->wlen) {
+			*w = vs->win[(off - vs->wlo) / 8];
+			return true;
+		}
+	}
+	for (i = 0; i < vs->n; i++)
+		if (vs->p[i].lo <= off && off + 8 <= vs->p[i].hi)
+			return vs->p[i].mem &&
+			       gs_mem_u64(d->c->mem, vs->p[i].addr + (off - vs->p[i].lo), w);
+	return false;
+}
+
+/* ---- typing one object --------------------------------------------- */
+
+static bool has_header(const struct tf *d, const struct gg_span *s)
+{
+	return d->headers && !s->sl.noscan && !s->sl.large && s->sl.size > d->header_min;
+}
+
+static void push(struct tf *d, uint64_t v)
+{
+	if (d->nq == d->qcap) {
+		size_t cap = d->qcap ? d->qcap * 2 : 4096;
+		uint64_t *q = realloc(d->queue, cap * sizeof(*q));
+
+		if (!q) {
+			d->oom = true;
+			return;
+		}
+		d->queue = q;
+		d->qcap = cap;
+	}
+	d->queue[d->nq++] = v;
+}
+
+/*
+ * A pointer p of type *ty: type the object it points to the start of,
+ * once, as one ty (exact) or as many as fit; refused when ty's pointer
+ * words and the object's (scan or noscan) disagree, or ty does not fit.
+ * It is queued when ty has pointers the flow follows.
+ */
+static void point(struct tf *d, uint64_t p, uint32_t ty, bool exact)
+{
+	struct gotypeflow *f = d->f;
+	const struct dwt *t;
+	struct gg_span *s;
+	uint64_t i, base, room;
+	size_t gi;
+
+	if (!p || ty == DWT_NONE)
+		return;
+	s = gograph_span_of(d->g, p);
+	if (!s)
+		return;
+	i = (p - s->sp->base) / s->sl.size;
+	if (!go_slot_allocated(s->alloc, i))
+		return;
+	base = s->sp->base + i * s->sl.size;
+	room = s->sl.size;
+	if (has_header(d, s)) {
+		base += d->header_size;
+		room -= d->header_size;
+	}
+	if (p != base) {
+		f->interior++;
+		return;
+	}
+	gi = (size_t)(s - d->g->spans);
+	if (!f->ty[gi]) {
+		f->ty[gi] = calloc(s->sl.nelems, sizeof(**f->ty));
+		if (!f->ty[gi]) {
+			d->oom = true;
+			return;
+		}
+	}
+	if (f->ty[gi][i])
+		return;
+	t = dwt_get(d->dt, ty);
+	if (!t->size || t->size > room || t->ptrdata == s->sl.noscan) {
+		f->refused++;
+		return;
+	}
+	f->ty[gi][i] = ty | (exact ? GTF_EXACT : 0);
+	f->objects++;
+	f->bytes += s->sl.size;
+	if (t->hasptr)
+		push(d, (uint64_t)gi << GTF_SLOT_BITS | i);
+}
+
+/* ---- walking a value ------------------------------------------------ */
+
+/* Whether a value of t is held in an interface's data word itself. */
+static bool direct(const struct dwt *t)
+{
+	if (t->kind == DWT_PTR || t->kind == DWT_UNSAFE || (t->ptrdata && t->kind == DWT_OTHER))
+		return true;	/* pointers, maps, channels, funcs */
+	return (t->kind == DWT_STRUCT || t->kind == DWT_ARRAY) && t->size == 8 && t->ptrdata;
+}
+
+/* An interface's data word at off, its dynamic type's descriptor at rt. */
+static void dynamic(struct tf *d, struct vsrc *vs, uint64_t off, uint64_t rt,
+		    int depth)
+{
+	uint64_t base = d->f->types_base, p;
+	uint32_t ty;
+	struct dwt t;
+
+	ty = rt >= base ? dwt_of_rtype(d->dt, rt - base) : DWT_NONE;
+	if (ty == DWT_NONE) {
+		d->f->unknown_dyn++;
+		return;
+	}
+	t = *dwt_get(d->dt, ty);
+	if (direct(&t))
+		walk(d, vs, off, ty, depth + 1);
+	else if (word(d, vs, off, &p))
+		point(d, p, ty, true);
+}
+
+/*
+ * A swiss map (go1.24+): while dirLen is 0, dirPtr points to the one
+ * group, not to a directory of tables. False: walk it as declared.
+ */
+static bool swiss_small(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty)
+{
+	const struct dwt_field *dp = dwt_field_named(d->dt, ty, "dirPtr");
+	const struct dwt_field *dl = dwt_field_named(d->dt, ty, "dirLen");
+	const struct dwt_field *gr, *data;
+	uint64_t len, p;
+	uint32_t tab, dpt;
+
+	if (!dp || !dl || !word(d, vs, off + dl->off, &len) || len)
+		return false;
+	dpt = dp->type;
+	/* dirPtr: **table<K,V>; table.groups.data: *group */
+	tab = dwt_elem(d->dt, dwt_elem(d->dt, dpt));
+	gr = tab ? dwt_field_named(d->dt, tab, "groups") : NULL;
+	data = gr ? dwt_field_named(d->dt, gr->type, "data") : NULL;
+	if (!data || !word(d, vs, off + dp->off, &p))
+		return true;	/* nothing else to follow in it */
+	point(d, p, dwt_elem(d->dt, data->type), true);
+	return true;
+}
+
+static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
+		 int depth)
+{
+	struct dwt t = *dwt_get(d->dt, ty);
+	uint64_t w, rt;
+	uint32_t i, e;
+
+	if (!t.hasptr || depth > GTF_MAX_DEPTH || d->oom)
+		return;
+	switch (t.kind) {
+	case DWT_PTR:
+	case DWT_SLICE:
+	case DWT_STRING:
+		if (word(d, vs, off, &w) && w)
+			point(d, w, dwt_elem(d->dt, ty), false);
+		break;
+	case DWT_EFACE:
+		if (word(d, vs, off, &rt) && rt)
+			dynamic(d, vs, off + 8, rt, depth);
+		break;
+	case DWT_IFACE:
+		if (word(d, vs, off, &w) && w &&
+		    gs_mem_u64(d->c->mem, w + t.itab_type, &rt) && rt)
+			dynamic(d, vs, off + 8, rt, depth);
+		break;
+	case DWT_STRUCT:
+		if (t.swiss_map && swiss_small(d, vs, off, ty))
+			break;
+		for (i = 0; i < t.nfields; i++) {
+			struct dwt_field fl = *dwt_field(d->dt, ty, i);
+
+			walk(d, vs, off + fl.off, fl.type, depth + 1);
+		}
+		break;
+	case DWT_ARRAY:
+		e = t.elem;
+		w = dwt_get(d->dt, e)->size;
+		for (rt = 0; w && rt < t.count && !d->oom; rt++)
+			walk(d, vs, off + rt * w, e, depth + 1);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Walk every object typed so far, and what they type, until none is left. */
+static void drain(struct tf *d)
+{
+	while (d->nq && !d->oom) {
+		uint64_t v = d->queue[--d->nq];
+		const struct gg_span *s = &d->g->spans[v >> GTF_SLOT_BITS];
+		uint64_t i = v & ((1ULL << GTF_SLOT_BITS) - 1);
+		uint32_t st = d->f->ty[v >> GTF_SLOT_BITS][i];
+		uint32_t ty = st & ~GTF_EXACT;
+		uint64_t base = s->sp->base + i * s->sl.size, room = s->sl.size, size, k, n;
+		struct vsrc vs;
+
+		if (has_header(d, s)) {
+			base += d->header_size;
+			room -= d->header_size;
+		}
+		size = dwt_get(d->dt, ty)->size;
+		n = st & GTF_EXACT ? 1 : room / size;
+		vs = at_addr(d, base, n * size);
+		for (k = 0; k < n && !d->oom; k++)
+			walk(d, &vs, k * size, ty, 0);
+	}
+}
+
+/* ---- the typed values --------------------------------------------- */
+
+/* Objects whose header or largeType names a type DWARF has. */
+static void seed_headers(struct tf *d)
+{
+	int64_t lt = gs_need_off(&d->a[GN_MSPAN_LARGETYPE]);
+	const struct gograph *g = d->g;
+	size_t gi;
+
+	for (gi = 0; gi < g->nr_spans && !d->oom; gi++) {
+		const struct gg_span *s = &g->spans[gi];
+		uint64_t i, rt, before = d->f->objects;
+
+		if (s->sl.noscan)
+			continue;
+		if (s->sl.large && lt >= 0 && go_slot_allocated(s->alloc, 0) &&
+		    gs_mem_u64(d->c->mem, s->sp->mspan + (uint64_t)lt, &rt) && rt &&
+		    rt >= d->f->types_base)
+			point(d, s->sp->base, dwt_of_rtype(d->dt, rt - d->f->types_base), false);
+		for (i = 0; has_header(d, s) && i < s->sl.nelems && !d->oom; i++) {
+			uint64_t base = s->sp->base + i * s->sl.size;
+
+			if (go_slot_allocated(s->alloc, i) && gs_mem_u64(d->c->mem, base, &rt) &&
+			    rt >= d->f->types_base)
+				point(d, base + d->header_size,
+				      dwt_of_rtype(d->dt, rt - d->f->types_base), false);
+		}
+		d->f->seeded += d->f->objects - before;
+	}
+	drain(d);
+}
+
+static void globals(struct tf *d)
+{
+	size_t n, i;
+	const struct dwt_global *gl = dwt_globals(d->dt, &n);
+
+	for (i = 0; i < n && !d->oom; i++) {
+		uint32_t ty = dwt_of_die(d->dt, gl[i].type_die);
+		struct vsrc vs;
+
+		if (ty == DWT_NONE || !dwt_get(d->dt, ty)->hasptr)
+			continue;
+		d->f->globals++;
+		vs = at_addr(d, gl[i].addr + d->c->bias, dwt_get(d->dt, ty)->size);
+		walk(d, &vs, 0, ty, 0);
+		drain(d);
+	}
+}
+
+struct frame_ctx {
+	struct tf	*d;
+	uint64_t	cfa;
+};
+
+static void frame_var(void *ctx, const struct dwt_var *v)
+{
+	const struct frame_ctx *fc = ctx;
+	struct vsrc vs = { .n = v->npieces };
+	size_t i;
+
+	for (i = 0; i < v->npieces; i++) {
+		vs.p[i].lo = v->p[i].lo;
+		vs.p[i].hi = v->p[i].hi;
+		vs.p[i].mem = v->p[i].in_frame;
+		vs.p[i].addr = fc->cfa + (uint64_t)v->p[i].cfa_off;
+		if (!v->p[i].in_frame)
+			fc->d->f->pieces_away++;
+	}
+	fc->d->f->vars++;
+	walk(fc->d, &vs, 0, v->type, 0);
+}
+
+static void goroutine(struct tf *d, const struct gs_goroutine *x)
+{
+	const struct gs_unwind *u = &x->unwind;
+	bool first = true;
+	size_t j;
+
+	for (j = 0; x->unwound && j < u->nframes && !d->oom; j++) {
+		const struct gs_frame *f = &u->frames[j];
+		struct frame_ctx fc = { d, f->fp };
+		uint64_t pc;
+
+		if (f->inlined || f->native || f->sp < x->stack_lo || f->fp > x->stack_hi)
+			continue;
+		/* a live thread's innermost frame is at its pc, the rest at a call */
+		pc = first && x->thread_tid ? f->pc : f->pc - 1;
+		first = false;
+		if (dwt_frame_vars(d->dt, pc - d->c->bias, frame_var, &fc) > 0)
+			d->f->frames++;
+		drain(d);
+	}
+}
+
+static void frames(struct tf *d)
+{
+	struct gs_thread_walks tw = { 0 };
+	struct gs_goroutines gr = { 0 };
+	size_t i;
+
+	if (!d->c->st) {
+		gs_problem(&d->f->problems, "no function table: frame variables not typed");
+		return;
+	}
+	if (gs_thread_walks_decode(d->c, 0, &tw) || gs_goroutines_decode(d->c, 0, &tw, &gr)) {
+		d->oom = true;
+		goto out;
+	}
+	if (!gr.n)
+		gs_problem(&d->f->problems, "no goroutine decoded: frame variables not typed");
+	for (i = 0; i < gr.n && !d->oom; i++) {
+		uint32_t st = gr.gs[i].status & ~GS_G_SCAN;
+
+		if (st != GS_G_DEAD && st != GS_G_IDLE)
+			goroutine(d, &gr.gs[i]);
+	}
+out:
+	gs_goroutines_free(&gr);
+	gs_thread_walks_free(&tw);
+}
+
+/* ---- the whole ------------------------------------------------------ */
+
+/* The flow's preconditions; false with f->why when it cannot run. */
+static bool ready(struct tf *d)
+{
+	struct gotypeflow *f = d->f;
+	char err[PATH_MAX + 256];
+	Dwarf *dw;
+
+	if (!d->c->x) {
+		snprintf(f->why, sizeof(f->why), "no executable");
+		return false;
+	}
+	dw = gs_exe_dwarf(d->c->x, err, sizeof(err));
+	if (!dw) {
+		snprintf(f->why, sizeof(f->why), "no DWARF (stripped?): only headers' types");
+		return false;
+	}
+	if (!d->a[GN_MODULEDATA].ok || !d->a[GN_MD_TYPES].ok ||
+	    !gs_mem_u64(d->c->mem, d->a[GN_MODULEDATA].value + d->a[GN_MD_TYPES].value,
+			&f->types_base)) {
+		snprintf(f->why, sizeof(f->why), "moduledata.types unreadable: DWARF's "
+			 "runtime types cannot be placed");
+		return false;
+	}
+	f->dt = dwtypes_open(dw, err, sizeof(err));
+	if (!f->dt) {
+		snprintf(f->why, sizeof(f->why), "DWARF: %.300s", err);
+		return false;
+	}
+	d->dt = f->dt;
+	if (d->a[GN_HEADER_MIN].ok && d->a[GN_HEADER_SIZE].ok) {
+		d->headers = true;
+		d->header_min = d->a[GN_HEADER_MIN].value;
+		d->header_size = d->a[GN_HEADER_SIZE].value;
+	}
+	return true;
+}
+
+struct gotypeflow *gotypeflow_run(struct gs_snapctx *c, const struct gograph *g)
+{
+	struct gotypeflow *f = calloc(1, sizeof(*f));
+	struct tf d = { .c = c, .g = g, .f = f };
+
+	if (!f)
+		return NULL;
+	f->g = g;
+	f->problems.max = GTF_MAX_PROBLEMS;
+	f->ty = calloc(g->nr_spans ? g->nr_spans : 1, sizeof(*f->ty));
+	if (!f->ty)
+		goto oom;
+	gs_needs_resolve(c->layout, &gs_graph_needs, d.a);
+	if (!ready(&d))
+		return f;
+	d.win = malloc(GTF_WINDOW);
+	if (!d.win)
+		goto oom;
+	f->ran = true;
+	seed_headers(&d);
+	globals(&d);
+	frames(&d);
+	if (d.oom)
+		goto oom;
+	free(d.queue);
+	free(d.win);
+	return f;
+oom:
+	free(d.queue);
+	free(d.win);
+	gotypeflow_free(f);
+	return NULL;
+}
+
+void gotypeflow_free(struct gotypeflow *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; f->ty && i < f->g->nr_spans; i++)
+		free(f->ty[i]);
+	free(f->ty);
+	dwtypes_close(f->dt);
+	gs_problems_free(&f->problems);
+	free(f);
+}
+
+uint32_t gotypeflow_slot(const struct gotypeflow *f, size_t gi, uint64_t i, bool *exact)
+{
+	uint32_t v;
+
+	if (!f || !f->ran || gi >= f->g->nr_spans || !f->ty[gi])
+		return DWT_NONE;
+	v = f->ty[gi][i];
+	*exact = v & GTF_EXACT;
+	return v & ~GTF_EXACT;
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The type flow (cli/decode/gotypeflow.c, exe/dwtypes.c) on
+ * synth_typeflow.h, with this program's own DWARF: a global's pointers
+ * type the objects they point to the start of (one value, or an array of
+ * the type when it fits twice), and what those objects point to in turn;
+ * a cycle ends; an interior pointer, a pointer to a free slot, a type
+ * without pointers over a scan object and an untyped pointer type
+ * nothing, each counted; the enumerator names a flow-typed object
+ * "dwarf" unless its header names it; without DWARF the flow says why.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/goheap.h"
+#include "decode/gograph.h"
+#include "decode/goobjects.h"
+#include "decode/gotypeflow.h"
+#include "out/objects_out.h"
+#include "synth_typeflow.h"
+#include "tap.h"
+
+static struct synth_typeflow st;
+
+static const char *slot_type(const struct gotypeflow *f, uint64_t slot, bool *exact)
+{
+	uint32_t ty = gotypeflow_slot(f, 0, slot, exact);
+
+	return ty == DWT_NONE ? NULL : dwt_get(f->dt, ty)->name;
+}
+
+static const struct go_group *group(const struct goobjects *o, enum go_typesrc src,
+				    const char *name)
+{
+	for (size_t i = 0; i < o->nr_groups; i++)
+		if (o->groups[i].src == src && !strcmp(o->groups[i].name, name))
+			return &o->groups[i];
+	return NULL;
+}
+
+static void test_flow(void)
+{
+	struct objects_out_opts oo = { "synth.gsnap", "synth", 0, 0 };
+	FILE *null = fopen("/dev/null", "w");
+	const struct go_group *gb, *gs;
+	struct gotypeflow *f;
+	struct goobjects *o;
+	struct json_writer w;
+	struct gograph *g;
+	struct goheap *h;
+	const char *n2, *n5, *n1;
+	bool e2 = false, e5 = true, e1 = true;
+
+	synth_typeflow_build(&st);
+	if (synth_typeflow_open(&st))
+		abort();
+	h = goheap_decode(&st.g.o.snap, st.g.m, st.g.l, "go1.22-synth");
+	g = h ? gograph_spans(&st.g.c, h) : NULL;
+	f = g ? gotypeflow_run(&st.g.c, g) : NULL;
+	if (!f)
+		abort();
+	ok(f->ran && f->globals >= 1, "the flow ran over this program's DWARF: %llu globals "
+	   "with pointers walked", (unsigned long long)f->globals);
+	n2 = slot_type(f, 2, &e2);
+	n5 = slot_type(f, 5, &e5);
+	n1 = slot_type(f, 1, &e1);
+	ok(n2 && !strcmp(n2, "tf_big") && !e2, "tf_root.big types object 2 tf_big (%s)",
+	   n2 ? n2 : "none");
+	ok(n5 && !strcmp(n5, "tf_small") && !e5 && n1 && !strcmp(n1, "tf_small"),
+	   "object 2's first types object 5 as tf_small (an array: 1016 / 48), whose "
+	   "element 1 types object 1; element 0's cycle to itself ends");
+	ok(!slot_type(f, 0, &e1) && !slot_type(f, 3, &e1) && f->interior == 1 &&
+	   f->refused == 1 && f->objects == 3,
+	   "object 0 (tf_noptr over a scan object) refused, free slot 3 and the large "
+	   "object (void *) untyped, the pointer into object 1 interior: 3 typed, "
+	   "%llu interior, %llu refused", (unsigned long long)f->interior,
+	   (unsigned long long)f->refused);
+
+	o = goobjects_decode(&st.g.o.snap, st.g.m, st.g.l, h, f);
+	gb = o ? group(o, GO_TY_DWARF, "tf_big") : NULL;
+	gs = o ? group(o, GO_TY_DWARF, "tf_small") : NULL;
+	ok(gb && gb->objects == 1 && !gb->array && gb->type == 0 && gs && gs->objects == 1 &&
+	   gs->array && group(o, GO_TY_HEADER, "main.Small") &&
+	   group(o, GO_TY_HEADER, "main.Small")->objects == 1 && o->typed_objects == 5,
+	   "objects: tf_big and []tf_small from DWARF (no descriptor), object 1 still "
+	   "main.Small by its header; all 5 typed");
+	objects_print_plain(o, h, &oo, null);
+	jw_init(&w, null, false);
+	objects_print_json(o, h, &oo, &w);
+	ok(objects_write_pprof(o, h, &oo, null) == 0, "text, JSON and pprof written");
+	goobjects_free(o);
+	gotypeflow_free(f);
+	gograph_free(g);
+	goheap_free(h);
+	synth_typeflow_close(&st);
+	fclose(null);
+}
+
+static void test_no_dwarf(void)
+{
+	struct gotypeflow *f;
+	struct gograph *g;
+	struct goheap *h;
+
+	synth_typeflow_build(&st);
+	if (synth_typeflow_open(&st))
+		abort();
+	st.g.c.x = NULL;
+	h = goheap_decode(&st.g.o.snap, st.g.m, st.g.l, "go1.22-synth");
+	g = h ? gograph_spans(&st.g.c, h) : NULL;
+	f = g ? gotypeflow_run(&st.g.c, g) : NULL;
+	ok(f && !f->ran && f->why[0] && f->objects == 0 && gotypeflow_slot(f, 0, 2, &(bool){ 0 }) == DWT_NONE,
+	   "without an executable the flow does not run and says why (%s)", f ? f->why : "?");
+	gotypeflow_free(f);
+	gograph_free(g);
+	goheap_free(h);
+	synth_typeflow_close(&st);
+}
+
+int main(void)
+{
+	test_flow();
+	test_no_dwarf();
+	return tap_done();
+}
