@@ -8,6 +8,7 @@
  * object is left to scan. Every object is queued at most once, so the
  * walk ends on any snapshot, cycles and hostile pointers included.
  */
+#include "base/wordstack.h"
 #include "decode/gograph.h"
 #include "decode/gograph_needs.h"
 #include "decode/goroutines.h"
@@ -32,8 +33,7 @@ struct gg {
 	struct gograph		*g;
 	struct go_ptrs		ptrs;
 	struct gs_need_ans	a[GN_N];
-	uint64_t		*queue;		/* span << 20 | slot */
-	size_t			nq, qcap;
+	struct gs_wordstack	queue;		/* span << 20 | slot */
 	uint64_t		*mask;		/* one object's pointer words */
 	size_t			mask_words;
 	uint64_t		*win;		/* GG_WINDOW bytes: objects */
@@ -131,20 +131,8 @@ struct gg_span *gograph_span_of(const struct gograph *g, uint64_t p)
 
 static void push(struct gg *d, uint64_t v)
 {
-	uint64_t *q;
-
-	if (d->nq == d->qcap) {
-		size_t cap = d->qcap ? d->qcap * 2 : 4096;
-
-		q = realloc(d->queue, cap * sizeof(*q));
-		if (!q) {
-			d->oom = true;
-			return;
-		}
-		d->queue = q;
-		d->qcap = cap;
-	}
-	d->queue[d->nq++] = v;
+	if (!gs_wordstack_push(&d->queue, v))
+		d->oom = true;
 }
 
 /*
@@ -277,8 +265,8 @@ static void scan_object(struct gg *d, struct gg_span *s, uint64_t i)
 /* Scan until nothing reached is left unscanned. */
 static void drain(struct gg *d)
 {
-	while (d->nq && !d->oom) {
-		uint64_t v = d->queue[--d->nq];
+	while (d->queue.n && !d->oom) {
+		uint64_t v = gs_wordstack_pop(&d->queue);
 
 		scan_object(d, &d->g->spans[v >> GG_SLOT_BITS],
 			    v & ((1ULL << GG_SLOT_BITS) - 1));
@@ -674,14 +662,14 @@ static struct gograph *build(struct gs_snapctx *c, const struct goheap *h, bool 
 	if (d.oom)
 		goto oom;
 	go_ptrs_free(&d.ptrs);
-	free(d.queue);
+	gs_wordstack_free(&d.queue);
 	free(d.mask);
 	free(d.win);
 	free(d.rwin);
 	return g;
 oom:
 	go_ptrs_free(&d.ptrs);
-	free(d.queue);
+	gs_wordstack_free(&d.queue);
 	free(d.mask);
 	free(d.win);
 	free(d.rwin);

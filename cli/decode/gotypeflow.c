@@ -7,6 +7,7 @@
  * where the value lies: one place for an object or a global, a frame's
  * pieces for a variable.
  */
+#include "base/wordstack.h"
 #include "decode/gotypeflow.h"
 #include "decode/gograph_needs.h"
 #include "decode/goroutines.h"
@@ -31,8 +32,7 @@ struct tf {
 	struct gs_need_ans	a[GN_N];
 	bool			headers;
 	uint64_t		header_min, header_size;
-	uint64_t		*queue;		/* span << 20 | slot */
-	size_t			nq, qcap;
+	struct gs_wordstack	queue;		/* span << 20 | slot */
 	uint64_t		*win;		/* GTF_WINDOW bytes of the value walked */
 	bool			oom;
 };
@@ -101,18 +101,8 @@ static bool has_header(const struct tf *d, const struct gg_span *s)
 
 static void push(struct tf *d, uint64_t v)
 {
-	if (d->nq == d->qcap) {
-		size_t cap = d->qcap ? d->qcap * 2 : 4096;
-		uint64_t *q = realloc(d->queue, cap * sizeof(*q));
-
-		if (!q) {
-			d->oom = true;
-			return;
-		}
-		d->queue = q;
-		d->qcap = cap;
-	}
-	d->queue[d->nq++] = v;
+	if (!gs_wordstack_push(&d->queue, v))
+		d->oom = true;
 }
 
 /*
@@ -272,8 +262,8 @@ static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
 /* Walk every object typed so far, and what they type, until none is left. */
 static void drain(struct tf *d)
 {
-	while (d->nq && !d->oom) {
-		uint64_t v = d->queue[--d->nq];
+	while (d->queue.n && !d->oom) {
+		uint64_t v = gs_wordstack_pop(&d->queue);
 		const struct gg_span *s = &d->g->spans[v >> GTF_SLOT_BITS];
 		uint64_t i = v & ((1ULL << GTF_SLOT_BITS) - 1);
 		uint32_t st = d->f->ty[v >> GTF_SLOT_BITS][i];
@@ -478,11 +468,11 @@ struct gotypeflow *gotypeflow_run(struct gs_snapctx *c, const struct gograph *g)
 	frames(&d);
 	if (d.oom)
 		goto oom;
-	free(d.queue);
+	gs_wordstack_free(&d.queue);
 	free(d.win);
 	return f;
 oom:
-	free(d.queue);
+	gs_wordstack_free(&d.queue);
 	free(d.win);
 	gotypeflow_free(f);
 	return NULL;
