@@ -198,20 +198,21 @@ static bool swiss_small(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty
 	const struct dwt_field *dp = dwt_field_named(d->dt, ty, "dirPtr");
 	const struct dwt_field *dl = dwt_field_named(d->dt, ty, "dirLen");
 	const struct dwt_field *gr, *data;
-	uint64_t len, p;
-	uint32_t tab, dpt;
+	uint64_t len, p, dp_off;
+	uint32_t tab, group;
 
 	if (!dp || !dl || !word(d, vs, off + dl->off, &len) || len)
 		return false;
-	dpt = dp->type;
-	/* dirPtr: **table<K,V>; table.groups.data: *group */
-	tab = dwt_elem(d->dt, dwt_elem(d->dt, dpt));
+	dp_off = dp->off;
+	/* dirPtr: **table<K,V>; table.groups.data: *group. Building types
+	 * may move the field table: no field pointer is kept across it. */
+	tab = dwt_elem(d->dt, dwt_elem(d->dt, dp->type));
 	gr = tab ? dwt_field_named(d->dt, tab, "groups") : NULL;
 	data = gr ? dwt_field_named(d->dt, gr->type, "data") : NULL;
-	if (!data || !word(d, vs, off + dp->off, &p))
-		return true;	/* nothing else to follow in it */
-	point(d, p, dwt_elem(d->dt, data->type), true);
-	return true;
+	group = data ? dwt_elem(d->dt, data->type) : DWT_NONE;
+	if (group != DWT_NONE && word(d, vs, off + dp_off, &p))
+		point(d, p, group, true);
+	return true;	/* nothing else to follow in it */
 }
 
 static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
