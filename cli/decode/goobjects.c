@@ -42,6 +42,10 @@ struct oslot {
 	uint64_t	large_type;	/* the span's largeType, or 0 */
 	int64_t		gi;		/* the flow's span (graph index), or -1 */
 	uint64_t	slot;
+	/* per slot, read once: what decides its group */
+	bool		hdr_ok;		/* hdr read (an object with a header) */
+	uint64_t	hdr;		/* its header word */
+	uint32_t	flow;		/* the flow's type | GTF_EXACT, or 0 */
 };
 
 const char *go_typesrc_name(enum go_typesrc s)
@@ -159,7 +163,8 @@ static struct go_group *group_of(struct odec *d, const struct oslot *s)
 	} else if (o->headers && !s->noscan && s->size > o->header_min) {
 		k.src = GO_TY_HEADER;
 		room -= o->header_size;
-		if (!gs_mem_u64(d->mem, s->addr, &type))
+		type = s->hdr;
+		if (!s->hdr_ok)
 			k.src = GO_UNTY_NOMEM;
 	}
 	if (go_typesrc_typed(k.src) && !type)
@@ -266,6 +271,18 @@ static bool one_group(const struct odec *d, const struct oslot *s)
 	return !d->o->headers || s->noscan || s->large || s->size <= d->o->header_min;
 }
 
+/* What decides the group of the object in slot s: its header, the flow. */
+static void read_slot(const struct odec *d, struct oslot *s)
+{
+	bool exact = false;
+
+	s->hdr = 0;
+	s->hdr_ok = !one_group(d, s) && gs_mem_u64(d->mem, s->addr, &s->hdr);
+	s->flow = s->gi >= 0 ? gotypeflow_slot(d->flow, (size_t)s->gi, s->slot, &exact) : 0;
+	if (s->flow && exact)
+		s->flow |= GTF_EXACT;
+}
+
 static void enumerate_span(struct odec *d, const struct gh_span *sp)
 {
 	struct goobjects *o = d->o;
@@ -315,14 +332,21 @@ static void enumerate_span(struct odec *d, const struct gh_span *sp)
 	if (shared)
 		g = group_of(d, &s);	/* once for the span */
 	for (i = 0; i < sl.nelems; i++) {
-		uint64_t r;
+		uint64_t r, hdr = s.hdr;
+		uint32_t flow = s.flow;
+		bool hdr_ok = s.hdr_ok;
 
 		if (!go_slot_allocated(d->bits, i))
 			continue;
 		s.addr = sp->base + i * s.size;
 		s.slot = i;
-		if (!shared)
-			g = group_of(d, &s);
+		if (!shared) {
+			/* a group is looked up only when what decides it changes:
+			 * a span's objects mostly share it */
+			read_slot(d, &s);
+			if (!g || s.hdr != hdr || s.hdr_ok != hdr_ok || s.flow != flow)
+				g = group_of(d, &s);
+		}
 		r = all >= 0 ? all * s.size : resident_bytes(d, i * s.size, s.size);
 		tally(d, g, s.size, r);
 		count++;

@@ -34,6 +34,7 @@ struct tf {
 	uint64_t		header_min, header_size;
 	struct gs_wordstack	queue;		/* span << 20 | slot */
 	uint64_t		*win;		/* GTF_WINDOW bytes of the value walked */
+	struct gg_span		*last;		/* the span the last pointer hit */
 	bool			oom;
 };
 
@@ -54,6 +55,8 @@ struct vsrc {
 
 static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
 		 int depth);
+static void walk_parts(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
+		       int depth);
 
 /* A value of len bytes at addr, read through d's window. */
 static struct vsrc at_addr(struct tf *d, uint64_t addr, uint64_t len)
@@ -121,9 +124,13 @@ static void point(struct tf *d, uint64_t p, uint32_t ty, bool exact)
 
 	if (!p || ty == DWT_NONE)
 		return;
-	s = gograph_span_of(d->g, p);
-	if (!s)
-		return;
+	s = d->last;	/* pointers walked in a row mostly share a span */
+	if (!s || p < s->sp->base || p - s->sp->base >= s->sl.nelems * s->sl.size) {
+		s = gograph_span_of(d->g, p);
+		if (!s)
+			return;
+		d->last = s;
+	}
 	i = (p - s->sp->base) / s->sl.size;
 	if (!go_slot_allocated(s->alloc, i))
 		return;
@@ -215,16 +222,34 @@ static bool swiss_small(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty
 	return true;	/* nothing else to follow in it */
 }
 
-static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
-		 int depth)
+/* A value's fields (a struct) or elements (an array), one by one. */
+static void walk_parts(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
+		       int depth)
 {
 	struct dwt t = *dwt_get(d->dt, ty);
-	uint64_t w, rt;
-	uint32_t i, e;
+	uint64_t k, esize;
+	uint32_t i;
 
-	if (!t.hasptr || depth > GTF_MAX_DEPTH || d->oom)
-		return;
-	switch (t.kind) {
+	if (t.kind == DWT_STRUCT) {
+		for (i = 0; i < t.nfields && !d->oom; i++) {
+			struct dwt_field fl = *dwt_field(d->dt, ty, i);
+
+			walk(d, vs, off + fl.off, fl.type, depth + 1);
+		}
+	} else if (t.kind == DWT_ARRAY) {
+		esize = dwt_get(d->dt, t.elem)->size;
+		for (k = 0; esize && k < t.count && !d->oom; k++)
+			walk(d, vs, off + k * esize, t.elem, depth + 1);
+	}
+}
+
+/* One leaf (dwtypes.h): a pointer, slice, string, interface or swiss map. */
+static void leaf(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty, int depth)
+{
+	const struct dwt *t = dwt_get(d->dt, ty);
+	uint64_t w, rt, itab = t->itab_type;
+
+	switch (t->kind) {
 	case DWT_PTR:
 	case DWT_SLICE:
 	case DWT_STRING:
@@ -236,27 +261,44 @@ static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
 			dynamic(d, vs, off + 8, rt, depth);
 		break;
 	case DWT_IFACE:
-		if (word(d, vs, off, &w) && w &&
-		    gs_mem_u64(d->c->mem, w + t.itab_type, &rt) && rt)
+		if (word(d, vs, off, &w) && w && gs_mem_u64(d->c->mem, w + itab, &rt) && rt)
 			dynamic(d, vs, off + 8, rt, depth);
 		break;
 	case DWT_STRUCT:
-		if (t.swiss_map && swiss_small(d, vs, off, ty))
-			break;
-		for (i = 0; i < t.nfields; i++) {
-			struct dwt_field fl = *dwt_field(d->dt, ty, i);
-
-			walk(d, vs, off + fl.off, fl.type, depth + 1);
-		}
-		break;
-	case DWT_ARRAY:
-		e = t.elem;
-		w = dwt_get(d->dt, e)->size;
-		for (rt = 0; w && rt < t.count && !d->oom; rt++)
-			walk(d, vs, off + rt * w, e, depth + 1);
+		if (!swiss_small(d, vs, off, ty))
+			walk_parts(d, vs, off, ty, depth);
 		break;
 	default:
 		break;
+	}
+}
+
+/*
+ * A value of type ty at offset off of vs: through its leaves when they
+ * fit a list (the common case: one loop), else part by part.
+ */
+static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
+		 int depth)
+{
+	const struct dwt_leaf *lv;
+	size_t n = 0, i;
+
+	if (!dwt_get(d->dt, ty)->hasptr || depth > GTF_MAX_DEPTH || d->oom)
+		return;
+	lv = dwt_leaves(d->dt, ty, &n);
+	if (!lv) {
+		walk_parts(d, vs, off, ty, depth);
+		return;
+	}
+	for (i = 0; i < n && !d->oom; i++) {
+		struct dwt_leaf l;
+
+		/* a leaf may build types and leaves, which moves the table */
+		lv = dwt_leaves(d->dt, ty, &n);
+		if (!lv)
+			break;
+		l = lv[i];
+		leaf(d, vs, off + l.off, l.type, depth + 1);
 	}
 }
 

@@ -41,6 +41,8 @@ struct dwtypes {
 	size_t		nr, cap;
 	struct dwt_field *fields;
 	size_t		nr_fields, cap_fields;
+	struct dwt_leaf	*leaves;		/* dwleaves.c's */
+	size_t		nr_leaves, cap_leaves;
 	/* DIE offset -> type index + 1, open addressing */
 	Dwarf_Off	*hkey;
 	uint32_t	*hval;
@@ -612,12 +614,28 @@ void dwtypes_close(struct dwtypes *t)
 		return;
 	free(t->types);
 	free(t->fields);
+	free(t->leaves);
 	free(t->hkey);
 	free(t->hval);
 	free(t->globals);
 	free(t->rts);
 	free(t->funcs);
 	free(t);
+}
+
+struct dwt *dwt_mut(struct dwtypes *t, uint32_t ty)
+{
+	return &t->types[ty < t->nr ? ty : 0];
+}
+
+struct dwt_leaf *dwt_leaf_table(struct dwtypes *t, size_t add, size_t *at)
+{
+	if (!reserve((void **)&t->leaves, &t->cap_leaves, t->nr_leaves + add + 1,
+		     sizeof(*t->leaves)))
+		return NULL;
+	*at = t->nr_leaves;
+	t->nr_leaves += add;
+	return t->leaves;
 }
 
 Dwarf *dwt_dwarf(const struct dwtypes *t)

@@ -65,6 +65,9 @@ struct dwt {
 	uint32_t	fields, nfields;	/* STRUCT: into the field table */
 	uint64_t	itab_type;	/* IFACE: offset of itab's type word */
 	uint64_t	rtype_off;	/* from moduledata.types; 0 none */
+	/* the leaves (dwt_leaves), once built: 0 not yet, 1 built, 2 too many */
+	uint8_t		leaves_state;
+	uint32_t	leaves, nleaves;
 	Dwarf_Off	die;
 	const char	*name;
 };
@@ -119,8 +122,36 @@ const struct dwt_global *dwt_globals(const struct dwtypes *t, size_t *n);
 typedef void (*dwt_var_cb)(void *ctx, const struct dwt_var *v);
 long dwt_frame_vars(struct dwtypes *t, uint64_t pc, dwt_var_cb cb, void *ctx);
 
+/*
+ * One word (or pair: interfaces, slices, strings) a value of a type holds
+ * that the flow acts on, at off: a PTR, SLICE, STRING, EFACE or IFACE
+ * type, or a swiss map<K,V> struct, found through structs and arrays.
+ */
+struct dwt_leaf {
+	uint64_t	off;
+	uint32_t	type;
+};
+
+#define DWT_MAX_LEAVES	256
+
+/*
+ * (exe/dwleaves.c) ty's leaves, flattened once and kept: *n of them;
+ * NULL when ty holds more than DWT_MAX_LEAVES (walk it field by field).
+ * Valid until the next call that may build a type or leaves.
+ */
+const struct dwt_leaf *dwt_leaves(struct dwtypes *t, uint32_t ty, size_t *n);
+
 /* Types built so far (for tests and --stats). */
 size_t dwt_nr_types(const struct dwtypes *t);
+
+/* For dwleaves.c: the type ty, writable. */
+struct dwt *dwt_mut(struct dwtypes *t, uint32_t ty);
+
+/*
+ * For dwleaves.c: the leaf table with add more entries taken from *at
+ * on (add 0: the table as it is); NULL when out of memory.
+ */
+struct dwt_leaf *dwt_leaf_table(struct dwtypes *t, size_t add, size_t *at);
 
 /* For dwframe.c: the DWARF, and the function DIE whose range holds pc. */
 Dwarf *dwt_dwarf(const struct dwtypes *t);
