@@ -139,6 +139,12 @@ static size_t read_file_bytes(const struct gs_mem *m, uint64_t addr,
 	return n;
 }
 
+const uint8_t *gs_mem_record_at(const struct gs_mem *m, uint64_t addr, uint64_t *start,
+				uint64_t *len)
+{
+	return m->snap ? gs_mem_record(m->snap, addr, start, len) : NULL;
+}
+
 bool gs_mem_read(const struct gs_mem *m, uint64_t addr, void *dst, size_t len)
 {
 	uint8_t *out = dst;

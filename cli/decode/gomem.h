@@ -48,6 +48,13 @@ bool gs_mem_read(const struct gs_mem *m, uint64_t addr, void *dst, size_t len);
 bool gs_mem_read_zfill(const struct gs_mem *m, uint64_t addr, void *dst,
 		       size_t len);
 bool gs_mem_u64(const struct gs_mem *m, uint64_t addr, uint64_t *out);
+/*
+ * The snapshot record holding addr, in place: its bytes, for the
+ * addresses [*start, *start + *len); NULL when none does. A full capture
+ * keeps a record a page: a reader of many small objects keeps the last.
+ */
+const uint8_t *gs_mem_record_at(const struct gs_mem *m, uint64_t addr, uint64_t *start,
+				uint64_t *len);
 bool gs_mem_u32(const struct gs_mem *m, uint64_t addr, uint32_t *out);
 
 /*

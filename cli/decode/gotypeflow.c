@@ -35,7 +35,33 @@ struct tf {
 	struct gs_wordstack	queue;		/* span << 20 | slot */
 	uint64_t		*win;		/* GTF_WINDOW bytes of the value walked */
 	struct gg_span		*last;		/* the span the last pointer hit */
+	/* the snapshot record the last object was in: [rec_lo, rec_hi) */
+	const uint8_t		*rec;
+	uint64_t		rec_lo, rec_hi;
+	struct tcache		*tc;		/* per type, by index */
+	size_t			tc_cap;
 	bool			oom;
+};
+
+/*
+ * What walking a value of one type needs, kept per type so that ten
+ * million objects of it cost a loop each: its leaves (dwtypes.h), copied
+ * once into memory of their own (NULL: walk it part by part).
+ */
+struct tleaf {
+	uint64_t	off;
+	uint64_t	itab;		/* IFACE: itab's type word */
+	uint32_t	type;
+	uint32_t	elem;		/* PTR, SLICE, STRING: what it points to */
+	enum dwt_kind	kind;
+};
+
+struct tcache {
+	bool		ready;
+	bool		hasptr;
+	uint64_t	size;
+	size_t		n;
+	struct tleaf	*lv;
 };
 
 /*
@@ -44,13 +70,15 @@ struct tf {
  * [wlo, wlo + wlen) of it is in win.
  */
 struct vsrc {
+	const uint8_t	*direct;	/* the value in place, direct_len bytes */
+	uint64_t	direct_len;
+	uint64_t	*win;		/* NULL: word by word */
+	uint64_t	wlo, wlen;
 	size_t		n;
 	struct {
 		uint64_t	lo, hi, addr;
 		bool		mem;
 	} p[DWT_MAX_PIECES];
-	uint64_t	*win;		/* NULL: word by word */
-	uint64_t	wlo, wlen;
 };
 
 static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
@@ -58,15 +86,23 @@ static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
 static void walk_parts(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
 		       int depth);
 
-/* A value of len bytes at addr, read through d's window. */
-static struct vsrc at_addr(struct tf *d, uint64_t addr, uint64_t len)
+/*
+ * A value of len bytes at addr (in place at bytes when not NULL), else
+ * read through d's window. Only the first piece is set: the others are
+ * never looked at (n is 1).
+ */
+static void at_addr(struct tf *d, struct vsrc *v, uint64_t addr, uint64_t len,
+		    const uint8_t *bytes)
 {
-	struct vsrc v = { .n = 1, .win = d->win };
-
-	v.p[0].hi = len;
-	v.p[0].addr = addr;
-	v.p[0].mem = true;
-	return v;
+	v->direct = bytes;
+	v->direct_len = bytes ? len : 0;
+	v->win = d->win;
+	v->wlo = v->wlen = 0;
+	v->n = 1;
+	v->p[0].lo = 0;
+	v->p[0].hi = len;
+	v->p[0].addr = addr;
+	v->p[0].mem = true;
 }
 
 /* The word at offset off of the value; false if it is not in memory. */
@@ -74,6 +110,10 @@ static bool word(const struct tf *d, struct vsrc *vs, uint64_t off, uint64_t *w)
 {
 	size_t i;
 
+	if (off + 8 <= vs->direct_len) {
+		memcpy(w, vs->direct + off, 8);
+		return true;
+	}
 	if (vs->win && off % 8 == 0 && off + 8 <= vs->p[0].hi) {
 		if (off < vs->wlo || off + 8 > vs->wlo + vs->wlen) {
 			uint64_t len = vs->p[0].hi - off;
@@ -244,33 +284,93 @@ static void walk_parts(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
 }
 
 /* One leaf (dwtypes.h): a pointer, slice, string, interface or swiss map. */
-static void leaf(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty, int depth)
+static void leaf(struct tf *d, struct vsrc *vs, uint64_t off, const struct tleaf *l,
+		 int depth)
 {
-	const struct dwt *t = dwt_get(d->dt, ty);
-	uint64_t w, rt, itab = t->itab_type;
+	uint64_t w, rt;
 
-	switch (t->kind) {
+	switch (l->kind) {
 	case DWT_PTR:
 	case DWT_SLICE:
 	case DWT_STRING:
 		if (word(d, vs, off, &w) && w)
-			point(d, w, dwt_elem(d->dt, ty), false);
+			point(d, w, l->elem, false);
 		break;
 	case DWT_EFACE:
 		if (word(d, vs, off, &rt) && rt)
 			dynamic(d, vs, off + 8, rt, depth);
 		break;
 	case DWT_IFACE:
-		if (word(d, vs, off, &w) && w && gs_mem_u64(d->c->mem, w + itab, &rt) && rt)
+		if (word(d, vs, off, &w) && w && gs_mem_u64(d->c->mem, w + l->itab, &rt) && rt)
 			dynamic(d, vs, off + 8, rt, depth);
 		break;
 	case DWT_STRUCT:
-		if (!swiss_small(d, vs, off, ty))
-			walk_parts(d, vs, off, ty, depth);
+		if (!swiss_small(d, vs, off, l->type))
+			walk_parts(d, vs, off, l->type, depth);
 		break;
 	default:
 		break;
 	}
+}
+
+/* ty's entry of the type cache, filled on first use; NULL when out of memory. */
+static const struct tcache *tcache(struct tf *d, uint32_t ty)
+{
+	struct tcache *c;
+	const struct dwt_leaf *lv;
+	const struct dwt *t;
+	struct tleaf *x;
+	size_t n = 0, i;
+
+	if (ty >= d->tc_cap) {
+		size_t cap = d->tc_cap ? d->tc_cap : 256;
+		struct tcache *v;
+
+		while (cap <= ty)
+			cap *= 2;
+		v = realloc(d->tc, cap * sizeof(*v));
+		if (!v) {
+			d->oom = true;
+			return NULL;
+		}
+		memset(v + d->tc_cap, 0, (cap - d->tc_cap) * sizeof(*v));
+		d->tc = v;
+		d->tc_cap = cap;
+	}
+	c = &d->tc[ty];
+	if (c->ready)
+		return c;
+	t = dwt_get(d->dt, ty);
+	c->hasptr = t->hasptr;
+	c->size = t->size;
+	lv = c->hasptr ? dwt_leaves(d->dt, ty, &n) : NULL;
+	if (lv && n) {
+		x = calloc(n, sizeof(*x));
+		if (!x) {
+			d->oom = true;
+			return NULL;
+		}
+		for (i = 0; i < n; i++) {
+			x[i].off = lv[i].off;
+			x[i].type = lv[i].type;
+		}
+		/* the element types are built now: lv may move, c may too */
+		for (i = 0; i < n; i++) {
+			t = dwt_get(d->dt, x[i].type);
+			x[i].kind = t->kind;
+			x[i].itab = t->itab_type;
+			if (x[i].kind == DWT_PTR || x[i].kind == DWT_SLICE ||
+			    x[i].kind == DWT_STRING)
+				x[i].elem = dwt_elem(d->dt, x[i].type);
+		}
+		c = &d->tc[ty];
+		c->lv = x;
+		c->n = n;
+	} else if (lv) {
+		c->hasptr = false;	/* nothing in it to follow */
+	}
+	c->ready = true;
+	return c;
 }
 
 /*
@@ -280,26 +380,44 @@ static void leaf(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty, int d
 static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
 		 int depth)
 {
-	const struct dwt_leaf *lv;
-	size_t n = 0, i;
+	const struct tcache *c = tcache(d, ty);
+	const struct tleaf *lv;
+	size_t n, i;
 
-	if (!dwt_get(d->dt, ty)->hasptr || depth > GTF_MAX_DEPTH || d->oom)
+	if (!c || !c->hasptr || depth > GTF_MAX_DEPTH || d->oom)
 		return;
-	lv = dwt_leaves(d->dt, ty, &n);
+	/* leaf() may grow the cache: keep what is needed, not c */
+	lv = c->lv;
+	n = c->n;
 	if (!lv) {
 		walk_parts(d, vs, off, ty, depth);
 		return;
 	}
-	for (i = 0; i < n && !d->oom; i++) {
-		struct dwt_leaf l;
+	for (i = 0; i < n && !d->oom; i++)
+		leaf(d, vs, off + lv[i].off, &lv[i], depth + 1);
+}
 
-		/* a leaf may build types and leaves, which moves the table */
-		lv = dwt_leaves(d->dt, ty, &n);
-		if (!lv)
-			break;
-		l = lv[i];
-		leaf(d, vs, off + l.off, l.type, depth + 1);
+/*
+ * The len bytes at addr in place, when one snapshot record holds them:
+ * the record the last object was in first (a full capture keeps one a
+ * page, and objects come by the span); NULL otherwise.
+ */
+static const uint8_t *in_place(struct tf *d, uint64_t addr, uint64_t len)
+{
+	uint64_t lo, n;
+	const uint8_t *r;
+
+	if (!d->rec || addr < d->rec_lo || addr >= d->rec_hi) {
+		r = gs_mem_record_at(d->c->mem, addr, &lo, &n);
+		if (!r)
+			return NULL;
+		d->rec = r;
+		d->rec_lo = lo;
+		d->rec_hi = lo + n;
 	}
+	if (len > d->rec_hi - addr)
+		return NULL;
+	return d->rec + (addr - d->rec_lo);
 }
 
 /* Walk every object typed so far, and what they type, until none is left. */
@@ -307,20 +425,23 @@ static void drain(struct tf *d)
 {
 	while (d->queue.n && !d->oom) {
 		uint64_t v = gs_wordstack_pop(&d->queue);
-		const struct gg_span *s = &d->g->spans[v >> GTF_SLOT_BITS];
+		size_t gi = v >> GTF_SLOT_BITS;
+		const struct gg_span *s = &d->g->spans[gi];
 		uint64_t i = v & ((1ULL << GTF_SLOT_BITS) - 1);
-		uint32_t st = d->f->ty[v >> GTF_SLOT_BITS][i];
+		uint32_t st = d->f->ty[gi][i];
 		uint32_t ty = st & ~GTF_EXACT;
-		uint64_t base = s->sp->base + i * s->sl.size, room = s->sl.size, size, k, n;
+		uint64_t off = i * s->sl.size, room = s->sl.size, size, k, n;
+		const uint8_t *bytes;
 		struct vsrc vs;
 
 		if (has_header(d, s)) {
-			base += d->header_size;
+			off += d->header_size;
 			room -= d->header_size;
 		}
 		size = dwt_get(d->dt, ty)->size;
 		n = st & GTF_EXACT ? 1 : room / size;
-		vs = at_addr(d, base, n * size);
+		bytes = in_place(d, s->sp->base + off, n * size);
+		at_addr(d, &vs, s->sp->base + off, n * size, bytes);
 		for (k = 0; k < n && !d->oom; k++)
 			walk(d, &vs, k * size, ty, 0);
 	}
@@ -360,6 +481,7 @@ static void seed_headers(struct tf *d)
 
 static void globals(struct tf *d)
 {
+	uint64_t size;
 	size_t n, i;
 	const struct dwt_global *gl = dwt_globals(d->dt, &n);
 
@@ -370,7 +492,9 @@ static void globals(struct tf *d)
 		if (ty == DWT_NONE || !dwt_get(d->dt, ty)->hasptr)
 			continue;
 		d->f->globals++;
-		vs = at_addr(d, gl[i].addr + d->c->bias, dwt_get(d->dt, ty)->size);
+		size = dwt_get(d->dt, ty)->size;
+		at_addr(d, &vs, gl[i].addr + d->c->bias, size,
+			in_place(d, gl[i].addr + d->c->bias, size));
 		walk(d, &vs, 0, ty, 0);
 		drain(d);
 	}
@@ -487,6 +611,17 @@ static bool ready(struct tf *d)
 	return true;
 }
 
+static void tf_free(struct tf *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->tc_cap; i++)
+		free(d->tc[i].lv);
+	free(d->tc);
+	gs_wordstack_free(&d->queue);
+	free(d->win);
+}
+
 struct gotypeflow *gotypeflow_run(struct gs_snapctx *c, const struct gograph *g)
 {
 	struct gotypeflow *f = calloc(1, sizeof(*f));
@@ -511,12 +646,10 @@ struct gotypeflow *gotypeflow_run(struct gs_snapctx *c, const struct gograph *g)
 	frames(&d);
 	if (d.oom)
 		goto oom;
-	gs_wordstack_free(&d.queue);
-	free(d.win);
+	tf_free(&d);
 	return f;
 oom:
-	gs_wordstack_free(&d.queue);
-	free(d.win);
+	tf_free(&d);
 	gotypeflow_free(f);
 	return NULL;
 }

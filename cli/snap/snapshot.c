@@ -732,6 +732,18 @@ static const struct gosnap_rec_mem *find_mem(const struct gs_snapshot *snap,
 	return best;
 }
 
+const uint8_t *gs_mem_record(const struct gs_snapshot *snap, uint64_t addr,
+			     uint64_t *start, uint64_t *len)
+{
+	const struct gosnap_rec_mem *m = find_mem(snap, addr);
+
+	if (!m)
+		return NULL;
+	*start = m->addr;
+	*len = m->len;
+	return m->data;
+}
+
 size_t gs_read_mem(const struct gs_snapshot *snap, uint64_t addr, void *dst,
 		   size_t len)
 {

@@ -62,6 +62,12 @@ const struct gs_vma *gs_find_vma(const struct gs_snapshot *snap, uint64_t addr);
  * Copy len bytes of target memory at addr out of the MEM records.
  * Returns the number of bytes available from addr on (0 if none).
  */
+/*
+ * The MEM record holding addr: its bytes in place, and the addresses
+ * [*start, *start + *len) they are; NULL if none holds addr.
+ */
+const uint8_t *gs_mem_record(const struct gs_snapshot *snap, uint64_t addr,
+			     uint64_t *start, uint64_t *len);
 size_t gs_read_mem(const struct gs_snapshot *snap, uint64_t addr, void *dst,
 		   size_t len);
 
