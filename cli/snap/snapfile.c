@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,6 +95,28 @@ static int check_header(const uint8_t *buf, size_t len, const char *name,
 	return 0;
 }
 
+/*
+ * A payload's CRC, a step at a time with progress: for a mapped file
+ * (gsf_read) this is where its pages are read in, so the status line
+ * says "reading".
+ */
+static uint32_t data_crc(const char *name, const uint8_t *data, uint64_t size)
+{
+	const uint64_t step = 16ULL << 20;
+	uint32_t crc = 0;
+	uint64_t done;
+
+	progress_begin();
+	for (done = 0; done < size; done += step) {
+		crc = crc32c(crc, data + done, size - done < step ? size - done : step);
+		progress_update("reading %s: %llu of %llu MiB", name,
+				(unsigned long long)((done + step < size ? done + step : size) >> 20),
+				(unsigned long long)(size >> 20));
+	}
+	progress_end();
+	return crc;
+}
+
 static int check_chunk(const uint8_t *buf, size_t len, size_t off, size_t i,
 		       const char *name, struct gsf_chunk *c, char *err,
 		       size_t errlen)
@@ -127,7 +150,7 @@ static int check_chunk(const uint8_t *buf, size_t len, size_t off, size_t i,
 		return -1;
 	}
 	data = buf + off + sizeof(*ch);
-	crc = crc32c(0, data, ch->size);
+	crc = data_crc(name, data, ch->size);
 	if (crc != ch->data_crc) {
 		set_err(err, errlen,
 			"%s: chunk %zu (%s) at offset %#zx: CRC mismatch (stored %#010x, computed %#010x)",
@@ -265,10 +288,34 @@ fail:
 	return -1;
 }
 
+/*
+ * A regular file, mapped (private, lazily: its CRCs then read it once):
+ * reading a 1 GiB snapshot into memory of its own cost 7 s under qemu's
+ * TCG, mapping it a quarter of a second, and the pages are the page
+ * cache's instead of a second copy. Snapshot files are replaced by
+ * rename, never rewritten in place. 1: not a regular file (read it).
+ */
+static int map_file(int fd, uint8_t **bufp, size_t *lenp)
+{
+	struct stat st;
+	void *p;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > SIZE_MAX)
+		return 1;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	*bufp = p;
+	*lenp = (size_t)st.st_size;
+	return 0;
+}
+
 int gsf_read(const char *path, struct gsf_file *f, char *err, size_t errlen)
 {
-	uint8_t *buf;
-	size_t len;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	bool mapped;
 	int fd, ret;
 
 	memset(f, 0, sizeof(*f));
@@ -277,8 +324,12 @@ int gsf_read(const char *path, struct gsf_file *f, char *err, size_t errlen)
 		set_err(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	progress_begin();
-	ret = slurp(fd, path, &buf, &len);
+	ret = fd ? map_file(fd, &buf, &len) : 1;
+	mapped = ret == 0;
+	if (ret > 0) {
+		progress_begin();
+		ret = slurp(fd, path, &buf, &len);
+	}
 	if (ret)
 		set_err(err, errlen, "%s: read: %s", path, strerror(errno));
 	if (fd)
@@ -286,17 +337,24 @@ int gsf_read(const char *path, struct gsf_file *f, char *err, size_t errlen)
 	if (ret)
 		return -1;
 	if (gsf_parse(buf, len, path, f, err, errlen)) {
-		free(buf);
+		if (mapped)
+			munmap(buf, len);
+		else
+			free(buf);
 		return -1;
 	}
 	f->buf = buf;
+	f->mapped = mapped;
 	return 0;
 }
 
 void gsf_free(struct gsf_file *f)
 {
 	free(f->chunks);
-	free(f->buf);
+	if (f->mapped)
+		munmap(f->buf, f->size);
+	else
+		free(f->buf);
 	memset(f, 0, sizeof(*f));
 }
 

@@ -8,6 +8,7 @@
 #ifndef GOSNAP_SNAPFILE_H
 #define GOSNAP_SNAPFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,7 @@ struct gsf_chunk {
 struct gsf_file {
 	uint8_t			*buf;	/* whole file (gsf_read) or NULL */
 	size_t			size;
+	bool			mapped;	/* buf is the file mapped, not read */
 	const struct gsf_header	*hdr;
 	struct gsf_chunk	*chunks; /* every chunk, unknown types included */
 	size_t			nr_chunks;
