@@ -98,11 +98,9 @@ static bool add_spans(struct gg *d)
 			free(s->root);
 			continue;
 		}
-		for (k = 0; k < s->sl.nelems; k++)
-			if (go_slot_allocated(s->alloc, k)) {
-				g->objects++;
-				g->bytes += s->sl.size;
-			}
+		k = go_slots_allocated(s->alloc, s->sl.nelems);
+		g->objects += k;
+		g->bytes += k * s->sl.size;
 		g->of_heap_span[i] = (int64_t)g->nr_spans++;
 	}
 	return true;

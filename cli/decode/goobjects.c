@@ -289,8 +289,10 @@ static void enumerate_span(struct odec *d, const struct gh_span *sp)
 	struct go_allocbits_at at = { &d->a[NO_MSPAN_ALLOCBITS], &d->a[NO_MSPAN_FREEINDEX] };
 	uint64_t i, count = 0;
 	struct go_group *g = NULL;
+	const uint8_t *bits;
 	struct go_slots sl;
 	struct oslot s = { 0 };
+	int64_t gi;
 	bool shared;
 	int all;
 
@@ -300,14 +302,19 @@ static void enumerate_span(struct odec *d, const struct gh_span *sp)
 		skip_span(d, sp);
 		return;
 	}
-	if (!grow_buf(&d->bits, &d->bits_cap, (sl.nelems + 7) / 8)) {
+	gi = d->flow && d->flow->g->of_heap_span ? d->flow->g->of_heap_span[sp - d->h->spans] : -1;
+	if (gi >= 0) {
+		/* the graph read the same bits by the same rule: take them */
+		bits = d->flow->g->spans[gi].alloc;
+	} else if (!grow_buf(&d->bits, &d->bits_cap, (sl.nelems + 7) / 8)) {
 		gs_problem(&o->problems, "out of memory for span 0x%" PRIx64, sp->base);
 		skip_span(d, sp);
 		return;
-	}
-	if (!go_span_allocated(d->mem, &at, sp, sl.nelems, d->bits, &o->problems)) {
+	} else if (!go_span_allocated(d->mem, &at, sp, sl.nelems, d->bits, &o->problems)) {
 		skip_span(d, sp);
 		return;
+	} else {
+		bits = d->bits;
 	}
 	s.sizeclass = sl.sizeclass;
 	s.noscan = sl.noscan;
@@ -324,8 +331,7 @@ static void enumerate_span(struct odec *d, const struct gh_span *sp)
 	}
 	o->spans++;
 	s.addr = sp->base;
-	s.gi = d->flow && d->flow->ran && d->flow->g->of_heap_span ?
-	       d->flow->g->of_heap_span[sp - d->h->spans] : -1;
+	s.gi = d->flow && d->flow->ran ? gi : -1;
 	if (s.gi >= 0 && !d->flow->ty[s.gi])
 		s.gi = -1;	/* nothing in it typed by the flow */
 	shared = one_group(d, &s) && s.gi < 0;
@@ -336,7 +342,7 @@ static void enumerate_span(struct odec *d, const struct gh_span *sp)
 		uint32_t flow = s.flow;
 		bool hdr_ok = s.hdr_ok;
 
-		if (!go_slot_allocated(d->bits, i))
+		if (!go_slot_allocated(bits, i))
 			continue;
 		s.addr = sp->base + i * s.size;
 		s.slot = i;

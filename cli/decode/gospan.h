@@ -55,4 +55,16 @@ static inline bool go_slot_allocated(const uint8_t *bits, uint64_t i)
 	return bits[i / 8] >> (i % 8) & 1;
 }
 
+/* How many of slots [0, n) are allocated in bits. */
+static inline uint64_t go_slots_allocated(const uint8_t *bits, uint64_t n)
+{
+	uint64_t i, c = 0;
+
+	for (i = 0; i + 8 <= n; i += 8)
+		c += (uint64_t)__builtin_popcount(bits[i / 8]);
+	for (; i < n; i++)
+		c += go_slot_allocated(bits, i);
+	return c;
+}
+
 #endif /* GOSNAP_GOSPAN_H */
