@@ -58,7 +58,8 @@ struct tleaf {
 
 struct tcache {
 	bool		ready;
-	bool		hasptr;
+	bool		hasptr;		/* a leaf to follow (false: none, even if DWARF says) */
+	bool		ptrdata;
 	uint64_t	size;
 	size_t		n;
 	struct tleaf	*lv;
@@ -81,6 +82,7 @@ struct vsrc {
 	} p[DWT_MAX_PIECES];
 };
 
+static const struct tcache *tcache(struct tf *d, uint32_t ty);
 static void walk(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
 		 int depth);
 static void walk_parts(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
@@ -157,7 +159,7 @@ static void push(struct tf *d, uint64_t v)
 static void point(struct tf *d, uint64_t p, uint32_t ty, bool exact)
 {
 	struct gotypeflow *f = d->f;
-	const struct dwt *t;
+	const struct tcache *t;
 	struct gg_span *s;
 	uint64_t i, base, room;
 	size_t gi;
@@ -194,7 +196,9 @@ static void point(struct tf *d, uint64_t p, uint32_t ty, bool exact)
 	}
 	if (f->ty[gi][i])
 		return;
-	t = dwt_get(d->dt, ty);
+	t = tcache(d, ty);
+	if (!t)
+		return;
 	if (!t->size || t->size > room || t->ptrdata == s->sl.noscan) {
 		f->refused++;
 		return;
@@ -342,6 +346,7 @@ static const struct tcache *tcache(struct tf *d, uint32_t ty)
 		return c;
 	t = dwt_get(d->dt, ty);
 	c->hasptr = t->hasptr;
+	c->ptrdata = t->ptrdata;
 	c->size = t->size;
 	lv = c->hasptr ? dwt_leaves(d->dt, ty, &n) : NULL;
 	if (lv && n) {
@@ -431,19 +436,31 @@ static void drain(struct tf *d)
 		uint32_t st = d->f->ty[gi][i];
 		uint32_t ty = st & ~GTF_EXACT;
 		uint64_t off = i * s->sl.size, room = s->sl.size, size, k, n;
-		const uint8_t *bytes;
+		const struct tcache *c = tcache(d, ty);
+		const struct tleaf *lv;
 		struct vsrc vs;
+		size_t nl, j;
 
+		if (!c || !c->hasptr)
+			continue;
 		if (has_header(d, s)) {
 			off += d->header_size;
 			room -= d->header_size;
 		}
-		size = dwt_get(d->dt, ty)->size;
+		size = c->size;
+		lv = c->lv;	/* c may move as leaves build types: keep these */
+		nl = c->n;
 		n = st & GTF_EXACT ? 1 : room / size;
-		bytes = in_place(d, s->sp->base + off, n * size);
-		at_addr(d, &vs, s->sp->base + off, n * size, bytes);
-		for (k = 0; k < n && !d->oom; k++)
-			walk(d, &vs, k * size, ty, 0);
+		at_addr(d, &vs, s->sp->base + off, n * size,
+			in_place(d, s->sp->base + off, n * size));
+		/* the leaves of every element, in one loop: an array of ten
+		 * million pointers costs ten million leaves, not walks */
+		for (k = 0; k < n && !d->oom; k++) {
+			if (!lv)
+				walk_parts(d, &vs, k * size, ty, 0);
+			for (j = 0; lv && j < nl; j++)
+				leaf(d, &vs, k * size + lv[j].off, &lv[j], 1);
+		}
 	}
 }
 
