@@ -62,3 +62,56 @@ uint32_t crc32c(uint32_t crc, const void *buf, size_t len)
 		crc = (crc >> 8) ^ table[0][(crc ^ *p++) & 0xff];
 	return ~crc;
 }
+
+/* ---- combining: the CRC of A then B from the CRCs of A and of B ------ */
+
+/* mat (32 columns) times vec over GF(2). */
+static uint32_t gf2_times(const uint32_t *mat, uint32_t vec)
+{
+	uint32_t sum = 0;
+
+	for (; vec; vec >>= 1, mat++)
+		if (vec & 1)
+			sum ^= *mat;
+	return sum;
+}
+
+/* sq = mat * mat. */
+static void gf2_square(uint32_t *sq, const uint32_t *mat)
+{
+	int n;
+
+	for (n = 0; n < 32; n++)
+		sq[n] = gf2_times(mat, mat[n]);
+}
+
+uint32_t crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2)
+{
+	uint32_t a[32], b[32], row = 1;
+	int n;
+
+	if (!len2)
+		return crc1;
+	/* a: the register after one zero bit; then two, four, eight... */
+	a[0] = CRC32C_POLY;
+	for (n = 1; n < 32; n++, row <<= 1)
+		a[n] = row;
+	gf2_square(b, a);	/* two bits */
+	gf2_square(a, b);	/* four */
+	/* apply len2 zero bytes to crc1: squares of the one-byte operator */
+	for (;;) {
+		gf2_square(b, a);
+		if (len2 & 1)
+			crc1 = gf2_times(b, crc1);
+		len2 >>= 1;
+		if (!len2)
+			break;
+		gf2_square(a, b);
+		if (len2 & 1)
+			crc1 = gf2_times(a, crc1);
+		len2 >>= 1;
+		if (!len2)
+			break;
+	}
+	return crc1 ^ crc2;
+}

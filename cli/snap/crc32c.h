@@ -12,4 +12,10 @@
  */
 uint32_t crc32c(uint32_t crc, const void *buf, size_t len);
 
+/*
+ * The CRC of A followed by B, from crc1 = crc32c(0, A), crc2 =
+ * crc32c(0, B) and B's length: what lets parts be checked in parallel.
+ */
+uint32_t crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2);
+
 #endif /* GOSNAP_CRC32C_H */

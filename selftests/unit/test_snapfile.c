@@ -89,6 +89,15 @@ static void test_crc(void)
 		}
 		ok(~c == whole, "slicing-by-8 equals bitwise CRC");
 	}
+	{
+		bool same = true;
+		size_t k;
+
+		for (k = 0; k <= 1000; k += 7)
+			same &= crc32c_combine(crc32c(0, big + 3, k), crc32c(0, big + 3 + k, 1000 - k),
+					       1000 - k) == whole;
+		ok(same, "crc32c_combine of any two parts equals the whole's CRC");
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	whole = crc32c(0, big, 64 << 20);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -160,6 +169,44 @@ static void test_round_trip(void)
 	ok(gsf_read("/nonexistent-file", &f, err, sizeof(err)) == -1 &&
 	   strstr(err, "No such file"), "read of a missing file fails: %s", err);
 	sb_free(&sb);
+}
+
+/*
+ * A chunk of 80 MiB: checked in parts by threads (one a CPU), read back
+ * whole; a flipped byte in the last part, another thread's, is caught.
+ */
+static void test_big_chunk(void)
+{
+	size_t n = 80u << 20, i;
+	uint8_t *data = malloc(n), *img;
+	struct gsf_chunk ch = { .type = GSF_CHUNK_STREAM, .size = n };
+	struct gsf_file f;
+	char path[128];
+	size_t len;
+	FILE *fp;
+
+	for (i = 0; i < n; i++)
+		data[i] = (uint8_t)(i * 2654435761U >> 11);
+	ch.data = data;
+	snprintf(path, sizeof(path), "%s/big.gsnap", dir);
+	ok(gsf_write(path, &ch, 1, err, sizeof(err)) == 0 &&
+	   gsf_read(path, &f, err, sizeof(err)) == 0 && f.nr_chunks == 1 &&
+	   f.chunks[0].size == n && !memcmp(f.chunks[0].data, data, n) && f.mapped,
+	   "an 80 MiB chunk: mapped, checked in parts on %ld CPUs, read back whole",
+	   sysconf(_SC_NPROCESSORS_ONLN));
+	gsf_free(&f);
+	img = load(path, &len);
+	if (img) {
+		img[len - 1000] ^= 0x40;
+		fp = fopen(path, "wb");
+		fwrite(img, 1, len, fp);
+		fclose(fp);
+		free(img);
+	}
+	ok(gsf_read(path, &f, err, sizeof(err)) == -1 && strstr(err, "CRC mismatch"),
+	   "a byte flipped in its last part is caught: %s", err);
+	unlink(path);
+	free(data);
 }
 
 static void test_damage(void)
@@ -279,6 +326,7 @@ int main(void)
 	}
 	test_crc();
 	test_round_trip();
+	test_big_chunk();
 	test_damage();
 	test_required_chunk();
 	test_meta();
