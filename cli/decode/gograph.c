@@ -85,6 +85,7 @@ static bool add_spans(struct gg *d)
 		    !go_span_slots(h, sp, &s->sl, &g->problems))
 			continue;
 		s->sp = sp;
+		s->divmul = (uint32_t)(((1ULL << 32) + s->sl.size - 1) / s->sl.size);
 		s->alloc = calloc(1, (s->sl.nelems + 7) / 8);
 		s->root = d->mark ? calloc(s->sl.nelems, sizeof(*s->root)) : NULL;
 		if (!s->alloc || (d->mark && !s->root)) {
@@ -186,7 +187,7 @@ static void mark(struct gg *d, uint64_t p)
 	s = gograph_span_of(g, p);
 	if (!s)
 		return;
-	i = (p - s->sp->base) / s->sl.size;
+	i = gg_slot_of(s, p);
 	if (!go_slot_allocated(s->alloc, i)) {
 		g->to_free++;
 		return;

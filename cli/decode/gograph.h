@@ -73,6 +73,7 @@ struct gg_rootent {
 struct gg_span {
 	const struct gh_span *sp;
 	struct go_slots	sl;
+	uint32_t	divmul;		/* ceil(2^32 / slot size): gg_slot_of() */
 	uint8_t		*alloc;		/* allocated slots (gospan.h) */
 	uint32_t	*root;		/* per slot: 0 unreached, else rootent + 1 */
 };
@@ -117,6 +118,26 @@ struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h);
  */
 struct gograph *gograph_spans(struct gs_snapctx *c, const struct goheap *h);
 void gograph_free(struct gograph *g);
+
+/*
+ * The slot of s holding address p (inside its slots): a multiply, as the
+ * runtime's divMul does it, not a division (a helper call under qemu's
+ * TCG, on every pointer), corrected where a size the snapshot claims is
+ * not one the multiply is exact for.
+ */
+static inline uint64_t gg_slot_of(const struct gg_span *s, uint64_t p)
+{
+	uint64_t off = p - s->sp->base, i;
+
+	if (s->sl.nelems == 1)
+		return 0;
+	i = off * s->divmul >> 32;
+	while (i && i * s->sl.size > off)
+		i--;
+	while ((i + 1) * s->sl.size <= off)
+		i++;
+	return i;
+}
 
 /* The enumerated span whose slots hold address p, or NULL. */
 struct gg_span *gograph_span_of(const struct gograph *g, uint64_t p);

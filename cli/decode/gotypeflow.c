@@ -173,7 +173,7 @@ static void point(struct tf *d, uint64_t p, uint32_t ty, bool exact)
 			return;
 		d->last = s;
 	}
-	i = (p - s->sp->base) / s->sl.size;
+	i = gg_slot_of(s, p);
 	if (!go_slot_allocated(s->alloc, i))
 		return;
 	base = s->sp->base + i * s->sl.size;
@@ -450,7 +450,8 @@ static void drain(struct tf *d)
 		size = c->size;
 		lv = c->lv;	/* c may move as leaves build types: keep these */
 		nl = c->n;
-		n = st & GTF_EXACT ? 1 : room / size;
+		/* most objects hold one of their type: no division then */
+		n = st & GTF_EXACT || 2 * size > room ? 1 : room / size;
 		at_addr(d, &vs, s->sp->base + off, n * size,
 			in_place(d, s->sp->base + off, n * size));
 		/* the leaves of every element, in one loop: an array of ten
