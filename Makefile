@@ -15,7 +15,9 @@
 # make bench      gosnap against a bare page-table walk, pagemap scanning and
 #                 gcore over target sizes, in the test VM; table, curves
 #                 (build/bench/report.svg) and the walk guard
-#                 (BENCH_RUNS=3 KERNELS=6.1; BENCH_BIG=1 adds 2 and 4 GiB heaps)
+#                 (BENCH_RUNS=3 KERNELS=6.1; BENCH_BIG=1 adds 2 and 4 GiB heaps);
+#                 then objects on a 1 GiB heap of 10 million objects
+#                 (selftests/objects/measure-cost, docs/performance.md)
 # make install    gosnap-cli, its man page and the ABI header under
 #                 $(DESTDIR)$(PREFIX) (default /usr/local); the module is
 #                 installed by its kernel's tools (see README)
@@ -96,7 +98,8 @@ stress: deps
 bench: deps
 	@for k in $(KERNELS); do \
 		selftests/bench/run --kernel $$k --runs $(or $(BENCH_RUNS),3) \
-			$(if $(BENCH_BIG),--big) || exit 1; done
+			$(if $(BENCH_BIG),--big) || exit 1; \
+		GOSNAP_KERNEL=$$k selftests/objects/measure-cost || exit 1; done
 
 install: cli
 	install -D -m 0755 cli/gosnap-cli $(DESTDIR)$(PREFIX)/bin/gosnap-cli
