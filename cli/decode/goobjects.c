@@ -118,20 +118,25 @@ static enum go_typesrc untyped_why(const struct odec *d, const struct oslot *s)
 	return d->a[NO_MSPAN_LARGETYPE].ok ? GO_UNTY_NOLAYOUT : GO_UNTY_BITMAP;
 }
 
+/* Whether every object of the span falls in one group: no header to read. */
+static bool one_group(const struct odec *d, const struct oslot *s)
+{
+	return !d->o->headers || s->noscan || s->large || s->size <= d->o->header_min;
+}
+
 /* The type the flow gave the object in slot s, if any, into k. */
 static void flow_type(const struct odec *d, const struct oslot *s, struct go_group *k)
 {
 	const struct gotypeflow *f = d->flow;
-	const struct dwt *t;
-	uint32_t ty;
-	bool exact = false;
+	uint32_t ty = s->flow & ~GTF_EXACT;	/* read_slot() read it */
+	bool exact = s->flow & GTF_EXACT;
 	uint64_t room = s->size;
+	const struct dwt *t;
 
-	ty = gotypeflow_slot(f, (size_t)s->gi, s->slot, &exact);
 	if (ty == DWT_NONE)
 		return;
 	t = dwt_get(f->dt, ty);
-	if (d->o->headers && !s->noscan && !s->large && s->size > d->o->header_min)
+	if (!one_group(d, s))
 		room -= d->o->header_size;	/* the flow typed what follows it */
 	k->src = GO_TY_DWARF;
 	k->type = t->rtype_off ? f->types_base + t->rtype_off : 0;
@@ -265,11 +270,6 @@ static void tally(struct odec *d, struct go_group *g, uint64_t size, uint64_t re
 	}
 }
 
-/* Whether every object of the span falls in one group: no header to read. */
-static bool one_group(const struct odec *d, const struct oslot *s)
-{
-	return !d->o->headers || s->noscan || s->large || s->size <= d->o->header_min;
-}
 
 /* What decides the group of the object in slot s: its header, the flow. */
 static void read_slot(const struct odec *d, struct oslot *s)

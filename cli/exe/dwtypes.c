@@ -483,11 +483,6 @@ const struct dwt_global *dwt_globals(const struct dwtypes *t, size_t *n)
 	return t->globals;
 }
 
-size_t dwt_nr_types(const struct dwtypes *t)
-{
-	return t->nr - 1;
-}
-
 /* ---- the index -------------------------------------------------------- */
 
 /*

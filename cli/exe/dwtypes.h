@@ -141,9 +141,6 @@ struct dwt_leaf {
  */
 const struct dwt_leaf *dwt_leaves(struct dwtypes *t, uint32_t ty, size_t *n);
 
-/* Types built so far (for tests and --stats). */
-size_t dwt_nr_types(const struct dwtypes *t);
-
 /* For dwleaves.c: the type ty, writable. */
 struct dwt *dwt_mut(struct dwtypes *t, uint32_t ty);
 

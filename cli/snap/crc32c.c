@@ -87,31 +87,26 @@ static void gf2_square(uint32_t *sq, const uint32_t *mat)
 
 uint32_t crc32c_combine(uint32_t crc1, uint32_t crc2, uint64_t len2)
 {
-	uint32_t a[32], b[32], row = 1;
+	uint32_t a[32], b[32], row = 1, *op = a, *sq = b, *t;
 	int n;
 
 	if (!len2)
 		return crc1;
-	/* a: the register after one zero bit; then two, four, eight... */
+	/* a: the register after one zero bit; then two, four */
 	a[0] = CRC32C_POLY;
 	for (n = 1; n < 32; n++, row <<= 1)
 		a[n] = row;
-	gf2_square(b, a);	/* two bits */
-	gf2_square(a, b);	/* four */
-	/* apply len2 zero bytes to crc1: squares of the one-byte operator */
-	for (;;) {
-		gf2_square(b, a);
+	gf2_square(b, a);
+	gf2_square(a, b);
+	/* apply len2 zero bytes: square the operator (one byte first), and
+	 * apply it where len2 has a bit */
+	for (; len2; len2 >>= 1) {
+		gf2_square(sq, op);
+		t = op;
+		op = sq;
+		sq = t;
 		if (len2 & 1)
-			crc1 = gf2_times(b, crc1);
-		len2 >>= 1;
-		if (!len2)
-			break;
-		gf2_square(a, b);
-		if (len2 & 1)
-			crc1 = gf2_times(a, crc1);
-		len2 >>= 1;
-		if (!len2)
-			break;
+			crc1 = gf2_times(op, crc1);
 	}
 	return crc1 ^ crc2;
 }
