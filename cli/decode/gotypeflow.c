@@ -107,6 +107,18 @@ static void at_addr(struct tf *d, struct vsrc *v, uint64_t addr, uint64_t len,
 	v->p[0].mem = true;
 }
 
+/* How far the value's bytes go: its one place's length, or its last piece's end. */
+static uint64_t value_len(const struct vsrc *vs)
+{
+	uint64_t end = 0;
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		if (vs->p[i].hi > end)
+			end = vs->p[i].hi;
+	return end;
+}
+
 /* The word at offset off of the value; false if it is not in memory. */
 static bool word(const struct tf *d, struct vsrc *vs, uint64_t off, uint64_t *w)
 {
@@ -282,7 +294,9 @@ static void walk_parts(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
 		}
 	} else if (t.kind == DWT_ARRAY) {
 		esize = dwt_get(d->dt, t.elem)->size;
-		for (k = 0; esize && k < t.count && !d->oom; k++)
+		/* no further than the value's bytes: a type may claim more */
+		for (k = 0; esize && k < t.count && !d->oom &&
+		     off + k * esize < value_len(vs); k++)
 			walk(d, vs, off + k * esize, t.elem, depth + 1);
 	}
 }
@@ -497,9 +511,31 @@ static void seed_headers(struct tf *d)
 	drain(d);
 }
 
+/*
+ * How many bytes of a global at addr the flow may read: up to the end of
+ * the data or bss section holding it (moduledata's bounds), where every
+ * global with pointers lies; 0 outside both. A type claiming more (a
+ * crafted executable) is cut there.
+ */
+static uint64_t global_room(struct tf *d, uint64_t addr)
+{
+	static const enum gg_need lo[] = { GN_MD_DATA, GN_MD_BSS };
+	static const enum gg_need hi[] = { GN_MD_EDATA, GN_MD_EBSS };
+	uint64_t md = d->a[GN_MODULEDATA].value, a, b;
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		a = gs_mem_field_u64(d->c->mem, md, gs_need_off(&d->a[lo[k]]));
+		b = gs_mem_field_u64(d->c->mem, md, gs_need_off(&d->a[hi[k]]));
+		if (a <= addr && addr < b)
+			return b - addr;
+	}
+	return 0;
+}
+
 static void globals(struct tf *d)
 {
-	uint64_t size;
+	uint64_t size, room, addr;
 	size_t n, i;
 	const struct dwt_global *gl = dwt_globals(d->dt, &n);
 
@@ -509,10 +545,15 @@ static void globals(struct tf *d)
 
 		if (ty == DWT_NONE || !dwt_get(d->dt, ty)->hasptr)
 			continue;
+		addr = gl[i].addr + d->c->bias;
+		room = global_room(d, addr);
+		if (!room)
+			continue;	/* in no section that holds pointers */
 		d->f->globals++;
 		size = dwt_get(d->dt, ty)->size;
-		at_addr(d, &vs, gl[i].addr + d->c->bias, size,
-			in_place(d, gl[i].addr + d->c->bias, size));
+		if (size > room)
+			size = room;
+		at_addr(d, &vs, addr, size, in_place(d, addr, size));
 		walk(d, &vs, 0, ty, 0);
 		drain(d);
 	}

@@ -10,8 +10,10 @@
 /* Defined here, so this object's DWARF describes it; never used as memory. */
 __attribute__((used)) struct tf_roots tf_root;
 
-/* moduledata.types, after synth_graph's fields */
+/* moduledata.types, after synth_graph's fields; its bss and ebss */
 #define MD_TYPES	64
+#define MD_BSS		16
+#define MD_EBSS		24
 
 static int t_field(void *priv, const char *type, const char *name,
 		   struct gs_field *out)
@@ -82,6 +84,9 @@ void synth_typeflow_build(struct synth_typeflow *t)
 	t->rec->len = sizeof(r);
 	memcpy(t->rec->data, &r, sizeof(r));
 	synth_put(t->g.rec->data + (GR_MD + MD_TYPES - GR_MEM), TF_TYPES, 8);
+	/* tf_root is the bss: where the flow reads globals with pointers */
+	synth_put(t->g.rec->data + (GR_MD + MD_BSS - GR_MEM), root, 8);
+	synth_put(t->g.rec->data + (GR_MD + MD_EBSS - GR_MEM), root + sizeof(r), 8);
 
 	a = t->g.o.arena->data;
 	/* object 2: a tf_big whose first -> object 5 */

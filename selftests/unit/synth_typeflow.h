@@ -6,7 +6,8 @@
  * types below and the global tf_root, whose DW_OP_addr becomes a MEM
  * record of the snapshot (bias 0). moduledata.types is given, so
  * headers' descriptors fall outside every DWARF type (C has no
- * DW_AT_go_runtime_type): only pointers type.
+ * DW_AT_go_runtime_type): only pointers type. moduledata's bss is
+ * tf_root's record: the flow reads a global only inside data or bss.
  *
  * tf_root: big -> object 2 (nil header: typed tf_big, one), whose first
  * -> object 5 (header 0xdead: typed as an array of tf_small), whose

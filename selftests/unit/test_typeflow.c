@@ -96,6 +96,31 @@ static void test_flow(void)
 	fclose(null);
 }
 
+/* A global is read no further than its section: bss cut after tf_root.big. */
+static void test_section_end(void)
+{
+	struct gotypeflow *f;
+	struct gograph *g;
+	struct goheap *h;
+	bool e = false;
+
+	synth_typeflow_build(&st);
+	synth_put(st.g.rec->data + (GR_MD + 24 - GR_MEM), st.root + 8, 8);	/* ebss */
+	if (synth_typeflow_open(&st))
+		abort();
+	h = goheap_decode(&st.g.o.snap, st.g.m, st.g.l, "go1.22-synth");
+	g = h ? gograph_spans(&st.g.c, h) : NULL;
+	f = g ? gotypeflow_run(&st.g.c, g) : NULL;
+	ok(f && f->ran && slot_type(f, 2, &e) && f->interior == 0 && f->refused == 0,
+	   "a global is read only up to its section's end: tf_root.big followed, the "
+	   "fields past ebss (mid, noptr) not read (%llu interior, %llu refused)",
+	   f ? (unsigned long long)f->interior : 0ULL, f ? (unsigned long long)f->refused : 0ULL);
+	gotypeflow_free(f);
+	gograph_free(g);
+	goheap_free(h);
+	synth_typeflow_close(&st);
+}
+
 static void test_no_dwarf(void)
 {
 	struct gotypeflow *f;
@@ -120,6 +145,7 @@ static void test_no_dwarf(void)
 int main(void)
 {
 	test_flow();
+	test_section_end();
 	test_no_dwarf();
 	return tap_done();
 }
