@@ -141,6 +141,14 @@ struct dwt_leaf {
  */
 const struct dwt_leaf *dwt_leaves(struct dwtypes *t, uint32_t ty, size_t *n);
 
+/*
+ * (exe/dwpath.c) The field path of offset off in a value of ty, into buf:
+ * ".buf", "[*].elems[*]", "" at a pointer itself; "+0x18" where no field
+ * covers it. Builds nothing.
+ */
+void dwt_field_path(const struct dwtypes *t, uint32_t ty, uint64_t off, char *buf,
+		    size_t len);
+
 /* For dwleaves.c: the type ty, writable. */
 struct dwt *dwt_mut(struct dwtypes *t, uint32_t ty);
 
