@@ -38,7 +38,6 @@ struct gg {
 	size_t			mask_words;
 	uint64_t		*win;		/* GG_WINDOW bytes: objects */
 	uint64_t		*rwin;		/* GG_WINDOW bytes: roots */
-	bool			mark;		/* false: the spans only */
 	bool			oom;
 	/* The root being scanned: its entry made when it first reaches
 	 * something (cur_ent 0: not yet). */
@@ -60,70 +59,6 @@ const char *gg_root_name(enum gg_root r)
 	case GG_NR_ROOTS:	break;
 	}
 	return "?";
-}
-
-/* ---- the spans ------------------------------------------------------ */
-
-static bool add_spans(struct gg *d)
-{
-	const struct goheap *h = d->h;
-	struct gograph *g = d->g;
-	struct go_allocbits_at at = { &d->a[GN_MSPAN_ALLOCBITS], &d->a[GN_MSPAN_FREEINDEX] };
-	size_t i;
-
-	g->spans = calloc(h->nr_spans ? h->nr_spans : 1, sizeof(*g->spans));
-	g->of_heap_span = malloc((h->nr_spans ? h->nr_spans : 1) * sizeof(int64_t));
-	if (!g->spans || !g->of_heap_span)
-		return false;
-	for (i = 0; i < h->nr_spans; i++) {
-		const struct gh_span *sp = &h->spans[i];
-		struct gg_span *s = &g->spans[g->nr_spans];
-		uint64_t k;
-
-		g->of_heap_span[i] = -1;
-		if (sp->state != h->state_inuse ||
-		    !go_span_slots(h, sp, &s->sl, &g->problems))
-			continue;
-		s->sp = sp;
-		s->divmul = (uint32_t)(((1ULL << 32) + s->sl.size - 1) / s->sl.size);
-		s->alloc = calloc(1, (s->sl.nelems + 7) / 8);
-		s->root = d->mark ? calloc(s->sl.nelems, sizeof(*s->root)) : NULL;
-		if (!s->alloc || (d->mark && !s->root)) {
-			free(s->alloc);
-			free(s->root);
-			return false;
-		}
-		if (!go_span_allocated(d->c->mem, &at, sp, s->sl.nelems, s->alloc,
-				       &g->problems)) {
-			free(s->alloc);
-			free(s->root);
-			continue;
-		}
-		k = go_slots_allocated(s->alloc, s->sl.nelems);
-		g->objects += k;
-		g->bytes += k * s->sl.size;
-		g->of_heap_span[i] = (int64_t)g->nr_spans++;
-	}
-	return true;
-}
-
-struct gg_span *gograph_span_of(const struct gograph *g, uint64_t p)
-{
-	size_t lo = 0, hi = g->nr_spans;
-	struct gg_span *s;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (g->spans[mid].sp->base <= p)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return NULL;
-	s = &g->spans[lo - 1];
-	return p - s->sp->base < s->sl.nelems * s->sl.size ? s : NULL;
 }
 
 /* ---- marking -------------------------------------------------------- */
@@ -630,10 +565,10 @@ static void roots(struct gg *d)
 
 /* ---- the whole ------------------------------------------------------ */
 
-static struct gograph *build(struct gs_snapctx *c, const struct goheap *h, bool mark)
+struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h)
 {
 	struct gograph *g = calloc(1, sizeof(*g));
-	struct gg d = { .c = c, .h = h, .g = g, .mark = mark };
+	struct gg d = { .c = c, .h = h, .g = g };
 
 	if (!g)
 		return NULL;
@@ -649,10 +584,8 @@ static struct gograph *build(struct gs_snapctx *c, const struct goheap *h, bool 
 	if (!d.a[GN_MSPAN_ALLOCBITS].ok || !d.a[GN_MSPAN_FREEINDEX].ok) {
 		gs_problem(&g->problems, "mspan.allocBits or freeindex unavailable: "
 			   "no object to mark");
-	} else if (!add_spans(&d)) {
+	} else if (!gg_add_spans(g, c, h, d.a, true)) {
 		goto oom;
-	} else if (!mark) {
-		/* the spans and their allocated slots only */
 	} else if (g->scheme == GP_NONE) {
 		gs_problem(&g->problems, "no object's pointers can be read: %s", g->scheme_why);
 	} else {
@@ -676,32 +609,8 @@ oom:
 	return NULL;
 }
 
-struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h)
-{
-	return build(c, h, true);
-}
 
-struct gograph *gograph_spans(struct gs_snapctx *c, const struct goheap *h)
-{
-	return build(c, h, false);
-}
 
-void gograph_free(struct gograph *g)
-{
-	size_t i;
-
-	if (!g)
-		return;
-	for (i = 0; i < g->nr_spans; i++) {
-		free(g->spans[i].alloc);
-		free(g->spans[i].root);
-	}
-	free(g->spans);
-	free(g->of_heap_span);
-	free(g->rootents);
-	gs_problems_free(&g->problems);
-	free(g);
-}
 
 int gograph_reached(const struct gograph *g, size_t hi, uint64_t i)
 {

@@ -139,6 +139,15 @@ static inline uint64_t gg_slot_of(const struct gg_span *s, uint64_t p)
 	return i;
 }
 
+/*
+ * (gograph_spans.c) Enumerate h's in-use spans into g with their
+ * allocated slots (and, with roots, a root mark a slot); a span whose
+ * bits cannot be read is left out, said in g's problems. False only when
+ * out of memory.
+ */
+bool gg_add_spans(struct gograph *g, struct gs_snapctx *c, const struct goheap *h,
+		  const struct gs_need_ans *a, bool roots);
+
 /* The enumerated span whose slots hold address p, or NULL. */
 struct gg_span *gograph_span_of(const struct gograph *g, uint64_t p);
 
