@@ -6,6 +6,7 @@
  */
 #include "commands.h"
 #include "decode/goheap.h"
+#include "decode/gotypeflow.h"
 #include "decode/gograph.h"
 #include "decode/snapctx.h"
 #include "out/retain_out.h"
@@ -44,8 +45,13 @@ static int retain_pprof_to(const void *ctx, FILE *out)
 	return retain_write_pprof(x->g, x->h, x->o, out);
 }
 
+/* Selectors a field path goes down at most (then deeper objects count at it). */
+#define RETAIN_DEPTH	8
+
 int cmd_retain(int argc, char **argv)
 {
+	struct gotypeflow *flow = NULL;
+	struct gograph *gs = NULL;
 	struct gograph *g = NULL;
 	struct goheap *h = NULL;
 	struct retain_out_opts o;
@@ -61,7 +67,10 @@ int cmd_retain(int argc, char **argv)
 	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
 	if (!h)
 		goto out;
-	g = gograph_build(&c, h);
+	/* the type flow over a spans-only graph names the paths */
+	gs = gograph_spans(&c, h);
+	flow = gs ? gotypeflow_run(&c, gs) : NULL;
+	g = flow ? gograph_build_paths(&c, h, flow, RETAIN_DEPTH) : NULL;
 	if (!g) {
 		p_err("out of memory");
 		goto out;
@@ -84,6 +93,8 @@ int cmd_retain(int argc, char **argv)
 	}
 out:
 	gograph_free(g);
+	gotypeflow_free(flow);
+	gograph_free(gs);
 	goheap_free(h);
 	gs_snapctx_close(&c);
 	return ret;

@@ -13,6 +13,7 @@
 #include "decode/gograph_needs.h"
 #include "decode/goroutines.h"
 #include "decode/gostackmap.h"
+#include "decode/gotypeflow.h"
 #include "decode/threadwalk.h"
 #include "exe/datasyms.h"
 
@@ -27,6 +28,12 @@
 #define GG_MAX_SECTION	(1ULL << 32)	/* bytes of data or bss scanned */
 #define GG_SLOT_BITS	20		/* GO_MAX_NELEMS = 1 << 20 */
 
+/* A global the DWARF types, for naming a root word's field. */
+struct gg_global {
+	uint64_t	addr, size;
+	uint32_t	type;
+};
+
 struct gg {
 	struct gs_snapctx	*c;
 	const struct goheap	*h;
@@ -39,6 +46,13 @@ struct gg {
 	uint64_t		*win;		/* GG_WINDOW bytes: objects */
 	uint64_t		*rwin;		/* GG_WINDOW bytes: roots */
 	bool			oom;
+	/* field paths (with the type flow): where the word being marked is */
+	const struct gotypeflow	*flow;
+	uint32_t		cur_path;	/* its holder's path + 1; 0: a root */
+	char			cur_sel[GG_SEL_MAX];	/* its selector in the holder */
+	bool			cur_from_map;	/* its holder is a map's internals */
+	struct gg_global	*gl;		/* DWARF globals by address */
+	size_t			nr_gl;
 	/* The root being scanned: its entry made when it first reaches
 	 * something (cur_ent 0: not yet). */
 	struct gg_rootent	cur;
@@ -108,6 +122,29 @@ static uint32_t cur_entry(struct gg *d)
 	return d->cur_ent;
 }
 
+/*
+ * The path of the object in slot i of s, reached from the word described
+ * by d->cur_*: its holder's, when the object is one of a map's internals
+ * (they fold into the map) or the word has no selector or the holder is
+ * as deep as paths go; else the holder's with the word's selector ("[*]"
+ * out of a map's internals).
+ */
+static uint32_t child_path(struct gg *d, const struct gg_span *s, uint64_t i, uint32_t e)
+{
+	struct gograph *g = d->g;
+	uint32_t parent = d->cur_path, ty, p;
+	const char *sel = d->cur_from_map ? "[*]" : d->cur_sel;
+	bool exact;
+
+	ty = gotypeflow_slot(d->flow, (size_t)(s - g->spans), i, &exact);
+	if (ty != DWT_NONE && gg_map_internal(dwt_get(d->flow->dt, ty)->name))
+		return parent;
+	if (!sel[0] || (parent && g->paths[parent - 1].depth >= g->max_depth))
+		return parent;
+	p = gg_path_intern(g, parent, e, sel);
+	return p ? p : parent;
+}
+
 /* A word that may point into the heap: mark its object for the current root. */
 static void mark(struct gg *d, uint64_t p)
 {
@@ -134,6 +171,13 @@ static void mark(struct gg *d, uint64_t p)
 	if (!e)
 		return;
 	s->root[i] = e;
+	if (s->path) {
+		s->path[i] = child_path(d, s, i, e);
+		if (s->path[i]) {
+			g->paths[s->path[i] - 1].objects++;
+			g->paths[s->path[i] - 1].bytes += s->sl.size;
+		}
+	}
 	g->rootents[e - 1].objects++;
 	g->rootents[e - 1].bytes += s->sl.size;
 	g->reached_objects++;
@@ -159,6 +203,40 @@ static bool grow_mask(struct gg *d, uint64_t words)
 }
 
 /* Read the object's pointer words, a window at a time, and mark them. */
+/*
+ * The word at offset off of the object in slot i of s: its holder's path
+ * and its field path in the object's flow type ("[*]" first when the
+ * object is an array of it), into d->cur_*.
+ */
+static void object_sel(struct gg *d, const struct gg_span *s, uint64_t i, uint64_t off)
+{
+	uint32_t ty;
+	uint64_t size, room = s->sl.size, hdr = 0;
+	const struct dwt *t;
+	char f[GG_SEL_MAX];
+	bool exact = false;
+
+	d->cur_path = s->path[i];
+	d->cur_sel[0] = '\0';
+	d->cur_from_map = false;
+	ty = gotypeflow_slot(d->flow, (size_t)(s - d->g->spans), i, &exact);
+	if (ty == DWT_NONE)
+		return;
+	t = dwt_get(d->flow->dt, ty);
+	size = t->size;
+	d->cur_from_map = gg_map_internal(t->name);
+	if (d->ptrs.header_size && !s->sl.noscan && !s->sl.large &&
+	    s->sl.size > d->ptrs.header_min)
+		hdr = d->ptrs.header_size;
+	if (off < hdr || !size)
+		return;
+	room -= hdr;
+	off -= hdr;
+	dwt_field_path(d->flow->dt, ty, off % size, f, sizeof(f) - 3);
+	snprintf(d->cur_sel, sizeof(d->cur_sel), "%s%.76s",
+		 !exact && room / size >= 2 ? "[*]" : "", f);
+}
+
 static void scan_object(struct gg *d, struct gg_span *s, uint64_t i)
 {
 	struct gograph *g = d->g;
@@ -191,8 +269,11 @@ static void scan_object(struct gg *d, struct gg_span *s, uint64_t i)
 			return;
 		}
 		for (k = 0; k < take; k++)
-			if (go_mask_test(d->mask, w + k))
+			if (go_mask_test(d->mask, w + k)) {
+				if (s->path)
+					object_sel(d, s, i, (w + k) * 8);
 				mark(d, d->win[k]);
+			}
 	}
 }
 
@@ -205,6 +286,33 @@ static void drain(struct gg *d)
 		scan_object(d, &d->g->spans[v >> GG_SLOT_BITS],
 			    v & ((1ULL << GG_SLOT_BITS) - 1));
 	}
+}
+
+/*
+ * A root word at addr: at its root's path; in a global the DWARF types,
+ * its field path there (main.iface's ".v"); a stack or register word
+ * has none.
+ */
+static void root_sel(struct gg *d, uint64_t addr)
+{
+	size_t lo = 0, hi = d->nr_gl;
+
+	d->cur_path = 0;
+	d->cur_sel[0] = '\0';
+	d->cur_from_map = false;
+	if (d->cur.kind != GG_ROOT_DATA && d->cur.kind != GG_ROOT_BSS)
+		return;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->gl[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr - d->gl[lo - 1].addr < d->gl[lo - 1].size)
+		dwt_field_path(d->flow->dt, d->gl[lo - 1].type, addr - d->gl[lo - 1].addr,
+			       d->cur_sel, sizeof(d->cur_sel));
 }
 
 /* Names the root a word at addr belongs to into d->cur (when it changes). */
@@ -238,6 +346,7 @@ static bool scan_range(struct gg *d, uint64_t lo, uint64_t hi, const uint8_t *bv
 			if (!v)
 				continue;
 			name(d, lo + (w + i) * 8, ctx);
+			root_sel(d, lo + (w + i) * 8);
 			mark(d, v);
 			drain(d);
 		}
@@ -532,6 +641,7 @@ static void root_regs(struct gg *d)
 					 t->tid, gpr[k].name);
 				d->cur.tid = t->tid;
 			}
+			root_sel(d, 0);
 			mark(d, v);
 			drain(d);
 		}
@@ -565,10 +675,52 @@ static void roots(struct gg *d)
 
 /* ---- the whole ------------------------------------------------------ */
 
+static int cmp_global(const void *a, const void *b)
+{
+	const struct gg_global *x = a, *y = b;
+
+	return (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+/* The paths' set-up: a path a slot, and the DWARF globals by address. */
+static bool paths_setup(struct gg *d, unsigned int depth)
+{
+	struct gograph *g = d->g;
+	const struct dwt_global *gl;
+	size_t i, n;
+
+	g->max_depth = depth ? depth : 1;
+	for (i = 0; i < g->nr_spans; i++) {
+		g->spans[i].path = calloc(g->spans[i].sl.nelems, sizeof(uint32_t));
+		if (!g->spans[i].path)
+			return false;
+	}
+	gl = dwt_globals(d->flow->dt, &n);
+	d->gl = calloc(n ? n : 1, sizeof(*d->gl));
+	if (!d->gl)
+		return false;
+	for (i = 0; i < n; i++) {
+		uint32_t ty = dwt_of_die(d->flow->dt, gl[i].type_die);
+
+		if (ty == DWT_NONE)
+			continue;
+		d->gl[d->nr_gl++] = (struct gg_global){ gl[i].addr + d->c->bias,
+							dwt_get(d->flow->dt, ty)->size, ty };
+	}
+	qsort(d->gl, d->nr_gl, sizeof(*d->gl), cmp_global);
+	return true;
+}
+
 struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h)
 {
+	return gograph_build_paths(c, h, NULL, 0);
+}
+
+struct gograph *gograph_build_paths(struct gs_snapctx *c, const struct goheap *h,
+				    const struct gotypeflow *flow, unsigned int depth)
+{
 	struct gograph *g = calloc(1, sizeof(*g));
-	struct gg d = { .c = c, .h = h, .g = g };
+	struct gg d = { .c = c, .h = h, .g = g, .flow = flow && flow->ran ? flow : NULL };
 
 	if (!g)
 		return NULL;
@@ -584,7 +736,7 @@ struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h)
 	if (!d.a[GN_MSPAN_ALLOCBITS].ok || !d.a[GN_MSPAN_FREEINDEX].ok) {
 		gs_problem(&g->problems, "mspan.allocBits or freeindex unavailable: "
 			   "no object to mark");
-	} else if (!gg_add_spans(g, c, h, d.a, true)) {
+	} else if (!gg_add_spans(g, c, h, d.a, true) || (d.flow && !paths_setup(&d, depth))) {
 		goto oom;
 	} else if (g->scheme == GP_NONE) {
 		gs_problem(&g->problems, "no object's pointers can be read: %s", g->scheme_why);
@@ -593,6 +745,7 @@ struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h)
 	}
 	if (d.oom)
 		goto oom;
+	free(d.gl);
 	go_ptrs_free(&d.ptrs);
 	gs_wordstack_free(&d.queue);
 	free(d.mask);
@@ -600,6 +753,7 @@ struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h)
 	free(d.rwin);
 	return g;
 oom:
+	free(d.gl);
 	go_ptrs_free(&d.ptrs);
 	gs_wordstack_free(&d.queue);
 	free(d.mask);

@@ -69,6 +69,23 @@ struct gg_rootent {
 	uint64_t	objects, bytes;	/* first reached from it */
 };
 
+/*
+ * A field path under a root (retain's "main.smalls[*]"): a selector
+ * (".buf", "[*].elems[*]", "[*]" for a map's or array's elements) after
+ * its parent's. Objects are charged to the path they were first reached
+ * by, up to the graph's depth (deeper ones to their ancestor at it).
+ */
+#define GG_SEL_MAX	80
+#define GG_MAX_PATHS	(1U << 20)
+
+struct gg_path {
+	uint32_t	parent;		/* path index + 1; 0: the root itself */
+	uint32_t	rootent;	/* root entry + 1 */
+	uint16_t	depth;		/* selectors from the root, this one's included */
+	char		sel[GG_SEL_MAX];
+	uint64_t	objects, bytes;	/* first reached at exactly this path */
+};
+
 /* One in-use span of the graph, its slots and their marks. */
 struct gg_span {
 	const struct gh_span *sp;
@@ -76,7 +93,10 @@ struct gg_span {
 	uint32_t	divmul;		/* ceil(2^32 / slot size): gg_slot_of() */
 	uint8_t		*alloc;		/* allocated slots (gospan.h) */
 	uint32_t	*root;		/* per slot: 0 unreached, else rootent + 1 */
+	uint32_t	*path;		/* per slot: path + 1, 0 at its root (with paths) */
 };
+
+struct gotypeflow;
 
 struct gograph {
 	enum go_ptrs_scheme scheme;
@@ -102,6 +122,13 @@ struct gograph {
 	uint64_t	unscanned[GP_NR_RES];
 	uint64_t	unscanned_bytes[GP_NR_RES];
 
+	/* field paths (gograph_build_paths): NULL without the type flow */
+	struct gg_path	*paths;
+	size_t		nr_paths, cap_paths;
+	uint32_t	*path_index;	/* open addressing: path + 1 */
+	size_t		path_icap;
+	unsigned int	max_depth;
+
 	struct gs_problems problems;
 };
 
@@ -112,6 +139,22 @@ struct gograph {
  * stacks are not scanned (said). NULL only when out of memory.
  */
 struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h);
+/*
+ * The same, each reached object charged to a field path too, named by
+ * the type flow's DWARF types (flow ran over a graph of the same heap),
+ * at most depth selectors deep. NULL only when out of memory.
+ */
+struct gograph *gograph_build_paths(struct gs_snapctx *c, const struct goheap *h,
+				    const struct gotypeflow *flow, unsigned int depth);
+
+/* (gograph_paths.c) Path index + 1 of (parent, rootent, sel), added when new; 0: none. */
+uint32_t gg_path_intern(struct gograph *g, uint32_t parent, uint32_t rootent,
+			const char *sel);
+/* The whole name of path index i: its root's name and every selector. */
+void gograph_path_name(const struct gograph *g, uint32_t i, char *buf, size_t len);
+/* Whether a DWARF type name is one of the linker's map internals. */
+bool gg_map_internal(const char *name);
+
 /*
  * Only the spans and their allocated slots, nothing marked: what the
  * type flow (gotypeflow.h) walks. NULL only when out of memory.

@@ -102,7 +102,10 @@ void gograph_free(struct gograph *g)
 	for (i = 0; i < g->nr_spans; i++) {
 		free(g->spans[i].alloc);
 		free(g->spans[i].root);
+		free(g->spans[i].path);
 	}
+	free(g->paths);
+	free(g->path_index);
 	free(g->spans);
 	free(g->of_heap_span);
 	free(g->rootents);

@@ -83,6 +83,38 @@ static void rootents_json(struct json_writer *w, const struct gograph *g,
 	free(v);
 }
 
+/* The field paths by the bytes first reached at each (null: no DWARF flow). */
+static void paths_json(struct json_writer *w, const struct gograph *g,
+		       const struct retain_out_opts *o)
+{
+	uint32_t *ix;
+	char name[512];
+	size_t i, n;
+
+	jw_key(w, "paths");
+	if (!g->paths) {
+		jw_null(w);
+		return;
+	}
+	ix = retain_paths_sorted(g);
+	jw_start_array(w);
+	n = o->top && o->top < g->nr_paths ? o->top : g->nr_paths;
+	for (i = 0; ix && i < n; i++) {
+		const struct gg_path *p = &g->paths[ix[i]];
+
+		gograph_path_name(g, ix[i], name, sizeof(name));
+		jw_start_object(w);
+		jw_kv_string(w, "root", g->rootents[p->rootent - 1].name);
+		jw_kv_string(w, "path", name);
+		jw_kv_u64(w, "depth", p->depth);
+		jw_kv_u64(w, "objects", p->objects);
+		jw_kv_u64(w, "bytes", p->bytes);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	free(ix);
+}
+
 void retain_print_json(const struct gograph *g, const struct goheap *h,
 		       const struct retain_out_opts *o, struct json_writer *w)
 {
@@ -93,6 +125,7 @@ void retain_print_json(const struct gograph *g, const struct goheap *h,
 	roots_json(w, g);
 	totals_json(w, g);
 	rootents_json(w, g, o);
+	paths_json(w, g, o);
 	heap_json_unavailable(w, h);
 	heap_json_problems(w, h, &g->problems);
 	jw_end_object(w);

@@ -20,6 +20,9 @@ struct retain_out_opts {
 	uint64_t	realtime_ns;	/* the capture's wall clock; 0: unknown */
 };
 
+/* The field paths' indexes by bytes, descending (malloc'd; NULL: out of memory). */
+uint32_t *retain_paths_sorted(const struct gograph *g);
+
 /* The root entries by bytes retained, descending (malloc'd; NULL: none). */
 const struct gg_rootent **retain_sorted(const struct gograph *g);
 

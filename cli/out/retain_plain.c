@@ -94,10 +94,38 @@ static void print_roots(const struct gograph *g, const struct retain_out_opts *o
 	free(v);
 }
 
+/* The field paths by bytes, up to o->top rows (only with DWARF's types). */
+static void print_paths(const struct gograph *g, const struct retain_out_opts *o, FILE *out)
+{
+	uint32_t *ix;
+	char name[512];
+	size_t i, n;
+
+	if (!g->paths) {
+		fprintf(out, "\nNo field paths: the executable has no DWARF\n");
+		return;
+	}
+	ix = retain_paths_sorted(g);
+	if (!ix)
+		return;
+	n = o->top && o->top < g->nr_paths ? o->top : g->nr_paths;
+	fprintf(out, "\nBy field path (objects first reached there; at most %u selectors "
+		"deep)\n  %12s %15s  %s\n", g->max_depth, "OBJECTS", "BYTES", "PATH");
+	for (i = 0; i < n; i++) {
+		gograph_path_name(g, ix[i], name, sizeof(name));
+		fprintf(out, "  %12" PRIu64 " %15" PRIu64 "  %s\n", g->paths[ix[i]].objects,
+			g->paths[ix[i]].bytes, name);
+	}
+	if (n < g->nr_paths)
+		fprintf(out, "  (%zu more paths)\n", g->nr_paths - n);
+	free(ix);
+}
+
 void retain_print_plain(const struct gograph *g, const struct goheap *h,
 			const struct retain_out_opts *o, FILE *out)
 {
 	print_summary(g, h, o, out);
 	print_roots(g, o, out);
+	print_paths(g, o, out);
 	heap_print_not_decoded(h, &g->problems, out);
 }

@@ -32,3 +32,24 @@ const struct gg_rootent **retain_sorted(const struct gograph *g)
 	qsort(v, g->nr_rootents, sizeof(*v), by_bytes);
 	return v;
 }
+
+static int cmp_path_bytes(const void *a, const void *b, void *ctx)
+{
+	const struct gograph *g = ctx;
+	const struct gg_path *x = &g->paths[*(const uint32_t *)a];
+	const struct gg_path *y = &g->paths[*(const uint32_t *)b];
+
+	return (x->bytes < y->bytes) - (x->bytes > y->bytes);
+}
+
+uint32_t *retain_paths_sorted(const struct gograph *g)
+{
+	uint32_t *ix = malloc((g->nr_paths ? g->nr_paths : 1) * sizeof(*ix));
+	size_t i;
+
+	for (i = 0; ix && i < g->nr_paths; i++)
+		ix[i] = (uint32_t)i;
+	if (ix)
+		qsort_r(ix, g->nr_paths, sizeof(*ix), cmp_path_bytes, (void *)g);
+	return ix;
+}

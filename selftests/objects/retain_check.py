@@ -93,6 +93,8 @@ def check(t, out, v, headers):
              "" if want is None else "; objects' main.Big and []*main.Big: %d" % want),
             str(roots(j, "stacks")[:6]))
 
+    check_paths(t, p, j, js, owner[0]["root"] if len(owner) == 1 else None)
+
     sr = read(os.path.join(d, "retain-strip-rc")).strip()
     same = sr == "0" and js.get("totals") == tot and \
         {k: {x: js.get("roots", {}).get(k, {}).get(x) for x in ("objects", "bytes")}
@@ -102,6 +104,25 @@ def check(t, out, v, headers):
             "%s: stripped: the same totals per root kind, globals named by section offset (%s)" %
             (p, ", ".join(named)),
             read(os.path.join(d, "retain-strip.err")) + js.get("_error", ""))
+
+
+def check_paths(t, p, j, js, owner):
+    """Field paths (types from DWARF): where each of the program's own is."""
+    paths = {x["path"]: x for x in (j.get("paths") or [])}
+    sm = paths.get("main.smalls[*]", {})
+    t.check(sm.get("objects") == N_SMALL and sm.get("bytes") == N_SMALL * 48,
+            "%s: path main.smalls[*] (the map's values; its buckets or groups fold into "
+            "it): exactly the %d main.Small, %s bytes" % (p, N_SMALL, sm.get("bytes")),
+            str(list(paths)[:12]))
+    bg = paths.get((owner or "?") + "[*]", {})
+    t.check(bg.get("objects") == N_BIG,
+            "%s: path %s[*] (the local slice's elements): exactly the %d main.Big (%s)" %
+            (p, owner, N_BIG, bg.get("objects")), str(list(paths)[:12]))
+    iv = paths.get("main.iface.v", {})
+    t.check(iv.get("objects") == 2 and iv.get("bytes", 0) >= BUF_BYTES and
+            js.get("paths", "missing") is None,
+            "%s: path main.iface.v: the 64 MiB []byte and its boxed header (%s objects, "
+            "%s bytes); stripped, no paths (null)" % (p, iv.get("objects"), iv.get("bytes")))
 
 
 def check_pprof(t, go, out, v):
