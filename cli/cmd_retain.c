@@ -18,13 +18,17 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s retain SNAP [--top N] [--pprof FILE] [--exe PATH] [--seq N] [-j|-p]\n\n"
+		"Usage: %s retain SNAP [--top N] [--depth N] [--pprof FILE] [--exe PATH]\n"
+		"          [--seq N] [-j|-p]\n\n"
 		"What keeps the Go heap alive: its allocated objects marked from the\n"
 		"roots (data and bss through the runtime's pointer masks, goroutine\n"
 		"stacks conservatively) through every object's pointer words, and for\n"
 		"each root (a global, a goroutine's frame) the objects and bytes it\n"
-		"reaches first. Needs a full-mode capture; see docs/objects.md.\n\n"
-		"  --top N       at most N roots (default: all)\n"
+		"reaches first; with the executable's DWARF, by field path too\n"
+		"(main.cache[*].buf). Needs a full-mode capture; see docs/objects.md.\n\n"
+		"  --top N       at most N roots and N paths (default: all)\n"
+		"  --depth N     field paths at most N selectors deep (1 to 32,\n"
+		"                default 8); deeper objects count at that depth\n"
 		"  --pprof FILE  also write every root as a gzipped pprof profile\n"
 		"                to FILE (go tool pprof; --top does not apply)\n"
 		"  --exe PATH    the executable (default: the one the snapshot names,\n"
@@ -45,7 +49,7 @@ static int retain_pprof_to(const void *ctx, FILE *out)
 	return retain_write_pprof(x->g, x->h, x->o, out);
 }
 
-/* Selectors a field path goes down at most (then deeper objects count at it). */
+/* Selectors a field path goes down at most by default (then deeper objects count at it). */
 #define RETAIN_DEPTH	8
 
 int cmd_retain(int argc, char **argv)
@@ -70,7 +74,7 @@ int cmd_retain(int argc, char **argv)
 	/* the type flow over a spans-only graph names the paths */
 	gs = gograph_spans(&c, h);
 	flow = gs ? gotypeflow_run(&c, gs) : NULL;
-	g = flow ? gograph_build_paths(&c, h, flow, RETAIN_DEPTH) : NULL;
+	g = flow ? gograph_build_paths(&c, h, flow, a.depth ? a.depth : RETAIN_DEPTH) : NULL;
 	if (!g) {
 		p_err("out of memory");
 		goto out;

@@ -77,7 +77,10 @@ struct heap_cmd_args {
 	const char	*exe;
 	uint64_t	top;		/* rows; 0: all */
 	long		seq;		/* -1: the first snapshot */
+	unsigned int	depth;		/* retain --depth; 0: its default */
 };
+
+#define HEAP_CMD_MAX_DEPTH	32
 
 /*
  * Parse them for command cmd (with -j/-p/-q/-h): 0; 1 after printing

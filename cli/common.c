@@ -92,9 +92,12 @@ int parse_heap_cmd_args(const char *cmd, int argc, char **argv,
 		{ "pprof",	required_argument,	NULL, 'P' },
 		{ "exe",	required_argument,	NULL, 'e' },
 		{ "seq",	required_argument,	NULL, 'n' },
+		{ "depth",	required_argument,	NULL, 'D' },
 		COMMON_LONG_OPTS,
 		{ 0 }
 	};
+	unsigned long long depth;
+	char *end;
 	int opt;
 
 	memset(a, 0, sizeof(*a));
@@ -112,6 +115,23 @@ int parse_heap_cmd_args(const char *cmd, int argc, char **argv,
 		case 'n':
 			if (parse_seq(cmd, optarg, &a->seq))
 				return EXIT_USAGE;
+			break;
+		case 'D':
+			/* retain's alone: the depth of its field paths */
+			if (strcmp(cmd, "retain")) {
+				usage(stderr);
+				return EXIT_USAGE;
+			}
+			errno = 0;
+			depth = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' || !depth ||
+			    depth > HEAP_CMD_MAX_DEPTH) {
+				output_begin();
+				p_err("%s: --depth wants 1 to %d, not '%s'", cmd,
+				      HEAP_CMD_MAX_DEPTH, optarg);
+				return EXIT_USAGE;
+			}
+			a->depth = (unsigned int)depth;
 			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return EXIT_USAGE;
