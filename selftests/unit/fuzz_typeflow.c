@@ -6,8 +6,8 @@
  * typed global) and over the runtime's metadata. A few set bits are a
  * bit-flipped snapshot: a typed pointer anywhere, a cycle, a header
  * naming anything, spans claiming other slots. Whatever the flips, the
- * flow must end (each object typed and queued once) and the outputs
- * must be printable.
+ * flow must end (each object typed and queued once), and so must the
+ * marking by field paths over its types; the outputs must be printable.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,12 +18,15 @@
 #include "decode/goobjects.h"
 #include "decode/gotypeflow.h"
 #include "out/objects_out.h"
+#include "out/retain_out.h"
 #include "synth_typeflow.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct synth_typeflow st;
 	struct objects_out_opts o = { "fuzz.gsnap", "fuzz", 3, 0 };
+	struct retain_out_opts ro = { "fuzz.gsnap", "fuzz", 3, 0 };
+	struct gograph *gp = NULL;
 	struct gotypeflow *f = NULL;
 	struct goobjects *ob = NULL;
 	struct gograph *g = NULL;
@@ -55,6 +58,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		objects_print_json(ob, h, &o, &w);
 		objects_write_pprof(ob, h, &o, null);
 	}
+	/* retain's field paths, named by the flow's types */
+	if (f)
+		gp = gograph_build_paths(&st.g.c, h, f, 4);
+	if (gp) {
+		retain_print_plain(gp, h, &ro, null);
+		jw_init(&w, null, false);
+		retain_print_json(gp, h, &ro, &w);
+	}
+	gograph_free(gp);
 	goobjects_free(ob);
 	gotypeflow_free(f);
 	gograph_free(g);

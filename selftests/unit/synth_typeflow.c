@@ -14,6 +14,7 @@ __attribute__((used)) struct tf_roots tf_root;
 #define MD_TYPES	64
 #define MD_BSS		16
 #define MD_EBSS		24
+#define MD_BMASK	48	/* its bitvector: n, then bytedata */
 
 static int t_field(void *priv, const char *type, const char *name,
 		   struct gs_field *out)
@@ -84,9 +85,12 @@ void synth_typeflow_build(struct synth_typeflow *t)
 	t->rec->len = sizeof(r);
 	memcpy(t->rec->data, &r, sizeof(r));
 	synth_put(t->g.rec->data + (GR_MD + MD_TYPES - GR_MEM), TF_TYPES, 8);
-	/* tf_root is the bss: where the flow reads globals with pointers */
+	/* tf_root is the bss: where the flow reads globals with pointers,
+	 * every word of it a pointer in the runtime's mask of it */
 	synth_put(t->g.rec->data + (GR_MD + MD_BSS - GR_MEM), root, 8);
 	synth_put(t->g.rec->data + (GR_MD + MD_EBSS - GR_MEM), root + sizeof(r), 8);
+	synth_put(t->g.rec->data + (GR_MD + MD_BMASK - GR_MEM), sizeof(r) / 8, 4);
+	synth_put(t->g.rec->data + (GR_MEM + 0x1208 - GR_MEM), (1U << (sizeof(r) / 8)) - 1, 1);
 
 	a = t->g.o.arena->data;
 	/* object 2: a tf_big whose first -> object 5 */

@@ -121,6 +121,51 @@ static void test_section_end(void)
 	synth_typeflow_close(&st);
 }
 
+/* The objects first reached at path name of gp, or -1 if it has none. */
+static long long path_objects(const struct gograph *gp, const char *want)
+{
+	char name[256];
+	size_t i;
+
+	for (i = 0; gp && i < gp->nr_paths; i++) {
+		gograph_path_name(gp, (uint32_t)i, name, sizeof(name));
+		if (!strcmp(name, want))
+			return (long long)gp->paths[i].objects;
+	}
+	return -1;
+}
+
+/*
+ * retain's field paths over the flow's types: tf_root's words (the bss,
+ * every word a pointer) name the objects they reach first by tf_root's
+ * fields; what an untyped object reaches stays at its path; what data
+ * (scanned first) reached is at data's root, not under tf_root.
+ */
+static void test_paths(void)
+{
+	struct gotypeflow *f;
+	struct gograph *g, *gp;
+	struct goheap *h;
+
+	synth_typeflow_build(&st);
+	if (synth_typeflow_open(&st))
+		abort();
+	h = goheap_decode(&st.g.o.snap, st.g.m, st.g.l, "go1.22-synth");
+	g = h ? gograph_spans(&st.g.c, h) : NULL;
+	f = g ? gotypeflow_run(&st.g.c, g) : NULL;
+	gp = f ? gograph_build_paths(&st.g.c, h, f, 4) : NULL;
+	ok(gp && gp->paths && gp->nr_paths == 2 && path_objects(gp, "tf_root.big") == 1 &&
+	   path_objects(gp, "tf_root.opaque") == 2 && path_objects(gp, "tf_root.mid") == -1,
+	   "field paths: tf_root.big (object 2), .opaque (the large object and object 5 "
+	   "it reaches, untyped: no selector), no .mid (objects 0 and 1 reached first "
+	   "from data, at its root) (%zu paths)", gp ? gp->nr_paths : 0);
+	gograph_free(gp);
+	gotypeflow_free(f);
+	gograph_free(g);
+	goheap_free(h);
+	synth_typeflow_close(&st);
+}
+
 static void test_no_dwarf(void)
 {
 	struct gotypeflow *f;
@@ -146,6 +191,7 @@ int main(void)
 {
 	test_flow();
 	test_section_end();
+	test_paths();
 	test_no_dwarf();
 	return tap_done();
 }
