@@ -82,19 +82,19 @@ uint32_t gg_path_intern(struct gograph *g, uint32_t parent, uint32_t rootent,
 
 void gograph_path_name(const struct gograph *g, uint32_t i, char *buf, size_t len)
 {
-	const struct gg_path *chain[64];
+	uint32_t ids[64], k = i + 1;
 	size_t n = 0, at;
-	uint32_t k = i + 1;
 	int w;
 
 	while (k && n < 64) {
-		chain[n++] = &g->paths[k - 1];
+		ids[n++] = k - 1;
 		k = g->paths[k - 1].parent;
 	}
 	w = snprintf(buf, len, "%s", g->rootents[g->paths[i].rootent - 1].name);
 	at = w > 0 ? (size_t)w : 0;
-	while (n-- && at < len) {
-		w = snprintf(buf + at, len - at, "%s", chain[n]->sel);
+	while (n && at < len) {
+		n--;
+		w = snprintf(buf + at, len - at, "%s", g->paths[ids[n]].sel);
 		at += w > 0 ? (size_t)w : 0;
 	}
 }
