@@ -8,6 +8,7 @@
  * needs table (goobjects_needs.c), every byte through gs_mem.
  */
 #include "decode/goobjects.h"
+#include "decode/gograph.h"
 #include "decode/goobjects_needs.h"
 #include "decode/goobjects_tally.h"
 #include "decode/gospan.h"

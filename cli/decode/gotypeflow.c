@@ -9,6 +9,7 @@
  */
 #include "base/wordstack.h"
 #include "decode/gotypeflow.h"
+#include "decode/gograph.h"
 #include "decode/gograph_needs.h"
 #include "decode/goroutines.h"
 #include "decode/threadwalk.h"

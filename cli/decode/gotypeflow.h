@@ -32,9 +32,10 @@
 #include <stdint.h>
 
 #include "base/problems.h"
-#include "decode/gograph.h"
 #include "decode/snapctx.h"
 #include "exe/dwtypes.h"
+
+struct gograph;		/* decode/gograph.h: the spans the flow types */
 
 #define GTF_EXACT	(1U << 31)	/* a slot's type: one value, not an array */
 
