@@ -7,8 +7,8 @@
  */
 #include "commands.h"
 #include "decode/goheap.h"
-#include "decode/gograph.h"
 #include "decode/goobjects.h"
+#include "decode/gospanset.h"
 #include "decode/gotypeflow.h"
 #include "decode/snapctx.h"
 #include "out/objects_out.h"
@@ -54,7 +54,7 @@ int cmd_objects(int argc, char **argv)
 {
 	struct goobjects *ob = NULL;
 	struct gotypeflow *flow = NULL;
-	struct gograph *g = NULL;
+	struct gg_spanset *set = NULL;
 	struct goheap *h = NULL;
 	struct objects_out_opts o;
 	struct heap_cmd_args a;
@@ -69,8 +69,8 @@ int cmd_objects(int argc, char **argv)
 	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
 	if (!h)
 		goto out;
-	g = gograph_spans(&c, h);
-	flow = g ? gotypeflow_run(&c, g) : NULL;
+	set = gg_spanset_new(&c, h);
+	flow = set ? gotypeflow_run(&c, set) : NULL;
 	ob = flow ? goobjects_decode(&c.snap, c.mem, c.layout, h, flow) : NULL;
 	if (!ob) {
 		p_err("out of memory");
@@ -96,7 +96,7 @@ int cmd_objects(int argc, char **argv)
 out:
 	goobjects_free(ob);
 	gotypeflow_free(flow);
-	gograph_free(g);
+	gg_spanset_free(set);
 	goheap_free(h);
 	gs_snapctx_close(&c);
 	return ret;

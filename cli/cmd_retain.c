@@ -55,7 +55,7 @@ static int retain_pprof_to(const void *ctx, FILE *out)
 int cmd_retain(int argc, char **argv)
 {
 	struct gotypeflow *flow = NULL;
-	struct gograph *gs = NULL;
+	struct gg_spanset *set = NULL;
 	struct gograph *g = NULL;
 	struct goheap *h = NULL;
 	struct retain_out_opts o;
@@ -71,9 +71,9 @@ int cmd_retain(int argc, char **argv)
 	h = snap_heap_open(&c, a.snap_path, a.exe, a.seq);
 	if (!h)
 		goto out;
-	/* the type flow over a spans-only graph names the paths */
-	gs = gograph_spans(&c, h);
-	flow = gs ? gotypeflow_run(&c, gs) : NULL;
+	/* the type flow over a span set names the paths */
+	set = gg_spanset_new(&c, h);
+	flow = set ? gotypeflow_run(&c, set) : NULL;
 	g = flow ? gograph_build_paths(&c, h, flow, a.depth ? a.depth : RETAIN_DEPTH) : NULL;
 	if (!g) {
 		p_err("out of memory");
@@ -98,7 +98,7 @@ int cmd_retain(int argc, char **argv)
 out:
 	gograph_free(g);
 	gotypeflow_free(flow);
-	gograph_free(gs);
+	gg_spanset_free(set);
 	goheap_free(h);
 	gs_snapctx_close(&c);
 	return ret;

@@ -136,7 +136,7 @@ static uint32_t child_path(struct gg *d, const struct gg_span *s, uint64_t i, ui
 	const char *sel = d->cur_from_map ? "[*]" : d->cur_sel;
 	bool exact;
 
-	ty = gotypeflow_slot(d->flow, (size_t)(s - g->spans), i, &exact);
+	ty = gotypeflow_slot(d->flow, (size_t)(s - g->set.spans), i, &exact);
 	if (ty != DWT_NONE && gg_map_internal(dwt_get(d->flow->dt, ty)->name))
 		return parent;
 	if (!sel[0] || (parent && g->paths[parent - 1].depth >= g->max_depth))
@@ -156,7 +156,7 @@ static void mark(struct gg *d, uint64_t p)
 
 	if (!p)
 		return;
-	s = gograph_span_of(g, p);
+	s = gg_spanset_find(&g->set, p);
 	if (!s)
 		return;
 	i = gg_slot_of(s, p);
@@ -185,7 +185,7 @@ static void mark(struct gg *d, uint64_t p)
 	g->roots[r].objects++;
 	g->roots[r].bytes += s->sl.size;
 	if (!s->sl.noscan)
-		push(d, (uint64_t)(s - g->spans) << GG_SLOT_BITS | i);
+		push(d, (uint64_t)(s - g->set.spans) << GG_SLOT_BITS | i);
 }
 
 static bool grow_mask(struct gg *d, uint64_t words)
@@ -219,7 +219,7 @@ static void object_sel(struct gg *d, const struct gg_span *s, uint64_t i, uint64
 	d->cur_path = s->path[i];
 	d->cur_sel[0] = '\0';
 	d->cur_from_map = false;
-	ty = gotypeflow_slot(d->flow, (size_t)(s - d->g->spans), i, &exact);
+	ty = gotypeflow_slot(d->flow, (size_t)(s - d->g->set.spans), i, &exact);
 	if (ty == DWT_NONE)
 		return;
 	t = dwt_get(d->flow->dt, ty);
@@ -283,7 +283,7 @@ static void drain(struct gg *d)
 	while (d->queue.n && !d->oom) {
 		uint64_t v = gs_wordstack_pop(&d->queue);
 
-		scan_object(d, &d->g->spans[v >> GG_SLOT_BITS],
+		scan_object(d, &d->g->set.spans[v >> GG_SLOT_BITS],
 			    v & ((1ULL << GG_SLOT_BITS) - 1));
 	}
 }
@@ -690,9 +690,9 @@ static bool paths_setup(struct gg *d, unsigned int depth)
 	size_t i, n;
 
 	g->max_depth = depth ? depth : 1;
-	for (i = 0; i < g->nr_spans; i++) {
-		g->spans[i].path = calloc(g->spans[i].sl.nelems, sizeof(uint32_t));
-		if (!g->spans[i].path)
+	for (i = 0; i < g->set.nr_spans; i++) {
+		g->set.spans[i].path = calloc(g->set.spans[i].sl.nelems, sizeof(uint32_t));
+		if (!g->set.spans[i].path)
 			return false;
 	}
 	gl = dwt_globals(d->flow->dt, &n);
@@ -736,7 +736,8 @@ struct gograph *gograph_build_paths(struct gs_snapctx *c, const struct goheap *h
 	if (!d.a[GN_MSPAN_ALLOCBITS].ok || !d.a[GN_MSPAN_FREEINDEX].ok) {
 		gs_problem(&g->problems, "mspan.allocBits or freeindex unavailable: "
 			   "no object to mark");
-	} else if (!gg_add_spans(g, c, h, d.a, true) || (d.flow && !paths_setup(&d, depth))) {
+	} else if (!gg_spanset_fill(&g->set, c, h, d.a, true, &g->problems) ||
+		   (d.flow && !paths_setup(&d, depth))) {
 		goto oom;
 	} else if (g->scheme == GP_NONE) {
 		gs_problem(&g->problems, "no object's pointers can be read: %s", g->scheme_why);
@@ -745,6 +746,8 @@ struct gograph *gograph_build_paths(struct gs_snapctx *c, const struct goheap *h
 	}
 	if (d.oom)
 		goto oom;
+	g->objects = g->set.objects;
+	g->bytes = g->set.bytes;
 	free(d.gl);
 	go_ptrs_free(&d.ptrs);
 	gs_wordstack_free(&d.queue);
@@ -763,16 +766,25 @@ oom:
 	return NULL;
 }
 
-
-
+void gograph_free(struct gograph *g)
+{
+	if (!g)
+		return;
+	gg_spanset_release(&g->set);
+	free(g->paths);
+	free(g->path_index);
+	free(g->rootents);
+	gs_problems_free(&g->problems);
+	free(g);
+}
 
 int gograph_reached(const struct gograph *g, size_t hi, uint64_t i)
 {
 	const struct gg_span *s;
 
-	if (!g->of_heap_span || g->of_heap_span[hi] < 0)
+	if (!g->set.of_heap_span || g->set.of_heap_span[hi] < 0)
 		return -1;
-	s = &g->spans[g->of_heap_span[hi]];
+	s = &g->set.spans[g->set.of_heap_span[hi]];
 	if (i >= s->sl.nelems || !s->root)
 		return -1;
 	return s->root[i] ? (int)g->rootents[s->root[i] - 1].kind + 1 : 0;

@@ -39,6 +39,7 @@
 #include "decode/goheap.h"
 #include "decode/goptrs.h"
 #include "decode/gospan.h"
+#include "decode/gospanset.h"
 #include "decode/snapctx.h"
 
 enum gg_root {
@@ -86,16 +87,6 @@ struct gg_path {
 	uint64_t	objects, bytes;	/* first reached at exactly this path */
 };
 
-/* One in-use span of the graph, its slots and their marks. */
-struct gg_span {
-	const struct gh_span *sp;
-	struct go_slots	sl;
-	uint32_t	divmul;		/* ceil(2^32 / slot size): gg_slot_of() */
-	uint8_t		*alloc;		/* allocated slots (gospan.h) */
-	uint32_t	*root;		/* per slot: 0 unreached, else rootent + 1 */
-	uint32_t	*path;		/* per slot: path + 1, 0 at its root (with paths) */
-};
-
 struct gotypeflow;
 
 struct gograph {
@@ -103,9 +94,7 @@ struct gograph {
 	char		scheme_why[192];
 	bool		greentea;
 
-	struct gg_span	*spans;		/* enumerated in-use spans, by base */
-	size_t		nr_spans;
-	int64_t		*of_heap_span;	/* h->spans[i] -> spans index, or -1 */
+	struct gg_spanset set;		/* its spans, allocated slots and marks */
 
 	uint64_t	objects, bytes;			/* allocated */
 	uint64_t	reached_objects, reached_bytes;
@@ -141,7 +130,7 @@ struct gograph {
 struct gograph *gograph_build(struct gs_snapctx *c, const struct goheap *h);
 /*
  * The same, each reached object charged to a field path too, named by
- * the type flow's DWARF types (flow ran over a graph of the same heap),
+ * the type flow's DWARF types (flow ran over a span set of the same heap),
  * at most depth selectors deep. NULL only when out of memory.
  */
 struct gograph *gograph_build_paths(struct gs_snapctx *c, const struct goheap *h,
@@ -155,44 +144,7 @@ void gograph_path_name(const struct gograph *g, uint32_t i, char *buf, size_t le
 /* Whether a DWARF type name is one of the linker's map internals. */
 bool gg_map_internal(const char *name);
 
-/*
- * Only the spans and their allocated slots, nothing marked: what the
- * type flow (gotypeflow.h) walks. NULL only when out of memory.
- */
-struct gograph *gograph_spans(struct gs_snapctx *c, const struct goheap *h);
 void gograph_free(struct gograph *g);
-
-/*
- * The slot of s holding address p (inside its slots): a multiply, as the
- * runtime's divMul does it, not a division (a helper call under qemu's
- * TCG, on every pointer), corrected where a size the snapshot claims is
- * not one the multiply is exact for.
- */
-static inline uint64_t gg_slot_of(const struct gg_span *s, uint64_t p)
-{
-	uint64_t off = p - s->sp->base, i;
-
-	if (s->sl.nelems == 1)
-		return 0;
-	i = off * s->divmul >> 32;
-	while (i && i * s->sl.size > off)
-		i--;
-	while ((i + 1) * s->sl.size <= off)
-		i++;
-	return i;
-}
-
-/*
- * (gograph_spans.c) Enumerate h's in-use spans into g with their
- * allocated slots (and, with roots, a root mark a slot); a span whose
- * bits cannot be read is left out, said in g's problems. False only when
- * out of memory.
- */
-bool gg_add_spans(struct gograph *g, struct gs_snapctx *c, const struct goheap *h,
-		  const struct gs_need_ans *a, bool roots);
-
-/* The enumerated span whose slots hold address p, or NULL. */
-struct gg_span *gograph_span_of(const struct gograph *g, uint64_t p);
 
 const char *gg_root_name(enum gg_root r);
 

@@ -8,7 +8,6 @@
  * needs table (goobjects_needs.c), every byte through gs_mem.
  */
 #include "decode/goobjects.h"
-#include "decode/gograph.h"
 #include "decode/goobjects_needs.h"
 #include "decode/goobjects_tally.h"
 #include "decode/gospan.h"
@@ -122,7 +121,8 @@ static enum go_typesrc untyped_why(const struct odec *d, const struct oslot *s)
 /* Whether every object of the span falls in one group: no header to read. */
 static bool one_group(const struct odec *d, const struct oslot *s)
 {
-	return !d->o->headers || s->noscan || s->large || s->size <= d->o->header_min;
+	return !go_slot_has_header(d->o->headers, d->o->header_min, s->size, s->noscan,
+				   s->large);
 }
 
 /* The type the flow gave the object in slot s, if any, into k. */
@@ -303,10 +303,10 @@ static void enumerate_span(struct odec *d, const struct gh_span *sp)
 		skip_span(d, sp);
 		return;
 	}
-	gi = d->flow && d->flow->g->of_heap_span ? d->flow->g->of_heap_span[sp - d->h->spans] : -1;
+	gi = d->flow && d->flow->set->of_heap_span ? d->flow->set->of_heap_span[sp - d->h->spans] : -1;
 	if (gi >= 0) {
 		/* the graph read the same bits by the same rule: take them */
-		bits = d->flow->g->spans[gi].alloc;
+		bits = d->flow->set->spans[gi].alloc;
 	} else if (!grow_buf(&d->bits, &d->bits_cap, (sl.nelems + 7) / 8)) {
 		gs_problem(&o->problems, "out of memory for span 0x%" PRIx64, sp->base);
 		skip_span(d, sp);

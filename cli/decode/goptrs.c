@@ -389,13 +389,13 @@ enum go_ptrs_res go_ptrs_object(struct go_ptrs *p, const struct gh_span *sp,
 	case GP_BITMAP2:
 		return from_bitmap(p, addr, n, mask);
 	case GP_HEADERS:
-		if (!sl->large && sl->size <= p->header_min)
-			return from_span_bits(p, sp, sl, addr, n, mask);
 		if (sl->large) {
 			if (!gs_mem_u64(p->mem, sp->mspan + (uint64_t)p->off_largetype, &type))
 				return GP_NOMEM;
 			return from_type(p, type, 0, n, mask);
 		}
+		if (!go_slot_has_header(true, p->header_min, sl->size, false, false))
+			return from_span_bits(p, sp, sl, addr, n, mask);
 		if (!gs_mem_u64(p->mem, addr, &type))
 			return GP_NOMEM;
 		return from_type(p, type, p->header_size / 8, n, mask);

@@ -49,6 +49,17 @@ bool go_span_allocated(const struct gs_mem *mem, const struct go_allocbits_at *a
 		       const struct gh_span *sp, uint64_t nelems, uint8_t *bits,
 		       struct gs_problems *pr);
 
+/*
+ * Whether an object of a span's slots starts with an allocation header:
+ * go1.22+ (headers) a scan object, not large (largeType types that), of
+ * more than minSizeForMallocHeader (smaller ones use the span's own bits).
+ */
+static inline bool go_slot_has_header(bool headers, uint64_t header_min, uint64_t size,
+				      bool noscan, bool large)
+{
+	return headers && !noscan && !large && size > header_min;
+}
+
 /* Whether slot i is allocated in bits. */
 static inline bool go_slot_allocated(const uint8_t *bits, uint64_t i)
 {

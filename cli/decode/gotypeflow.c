@@ -9,7 +9,6 @@
  */
 #include "base/wordstack.h"
 #include "decode/gotypeflow.h"
-#include "decode/gograph.h"
 #include "decode/gograph_needs.h"
 #include "decode/goroutines.h"
 #include "decode/threadwalk.h"
@@ -27,7 +26,7 @@
 
 struct tf {
 	struct gs_snapctx	*c;
-	const struct gograph	*g;
+	const struct gg_spanset	*set;
 	struct gotypeflow	*f;
 	struct dwtypes		*dt;
 	struct gs_need_ans	a[GN_N];
@@ -154,7 +153,8 @@ static bool word(const struct tf *d, struct vsrc *vs, uint64_t off, uint64_t *w)
 
 static bool has_header(const struct tf *d, const struct gg_span *s)
 {
-	return d->headers && !s->sl.noscan && !s->sl.large && s->sl.size > d->header_min;
+	return go_slot_has_header(d->headers, d->header_min, s->sl.size, s->sl.noscan,
+				  s->sl.large);
 }
 
 static void push(struct tf *d, uint64_t v)
@@ -181,7 +181,7 @@ static void point(struct tf *d, uint64_t p, uint32_t ty, bool exact)
 		return;
 	s = d->last;	/* pointers walked in a row mostly share a span */
 	if (!s || p < s->sp->base || p - s->sp->base >= s->sl.nelems * s->sl.size) {
-		s = gograph_span_of(d->g, p);
+		s = gg_spanset_find(d->set, p);
 		if (!s)
 			return;
 		d->last = s;
@@ -199,7 +199,7 @@ static void point(struct tf *d, uint64_t p, uint32_t ty, bool exact)
 		f->interior++;
 		return;
 	}
-	gi = (size_t)(s - d->g->spans);
+	gi = (size_t)(s - d->set->spans);
 	if (!f->ty[gi]) {
 		f->ty[gi] = calloc(s->sl.nelems, sizeof(**f->ty));
 		if (!f->ty[gi]) {
@@ -446,7 +446,7 @@ static void drain(struct tf *d)
 	while (d->queue.n && !d->oom) {
 		uint64_t v = gs_wordstack_pop(&d->queue);
 		size_t gi = v >> GTF_SLOT_BITS;
-		const struct gg_span *s = &d->g->spans[gi];
+		const struct gg_span *s = &d->set->spans[gi];
 		uint64_t i = v & ((1ULL << GTF_SLOT_BITS) - 1);
 		uint32_t st = d->f->ty[gi][i];
 		uint32_t ty = st & ~GTF_EXACT;
@@ -486,11 +486,11 @@ static void drain(struct tf *d)
 static void seed_headers(struct tf *d)
 {
 	int64_t lt = gs_need_off(&d->a[GN_MSPAN_LARGETYPE]);
-	const struct gograph *g = d->g;
+	const struct gg_spanset *set = d->set;
 	size_t gi;
 
-	for (gi = 0; gi < g->nr_spans && !d->oom; gi++) {
-		const struct gg_span *s = &g->spans[gi];
+	for (gi = 0; gi < set->nr_spans && !d->oom; gi++) {
+		const struct gg_span *s = &set->spans[gi];
 		uint64_t i, rt, before = d->f->objects;
 
 		if (s->sl.noscan)
@@ -682,16 +682,16 @@ static void tf_free(struct tf *d)
 	free(d->win);
 }
 
-struct gotypeflow *gotypeflow_run(struct gs_snapctx *c, const struct gograph *g)
+struct gotypeflow *gotypeflow_run(struct gs_snapctx *c, const struct gg_spanset *set)
 {
 	struct gotypeflow *f = calloc(1, sizeof(*f));
-	struct tf d = { .c = c, .g = g, .f = f };
+	struct tf d = { .c = c, .set = set, .f = f };
 
 	if (!f)
 		return NULL;
-	f->g = g;
+	f->set = set;
 	f->problems.max = GTF_MAX_PROBLEMS;
-	f->ty = calloc(g->nr_spans ? g->nr_spans : 1, sizeof(*f->ty));
+	f->ty = calloc(set->nr_spans ? set->nr_spans : 1, sizeof(*f->ty));
 	if (!f->ty)
 		goto oom;
 	gs_needs_resolve(c->layout, &gs_graph_needs, d.a);
@@ -720,7 +720,7 @@ void gotypeflow_free(struct gotypeflow *f)
 
 	if (!f)
 		return;
-	for (i = 0; f->ty && i < f->g->nr_spans; i++)
+	for (i = 0; f->ty && i < f->set->nr_spans; i++)
 		free(f->ty[i]);
 	free(f->ty);
 	dwtypes_close(f->dt);
@@ -732,7 +732,7 @@ uint32_t gotypeflow_slot(const struct gotypeflow *f, size_t gi, uint64_t i, bool
 {
 	uint32_t v;
 
-	if (!f || !f->ran || gi >= f->g->nr_spans || !f->ty[gi])
+	if (!f || !f->ran || gi >= f->set->nr_spans || !f->ty[gi])
 		return DWT_NONE;
 	v = f->ty[gi][i];
 	*exact = v & GTF_EXACT;

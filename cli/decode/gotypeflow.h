@@ -32,18 +32,18 @@
 #include <stdint.h>
 
 #include "base/problems.h"
+#include "decode/gospanset.h"
 #include "decode/snapctx.h"
 #include "exe/dwtypes.h"
 
-struct gograph;		/* decode/gograph.h: the spans the flow types */
 
 #define GTF_EXACT	(1U << 31)	/* a slot's type: one value, not an array */
 
 struct gotypeflow {
 	bool		ran;		/* false: why says why not */
 	char		why[320];
-	const struct gograph *g;	/* borrowed: the spans typed */
-	uint32_t	**ty;		/* per g->spans[i]: per slot, type | GTF_EXACT */
+	const struct gg_spanset *set;	/* borrowed: the spans typed */
+	uint32_t	**ty;		/* per set->spans[i]: per slot, type | GTF_EXACT */
 	struct dwtypes	*dt;		/* owned */
 	uint64_t	types_base;	/* moduledata.types */
 
@@ -60,15 +60,15 @@ struct gotypeflow {
 };
 
 /*
- * Type g's objects. c needs its executable (for its DWARF), mem, layout,
+ * Type set's objects. c needs its executable (for its DWARF), mem, layout,
  * bias and function table; without DWARF the result has ran false and
  * why ("no DWARF: ..."). NULL only when out of memory.
  */
-struct gotypeflow *gotypeflow_run(struct gs_snapctx *c, const struct gograph *g);
+struct gotypeflow *gotypeflow_run(struct gs_snapctx *c, const struct gg_spanset *set);
 void gotypeflow_free(struct gotypeflow *f);
 
 /*
- * The type the flow gave slot i of g->spans[gi] (DWT_NONE: none), and
+ * The type the flow gave slot i of set->spans[gi] (DWT_NONE: none), and
  * whether it is one value (else as many as fit the slot).
  */
 uint32_t gotypeflow_slot(const struct gotypeflow *f, size_t gi, uint64_t i, bool *exact);

@@ -16,6 +16,7 @@
 #include "decode/goheap.h"
 #include "decode/gograph.h"
 #include "decode/goobjects.h"
+#include "decode/gospanset.h"
 #include "decode/gotypeflow.h"
 #include "out/objects_out.h"
 #include "out/retain_out.h"
@@ -29,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct gograph *gp = NULL;
 	struct gotypeflow *f = NULL;
 	struct goobjects *ob = NULL;
-	struct gograph *g = NULL;
+	struct gg_spanset *set = NULL;
 	struct json_writer w;
 	struct goheap *h;
 	FILE *null;
@@ -47,9 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	h = goheap_decode(&st.g.o.snap, st.g.m, st.g.l, "go1.22-fuzz");
 	if (h)
-		g = gograph_spans(&st.g.c, h);
-	if (g)
-		f = gotypeflow_run(&st.g.c, g);
+		set = gg_spanset_new(&st.g.c, h);
+	if (set)
+		f = gotypeflow_run(&st.g.c, set);
 	if (f)
 		ob = goobjects_decode(&st.g.o.snap, st.g.m, st.g.l, h, f);
 	if (ob) {
@@ -69,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gograph_free(gp);
 	goobjects_free(ob);
 	gotypeflow_free(f);
-	gograph_free(g);
+	gg_spanset_free(set);
 	goheap_free(h);
 	fclose(null);
 	synth_typeflow_close(&st);

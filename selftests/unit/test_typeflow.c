@@ -15,12 +15,40 @@
 #include "decode/goheap.h"
 #include "decode/gograph.h"
 #include "decode/goobjects.h"
+#include "decode/gospanset.h"
 #include "decode/gotypeflow.h"
 #include "out/objects_out.h"
 #include "synth_typeflow.h"
 #include "tap.h"
 
 static struct synth_typeflow st;
+
+/* One flow over st: its heap, its span set, the flow. */
+struct flow_run {
+	struct goheap *h;
+	struct gg_spanset *set;
+	struct gotypeflow *f;
+};
+
+/* Open st as built (and changed) so far; no_exe: as if stripped of it. */
+static void flow_open(struct flow_run *r, bool no_exe)
+{
+	if (synth_typeflow_open(&st))
+		abort();
+	if (no_exe)
+		st.g.c.x = NULL;
+	r->h = goheap_decode(&st.g.o.snap, st.g.m, st.g.l, "go1.22-synth");
+	r->set = r->h ? gg_spanset_new(&st.g.c, r->h) : NULL;
+	r->f = r->set ? gotypeflow_run(&st.g.c, r->set) : NULL;
+}
+
+static void flow_close(struct flow_run *r)
+{
+	gotypeflow_free(r->f);
+	gg_spanset_free(r->set);
+	goheap_free(r->h);
+	synth_typeflow_close(&st);
+}
 
 static const char *slot_type(const struct gotypeflow *f, uint64_t slot, bool *exact)
 {
@@ -43,20 +71,16 @@ static void test_flow(void)
 	struct objects_out_opts oo = { "synth.gsnap", "synth", 0, 0 };
 	FILE *null = fopen("/dev/null", "w");
 	const struct go_group *gb, *gs;
+	struct flow_run r;
 	struct gotypeflow *f;
 	struct goobjects *o;
 	struct json_writer w;
-	struct gograph *g;
-	struct goheap *h;
 	const char *n2, *n5, *n1;
 	bool e2 = false, e5 = true, e1 = true;
 
 	synth_typeflow_build(&st);
-	if (synth_typeflow_open(&st))
-		abort();
-	h = goheap_decode(&st.g.o.snap, st.g.m, st.g.l, "go1.22-synth");
-	g = h ? gograph_spans(&st.g.c, h) : NULL;
-	f = g ? gotypeflow_run(&st.g.c, g) : NULL;
+	flow_open(&r, false);
+	f = r.f;
 	if (!f)
 		abort();
 	ok(f->ran && f->globals >= 1, "the flow ran over this program's DWARF: %llu globals "
@@ -76,7 +100,7 @@ static void test_flow(void)
 	   "%llu interior, %llu refused", (unsigned long long)f->interior,
 	   (unsigned long long)f->refused);
 
-	o = goobjects_decode(&st.g.o.snap, st.g.m, st.g.l, h, f);
+	o = goobjects_decode(&st.g.o.snap, st.g.m, st.g.l, r.h, f);
 	gb = o ? group(o, GO_TY_DWARF, "tf_big") : NULL;
 	gs = o ? group(o, GO_TY_DWARF, "tf_small") : NULL;
 	ok(gb && gb->objects == 1 && !gb->array && gb->type == 0 && gs && gs->objects == 1 &&
@@ -84,41 +108,31 @@ static void test_flow(void)
 	   group(o, GO_TY_HEADER, "main.Small")->objects == 1 && o->typed_objects == 5,
 	   "objects: tf_big and []tf_small from DWARF (no descriptor), object 1 still "
 	   "main.Small by its header; all 5 typed");
-	objects_print_plain(o, h, &oo, null);
+	objects_print_plain(o, r.h, &oo, null);
 	jw_init(&w, null, false);
-	objects_print_json(o, h, &oo, &w);
-	ok(objects_write_pprof(o, h, &oo, null) == 0, "text, JSON and pprof written");
+	objects_print_json(o, r.h, &oo, &w);
+	ok(objects_write_pprof(o, r.h, &oo, null) == 0, "text, JSON and pprof written");
 	goobjects_free(o);
-	gotypeflow_free(f);
-	gograph_free(g);
-	goheap_free(h);
-	synth_typeflow_close(&st);
+	flow_close(&r);
 	fclose(null);
 }
 
 /* A global is read no further than its section: bss cut after tf_root.big. */
 static void test_section_end(void)
 {
+	struct flow_run r;
 	struct gotypeflow *f;
-	struct gograph *g;
-	struct goheap *h;
 	bool e = false;
 
 	synth_typeflow_build(&st);
 	synth_put(st.g.rec->data + (GR_MD + 24 - GR_MEM), st.root + 8, 8);	/* ebss */
-	if (synth_typeflow_open(&st))
-		abort();
-	h = goheap_decode(&st.g.o.snap, st.g.m, st.g.l, "go1.22-synth");
-	g = h ? gograph_spans(&st.g.c, h) : NULL;
-	f = g ? gotypeflow_run(&st.g.c, g) : NULL;
+	flow_open(&r, false);
+	f = r.f;
 	ok(f && f->ran && slot_type(f, 2, &e) && f->interior == 0 && f->refused == 0,
 	   "a global is read only up to its section's end: tf_root.big followed, the "
 	   "fields past ebss (mid, noptr) not read (%llu interior, %llu refused)",
 	   f ? (unsigned long long)f->interior : 0ULL, f ? (unsigned long long)f->refused : 0ULL);
-	gotypeflow_free(f);
-	gograph_free(g);
-	goheap_free(h);
-	synth_typeflow_close(&st);
+	flow_close(&r);
 }
 
 /* The objects first reached at path name of gp, or -1 if it has none. */
@@ -143,48 +157,32 @@ static long long path_objects(const struct gograph *gp, const char *want)
  */
 static void test_paths(void)
 {
-	struct gotypeflow *f;
-	struct gograph *g, *gp;
-	struct goheap *h;
+	struct flow_run r;
+	struct gograph *gp;
 
 	synth_typeflow_build(&st);
-	if (synth_typeflow_open(&st))
-		abort();
-	h = goheap_decode(&st.g.o.snap, st.g.m, st.g.l, "go1.22-synth");
-	g = h ? gograph_spans(&st.g.c, h) : NULL;
-	f = g ? gotypeflow_run(&st.g.c, g) : NULL;
-	gp = f ? gograph_build_paths(&st.g.c, h, f, 4) : NULL;
+	flow_open(&r, false);
+	gp = r.f ? gograph_build_paths(&st.g.c, r.h, r.f, 4) : NULL;
 	ok(gp && gp->paths && gp->nr_paths == 2 && path_objects(gp, "tf_root.big") == 1 &&
 	   path_objects(gp, "tf_root.opaque") == 2 && path_objects(gp, "tf_root.mid") == -1,
 	   "field paths: tf_root.big (object 2), .opaque (the large object and object 5 "
 	   "it reaches, untyped: no selector), no .mid (objects 0 and 1 reached first "
 	   "from data, at its root) (%zu paths)", gp ? gp->nr_paths : 0);
 	gograph_free(gp);
-	gotypeflow_free(f);
-	gograph_free(g);
-	goheap_free(h);
-	synth_typeflow_close(&st);
+	flow_close(&r);
 }
 
 static void test_no_dwarf(void)
 {
+	struct flow_run r;
 	struct gotypeflow *f;
-	struct gograph *g;
-	struct goheap *h;
 
 	synth_typeflow_build(&st);
-	if (synth_typeflow_open(&st))
-		abort();
-	st.g.c.x = NULL;
-	h = goheap_decode(&st.g.o.snap, st.g.m, st.g.l, "go1.22-synth");
-	g = h ? gograph_spans(&st.g.c, h) : NULL;
-	f = g ? gotypeflow_run(&st.g.c, g) : NULL;
+	flow_open(&r, true);
+	f = r.f;
 	ok(f && !f->ran && f->why[0] && f->objects == 0 && gotypeflow_slot(f, 0, 2, &(bool){ 0 }) == DWT_NONE,
 	   "without an executable the flow does not run and says why (%s)", f ? f->why : "?");
-	gotypeflow_free(f);
-	gograph_free(g);
-	goheap_free(h);
-	synth_typeflow_close(&st);
+	flow_close(&r);
 }
 
 int main(void)
