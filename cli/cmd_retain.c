@@ -52,6 +52,8 @@ static int retain_pprof_to(const void *ctx, FILE *out)
 /* Selectors a field path goes down at most by default (then deeper objects count at it). */
 #define RETAIN_DEPTH	8
 
+_Static_assert(HEAP_CMD_MAX_DEPTH == GG_PATH_MAX_DEPTH, "--depth's bound is the graph's");
+
 int cmd_retain(int argc, char **argv)
 {
 	struct gotypeflow *flow = NULL;

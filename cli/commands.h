@@ -80,7 +80,7 @@ struct heap_cmd_args {
 	unsigned int	depth;		/* retain --depth; 0: its default */
 };
 
-#define HEAP_CMD_MAX_DEPTH	32
+#define HEAP_CMD_MAX_DEPTH	32	/* = GG_PATH_MAX_DEPTH (decode/gograph.h) */
 
 /*
  * Parse them for command cmd (with -j/-p/-q/-h): 0; 1 after printing

@@ -689,7 +689,7 @@ static bool paths_setup(struct gg *d, unsigned int depth)
 	const struct dwt_global *gl;
 	size_t i, n;
 
-	g->max_depth = depth ? depth : 1;
+	g->max_depth = depth < 1 ? 1 : depth > GG_PATH_MAX_DEPTH ? GG_PATH_MAX_DEPTH : depth;
 	for (i = 0; i < g->set.nr_spans; i++) {
 		g->set.spans[i].path = calloc(g->set.spans[i].sl.nelems, sizeof(uint32_t));
 		if (!g->set.spans[i].path)

@@ -77,6 +77,7 @@ struct gg_rootent {
  * by, up to the graph's depth (deeper ones to their ancestor at it).
  */
 #define GG_SEL_MAX	80
+#define GG_PATH_MAX_DEPTH	32	/* selectors; a deeper depth is taken as this */
 #define GG_MAX_PATHS	(1U << 20)
 
 struct gg_path {

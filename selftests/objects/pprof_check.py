@@ -97,12 +97,17 @@ def parse_raw(text):
     return header, out
 
 
-TOP = re.compile(r"^\s*(-?\d+)B?\s+\S+%\s+\S+%\s+-?\d+B?\s+\S+%\s+(.*)$")
+TOP = re.compile(r"^\s*(-?\d+)B?\s+\S+%\s+\S+%\s+(-?\d+)B?\s+\S+%\s+(.*)$")
 
 
 def parse_top(text):
     """-top's rows: {frame: flat value}."""
-    return {m.group(2): int(m.group(1)) for m in map(TOP.match, text.splitlines()) if m}
+    return {m.group(3): int(m.group(1)) for m in map(TOP.match, text.splitlines()) if m}
+
+
+def parse_top_cum(text):
+    """-top's rows: {frame: cumulative value}."""
+    return {m.group(3): int(m.group(2)) for m in map(TOP.match, text.splitlines()) if m}
 
 
 def diff(want, got):

@@ -126,20 +126,37 @@ def check_paths(t, p, j, js, owner):
 
 
 def check_pprof(t, go, out, v):
-    """retain --pprof read back by go tool pprof: per root, per sample type."""
+    """retain --pprof read back by go tool pprof: per root and field path, per sample type."""
     d = os.path.join(out, "go" + v)
     j = load(os.path.join(d, "retain.json"))
     prof = os.path.join(d, "retain.pb.gz")
-    for i, (kind, key) in enumerate((("objects", "objects"), ("bytes", "bytes"))):
+    for kind, key in (("objects", "objects"), ("bytes", "bytes")):
         args = ["-top", "-sample_index=" + kind, "-nodefraction=0", "-nodecount=1000000"]
         rc, txt, err = pprof_check.pprof(go, *args, *(["-unit=B"] if kind == "bytes" else []), prof)
-        want = collections.Counter()
+        total, flat = collections.Counter(), collections.Counter()
         for r in roots(j):
-            want[r["root"]] += r[key]
-        want = {k: n for k, n in want.items() if n}
+            total[r["root"]] += r[key]
+            flat[r["root"]] += r[key]
+        # a root holds itself what none of its paths took; a path what it took
+        for p in j.get("paths") or []:
+            flat[p["path"]] += p[key]
+            flat[p["root"]] -= p[key]
+        total = {k: n for k, n in total.items() if n}
+        flat = {k: n for k, n in flat.items() if n}
         # the kinds are callers only: flat 0, listed with -nodefraction=0
         got = {k: n for k, n in pprof_check.parse_top(txt).items() if n}
-        t.check(rc == 0 and got == want and len(want) >= 4,
-                "go%s: retain --pprof: -top -sample_index=%s lists the %d roots with their %s "
-                "as retain -j gives them" % (v, kind, len(got), kind),
-                err + "\n".join(pprof_check.diff(want.items(), got.items())[:20]))
+        cum = pprof_check.parse_top_cum(txt)
+        want = N_SMALL * (48 if kind == "bytes" else 1)
+        t.check(rc == 0 and got.get("main.smalls[*]") == want,
+                "go%s: retain --pprof: -top lists the path main.smalls[*] with the program's "
+                "%d main.Small, %s %s" % (v, N_SMALL, got.get("main.smalls[*]"), kind),
+                err)
+        t.check(rc == 0 and got == flat and len(total) >= 4,
+                "go%s: retain --pprof: -top -sample_index=%s lists %d roots and field paths "
+                "with the %s each holds itself, as retain -j gives them" % (v, kind, len(got), kind),
+                err + "\n".join(pprof_check.diff(flat.items(), got.items())[:20]))
+        t.check(rc == 0 and all(cum.get(k) == n for k, n in total.items()),
+                "go%s: retain --pprof: each of the %d roots' cumulative %s (its paths under "
+                "it) is what retain -j says it retains" % (v, len(total), kind),
+                "\n".join("%s: %s, want %d" % (k, cum.get(k), n)
+                          for k, n in total.items() if cum.get(k) != n)[:2000])

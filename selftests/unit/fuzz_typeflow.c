@@ -66,6 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		retain_print_plain(gp, h, &ro, null);
 		jw_init(&w, null, false);
 		retain_print_json(gp, h, &ro, &w);
+		retain_write_pprof(gp, h, &ro, null);
 	}
 	gograph_free(gp);
 	goobjects_free(ob);
