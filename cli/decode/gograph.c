@@ -46,11 +46,20 @@ struct gg {
 	uint64_t		*win;		/* GG_WINDOW bytes: objects */
 	uint64_t		*rwin;		/* GG_WINDOW bytes: roots */
 	bool			oom;
-	/* field paths (with the type flow): where the word being marked is */
+	/*
+	 * Field paths (with the type flow): where the word being marked is,
+	 * its selector named only when it reaches an object first
+	 * (word_sel()): the holder's type is looked up once per object.
+	 */
 	const struct gotypeflow	*flow;
 	uint32_t		cur_path;	/* its holder's path + 1; 0: a root */
-	char			cur_sel[GG_SEL_MAX];	/* its selector in the holder */
 	bool			cur_from_map;	/* its holder is a map's internals */
+	bool			cur_in_obj;	/* in an object (cur_off), else a root (cur_addr) */
+	uint64_t		cur_off;	/* the word's offset in its object */
+	uint64_t		cur_addr;	/* a root word's address */
+	uint32_t		obj_ty;		/* the holder's flow type, DWT_NONE: none */
+	bool			obj_array;	/* ... as an array of it */
+	uint64_t		obj_hdr;	/* bytes of allocation header before it */
 	struct gg_global	*gl;		/* DWARF globals by address */
 	size_t			nr_gl;
 	/* The root being scanned: its entry made when it first reaches
@@ -123,23 +132,66 @@ static uint32_t cur_entry(struct gg *d)
 }
 
 /*
- * The path of the object in slot i of s, reached from the word described
- * by d->cur_*: its holder's, when the object is one of a map's internals
- * (they fold into the map) or the word has no selector or the holder is
- * as deep as paths go; else the holder's with the word's selector ("[*]"
- * out of a map's internals).
+ * The selector of the word d->cur_* describes, into sel: in an object,
+ * its field path in the holder's flow type ("[*]" first when the holder
+ * is an array of it); in a global the DWARF types, its field path there
+ * (main.iface's ".v"); none for a stack or register word.
+ */
+static void word_sel(const struct gg *d, char *sel, size_t len)
+{
+	const struct dwt *t;
+	char f[GG_SEL_MAX];
+	size_t lo = 0, hi = d->nr_gl;
+
+	sel[0] = '\0';
+	if (d->cur_in_obj) {
+		if (d->obj_ty == DWT_NONE || d->cur_off < d->obj_hdr)
+			return;
+		t = dwt_get(d->flow->dt, d->obj_ty);
+		dwt_field_path(d->flow->dt, d->obj_ty, (d->cur_off - d->obj_hdr) % t->size, f,
+			       sizeof(f) - 3);
+		snprintf(sel, len, "%s%.76s", d->obj_array ? "[*]" : "", f);
+		return;
+	}
+	if (d->cur.kind != GG_ROOT_DATA && d->cur.kind != GG_ROOT_BSS)
+		return;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->gl[mid].addr <= d->cur_addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && d->cur_addr - d->gl[lo - 1].addr < d->gl[lo - 1].size)
+		dwt_field_path(d->flow->dt, d->gl[lo - 1].type, d->cur_addr - d->gl[lo - 1].addr,
+			       sel, len);
+}
+
+/*
+ * The path of the object in slot i of s, first reached from the word
+ * d->cur_* describes: its holder's, when the object is one of a map's
+ * internals (they fold into the map), the holder is as deep as paths go,
+ * or the word has no selector; else the holder's with the word's selector
+ * ("[*]" out of a map's internals).
  */
 static uint32_t child_path(struct gg *d, const struct gg_span *s, uint64_t i, uint32_t e)
 {
 	struct gograph *g = d->g;
 	uint32_t parent = d->cur_path, ty, p;
-	const char *sel = d->cur_from_map ? "[*]" : d->cur_sel;
+	char sel[GG_SEL_MAX];
 	bool exact;
 
 	ty = gotypeflow_slot(d->flow, (size_t)(s - g->set.spans), i, &exact);
 	if (ty != DWT_NONE && gg_map_internal(dwt_get(d->flow->dt, ty)->name))
 		return parent;
-	if (!sel[0] || (parent && g->paths[parent - 1].depth >= g->max_depth))
+	if (parent && g->paths[parent - 1].depth >= g->max_depth)
+		return parent;
+	if (d->cur_from_map)
+		snprintf(sel, sizeof(sel), "[*]");
+	else
+		word_sel(d, sel, sizeof(sel));
+	if (!sel[0])
 		return parent;
 	p = gg_path_intern(g, parent, e, sel);
 	return p ? p : parent;
@@ -202,41 +254,34 @@ static bool grow_mask(struct gg *d, uint64_t words)
 	return true;
 }
 
-/* Read the object's pointer words, a window at a time, and mark them. */
 /*
- * The word at offset off of the object in slot i of s: its holder's path
- * and its field path in the object's flow type ("[*]" first when the
- * object is an array of it), into d->cur_*.
+ * The object in slot i of s as the holder of the words about to be
+ * marked: its path, and its flow type, once for all its words.
  */
-static void object_sel(struct gg *d, const struct gg_span *s, uint64_t i, uint64_t off)
+static void object_holder(struct gg *d, const struct gg_span *s, uint64_t i)
 {
-	uint32_t ty;
-	uint64_t size, room = s->sl.size, hdr = 0;
 	const struct dwt *t;
-	char f[GG_SEL_MAX];
 	bool exact = false;
 
+	d->cur_in_obj = true;
 	d->cur_path = s->path[i];
-	d->cur_sel[0] = '\0';
 	d->cur_from_map = false;
-	ty = gotypeflow_slot(d->flow, (size_t)(s - d->g->set.spans), i, &exact);
-	if (ty == DWT_NONE)
+	d->obj_hdr = go_slot_has_header(d->ptrs.header_size != 0, d->ptrs.header_min,
+					s->sl.size, s->sl.noscan, s->sl.large) ?
+		     d->ptrs.header_size : 0;
+	d->obj_ty = gotypeflow_slot(d->flow, (size_t)(s - d->g->set.spans), i, &exact);
+	if (d->obj_ty == DWT_NONE)
 		return;
-	t = dwt_get(d->flow->dt, ty);
-	size = t->size;
+	t = dwt_get(d->flow->dt, d->obj_ty);
 	d->cur_from_map = gg_map_internal(t->name);
-	if (d->ptrs.header_size && !s->sl.noscan && !s->sl.large &&
-	    s->sl.size > d->ptrs.header_min)
-		hdr = d->ptrs.header_size;
-	if (off < hdr || !size)
+	if (!t->size) {
+		d->obj_ty = DWT_NONE;	/* no field to name */
 		return;
-	room -= hdr;
-	off -= hdr;
-	dwt_field_path(d->flow->dt, ty, off % size, f, sizeof(f) - 3);
-	snprintf(d->cur_sel, sizeof(d->cur_sel), "%s%.76s",
-		 !exact && room / size >= 2 ? "[*]" : "", f);
+	}
+	d->obj_array = !exact && (s->sl.size - d->obj_hdr) / t->size >= 2;
 }
 
+/* Read the object's pointer words, a window at a time, and mark them. */
 static void scan_object(struct gg *d, struct gg_span *s, uint64_t i)
 {
 	struct gograph *g = d->g;
@@ -255,6 +300,8 @@ static void scan_object(struct gg *d, struct gg_span *s, uint64_t i)
 		return;
 	}
 	g->scanned++;
+	if (s->path)
+		object_holder(d, s, i);
 	for (w = 0; w < n; w += per) {
 		uint64_t take = n - w < per ? n - w : per, k, any = 0;
 
@@ -270,8 +317,7 @@ static void scan_object(struct gg *d, struct gg_span *s, uint64_t i)
 		}
 		for (k = 0; k < take; k++)
 			if (go_mask_test(d->mask, w + k)) {
-				if (s->path)
-					object_sel(d, s, i, (w + k) * 8);
+				d->cur_off = (w + k) * 8;
 				mark(d, d->win[k]);
 			}
 	}
@@ -288,31 +334,13 @@ static void drain(struct gg *d)
 	}
 }
 
-/*
- * A root word at addr: at its root's path; in a global the DWARF types,
- * its field path there (main.iface's ".v"); a stack or register word
- * has none.
- */
-static void root_sel(struct gg *d, uint64_t addr)
+/* A root word at addr is about to be marked: at its root's path. */
+static void root_word(struct gg *d, uint64_t addr)
 {
-	size_t lo = 0, hi = d->nr_gl;
-
+	d->cur_in_obj = false;
 	d->cur_path = 0;
-	d->cur_sel[0] = '\0';
 	d->cur_from_map = false;
-	if (d->cur.kind != GG_ROOT_DATA && d->cur.kind != GG_ROOT_BSS)
-		return;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (d->gl[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo && addr - d->gl[lo - 1].addr < d->gl[lo - 1].size)
-		dwt_field_path(d->flow->dt, d->gl[lo - 1].type, addr - d->gl[lo - 1].addr,
-			       d->cur_sel, sizeof(d->cur_sel));
+	d->cur_addr = addr;
 }
 
 /* Names the root a word at addr belongs to into d->cur (when it changes). */
@@ -346,7 +374,7 @@ static bool scan_range(struct gg *d, uint64_t lo, uint64_t hi, const uint8_t *bv
 			if (!v)
 				continue;
 			name(d, lo + (w + i) * 8, ctx);
-			root_sel(d, lo + (w + i) * 8);
+			root_word(d, lo + (w + i) * 8);
 			mark(d, v);
 			drain(d);
 		}
@@ -641,7 +669,7 @@ static void root_regs(struct gg *d)
 					 t->tid, gpr[k].name);
 				d->cur.tid = t->tid;
 			}
-			root_sel(d, 0);
+			root_word(d, 0);
 			mark(d, v);
 			drain(d);
 		}

@@ -294,10 +294,11 @@ static void walk_parts(struct tf *d, struct vsrc *vs, uint64_t off, uint32_t ty,
 			walk(d, vs, off + fl.off, fl.type, depth + 1);
 		}
 	} else if (t.kind == DWT_ARRAY) {
+		uint64_t end = value_len(vs);
+
 		esize = dwt_get(d->dt, t.elem)->size;
 		/* no further than the value's bytes: a type may claim more */
-		for (k = 0; esize && k < t.count && !d->oom &&
-		     off + k * esize < value_len(vs); k++)
+		for (k = 0; esize && k < t.count && !d->oom && off + k * esize < end; k++)
 			walk(d, vs, off + k * esize, t.elem, depth + 1);
 	}
 }
@@ -513,33 +514,44 @@ static void seed_headers(struct tf *d)
 }
 
 /*
- * How many bytes of a global at addr the flow may read: up to the end of
- * the data or bss section holding it (moduledata's bounds), where every
- * global with pointers lies; 0 outside both. A type claiming more (a
- * crafted executable) is cut there.
+ * The data and bss sections (moduledata's bounds), where every global
+ * with pointers lies: [sec[k][0], sec[k][1]).
  */
-static uint64_t global_room(struct tf *d, uint64_t addr)
+static void pointer_sections(struct tf *d, uint64_t sec[2][2])
 {
 	static const enum gg_need lo[] = { GN_MD_DATA, GN_MD_BSS };
 	static const enum gg_need hi[] = { GN_MD_EDATA, GN_MD_EBSS };
-	uint64_t md = d->a[GN_MODULEDATA].value, a, b;
+	uint64_t md = d->a[GN_MODULEDATA].value;
 	size_t k;
 
 	for (k = 0; k < 2; k++) {
-		a = gs_mem_field_u64(d->c->mem, md, gs_need_off(&d->a[lo[k]]));
-		b = gs_mem_field_u64(d->c->mem, md, gs_need_off(&d->a[hi[k]]));
-		if (a <= addr && addr < b)
-			return b - addr;
+		sec[k][0] = gs_mem_field_u64(d->c->mem, md, gs_need_off(&d->a[lo[k]]));
+		sec[k][1] = gs_mem_field_u64(d->c->mem, md, gs_need_off(&d->a[hi[k]]));
 	}
+}
+
+/*
+ * How many bytes of a global at addr the flow may read: up to the end of
+ * the section of sec holding it; 0 outside both. A type claiming more (a
+ * crafted executable) is cut there.
+ */
+static uint64_t global_room(uint64_t sec[2][2], uint64_t addr)
+{
+	size_t k;
+
+	for (k = 0; k < 2; k++)
+		if (sec[k][0] <= addr && addr < sec[k][1])
+			return sec[k][1] - addr;
 	return 0;
 }
 
 static void globals(struct tf *d)
 {
-	uint64_t size, room, addr;
+	uint64_t size, room, addr, sec[2][2];
 	size_t n, i;
 	const struct dwt_global *gl = dwt_globals(d->dt, &n);
 
+	pointer_sections(d, sec);
 	for (i = 0; i < n && !d->oom; i++) {
 		uint32_t ty = dwt_of_die(d->dt, gl[i].type_die);
 		struct vsrc vs;
@@ -547,7 +559,7 @@ static void globals(struct tf *d)
 		if (ty == DWT_NONE || !dwt_get(d->dt, ty)->hasptr)
 			continue;
 		addr = gl[i].addr + d->c->bias;
-		room = global_room(d, addr);
+		room = global_room(sec, addr);
 		if (!room)
 			continue;	/* in no section that holds pointers */
 		d->f->globals++;

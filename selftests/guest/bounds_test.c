@@ -42,21 +42,18 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static long long now_ms(void)
+/* Milliseconds on clock id: CLOCK_BOOTTIME is the stream header's clock. */
+static long long clock_ms(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* The clock of the stream header's boottime_ns. */
-static long long boot_ms(void)
+static long long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return clock_ms(CLOCK_MONOTONIC);
 }
 
 static int do_ioctl(int fd, unsigned long cmd, void *arg)
@@ -613,7 +610,7 @@ TEST_F(ticker, hold_ends_at_deadline)
 	drain_lines(&self->c);
 	ASSERT_EQ(0, child_read_line(&self->c, line, sizeof(line), TIMEOUT_MS))
 		stall_meter_stop(&meter);
-	since = boot_ms() - (long long)(h->boottime_ns / 1000000);
+	since = clock_ms(CLOCK_BOOTTIME) - (long long)(h->boottime_ns / 1000000);
 	stall = stall_meter_stop(&meter);
 	TH_LOG("went on %lld ms after its capture began; the guest's CPUs stalled %lld ms at most meanwhile",
 	       since, stall);

@@ -9,17 +9,10 @@
 #include <sched.h>
 #include <string.h>
 #include <time.h>
+#include "lcutil.h"
 #include "stallmeter.h"
 
 #define STALL_TICK_MS	5
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static void *stall_thread(void *p)
 {
@@ -32,10 +25,10 @@ static void *stall_thread(void *p)
 	/* unpinned, it would measure whichever CPU ran it: still a bound */
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	while (!atomic_load(&pc->m->stop)) {
-		long long t = mono_ms(), over;
+		long long t = lc_now_ms(), over;
 
 		nanosleep(&tick, NULL);
-		over = mono_ms() - t - STALL_TICK_MS;
+		over = lc_now_ms() - t - STALL_TICK_MS;
 		if (over > pc->worst_ms)
 			pc->worst_ms = over;
 	}
