@@ -45,7 +45,7 @@ struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx)
 	rc->mode = cx->mode;
 	rc->max_bytes = cx->max_bytes;
 	if (cx->trigger == GOSNAP_TRIG_PROBE) {
-		rc->hit_tid = task_pid_vnr(current);
+		rc->hit_tid = task_pid_nr_ns(current, cx->view->pid_ns);
 		rc->probe_id = cx->probe_id;
 		rc->probe_vaddr = cx->probe_vaddr;
 		rc->probe_offset = cx->probe_offset;
@@ -54,9 +54,9 @@ struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx)
 			strscpy(rc->label, cx->label, sizeof(rc->label));
 	}
 
-	err = gosnap_emit_task(sb, cx->task, cx->mm, cx->bid_cache);
+	err = gosnap_emit_task(sb, cx->view, cx->task, cx->mm, cx->bid_cache);
 	if (!err)
-		err = gosnap_emit_threads(sb, cx->task, cx->mm,
+		err = gosnap_emit_threads(sb, cx->view, cx->task, cx->mm,
 					  cx->regs ? current : NULL, cx->regs,
 					  cx->sflags & GOSNAP_SF_STOP_WORLD);
 	t0 = ktime_get_ns();

@@ -7,7 +7,11 @@
 #define GOSNAP_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
 #include <linux/uprobes.h>
@@ -263,6 +267,79 @@ static inline void gosnap_mmap_assert_locked(struct mm_struct *mm)
 {
 	lockdep_assert_held(&mm->mmap_lock);
 	WARN_ON_ONCE(!rwsem_is_locked(&mm->mmap_lock));
+}
+
+/* ---- the executable and dumpability --------------------------------------
+ * mm->exe_file: a module can take no reference to it (get_mm_exe_file is
+ * not exported), so it is only compared, under RCU: a struct file is
+ * RCU-freed (6.7+: SLAB_TYPESAFE_BY_RCU, so its fields are read as
+ * pointers and compared, never followed). On overlayfs a VMA maps the real
+ * file while exe_file stays the overlay's:
+ * 6.1-6.7:  the overlay file's private_data is the real file it maps;
+ * 6.8+:     the VMA's file is a backing file whose user path is exe_file's.
+ */
+static inline bool gosnap_vma_is_exe(const struct vm_area_struct *vma,
+				     struct mm_struct *mm)
+{
+	struct file *vf = vma->vm_file, *exe;
+	bool same;
+
+	if (!vf)
+		return false;
+	rcu_read_lock();
+	exe = rcu_dereference(mm->exe_file);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	same = exe && (vf == exe || (unlikely(vf->f_mode & FMODE_BACKING) &&
+				     file_user_path(vf)->dentry == READ_ONCE(exe->f_path.dentry)));
+#else
+	same = exe && (vf == exe || READ_ONCE(exe->private_data) == vf);
+#endif
+	rcu_read_unlock();
+	return same;
+}
+
+/*
+ * The path a mapped file is shown by in /proc/PID/maps: 6.8+ a backing
+ * file's user path (overlayfs), before then its own.
+ */
+static inline const struct path *gosnap_file_user_path(struct file *f)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	return file_user_path(f);
+#else
+	return &f->f_path;
+#endif
+}
+
+/*
+ * Is @task's process dumpable by its owner (SUID_DUMP_USER, what ptrace
+ * asks of a tracer without CAP_SYS_PTRACE)? Until 7.x on the mm; since,
+ * on the task's exec state. The caller holds the task's exec_update_lock.
+ */
+#ifdef __has_include
+#if __has_include("linux/sched/exec_state.h")
+#include <linux/sched/exec_state.h>
+#define GOSNAP_EXEC_STATE	1
+#endif
+#endif
+#include <linux/sched/coredump.h>
+
+static inline bool gosnap_owner_dumpable(struct task_struct *task)
+{
+	bool yes;
+#ifdef GOSNAP_EXEC_STATE
+	struct task_exec_state *es;
+
+	rcu_read_lock();
+	es = rcu_dereference(task->exec_state);
+	yes = es && READ_ONCE(es->dumpable) == TASK_DUMPABLE_OWNER;
+	rcu_read_unlock();
+#else
+	task_lock(task);
+	yes = task->mm && get_dumpable(task->mm) == SUID_DUMP_USER;
+	task_unlock(task);
+#endif
+	return yes;
 }
 
 #endif /* GOSNAP_COMPAT_H */

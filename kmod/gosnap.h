@@ -8,17 +8,25 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/sched.h>
 #include <uapi/linux/gosnap.h>
 
 struct mm_struct;
 struct task_struct;
 struct file;
 struct poll_table_struct;
+struct cred;
+struct pid_namespace;
+struct user_namespace;
 
 /* Module parameters (main.c). */
 extern unsigned long gosnap_max_bytes;		/* bound on one snapshot */
 extern unsigned long gosnap_max_queued;		/* bound on a session's queue */
 extern unsigned long gosnap_hold_timeout_ms;	/* bound on any hold */
+extern unsigned long gosnap_allow_gid;		/* GOSNAP_NO_GID: none */
+extern unsigned long gosnap_ptrace_policy;	/* 0 or 1 */
+#define GOSNAP_NO_GID			4294967295UL	/* (gid_t)-1 */
 #define GOSNAP_HOLD_TIMEOUT_MAX_MS	60000
 
 /* ---- sbuf.c: one snapshot, built in bounded chunks and read once -------- */
@@ -65,6 +73,23 @@ bool gosnap_sbuf_drained(const struct gosnap_sbuf *sb);
 struct gosnap_probe_set;
 struct mem_cgroup;
 
+/*
+ * Whose ids and privileges a snapshot is made for: the opener's, saved at
+ * open() and referenced until the session is freed, whichever thread
+ * captures (a probe captures in the target's own context).
+ */
+struct gosnap_view {
+	const struct cred	*cred;		/* the opener's (file->f_cred) */
+	struct pid_namespace	*pid_ns;	/* pids and tids are given in it */
+	struct user_namespace	*user_ns;	/* uids are given in it: cred's */
+	bool			may_ptrace;	/* CAP_SYS_PTRACE: memory and probes */
+	bool			may_pfn;	/* CAP_SYS_ADMIN: PFNs, kpageflags */
+	/* who opened, for the audit record */
+	pid_t			opener_pid;	/* in the initial pid namespace */
+	kuid_t			opener_auid;
+	char			opener_comm[TASK_COMM_LEN];
+};
+
 struct gosnap_session {
 	struct mutex		lock;		/* serialises ioctls: config, arming */
 	struct mutex		read_lock;	/* one reader consumes the queue head */
@@ -78,12 +103,12 @@ struct gosnap_session {
 	wait_queue_head_t	readq;		/* readers and pollers */
 	wait_queue_head_t	spaceq;		/* captures waiting for queue space */
 	atomic64_t		seq;		/* the last snapshot queued's number */
-	bool			may_pfn;	/* opener had CAP_SYS_ADMIN */
+	struct gosnap_view	view;		/* the opener's: ids and privileges */
 	bool			closing;	/* release() has begun */
 	struct gosnap_probe_set	*probes;	/* NULL until GOSNAP_IOC_TARGET */
 };
 
-struct gosnap_session *gosnap_session_new(bool may_pfn);
+struct gosnap_session *gosnap_session_new(struct file *file);
 void gosnap_session_close(struct gosnap_session *s);
 void gosnap_session_free(struct gosnap_session *s);
 bool gosnap_queue_reserve(struct gosnap_session *s, size_t bytes);
@@ -116,11 +141,13 @@ void gosnap_build_id_load(struct gosnap_build_id *bid, const struct path *path,
 			  struct inode *inode);
 void gosnap_build_id_put(struct gosnap_build_id *bid);
 void gosnap_fill_regs(struct gosnap_regs *o, const struct pt_regs *r);
-int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
-		     struct mm_struct *mm, const struct gosnap_build_id *bid);
-int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
-			struct mm_struct *mm, struct task_struct *hit,
-			struct pt_regs *hit_regs, bool stopped);
+int gosnap_emit_task(struct gosnap_sbuf *sb, const struct gosnap_view *view,
+		     struct task_struct *task, struct mm_struct *mm,
+		     const struct gosnap_build_id *bid);
+int gosnap_emit_threads(struct gosnap_sbuf *sb, const struct gosnap_view *view,
+			struct task_struct *task, struct mm_struct *mm,
+			struct task_struct *hit, struct pt_regs *hit_regs,
+			bool stopped);
 int gosnap_find_task(pid_t nr, struct task_struct **taskp);
 
 /* ---- walk.c: VMA and PAGES records ------------------------------------ */
@@ -139,6 +166,7 @@ int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
 /* ---- capture.c: one whole snapshot ------------------------------------ */
 
 struct gosnap_capture_ctx {
+	const struct gosnap_view *view;		/* the session's */
 	struct task_struct	*task;		/* any thread of the target */
 	struct mm_struct	*mm;		/* its mm, referenced */
 	u32			trigger;	/* GOSNAP_TRIG_* */
@@ -167,6 +195,15 @@ size_t gosnap_effective_max(u64 req);
 
 int gosnap_emit_memory(struct gosnap_sbuf *sb, struct gosnap_capture_ctx *cx,
 		       struct gosnap_rec_capture *rc);
+
+/* ---- access.c: who may capture what ------------------------------------ */
+
+void gosnap_view_init(struct gosnap_view *v, struct file *file);
+void gosnap_view_put(struct gosnap_view *v);
+int gosnap_may_capture(const struct gosnap_view *v, struct task_struct *task,
+		       u32 mode, bool probe);
+void gosnap_audit(const struct gosnap_view *v, struct task_struct *task,
+		  u32 mode, const char *label, int result, bool in_handler);
 
 /* ---- stopworld.c: threads in handlers, stopping the rest ---------------- */
 

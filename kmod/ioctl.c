@@ -5,6 +5,7 @@
  * rules), then handed to the session, capture or probe code.
  */
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -99,12 +100,15 @@ static int gosnap_ioc_capture(struct gosnap_session *s, void __user *uarg)
 	err = gosnap_get_target(in.pid, &cx.task, &cx.mm);
 	if (err)
 		goto unreserve;
+	cx.view = &s->view;
 	cx.trigger = GOSNAP_TRIG_PID;
 	cx.mode = in.mode;
-	cx.show_pfn = s->may_pfn && !(in.flags & GOSNAP_CAPTURE_NO_PFN);
-	cx.show_pageflags = s->may_pfn;
+	cx.show_pfn = s->view.may_pfn && !(in.flags & GOSNAP_CAPTURE_NO_PFN);
+	cx.show_pageflags = s->view.may_pfn;
 
-	sb = gosnap_capture(&cx);
+	err = gosnap_may_capture(&s->view, cx.task, cx.mode, false);
+	sb = err ? ERR_PTR(err) : gosnap_capture(&cx);
+	gosnap_audit(&s->view, cx.task, cx.mode, NULL, PTR_ERR_OR_ZERO(sb), false);
 	mmput(cx.mm);
 	put_task_struct(cx.task);
 	if (IS_ERR(sb)) {
@@ -181,11 +185,16 @@ static int gosnap_ioc_ctl(struct gosnap_session *s, void __user *uarg,
  * a capture, a target, a probe, arming? An fd passed to an unprivileged
  * process can still read, disarm and release. CAP_SYS_PTRACE is asked
  * first and quietly, so that its holders cause no CAP_SYS_ADMIN denial in
- * the audit log.
+ * the audit log; then the allow_gid group, whose members get what an
+ * unprivileged user gets from /proc/PID/pagemap (access.c).
  */
 bool gosnap_caller_privileged(void)
 {
+	unsigned long gid = READ_ONCE(gosnap_allow_gid);
+
 	return ns_capable_noaudit(&init_user_ns, CAP_SYS_PTRACE) ||
+	       ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN) ||
+	       (gid != GOSNAP_NO_GID && in_group_p(make_kgid(&init_user_ns, gid))) ||
 	       capable(CAP_SYS_ADMIN);
 }
 

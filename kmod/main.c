@@ -69,6 +69,17 @@ GOSNAP_PARAM(max_queued, gosnap_max_queued, 64UL << 10, 64UL << 30);
 MODULE_PARM_DESC(max_queued,
 		 "Most bytes of unread snapshots per session (default 1 GiB; 64 KiB to 64 GiB)");
 
+/* access.c: who besides capability holders may open, and whose policy counts */
+unsigned long gosnap_allow_gid = GOSNAP_NO_GID;
+GOSNAP_PARAM(allow_gid, gosnap_allow_gid, 0, GOSNAP_NO_GID);
+MODULE_PARM_DESC(allow_gid,
+		 "Group whose members may capture the page state of their own processes, as /proc/PID/pagemap (default 4294967295: none)");
+
+unsigned long gosnap_ptrace_policy;
+GOSNAP_PARAM(ptrace_policy, gosnap_ptrace_policy, 0, 1);
+MODULE_PARM_DESC(ptrace_policy,
+		 "1: refuse memory and probes where Yama ptrace_scope 3 or confidentiality lockdown would refuse a tracer (default 0)");
+
 /* 6.13+: a hold also holds up synchronize_rcu_tasks_trace() system-wide */
 unsigned long gosnap_hold_timeout_ms = 2000;
 GOSNAP_PARAM(hold_timeout_ms, gosnap_hold_timeout_ms, 0, GOSNAP_HOLD_TIMEOUT_MAX_MS);
@@ -81,8 +92,8 @@ static int gosnap_open(struct inode *inode, struct file *file)
 
 	if (!gosnap_caller_privileged())
 		return -EPERM;
-	/* like pagemap: PFNs only for openers with CAP_SYS_ADMIN (asked quietly) */
-	s = gosnap_session_new(ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN));
+	/* what the opener may do is kept in the session (access.c) */
+	s = gosnap_session_new(file);
 	if (!s)
 		return -ENOMEM;
 	file->private_data = s;

@@ -119,7 +119,6 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 {
 	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma, *prev = NULL;
-	struct file *exe = rcu_access_pointer(mm->exe_file); /* compared only */
 	unsigned long run_start = 0, run_end = 0;
 	unsigned int n = 0;
 	int err;
@@ -129,8 +128,8 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 		return err;
 	for_each_vma(vmi, vma) {
 		bool w = vma->vm_flags & VM_WRITE;
-		bool exe_data = w && vma->vm_file && vma->vm_file == exe;
-		bool bss = w && !vma->vm_file && prev && prev->vm_file == exe &&
+		bool exe_data = w && gosnap_vma_is_exe(vma, mm);
+		bool bss = w && !vma->vm_file && prev && gosnap_vma_is_exe(prev, mm) &&
 			   (prev->vm_flags & VM_WRITE) && prev->vm_end == vma->vm_start;
 		bool stack = vma->vm_start <= sp && sp < vma->vm_end;
 		bool arena = false;
@@ -153,7 +152,13 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 			why = GOSNAP_MEM_ANON;
 		else if (w && mode == GOSNAP_MODE_FULL)
 			why = GOSNAP_MEM_OTHER;
-		if (vma->vm_flags & (VM_PFNMAP | VM_IO))
+		/*
+		 * Never copied: device memory, and what core dumps leave out
+		 * (VM_DONTDUMP: MADV_DONTDUMP, memfd_secret, whose pages are
+		 * not even in the kernel's direct map). The walk still gives
+		 * their page state, and their VMA record says DONTDUMP.
+		 */
+		if (vma->vm_flags & (VM_PFNMAP | VM_IO | VM_DONTDUMP))
 			why = 0;
 		/*
 		 * full: the whole mapping, even the one holding sp (for a

@@ -429,7 +429,8 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	cx.mode = ps->mode;
 	cx.sflags = GOSNAP_SF_PROBE;
 	cx.show_pfn = ps->show_pfn;
-	cx.show_pageflags = s->may_pfn;
+	cx.view = &s->view;
+	cx.show_pageflags = s->view.may_pfn;
 	cx.max_bytes = ps->max_bytes;
 	cx.regs = regs;
 	cx.probe_id = up->id;
@@ -448,6 +449,7 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	old_memcg = set_active_memcg(s->memcg);
 	sb = gosnap_capture(&cx);
 	set_active_memcg(old_memcg);
+	gosnap_audit(&s->view, current, cx.mode, up->label, PTR_ERR_OR_ZERO(sb), true);
 	if (IS_ERR(sb)) {
 		gosnap_queue_unreserve(s, ps->max_bytes);
 	} else {
@@ -597,6 +599,11 @@ int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
 	err = gosnap_find_task(t->pid, &task);
 	if (err)
 		return err;
+	err = gosnap_may_capture(&s->view, task, t->mode, true);
+	if (err) {
+		gosnap_audit(&s->view, task, t->mode, "(target)", err, false);
+		goto put_task;
+	}
 	err = -ENOMEM;
 	/* about 210 KiB: no need for it to be physically contiguous */
 	ps = kvzalloc(sizeof(*ps), GFP_KERNEL_ACCOUNT);
@@ -622,7 +629,7 @@ int gosnap_probe_target(struct gosnap_session *s, const struct gosnap_target *t)
 					    t->hold_ms : timeout_ms);
 	ps->stack_reg = t->stack_reg;
 	ps->stack_off = t->stack_off;
-	ps->show_pfn = s->may_pfn && !(t->flags & GOSNAP_TARGET_NO_PFN);
+	ps->show_pfn = s->view.may_pfn && !(t->flags & GOSNAP_TARGET_NO_PFN);
 	init_waitqueue_head(&ps->holdq);
 	smp_store_release(&s->probes, ps);	/* read locklessly by read/poll */
 	put_task_struct(task);

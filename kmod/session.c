@@ -12,12 +12,14 @@
 #include <linux/slab.h>
 #include "gosnap.h"
 
-struct gosnap_session *gosnap_session_new(bool may_pfn)
+/* At open(), in the opener's context. */
+struct gosnap_session *gosnap_session_new(struct file *file)
 {
 	struct gosnap_session *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 
 	if (!s)
 		return NULL;
+	gosnap_view_init(&s->view, file);	/* put at free */
 	/* probe snapshots are charged here, not to the target (put at free) */
 	s->memcg = get_mem_cgroup_from_mm(current->mm);
 	mutex_init(&s->lock);
@@ -27,7 +29,6 @@ struct gosnap_session *gosnap_session_new(bool may_pfn)
 	init_waitqueue_head(&s->readq);
 	init_waitqueue_head(&s->spaceq);
 	atomic64_set(&s->seq, 0);
-	s->may_pfn = may_pfn;
 	return s;
 }
 
@@ -51,6 +52,7 @@ void gosnap_session_free(struct gosnap_session *s)
 	list_for_each_entry_safe(sb, tmp, &s->ready, node)
 		gosnap_sbuf_free(sb);
 	mem_cgroup_put(s->memcg);
+	gosnap_view_put(&s->view);
 	kfree(s);
 }
 

@@ -23,9 +23,9 @@
 #define GOSNAP_NT_GNU_BUILD_ID	3	/* elf.h has it only in newer kernels */
 
 /*
- * The executable's file, referenced, found among its VMAs: the ELF loader
- * maps the segments from the very file it records as mm->exe_file, so the
- * pointers compare equal (compared, never dereferenced).
+ * The file the executable's VMAs map, referenced: the ELF loader maps the
+ * segments from the very file it records as mm->exe_file, or on overlayfs
+ * from the real file beneath it (gosnap_vma_is_exe()).
  * Locking: takes mmap_read_lock(@mm).
  */
 static struct file *gosnap_exe_file(struct mm_struct *mm)
@@ -37,7 +37,7 @@ static struct file *gosnap_exe_file(struct mm_struct *mm)
 	if (mmap_read_lock_killable(mm))
 		return NULL;
 	for_each_vma(vmi, vma) {
-		if (vma->vm_file && vma->vm_file == rcu_access_pointer(mm->exe_file)) {
+		if (gosnap_vma_is_exe(vma, mm)) {
 			exe = get_file(vma->vm_file);
 			break;
 		}
@@ -161,6 +161,7 @@ void gosnap_build_id_put(struct gosnap_build_id *bid)
 /**
  * gosnap_emit_task - the TASK record
  * @sb:    the snapshot
+ * @view:  whose namespaces the ids are given in
  * @task:  any thread of the process
  * @mm:    its mm, referenced by the caller
  * @bid:   probe captures: the probed file's build-id, used when it is the
@@ -168,8 +169,9 @@ void gosnap_build_id_put(struct gosnap_build_id *bid)
  *
  * Locking: takes mmap_read_lock(@mm) briefly. May sleep.
  */
-int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
-		     struct mm_struct *mm, const struct gosnap_build_id *bid)
+int gosnap_emit_task(struct gosnap_sbuf *sb, const struct gosnap_view *view,
+		     struct task_struct *task, struct mm_struct *mm,
+		     const struct gosnap_build_id *bid)
 {
 	struct task_struct *leader;
 	struct gosnap_rec_task *t;
@@ -182,7 +184,8 @@ int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
 		pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
 		if (!pathbuf)
 			goto put_exe;
-		path = d_path(&exe->f_path, pathbuf, PATH_MAX);
+		/* the path /proc/PID/maps shows for it */
+		path = d_path(gosnap_file_user_path(exe), pathbuf, PATH_MAX);
 		if (IS_ERR(path))
 			path = NULL;
 		else
@@ -193,9 +196,9 @@ int gosnap_emit_task(struct gosnap_sbuf *sb, struct task_struct *task,
 		err = PTR_ERR(t);
 		goto free_path;
 	}
-	t->tgid = task_tgid_vnr(task);
+	t->tgid = task_tgid_nr_ns(task, view->pid_ns);
 	t->nr_threads = get_nr_threads(task);
-	t->uid = from_kuid_munged(current_user_ns(), task_uid(task));
+	t->uid = from_kuid_munged(view->user_ns, task_uid(task));
 	/* an exec in another thread may change the leader: task_structs are RCU-freed */
 	rcu_read_lock();
 	leader = READ_ONCE(task->group_leader);
@@ -271,6 +274,7 @@ struct gosnap_thread_info {
 	u32		state;
 	u32		cpu;
 	bool		leader;
+	bool		hit;		/* the thread that hit the probe */
 	bool		has_regs;
 	char		comm[GOSNAP_COMM_LEN];
 	struct pt_regs	regs;
@@ -299,6 +303,7 @@ static bool gosnap_thread_regs(struct task_struct *t, struct gosnap_thread_info 
 /**
  * gosnap_emit_threads - a THREAD record per thread of @task's process
  * @sb:       the snapshot
+ * @view:     whose pid namespace the tids are given in (0: not in it)
  * @task:     any thread of the process
  * @mm:       its mm (referenced by the caller), to find stacks in
  * @hit:      the thread that hit a probe (current), or NULL
@@ -311,9 +316,10 @@ static bool gosnap_thread_regs(struct task_struct *t, struct gosnap_thread_info 
  * threads were left out), then written out; the mapping holding each known
  * stack pointer is found under mmap_read_lock(@mm). May sleep.
  */
-int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
-			struct mm_struct *mm, struct task_struct *hit,
-			struct pt_regs *hit_regs, bool stopped)
+int gosnap_emit_threads(struct gosnap_sbuf *sb, const struct gosnap_view *view,
+			struct task_struct *task, struct mm_struct *mm,
+			struct task_struct *hit, struct pt_regs *hit_regs,
+			bool stopped)
 {
 	size_t fit = (sb->limit > sb->size ? sb->limit - sb->size : 0) /
 		     sizeof(struct gosnap_rec_thread);
@@ -336,7 +342,8 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 			sb->truncated = true;
 			break;
 		}
-		info[n].tid = task_pid_vnr(t);
+		info[n].tid = task_pid_nr_ns(t, view->pid_ns);
+		info[n].hit = t == hit;
 		info[n].state = t == hit || gosnap_task_inflight(t) ?
 				GOSNAP_TS_HELD : gosnap_thread_state(t);
 		info[n].cpu = task_cpu(t);
@@ -388,7 +395,7 @@ int gosnap_emit_threads(struct gosnap_sbuf *sb, struct task_struct *task,
 		memcpy(r->comm, info[i].comm, sizeof(r->comm));
 		if (info[i].leader)
 			r->flags |= GOSNAP_THR_LEADER;
-		if (hit && r->tid == task_pid_vnr(hit))
+		if (info[i].hit)
 			r->flags |= GOSNAP_THR_HIT;
 		r->stack_start = info[i].stack_start;
 		r->stack_end = info[i].stack_end;

@@ -533,7 +533,7 @@ static size_t gosnap_vma_name(struct vm_area_struct *vma, u32 vflags,
 	char *p;
 
 	if (vma->vm_file) {
-		p = d_path(&vma->vm_file->f_path, buf, len);
+		p = d_path(gosnap_file_user_path(vma->vm_file), buf, len);
 		if (IS_ERR(p))
 			return 0;
 		memmove(buf, p, strlen(p) + 1);

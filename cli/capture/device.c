@@ -49,7 +49,9 @@ static const char *ioctl_hint(int e)
 	case E2BIG:	return " (this tool is newer than the module)";
 	case ESRCH:	return " (no such process)";
 	case EPERM:
-	case EACCES:	return " (needs CAP_SYS_ADMIN or CAP_SYS_PTRACE over the target)";
+	case EACCES:	return " (probes and memory need CAP_SYS_PTRACE; CAP_SYS_ADMIN alone "
+			       "gives only the page state of a dumpable process with its "
+			       "own ids: docs/security.md, \"Access model\")";
 	case EBUSY:	return " (the session is busy: probes are armed)";
 	case ENOBUFS:	return " (the session's queue is full: read the snapshots queued first)";
 	default:	return "";

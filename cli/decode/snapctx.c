@@ -100,13 +100,21 @@ static int use_file(const struct gs_snapshot *s, const char *path,
 	return 0;
 }
 
+/* path under /proc/PID/root: the file as the process's own root shows it */
+static const char *in_root(int32_t pid, const char *path, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/%d/root%s", (int)pid, path);
+	return buf;
+}
+
 int gs_exe_choose(const struct gsf_file *f, const struct gs_snapshot *s,
 		  const char *override, struct gs_exe_choice *e, char *note,
 		  size_t notelen, char *err, size_t errlen)
 {
 	const char *rec = s->exe && s->exe[0] ? s->exe : NULL;
 	const struct gsf_chunk *ch;
-	char why[PATH_MAX + 3 * 2 * GOSNAP_BUILD_ID_MAX];
+	char why[PATH_MAX + 3 * 2 * GOSNAP_BUILD_ID_MAX], root_path[PATH_MAX + 32];
+	char scratch[256];
 	size_t i = 0;
 
 	memset(e, 0, sizeof(*e));
@@ -120,6 +128,16 @@ int gs_exe_choose(const struct gsf_file *f, const struct gs_snapshot *s,
 		snprintf(why, sizeof(why), "%s: %s", rec, strerror(errno));
 	else if (!use_file(s, rec, e, why, sizeof(why)))
 		return 0;
+	/*
+	 * A container's executable: its path is as the container sees it;
+	 * while it runs, its own root shows it (the build ID still checked).
+	 */
+	if (rec && s->task && s->task->tgid > 0 &&
+	    !use_file(s, in_root(s->task->tgid, rec, root_path, sizeof(root_path)), e,
+		      scratch, sizeof(scratch))) {
+		snprintf(note, notelen, "%s: using %s", why, root_path);
+		return 0;
+	}
 	ch = gsf_next_chunk(f, GSF_CHUNK_EMBED, &i);
 	if (!ch) {
 		snprintf(err, errlen, "%s; the file holds no copy of it (capture --embed): use --exe",

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A target in a container: its own pid and mount namespaces, an overlayfs
+ * root it pivoted into. Each snapshot gives ids and paths as its capturer
+ * sees them, whoever captures and wherever the capture runs (a probe
+ * capture runs in the target itself), against the capturer's own /proc:
+ *  - from the host, by pid and at a probe (meta mode): the host's pid and
+ *    tids, /proc/PID/exe and /proc/PID/maps as the host reads them, the
+ *    executable recognised on overlayfs (build-id; meta mode copies its
+ *    data and bss, equal to /proc/PID/mem);
+ *  - from inside, by pid: pid 2, the container's /proc.
+ *
+ * Run as root in the test VM with overlay.ko loaded, "secrets" beside it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/gosnap.h>
+
+#include "kselftest_harness.h"
+
+#include "child.h"
+#include "gosnap_dev.h"
+#include "lcutil.h"
+#include "procmaps.h"
+#include "target.h"
+
+#define CTR		"/tmp/gs-ctr"
+#define PROMPT_MS	20000
+#define MAX_TIDS	64
+#define SNAP_MAX	(16 << 20)
+
+/* What the capturer inside the container saw, handed out through memory. */
+struct inside {
+	int err;			/* 0, or the errno of what failed */
+	pid_t target;			/* the target's pid in there */
+	char exe[512];			/* its /proc/PID/exe */
+	int nr_tids;
+	pid_t tids[MAX_TIDS];
+	size_t nr_vmas;
+	struct proc_vma vmas[512];
+	size_t snap_len;
+	uint8_t snap[SNAP_MAX];
+};
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out, ret = 0;
+	ssize_t n;
+
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out < 0) {
+		close(in);
+		return -errno;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			ret = -EIO;
+	if (n < 0)
+		ret = -errno;
+	close(in);
+	close(out);
+	return ret;
+}
+
+static int tids_of(pid_t pid, pid_t *tids, int max)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	while (dir && n < max && (d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			tids[n++] = atoi(d->d_name);
+	if (dir)
+		closedir(dir);
+	return n;
+}
+
+/* Inside: capture the target by its pid there, with the container's /proc. */
+static void inside_capture(struct inside *in, pid_t target)
+{
+	char path[64];
+	void *buf = NULL;
+	char err[256];
+	ssize_t n;
+	struct proc_vma *v = NULL;
+	size_t nv = 0;
+
+	memset(in, 0, offsetof(struct inside, snap));
+	in->target = target;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)target);
+	n = readlink(path, in->exe, sizeof(in->exe) - 1);
+	in->nr_tids = tids_of(target, in->tids, MAX_TIDS);
+	if (n < 0 || procmaps_read(target, &v, &nv) || nv > 512) {
+		in->err = n < 0 ? errno : EPROTO;
+		free(v);
+		return;
+	}
+	memcpy(in->vmas, v, nv * sizeof(*v));
+	in->nr_vmas = nv;
+	free(v);
+	in->err = -gosnap_capture_pid(target, 0, &buf, &in->snap_len, err, sizeof(err));
+	if (!in->err && in->snap_len <= SNAP_MAX)
+		memcpy(in->snap, buf, in->snap_len);
+	else if (!in->err)
+		in->err = E2BIG;
+	free(buf);
+}
+
+/*
+ * The container's pid 1: pivot into the overlay, mount its /proc, start
+ * the target (pid 2) on the given pipes, then capture on each 'c'.
+ */
+static int container_init(int tin, int tout, int cmd, int res, struct inside *in)
+{
+	pid_t t;
+	char c;
+
+	if (mount("overlay", CTR "/merged", "overlay", 0,
+		  "lowerdir=" CTR "/lower,upperdir=" CTR "/upper,workdir=" CTR "/work") ||
+	    chdir(CTR "/merged") || syscall(SYS_pivot_root, ".", "old") || chdir("/") ||
+	    umount2("/old", MNT_DETACH) || mount("proc", "/proc", "proc", 0, NULL))
+		return errno;
+	t = fork();
+	if (t == 0) {
+		dup2(tin, 0);
+		dup2(tout, 1);
+		execl("/secrets", "/secrets", "dump", (char *)NULL);
+		_exit(127);
+	}
+	while (read(cmd, &c, 1) == 1 && c == 'c') {
+		inside_capture(in, t);
+		if (write(res, "d", 1) != 1)
+			break;
+	}
+	kill(t, SIGKILL);
+	waitpid(t, NULL, 0);
+	return 0;
+}
+
+FIXTURE(ctr) {
+	struct child t;		/* the target: its pipes, its host pid */
+	pid_t outer;		/* the process that made the namespaces */
+	pid_t init;		/* the container's pid 1, as the host sees it */
+	int cmd, res;
+	uint64_t probe_off;
+	struct inside *in;
+};
+
+static bool has_overlay(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/filesystems", "r");
+	bool yes = false;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "\toverlay\n"))
+			yes = true;
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+FIXTURE_SETUP(ctr)
+{
+	const char *dirs[] = { CTR, CTR "/lower", CTR "/upper", CTR "/work", CTR "/merged",
+			       CTR "/lower/proc", CTR "/lower/dev", CTR "/lower/old" };
+	int tin[2], tout[2], cmd[2], res[2];
+	char prog[4096], path[64], line[256];
+	uint64_t probe = 0;
+	struct stat st;
+	size_t i;
+	FILE *f;
+
+	memset(&self->t, 0, sizeof(self->t));
+	self->t.to_child = self->t.from_child = -1;
+	self->outer = 0;
+	ASSERT_TRUE(has_overlay()) TH_LOG("no overlay filesystem: load overlay.ko");
+	self->in = mmap(NULL, sizeof(*self->in), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->in);
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		ASSERT_TRUE(!mkdir(dirs[i], 0755) || errno == EEXIST);
+	target_program_path("secrets", prog, sizeof(prog));
+	ASSERT_EQ(0, copy_file(prog, CTR "/lower/secrets", 0755));
+	ASSERT_EQ(0, stat(GOSNAP_DEVICE, &st));
+	unlink(CTR "/lower/dev/gosnap");
+	ASSERT_EQ(0, mknod(CTR "/lower/dev/gosnap", S_IFCHR | 0600, st.st_rdev));
+
+	ASSERT_EQ(0, pipe2(tin, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(tout, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(cmd, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(res, O_CLOEXEC));
+	self->outer = fork();
+	ASSERT_LE(0, self->outer);
+	if (self->outer == 0) {
+		pid_t init;
+
+		if (unshare(CLONE_NEWNS | CLONE_NEWPID) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			_exit(errno);
+		init = fork();
+		if (init == 0)
+			_exit(container_init(tin[0], tout[1], cmd[0], res[1], self->in));
+		if (write(res[1], &init, sizeof(init)) != sizeof(init))
+			_exit(EIO);
+		waitpid(init, NULL, 0);
+		_exit(0);
+	}
+	close(tin[0]);
+	close(tout[1]);
+	close(cmd[0]);
+	close(res[1]);
+	self->t.to_child = tin[1];
+	self->t.from_child = tout[0];
+	self->cmd = cmd[1];
+	self->res = res[0];
+	ASSERT_EQ(sizeof(self->init), read(self->res, &self->init, sizeof(self->init)));
+	for (;;) {
+		ASSERT_EQ(0, child_read_line(&self->t, line, sizeof(line), PROMPT_MS));
+		if (!strcmp(line, "ready"))
+			break;
+		sscanf(line, "probe %" SCNx64, &probe);
+	}
+	/* the target is the container's pid 1's only child */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)self->init,
+		 (int)self->init);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%d", &self->t.pid));
+	fclose(f);
+	ASSERT_NE(0, probe);
+	ASSERT_EQ(0, lc_file_offset(self->t.pid, probe, &self->probe_off, NULL, 0));
+}
+
+FIXTURE_TEARDOWN(ctr)
+{
+	if (self->t.to_child >= 0)
+		close(self->t.to_child);
+	if (self->t.from_child >= 0)
+		close(self->t.from_child);
+	if (self->outer > 0) {
+		close(self->cmd);	/* pid 1 kills the target and ends */
+		close(self->res);
+		waitpid(self->outer, NULL, 0);
+	}
+	if (self->in != MAP_FAILED)
+		munmap(self->in, sizeof(*self->in));
+	umount2(CTR "/merged", MNT_DETACH);
+}
+
+/* The snapshot's VMA names that differ from what maps showed, by start. */
+static int vma_names_differ(const struct gs_snapshot *s, const struct proc_vma *v,
+			    size_t nv, char *first, size_t len)
+{
+	int bad = 0;
+
+	first[0] = '\0';
+	for (size_t i = 0; i < nv; i++) {
+		const struct gs_vma *g = gs_find_vma(s, v[i].start);
+
+		if (g && g->rec->start == v[i].start && !strcmp(g->path, v[i].path))
+			continue;
+		if (!bad++)
+			snprintf(first, len, "%#" PRIx64 " maps '%s', snapshot '%s'", v[i].start,
+				 v[i].path, g ? g->path : "(none)");
+	}
+	return bad;
+}
+
+/* Its threads: each THREAD tid is one of tids, as many as there are. */
+static bool same_tids(const struct gs_snapshot *s, const pid_t *tids, int n)
+{
+	size_t i;
+	int j;
+
+	if ((int)s->nr_threads != n)
+		return false;
+	for (i = 0; i < s->nr_threads; i++) {
+		for (j = 0; j < n && tids[j] != s->threads[i]->tid; j++)
+			;
+		if (j == n)
+			return false;
+	}
+	return true;
+}
+
+/* Ids and paths as the host sees them: pid, tids, exe, every VMA's name. */
+static void check_host_view(struct __test_metadata *_metadata, const struct gs_snapshot *s,
+			    pid_t pid)
+{
+	char path[64], exe[512] = "", first[1200];
+	struct proc_vma *v = NULL;
+	pid_t tids[MAX_TIDS];
+	size_t nv = 0;
+	int nt;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	ASSERT_LT(0, readlink(path, exe, sizeof(exe) - 1));
+	nt = tids_of(pid, tids, MAX_TIDS);
+	ASSERT_EQ(0, procmaps_read(pid, &v, &nv));
+	ASSERT_NE(NULL, s->task);
+	EXPECT_EQ(pid, s->task->tgid) TH_LOG("the host's pid, not the container's");
+	EXPECT_LE(1, nt);
+	EXPECT_TRUE(same_tids(s, tids, nt));
+	EXPECT_STREQ(exe, s->exe);
+	EXPECT_LT(0, s->task->build_id_size) TH_LOG("the executable on overlayfs recognised");
+	EXPECT_LE(8, nv);
+	EXPECT_EQ(0, vma_names_differ(s, v, nv, first, sizeof(first))) TH_LOG("%s", first);
+	free(v);
+}
+
+TEST_F(ctr, host_captures_by_pid)
+{
+	struct gs_snapshot s;
+	void *buf = NULL;
+	size_t len = 0;
+	char err[256];
+
+	ASSERT_EQ(0, gosnap_capture_pid(self->t.pid, 0, &buf, &len, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, gs_snapshot_parse(buf, len, &s, err, sizeof(err))) TH_LOG("%s", err);
+	check_host_view(_metadata, &s, self->t.pid);
+	gs_snapshot_free(&s);
+	free(buf);
+}
+
+/* Bytes of the host's /proc/PID/mem at [addr, addr + len) equal to the copy. */
+static bool mem_equal(pid_t pid, const struct gs_snapshot *s, uint64_t addr, uint64_t len)
+{
+	char path[64];
+	uint8_t *a = malloc(len), *b = malloc(len);
+	int fd;
+	bool eq;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	eq = a && b && fd >= 0 && pread(fd, a, len, (off_t)addr) == (ssize_t)len &&
+	     gs_read_mem(s, addr, b, len) == len && !memcmp(a, b, len);
+	if (fd >= 0)
+		close(fd);
+	free(a);
+	free(b);
+	return eq;
+}
+
+/*
+ * A probe capture runs in the target, in the container's namespaces; it
+ * still gives the host's ids, and meta mode finds the executable's data
+ * and bss on overlayfs.
+ */
+TEST_F(ctr, host_captures_at_probe)
+{
+	struct proc_vma *v = NULL;
+	size_t nv = 0, i, data = 0;
+	struct lc_sess ls;
+	struct lc_snap sn;
+	char path[64], err[256];
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)self->t.pid);
+	ASSERT_EQ(0, lc_open(&ls, self->t.pid, GOSNAP_TARGET_EVERY_ENTRY, 0,
+			     GOSNAP_MODE_META, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, lc_add(&ls, path, self->probe_off, 1, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, lc_ctl(&ls, GOSNAP_IOC_ARM, 0, 0));
+	ASSERT_EQ(0, child_poke(&self->t));
+	ASSERT_EQ(1, lc_next(&ls, PROMPT_MS, &sn, err, sizeof(err))) TH_LOG("%s", err);
+	lc_close(&ls);
+	ASSERT_EQ(0, child_wait_for(&self->t, "called", PROMPT_MS, NULL, NULL));
+
+	ASSERT_NE(NULL, sn.s.capture);
+	EXPECT_EQ(self->t.pid, sn.s.capture->hit_tid);
+	check_host_view(_metadata, &sn.s, self->t.pid);
+	/* meta mode: the executable's writable mappings, as /proc/PID/mem has them */
+	ASSERT_EQ(0, procmaps_read(self->t.pid, &v, &nv));
+	for (i = 0; i < nv; i++) {
+		if (strcmp(v[i].path, sn.s.exe) || v[i].perms[1] != 'w')
+			continue;
+		data++;
+		EXPECT_TRUE(mem_equal(self->t.pid, &sn.s, v[i].start, v[i].end - v[i].start))
+			TH_LOG("data at %#" PRIx64, v[i].start);
+	}
+	EXPECT_LE(1, data) TH_LOG("the executable has a writable segment");
+	free(v);
+	lc_snap_free(&sn);
+}
+
+/* From inside: the container's pid (2), tids, exe and maps. */
+TEST_F(ctr, inside_captures_by_pid)
+{
+	struct inside *in = self->in;
+	struct gs_snapshot s;
+	char c, err[256], first[1200];
+
+	ASSERT_EQ(1, write(self->cmd, "c", 1));
+	ASSERT_EQ(1, read(self->res, &c, 1));
+	ASSERT_EQ(0, in->err) TH_LOG("inside: %s", strerror(in->err));
+	ASSERT_EQ(2, in->target);
+	ASSERT_EQ(0, gs_snapshot_parse(in->snap, in->snap_len, &s, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_NE(NULL, s.task);
+	EXPECT_EQ(2, s.task->tgid);
+	EXPECT_LE(1, in->nr_tids);
+	EXPECT_TRUE(same_tids(&s, in->tids, in->nr_tids));
+	EXPECT_STREQ(in->exe, s.exe);
+	EXPECT_LE(8, in->nr_vmas);
+	EXPECT_EQ(0, vma_names_differ(&s, in->vmas, in->nr_vmas, first, sizeof(first)))
+		TH_LOG("%s", first);
+	gs_snapshot_free(&s);
+}
+
+TEST_HARNESS_MAIN
