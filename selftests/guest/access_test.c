@@ -217,37 +217,13 @@ TEST_F(acc, admin_only_refused_other_real_uid)
 	EXPECT_EQ(0, with_caps(PTRACE_ONLY, capture_pid, self->call));
 }
 
-static int copy_setuid(const char *from, const char *to)
-{
-	char buf[65536];
-	int in = open(from, O_RDONLY | O_CLOEXEC), out, ret = 0;
-	ssize_t n;
-
-	if (in < 0)
-		return -errno;
-	unlink(to);
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
-	if (out < 0) {
-		close(in);
-		return -errno;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n)
-			ret = -EIO;
-	if (n < 0 || fchmod(out, 04755))
-		ret = -errno;
-	close(in);
-	close(out);
-	return ret;
-}
-
 /* A setuid-root program run by nobody: CAP_SYS_PTRACE only; nobody none. */
 TEST_F(acc, setuid_target)
 {
 	char prog[4096];
 
 	target_program_path("secrets", prog, sizeof(prog));
-	ASSERT_EQ(0, copy_setuid(prog, SUID_COPY));
+	ASSERT_EQ(0, lc_copy_file(prog, SUID_COPY, 04755));
 	ASSERT_EQ(0, start_secrets(&self->t, (char *[]){ "asnobody", SUID_COPY, "dump",
 							 NULL }));
 	ASSERT_EQ(NOBODY, self->t.uid);
@@ -474,18 +450,6 @@ TEST_F(acc, captures_recorded)
 #define GROUP		4242
 #define PARAMS		"/sys/module/gosnap/parameters/"
 
-static int write_text(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* As nobody in group GROUP: capture c->pid; then TARGET it. */
 static int as_member(void *arg)
 {
@@ -519,13 +483,13 @@ TEST_F(acc, allow_gid_member_gets_pagemap_view)
 	/* the node open to all: only the module decides */
 	ASSERT_EQ(0, chmod(GOSNAP_DEVICE, 0666));
 	EXPECT_EQ(EPERM, as_member(self->call)) TH_LOG("allow_gid unset: no access");
-	ASSERT_EQ(0, write_text(PARAMS "allow_gid", "4242"));
+	ASSERT_EQ(0, lc_write_text(PARAMS "allow_gid", "4242"));
 	EXPECT_EQ(0, as_member(self->call));
 	EXPECT_FALSE(self->call->pfn);
 	EXPECT_EQ(EPERM, as_nobody(capture_pid, self->call)) TH_LOG("not a member");
 	self->call->pid = getpid();	/* root's */
 	EXPECT_EQ(EPERM, as_member(self->call));
-	EXPECT_EQ(0, write_text(PARAMS "allow_gid", "4294967295"));
+	EXPECT_EQ(0, lc_write_text(PARAMS "allow_gid", "4294967295"));
 	EXPECT_EQ(0, chmod(GOSNAP_DEVICE, 0600));
 }
 
@@ -538,16 +502,16 @@ TEST_F(acc, ptrace_policy_follows_yama_scope_3)
 {
 	ASSERT_EQ(0, start_secrets(&self->t, (char *[]){ "dump", NULL }));
 	self->call->pid = self->t.c.pid;
-	ASSERT_EQ(0, write_text(PARAMS "ptrace_policy", "1"));
+	ASSERT_EQ(0, lc_write_text(PARAMS "ptrace_policy", "1"));
 	self->call->mode = GOSNAP_MODE_META;
 	EXPECT_EQ(0, target_pid(self->call)) TH_LOG("scope 0: allowed");
-	ASSERT_EQ(0, write_text("/proc/sys/kernel/yama/ptrace_scope", "3"))
+	ASSERT_EQ(0, lc_write_text("/proc/sys/kernel/yama/ptrace_scope", "3"))
 		TH_LOG("no Yama in this kernel?");
 	EXPECT_EQ(EPERM, target_pid(self->call));
 	self->call->mode = GOSNAP_MODE_PAGES;
 	EXPECT_EQ(EPERM, target_pid(self->call)) TH_LOG("a probe writes the target's text");
 	EXPECT_EQ(0, capture_pid(self->call)) TH_LOG("page state: a read");
-	ASSERT_EQ(0, write_text(PARAMS "ptrace_policy", "0"));
+	ASSERT_EQ(0, lc_write_text(PARAMS "ptrace_policy", "0"));
 	self->call->mode = GOSNAP_MODE_META;
 	EXPECT_EQ(0, target_pid(self->call)) TH_LOG("policy off: the module's grant");
 }

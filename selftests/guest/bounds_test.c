@@ -33,6 +33,7 @@
 #include "kselftest_harness.h"
 
 #include "child.h"
+#include "lcutil.h"
 #include "snap/snapshot.h"
 #include "stallmeter.h"
 #include "target.h"
@@ -624,18 +625,6 @@ TEST_F(ticker, hold_ends_at_deadline)
 #define CG	"/sys/fs/cgroup"
 #define CG_T	CG "/gosnap-bounds"
 
-static int cg_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static unsigned long long cg_read_ull(const char *path, const char *key)
 {
 	char buf[4096], *p;
@@ -665,16 +654,16 @@ TEST_F(ticker, probe_snapshot_not_charged_to_target)
 	if (access(CG "/cgroup.controllers", F_OK) &&
 	    mount("none", CG, "cgroup2", 0, NULL))
 		SKIP(return, "no cgroup2 on this kernel (%s)", strerror(errno));
-	if (cg_write(CG "/cgroup.subtree_control", "+memory"))
+	if (lc_write_text(CG "/cgroup.subtree_control", "+memory"))
 		SKIP(return, "no memory controller on this kernel");
 	rmdir(CG_T);
 	ASSERT_EQ(0, mkdir(CG_T, 0755));
 	snprintf(buf, sizeof(buf), "%d", (int)self->c.pid);
-	ASSERT_EQ(0, cg_write(CG_T "/cgroup.procs", buf));
+	ASSERT_EQ(0, lc_write_text(CG_T "/cgroup.procs", buf));
 	before = cg_read_ull(CG_T "/memory.current", NULL);
 	/* room for the target, not for a copy of its 4 MiB as well */
 	snprintf(buf, sizeof(buf), "%llu", before + (2 << 20));
-	ASSERT_EQ(0, cg_write(CG_T "/memory.max", buf));
+	ASSERT_EQ(0, lc_write_text(CG_T "/memory.max", buf));
 
 	ASSERT_EQ(0, arm_tick(self->fd, self->c.pid, self->tick_addr, 0,
 			      GOSNAP_MODE_FULL, 1));
@@ -696,7 +685,7 @@ TEST_F(ticker, probe_snapshot_not_charged_to_target)
 		EXPECT_LT(peak, before + (2 << 20));
 	/* out of the cgroup before it goes */
 	snprintf(buf, sizeof(buf), "%d", (int)self->c.pid);
-	cg_write(CG "/cgroup.procs", buf);
+	lc_write_text(CG "/cgroup.procs", buf);
 	rmdir(CG_T);
 }
 

@@ -56,29 +56,6 @@ struct inside {
 	uint8_t snap[SNAP_MAX];
 };
 
-static int copy_file(const char *from, const char *to, mode_t mode)
-{
-	char buf[65536];
-	int in = open(from, O_RDONLY | O_CLOEXEC), out, ret = 0;
-	ssize_t n;
-
-	if (in < 0)
-		return -errno;
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (out < 0) {
-		close(in);
-		return -errno;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n)
-			ret = -EIO;
-	if (n < 0)
-		ret = -errno;
-	close(in);
-	close(out);
-	return ret;
-}
-
 static int tids_of(pid_t pid, pid_t *tids, int max)
 {
 	char path[64];
@@ -167,20 +144,6 @@ FIXTURE(ctr) {
 	struct inside *in;
 };
 
-static bool has_overlay(void)
-{
-	char line[128];
-	FILE *f = fopen("/proc/filesystems", "r");
-	bool yes = false;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, "\toverlay\n"))
-			yes = true;
-	if (f)
-		fclose(f);
-	return yes;
-}
-
 FIXTURE_SETUP(ctr)
 {
 	const char *dirs[] = { CTR, CTR "/lower", CTR "/upper", CTR "/work", CTR "/merged",
@@ -195,14 +158,14 @@ FIXTURE_SETUP(ctr)
 	memset(&self->t, 0, sizeof(self->t));
 	self->t.to_child = self->t.from_child = -1;
 	self->outer = 0;
-	ASSERT_TRUE(has_overlay()) TH_LOG("no overlay filesystem: load overlay.ko");
+	ASSERT_TRUE(lc_has_fs("overlay")) TH_LOG("no overlay filesystem: load overlay.ko");
 	self->in = mmap(NULL, sizeof(*self->in), PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->in);
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		ASSERT_TRUE(!mkdir(dirs[i], 0755) || errno == EEXIST);
 	target_program_path("secrets", prog, sizeof(prog));
-	ASSERT_EQ(0, copy_file(prog, CTR "/lower/secrets", 0755));
+	ASSERT_EQ(0, lc_copy_file(prog, CTR "/lower/secrets", 0755));
 	ASSERT_EQ(0, stat(GOSNAP_DEVICE, &st));
 	unlink(CTR "/lower/dev/gosnap");
 	ASSERT_EQ(0, mknod(CTR "/lower/dev/gosnap", S_IFCHR | 0600, st.st_rdev));

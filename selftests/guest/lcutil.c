@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -398,6 +399,59 @@ int lc_child_finish(struct child *c, int timeout_ms)
 		close(c->to_child);
 	c->to_child = -1;
 	return lc_child_exit(c, timeout_ms);
+}
+
+int lc_write_text(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int lc_copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out, ret = 0;
+	ssize_t n;
+
+	if (in < 0)
+		return -errno;
+	unlink(to);
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+	if (out < 0) {
+		close(in);
+		return -errno;
+	}
+	while (!ret && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			ret = -EIO;
+	if (!ret && n < 0)
+		ret = -errno;
+	if (!ret && fchmod(out, mode))
+		ret = -errno;
+	close(in);
+	close(out);
+	return ret;
+}
+
+bool lc_has_fs(const char *fs)
+{
+	char line[128], want[64];
+	FILE *f = fopen("/proc/filesystems", "r");
+	bool yes = false;
+
+	snprintf(want, sizeof(want), "\t%s\n", fs);
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, want))
+			yes = true;
+	if (f)
+		fclose(f);
+	return yes;
 }
 
 int lc_kmsg_open(void)

@@ -28,45 +28,6 @@
 #define MERGED_BIN	OVL "/merged/hitloop"
 #define PROMPT_MS	10000
 
-static int copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	int in = open(from, O_RDONLY), out, ret = 0;
-	ssize_t n;
-
-	if (in < 0)
-		return -errno;
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	if (out < 0) {
-		close(in);
-		return -errno;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n) {
-			ret = -EIO;
-			break;
-		}
-	if (n < 0)
-		ret = -errno;
-	close(in);
-	close(out);
-	return ret;
-}
-
-static bool has_overlay(void)
-{
-	char line[128];
-	FILE *f = fopen("/proc/filesystems", "r");
-	bool yes = false;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, "\toverlay\n"))
-			yes = true;
-	if (f)
-		fclose(f);
-	return yes;
-}
-
 FIXTURE(ovl) {
 	struct child c[2];
 	struct lc_sess s;
@@ -83,14 +44,14 @@ FIXTURE_SETUP(ovl)
 
 	memset(self->c, 0, sizeof(self->c));
 	self->s.fd = -1;
-	ASSERT_TRUE(has_overlay()) TH_LOG("no overlay filesystem: load overlay.ko "
+	ASSERT_TRUE(lc_has_fs("overlay")) TH_LOG("no overlay filesystem: load overlay.ko "
 					  "(CONFIG_OVERLAY_FS, linux-image's modules)");
 	umount2(OVL "/merged", MNT_DETACH);	/* a failed run's */
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		ASSERT_TRUE(!mkdir(dirs[i], 0755) || errno == EEXIST);
 	target_program_path("hitloop", prog, sizeof(prog));
 	unlink(OVL "/upper/hitloop");
-	ASSERT_EQ(0, copy_file(prog, OVL "/lower/hitloop"));
+	ASSERT_EQ(0, lc_copy_file(prog, OVL "/lower/hitloop", 0755));
 	ASSERT_EQ(0, mount("overlay", OVL "/merged", "overlay", 0,
 			   "lowerdir=" OVL "/lower,upperdir=" OVL "/upper,workdir=" OVL "/work"))
 		TH_LOG("mount overlay: %s", strerror(errno));

@@ -10,14 +10,9 @@ set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 B="$TOP/build/guest"
-ver="${GOSNAP_KERNEL:-6.1}"
+# shellcheck source=selftests/lib/overlay.sh
+. "$TOP/selftests/lib/overlay.sh"
 
-moddir="$("$TOP/selftests/vm/kernels" modules "$ver" 2>/dev/null)" || moddir=""
-ko=""
-[[ -n "$moddir" ]] && ko="$(find "$moddir" -name 'overlay.ko' 2>/dev/null | head -n 1)"
-add=()
-[[ -n "$ko" ]] && add=(--add "$ko:/gosnap/overlay.ko")
-
-exec "$TOP/selftests/guest/run-in-vm" --timeout 600 "${add[@]}" \
+exec "$TOP/selftests/guest/run-in-vm" --timeout 600 "${overlay_add[@]}" \
 	--add "$B/container_test" --add "$B/secrets" -- \
-	'grep -qw overlay /proc/filesystems || insmod /gosnap/overlay.ko; /gosnap/container_test'
+	"$OVERLAY_LOAD; /gosnap/container_test"

@@ -10,16 +10,9 @@ set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
 B="$TOP/build/guest"
-ver="${GOSNAP_KERNEL:-6.1}"
+# shellcheck source=selftests/lib/overlay.sh
+. "$TOP/selftests/lib/overlay.sh"
 
-# No overlay.ko to add (built in, or modules not at hand): the test then
-# fails naming what it needs if the filesystem is missing.
-moddir="$("$TOP/selftests/vm/kernels" modules "$ver" 2>/dev/null)" || moddir=""
-ko=""
-[[ -n "$moddir" ]] && ko="$(find "$moddir" -name 'overlay.ko' 2>/dev/null | head -n 1)"
-add=()
-[[ -n "$ko" ]] && add=(--add "$ko:/gosnap/overlay.ko")
-
-exec "$TOP/selftests/guest/run-in-vm" --timeout 900 "${add[@]}" \
+exec "$TOP/selftests/guest/run-in-vm" --timeout 900 "${overlay_add[@]}" \
 	--add "$B/overlay_test" --add "$B/hitloop" -- \
-	'grep -qw overlay /proc/filesystems || insmod /gosnap/overlay.ko; /gosnap/overlay_test'
+	"$OVERLAY_LOAD; /gosnap/overlay_test"

@@ -31,15 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A probe point with no prologue (no endbr64) that clobbers nothing. */
-asm(".pushsection .text\n"
-    ".globl lc_probe\n"
-    ".type lc_probe, @function\n"
-    ".p2align 4\n"
-    "lc_probe:\n\tnop\n\tnop\n\tret\n"
-    ".size lc_probe, .-lc_probe\n"
-    ".popsection\n");
-void lc_probe(void);
+#include "lc_probe.h"
 
 static const unsigned char code_blob[] = { 0x90, 0x90, 0xc3 };
 static void (*code_fn)(void);

@@ -33,14 +33,7 @@
 #define NOBODY		65534
 #define REGION		(64 << 10)
 
-asm(".pushsection .text\n"
-    ".globl lc_probe\n"
-    ".type lc_probe, @function\n"
-    ".p2align 4\n"
-    "lc_probe:\n\tnop\n\tnop\n\tret\n"
-    ".size lc_probe, .-lc_probe\n"
-    ".popsection\n");
-void lc_probe(void);
+#include "lc_probe.h"
 
 static void die(const char *what)
 {
