@@ -168,9 +168,12 @@ void gosnap_audit(const struct gosnap_view *v, struct task_struct *task,
 	struct audit_buffer *ab;
 
 	if (!audit_enabled) {
-		pr_info_ratelimited("capture by pid %d (%s) uid %u auid %u: pid %d mode %s probe %s res %d\n",
-				    v->opener_pid, v->opener_comm, uid, auid, pid,
-				    gosnap_mode_name(mode), label ? label : "-", result);
+		/* user strings escaped: no line of theirs in the log */
+		pr_info_ratelimited("capture by pid %d (%*pE) uid %u auid %u: pid %d mode %s probe %*pE res %d\n",
+				    v->opener_pid,
+				    (int)strnlen(v->opener_comm, TASK_COMM_LEN), v->opener_comm,
+				    uid, auid, pid, gosnap_mode_name(mode),
+				    (int)strlen(label ? label : "-"), label ? label : "-", result);
 		return;
 	}
 	/* not the current syscall's record: a probe capture runs in the target */
