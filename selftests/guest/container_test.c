@@ -8,9 +8,14 @@
  *    tids, /proc/PID/exe and /proc/PID/maps as the host reads them, the
  *    executable recognised on overlayfs (build-id; meta mode copies its
  *    data and bss, equal to /proc/PID/mem);
- *  - from inside, by pid: pid 2, the container's /proc.
+ *  - from inside, by pid: pid 2, the container's /proc;
+ *  - gosnap-cli on the host, on a Go program in the container (pid 3):
+ *    captured at main.tick in meta mode, its goroutines decoded with the
+ *    executable found as /proc/PID/root/idle, and its runtime version
+ *    read from the captured data equal to the file's.
  *
- * Run as root in the test VM with overlay.ko loaded, "secrets" beside it.
+ * Run as root in the test VM with overlay.ko loaded, "secrets" and "idle"
+ * beside it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -106,11 +111,13 @@ static void inside_capture(struct inside *in, pid_t target)
 
 /*
  * The container's pid 1: pivot into the overlay, mount its /proc, start
- * the target (pid 2) on the given pipes, then capture on each 'c'.
+ * the target (pid 2) on the given pipes and the Go program (pid 3, its
+ * stdin held open here, its output unread), then capture on each 'c'.
  */
 static int container_init(int tin, int tout, int cmd, int res, struct inside *in)
 {
-	pid_t t;
+	int gin[2], gout[2];
+	pid_t t, g;
 	char c;
 
 	if (mount("overlay", CTR "/merged", "overlay", 0,
@@ -125,13 +132,24 @@ static int container_init(int tin, int tout, int cmd, int res, struct inside *in
 		execl("/secrets", "/secrets", "dump", (char *)NULL);
 		_exit(127);
 	}
+	if (pipe(gin) || pipe(gout))
+		return errno;
+	g = fork();
+	if (g == 0) {
+		dup2(gin[0], 0);
+		dup2(gout[1], 1);
+		execl("/idle", "/idle", "-mib", "8", "-tick", "20", (char *)NULL);
+		_exit(127);
+	}
 	while (read(cmd, &c, 1) == 1 && c == 'c') {
 		inside_capture(in, t);
 		if (write(res, "d", 1) != 1)
 			break;
 	}
 	kill(t, SIGKILL);
+	kill(g, SIGKILL);
 	waitpid(t, NULL, 0);
+	waitpid(g, NULL, 0);
 	return 0;
 }
 
@@ -139,6 +157,7 @@ FIXTURE(ctr) {
 	struct child t;		/* the target: its pipes, its host pid */
 	pid_t outer;		/* the process that made the namespaces */
 	pid_t init;		/* the container's pid 1, as the host sees it */
+	pid_t go;		/* the Go program in it, as the host sees it */
 	int cmd, res;
 	uint64_t probe_off;
 	struct inside *in;
@@ -166,6 +185,8 @@ FIXTURE_SETUP(ctr)
 		ASSERT_TRUE(!mkdir(dirs[i], 0755) || errno == EEXIST);
 	target_program_path("secrets", prog, sizeof(prog));
 	ASSERT_EQ(0, lc_copy_file(prog, CTR "/lower/secrets", 0755));
+	target_program_path("idle", prog, sizeof(prog));
+	ASSERT_EQ(0, lc_copy_file(prog, CTR "/lower/idle", 0755));
 	ASSERT_EQ(0, stat(GOSNAP_DEVICE, &st));
 	unlink(CTR "/lower/dev/gosnap");
 	ASSERT_EQ(0, mknod(CTR "/lower/dev/gosnap", S_IFCHR | 0600, st.st_rdev));
@@ -205,13 +226,20 @@ FIXTURE_SETUP(ctr)
 			break;
 		sscanf(line, "probe %" SCNx64, &probe);
 	}
-	/* the target is the container's pid 1's only child */
+	/* the container's pid 1's children, oldest first: the target, idle */
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)self->init,
 		 (int)self->init);
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
-	ASSERT_EQ(1, fscanf(f, "%d", &self->t.pid));
-	fclose(f);
+	for (i = 0; i < 100; i++) {
+		f = fopen(path, "r");
+		ASSERT_NE(NULL, f);
+		self->go = 0;
+		ASSERT_LE(1, fscanf(f, "%d %d", &self->t.pid, &self->go));
+		fclose(f);
+		if (self->go)
+			break;
+		lc_sleep_ms(50);
+	}
+	ASSERT_NE(0, self->go);
 	ASSERT_NE(0, probe);
 	ASSERT_EQ(0, lc_file_offset(self->t.pid, probe, &self->probe_off, NULL, 0));
 }
@@ -390,6 +418,54 @@ TEST_F(ctr, inside_captures_by_pid)
 	EXPECT_EQ(0, vma_names_differ(&s, in->vmas, in->nr_vmas, first, sizeof(first)))
 		TH_LOG("%s", first);
 	gs_snapshot_free(&s);
+}
+
+/* Run gosnap-cli with args; its stdout and stderr into out. Its exit status. */
+static int cli(char *out, size_t len, char *const args[])
+{
+	char *argv[16] = { "gosnap-cli" };
+	int i, st;
+
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	st = run_capture_output(argv, out, len);
+	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * The CLI on the host, on a Go program in the container: the snapshot
+ * names its executable as the container sees it (/idle), which the host
+ * opens through /proc/PID/root; its goroutines decode, and the runtime
+ * version in the captured data is the file's.
+ */
+TEST_F(ctr, host_cli_decodes_container_go)
+{
+	static char out[1 << 20], file_go[1 << 16];
+	char pid[16], note[64], exe[64], want[96], *v;
+
+	snprintf(pid, sizeof(pid), "%d", (int)self->go);
+	snprintf(note, sizeof(note), "/proc/%d/root/idle", (int)self->go);
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)self->go);
+	ASSERT_EQ(0, cli(out, sizeof(out), (char *[]){ "-q", "capture", "--at", "main.tick",
+			 "--max-snapshots", "1", "--mode", "meta", "-o", CTR "/snaps", "--pid",
+			 pid, NULL })) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli(out, sizeof(out), (char *[]){ "-q", "stacks",
+			 CTR "/snaps/001-main.tick.gsnap", NULL })) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, note)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "main.tick")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "main.main")) TH_LOG("%s", out);
+	/* runtime.buildVersion: from the snapshot's data, and from the file */
+	ASSERT_EQ(0, cli(out, sizeof(out), (char *[]){ "-q", "go",
+			 CTR "/snaps/001-main.tick.gsnap", NULL })) TH_LOG("%s", out);
+	ASSERT_EQ(0, cli(file_go, sizeof(file_go), (char *[]){ "-q", "go", exe, NULL }))
+		TH_LOG("%s", file_go);
+	v = strstr(file_go, "go version:");
+	ASSERT_NE(NULL, v);
+	v = strstr(v, "go1.");
+	ASSERT_NE(NULL, v);
+	v[strcspn(v, " \n")] = '\0';
+	snprintf(want, sizeof(want), "runtime.buildVersion %s\n", v);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("want '%s' in: %s", want, out);
 }
 
 TEST_HARNESS_MAIN
