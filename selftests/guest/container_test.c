@@ -270,6 +270,9 @@ static int vma_names_differ(const struct gs_snapshot *s, const struct proc_vma *
 	for (size_t i = 0; i < nv; i++) {
 		const struct gs_vma *g = gs_find_vma(s, v[i].start);
 
+		if (v[i].start >= 0xffff800000000000ULL)
+			continue;	/* [vsyscall]: maps shows it, it is no VMA */
+
 		if (g && g->rec->start == v[i].start && !strcmp(g->path, v[i].path))
 			continue;
 		if (!bad++)
@@ -336,23 +339,33 @@ TEST_F(ctr, host_captures_by_pid)
 	free(buf);
 }
 
-/* Bytes of the host's /proc/PID/mem at [addr, addr + len) equal to the copy. */
-static bool mem_equal(pid_t pid, const struct gs_snapshot *s, uint64_t addr, uint64_t len)
+/*
+ * Pages of [addr, addr + len) the snapshot copied (*copied) and how many
+ * of them differ from the host's /proc/PID/mem (the return value; -1 if
+ * it cannot be read).
+ */
+static int mem_differs(pid_t pid, const struct gs_snapshot *s, uint64_t addr,
+		       uint64_t len, int *copied)
 {
+	uint8_t a[4096], b[4096];
 	char path[64];
-	uint8_t *a = malloc(len), *b = malloc(len);
-	int fd;
-	bool eq;
+	int fd, bad = 0;
 
+	*copied = 0;
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	eq = a && b && fd >= 0 && pread(fd, a, len, (off_t)addr) == (ssize_t)len &&
-	     gs_read_mem(s, addr, b, len) == len && !memcmp(a, b, len);
-	if (fd >= 0)
-		close(fd);
-	free(a);
-	free(b);
-	return eq;
+	if (fd < 0)
+		return -1;
+	for (uint64_t p = addr; p < addr + len; p += sizeof(a)) {
+		if (gs_read_mem(s, p, b, sizeof(b)) < sizeof(b))
+			continue;	/* not present when captured */
+		++*copied;
+		if (pread(fd, a, sizeof(a), (off_t)p) != (ssize_t)sizeof(a) ||
+		    memcmp(a, b, sizeof(a)))
+			bad++;
+	}
+	close(fd);
+	return bad;
 }
 
 /*
@@ -385,13 +398,16 @@ TEST_F(ctr, host_captures_at_probe)
 	/* meta mode: the executable's writable mappings, as /proc/PID/mem has them */
 	ASSERT_EQ(0, procmaps_read(self->t.pid, &v, &nv));
 	for (i = 0; i < nv; i++) {
+		int copied;
+
 		if (strcmp(v[i].path, sn.s.exe) || v[i].perms[1] != 'w')
 			continue;
-		data++;
-		EXPECT_TRUE(mem_equal(self->t.pid, &sn.s, v[i].start, v[i].end - v[i].start))
+		EXPECT_EQ(0, mem_differs(self->t.pid, &sn.s, v[i].start,
+					 v[i].end - v[i].start, &copied))
 			TH_LOG("data at %#" PRIx64, v[i].start);
+		data += copied;
 	}
-	EXPECT_LE(1, data) TH_LOG("the executable has a writable segment");
+	EXPECT_LE(1, data) TH_LOG("pages of the executable's data copied");
 	free(v);
 	lc_snap_free(&sn);
 }
