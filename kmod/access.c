@@ -83,8 +83,8 @@ static bool gosnap_policy_refuses(void)
 {
 	if (!READ_ONCE(gosnap_ptrace_policy))
 		return false;
-	return gosnap_yama_scope() >= 3 ||
-	       security_locked_down(LOCKDOWN_CONFIDENTIALITY_MAX) != 0;
+	/* any confidentiality reason tells the level: /proc/kcore's */
+	return gosnap_yama_scope() >= 3 || security_locked_down(LOCKDOWN_KCORE) != 0;
 }
 
 /* __ptrace_may_access's credential half, with the opener's fs ids. */

@@ -450,20 +450,30 @@ TEST_F(acc, captures_recorded)
 #define GROUP		4242
 #define PARAMS		"/sys/module/gosnap/parameters/"
 
-/* As nobody in group GROUP: capture c->pid; then TARGET it. */
-static int as_member(void *arg)
+/*
+ * In a child, as nobody in group GROUP: capture c->pid; then TARGET it,
+ * which must be refused. 0, or the errno that failed.
+ */
+static int as_member(struct call *c)
 {
-	struct call *c = arg;
+	pid_t pid = fork();
 	gid_t g = GROUP;
-	int err;
+	int err, status;
 
-	if (setgroups(1, &g) || setgid(NOBODY) || setuid(NOBODY))
-		return 250;
-	err = capture_pid(c);
-	if (err)
-		return err;
-	c->mode = GOSNAP_MODE_PAGES;
-	return target_pid(c) == EPERM ? 0 : 252;
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (setgroups(1, &g) || setgid(NOBODY) || setuid(NOBODY))
+			_exit(250);
+		err = capture_pid(c);
+		if (err)
+			_exit(err);
+		c->mode = GOSNAP_MODE_PAGES;
+		_exit(target_pid(c) == EPERM ? 0 : 252);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 /*

@@ -110,7 +110,9 @@ static void inside_capture(struct inside *in, pid_t target)
 }
 
 /*
- * The container's pid 1: pivot into the overlay, mount its /proc, start
+ * The container's pid 1: move the overlay over its root and chroot there
+ * (what switch_root does: the test VM runs from its initramfs, whose
+ * rootfs pivot_root cannot leave), mount its /proc, start
  * the target (pid 2) on the given pipes and the Go program (pid 3, its
  * stdin held open here, its output unread), then capture on each 'c'.
  */
@@ -122,8 +124,8 @@ static int container_init(int tin, int tout, int cmd, int res, struct inside *in
 
 	if (mount("overlay", CTR "/merged", "overlay", 0,
 		  "lowerdir=" CTR "/lower,upperdir=" CTR "/upper,workdir=" CTR "/work") ||
-	    chdir(CTR "/merged") || syscall(SYS_pivot_root, ".", "old") || chdir("/") ||
-	    umount2("/old", MNT_DETACH) || mount("proc", "/proc", "proc", 0, NULL))
+	    chdir(CTR "/merged") || mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") ||
+	    chdir("/") || mount("proc", "/proc", "proc", 0, NULL))
 		return errno;
 	t = fork();
 	if (t == 0) {
@@ -199,6 +201,7 @@ FIXTURE_SETUP(ctr)
 	ASSERT_LE(0, self->outer);
 	if (self->outer == 0) {
 		pid_t init;
+		int st = 0;
 
 		if (unshare(CLONE_NEWNS | CLONE_NEWPID) ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
@@ -208,8 +211,8 @@ FIXTURE_SETUP(ctr)
 			_exit(container_init(tin[0], tout[1], cmd[0], res[1], self->in));
 		if (write(res[1], &init, sizeof(init)) != sizeof(init))
 			_exit(EIO);
-		waitpid(init, NULL, 0);
-		_exit(0);
+		waitpid(init, &st, 0);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 255);
 	}
 	close(tin[0]);
 	close(tout[1]);
@@ -221,7 +224,14 @@ FIXTURE_SETUP(ctr)
 	self->res = res[0];
 	ASSERT_EQ(sizeof(self->init), read(self->res, &self->init, sizeof(self->init)));
 	for (;;) {
-		ASSERT_EQ(0, child_read_line(&self->t, line, sizeof(line), PROMPT_MS));
+		int st = 0, r = child_read_line(&self->t, line, sizeof(line), PROMPT_MS);
+
+		if (r == -EPIPE && waitpid(self->outer, &st, 0) == self->outer) {
+			self->outer = 0;
+			ASSERT_EQ(0, r) TH_LOG("the container's pid 1 ended: %s",
+					       strerror(WIFEXITED(st) ? WEXITSTATUS(st) : 0));
+		}
+		ASSERT_EQ(0, r);
 		if (!strcmp(line, "ready"))
 			break;
 		sscanf(line, "probe %" SCNx64, &probe);
