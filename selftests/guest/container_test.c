@@ -122,18 +122,26 @@ static int container_init(int tin, int tout, int cmd, int res, struct inside *in
 	pid_t t, g;
 	char c;
 
+	const char *step = "mount overlay";
+
 	if (mount("overlay", CTR "/merged", "overlay", 0,
 		  "lowerdir=" CTR "/lower,upperdir=" CTR "/upper,workdir=" CTR "/work") ||
-	    chdir(CTR "/merged") || mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") ||
-	    chdir("/") || mount("proc", "/proc", "proc", 0, NULL))
+	    (step = "chdir", chdir(CTR "/merged")) ||
+	    (step = "move it over /", mount(".", "/", NULL, MS_MOVE, NULL)) ||
+	    (step = "chroot", chroot(".")) || (step = "chdir /", chdir("/")) ||
+	    (step = "mount /proc", mount("proc", "/proc", "proc", 0, NULL))) {
+		dprintf(2, "# container: %s: %s\n", step, strerror(errno));
 		return errno;
+	}
 	t = fork();
 	if (t == 0) {
 		dup2(tin, 0);
 		dup2(tout, 1);
 		execl("/secrets", "/secrets", "dump", (char *)NULL);
+		dprintf(2, "# container: exec /secrets: %s\n", strerror(errno));
 		_exit(127);
 	}
+	close(tout);	/* the target's alone: its end is the test's EOF */
 	if (pipe(gin) || pipe(gout))
 		return errno;
 	g = fork();
@@ -141,6 +149,7 @@ static int container_init(int tin, int tout, int cmd, int res, struct inside *in
 		dup2(gin[0], 0);
 		dup2(gout[1], 1);
 		execl("/idle", "/idle", "-mib", "8", "-tick", "20", (char *)NULL);
+		dprintf(2, "# container: exec /idle: %s\n", strerror(errno));
 		_exit(127);
 	}
 	while (read(cmd, &c, 1) == 1 && c == 'c') {
@@ -209,6 +218,10 @@ FIXTURE_SETUP(ctr)
 		init = fork();
 		if (init == 0)
 			_exit(container_init(tin[0], tout[1], cmd[0], res[1], self->in));
+		/* only pid 1 and the target keep the pipes' other ends */
+		close(tin[0]);
+		close(tout[1]);
+		close(cmd[0]);
 		if (write(res[1], &init, sizeof(init)) != sizeof(init))
 			_exit(EIO);
 		waitpid(init, &st, 0);
@@ -334,7 +347,7 @@ static void check_host_view(struct __test_metadata *_metadata, const struct gs_s
 	free(v);
 }
 
-TEST_F(ctr, host_captures_by_pid)
+TEST_F_TIMEOUT(ctr, host_captures_by_pid, 120)
 {
 	struct gs_snapshot s;
 	void *buf = NULL;
@@ -383,7 +396,7 @@ static int mem_differs(pid_t pid, const struct gs_snapshot *s, uint64_t addr,
  * still gives the host's ids, and meta mode finds the executable's data
  * and bss on overlayfs.
  */
-TEST_F(ctr, host_captures_at_probe)
+TEST_F_TIMEOUT(ctr, host_captures_at_probe, 120)
 {
 	struct proc_vma *v = NULL;
 	size_t nv = 0, i, data = 0;
@@ -423,7 +436,7 @@ TEST_F(ctr, host_captures_at_probe)
 }
 
 /* From inside: the container's pid (2), tids, exe and maps. */
-TEST_F(ctr, inside_captures_by_pid)
+TEST_F_TIMEOUT(ctr, inside_captures_by_pid, 120)
 {
 	struct inside *in = self->in;
 	struct gs_snapshot s;
@@ -464,7 +477,7 @@ static int cli(char *out, size_t len, char *const args[])
  * opens through /proc/PID/root; its goroutines decode, and the runtime
  * version in the captured data is the file's.
  */
-TEST_F(ctr, host_cli_decodes_container_go)
+TEST_F_TIMEOUT(ctr, host_cli_decodes_container_go, 300)
 {
 	static char out[1 << 20], file_go[1 << 16];
 	char pid[16], note[64], exe[64], want[96], *v;
