@@ -212,6 +212,11 @@ FIXTURE_SETUP(ctr)
 		pid_t init;
 		int st = 0;
 
+		/* the test's ends: with them open here, nothing would see EOF */
+		close(tin[1]);
+		close(tout[0]);
+		close(cmd[1]);
+		close(res[0]);
 		if (unshare(CLONE_NEWNS | CLONE_NEWPID) ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 			_exit(errno);
@@ -235,7 +240,9 @@ FIXTURE_SETUP(ctr)
 	self->t.from_child = tout[0];
 	self->cmd = cmd[1];
 	self->res = res[0];
+	dprintf(2, "# setup: namespaces made by %d\n", (int)self->outer);
 	ASSERT_EQ(sizeof(self->init), read(self->res, &self->init, sizeof(self->init)));
+	dprintf(2, "# setup: the container's pid 1 is %d\n", (int)self->init);
 	for (;;) {
 		int st = 0, r = child_read_line(&self->t, line, sizeof(line), PROMPT_MS);
 
@@ -245,6 +252,7 @@ FIXTURE_SETUP(ctr)
 					       strerror(WIFEXITED(st) ? WEXITSTATUS(st) : 0));
 		}
 		ASSERT_EQ(0, r);
+		dprintf(2, "# setup: target says %s\n", line);
 		if (!strcmp(line, "ready"))
 			break;
 		sscanf(line, "probe %" SCNx64, &probe);
@@ -263,6 +271,7 @@ FIXTURE_SETUP(ctr)
 		lc_sleep_ms(50);
 	}
 	ASSERT_NE(0, self->go);
+	dprintf(2, "# setup: target %d, Go program %d\n", (int)self->t.pid, (int)self->go);
 	ASSERT_NE(0, probe);
 	ASSERT_EQ(0, lc_file_offset(self->t.pid, probe, &self->probe_off, NULL, 0));
 }
@@ -354,8 +363,10 @@ TEST_F_TIMEOUT(ctr, host_captures_by_pid, 120)
 	size_t len = 0;
 	char err[256];
 
+	dprintf(2, "# capturing %d\n", (int)self->t.pid);
 	ASSERT_EQ(0, gosnap_capture_pid(self->t.pid, 0, &buf, &len, err, sizeof(err)))
 		TH_LOG("%s", err);
+	dprintf(2, "# captured %zu bytes\n", len);
 	ASSERT_EQ(0, gs_snapshot_parse(buf, len, &s, err, sizeof(err))) TH_LOG("%s", err);
 	check_host_view(_metadata, &s, self->t.pid);
 	gs_snapshot_free(&s);
