@@ -37,122 +37,14 @@
 
 #include "kselftest_harness.h"
 
+#include "access_calls.h"
 #include "child.h"
 #include "lcutil.h"
 #include "pagemap.h"
 #include "target.h"
 
 #define REGION		(64 << 10)
-#define PROMPT_MS	20000
 #define SUID_COPY	"/tmp/secrets-suid"
-
-struct secrets {
-	struct child c;
-	uint64_t plain, dontdump, secret;	/* secret 0: refused (see err) */
-	int secret_errno;
-	uint64_t off;				/* lc_probe's file offset */
-	char path[4096];
-	int uid, euid;
-};
-
-static int start_secrets(struct secrets *t, char *const args[])
-{
-	char prog[4096], line[256], name[32];
-	char *argv[8] = { prog };
-	uint64_t probe = 0, addr;
-	int i, ret;
-
-	memset(t, 0, sizeof(*t));
-	target_program_path("secrets", prog, sizeof(prog));
-	for (i = 0; args[i] && i < 6; i++)
-		argv[i + 1] = args[i];
-	ret = child_start(&t->c, argv);
-	while (!ret) {
-		ret = child_read_line(&t->c, line, sizeof(line), PROMPT_MS);
-		if (ret || !strcmp(line, "ready"))
-			break;
-		if (sscanf(line, "probe %" SCNx64, &probe) == 1)
-			continue;
-		if (sscanf(line, "ids %d %d", &t->uid, &t->euid) == 2)
-			continue;
-		if (sscanf(line, "secret none %d", &t->secret_errno) == 1)
-			continue;
-		if (sscanf(line, "%31s %" SCNx64, name, &addr) != 2)
-			continue;
-		if (!strcmp(name, "plain"))
-			t->plain = addr;
-		else if (!strcmp(name, "dontdump"))
-			t->dontdump = addr;
-		else if (!strcmp(name, "secret"))
-			t->secret = addr;
-	}
-	if (!ret)
-		ret = probe ? lc_file_offset(t->c.pid, probe, &t->off, t->path,
-					     sizeof(t->path)) : -EPROTO;
-	return ret;
-}
-
-/* Run fn(arg) as uid 0 holding only the capabilities in caps; its errno. */
-static int with_caps(uint64_t caps, int (*fn)(void *), void *arg)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-		struct __user_cap_data_struct d[2] = { 0 };
-
-		d[0].effective = d[0].permitted = (uint32_t)caps;
-		d[1].effective = d[1].permitted = (uint32_t)(caps >> 32);
-		_exit(syscall(SYS_capset, &h, d) ? 250 : fn(arg));
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
-#define ADMIN_ONLY	(1ULL << CAP_SYS_ADMIN)
-#define PTRACE_ONLY	(1ULL << CAP_SYS_PTRACE)
-
-struct call {
-	pid_t pid;
-	uint32_t mode;
-	bool pfn;		/* out: the snapshot shows PFNs */
-};
-
-/* A pages capture of c->pid by pid: 0 or the errno of the first failure. */
-static int capture_pid(void *arg)
-{
-	struct call *c = arg;
-	struct gosnap_capture cap = { .size = sizeof(cap), .pid = c->pid };
-	struct gosnap_stream_hdr h;
-	int fd = open(GOSNAP_DEVICE, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno;
-	if (ioctl(fd, GOSNAP_IOC_CAPTURE, &cap))
-		return errno;
-	if (read(fd, &h, sizeof(h)) != (ssize_t)sizeof(h))
-		return 251;
-	c->pfn = h.flags & GOSNAP_SF_PFN;
-	return 0;
-}
-
-/* A probe target in c->mode: TARGET's errno, 0 if it was set. */
-static int target_pid(void *arg)
-{
-	struct call *c = arg;
-	struct gosnap_target t = {
-		.size = sizeof(t), .pid = c->pid, .mode = c->mode,
-	};
-	int fd = open(GOSNAP_DEVICE, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno;
-	return ioctl(fd, GOSNAP_IOC_TARGET, &t) ? errno : 0;
-}
 
 FIXTURE(acc) {
 	struct secrets t;
@@ -448,7 +340,6 @@ TEST_F(acc, captures_recorded)
 }
 
 #define GROUP		4242
-#define PARAMS		"/sys/module/gosnap/parameters/"
 
 /*
  * In a child, as nobody in group GROUP: capture c->pid; then TARGET it,

@@ -413,6 +413,22 @@ int lc_write_text(const char *path, const char *val)
 	return ret;
 }
 
+ssize_t lc_read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = len ? read(fd, buf, len - 1) : -1;
+	if (n < 0)
+		n = len ? -errno : -EINVAL;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return n;
+}
+
 int lc_copy_file(const char *from, const char *to, mode_t mode)
 {
 	char buf[65536];

@@ -88,16 +88,19 @@ int lc_child_exit(struct child *c, int timeout_ms);
 /* Close its stdin (hitloop exits) and wait: its status, or -ETIMEDOUT. */
 int lc_child_finish(struct child *c, int timeout_ms);
 
-/*
- * Kernel reports (WARNING, BUG, KASAN, ...) logged since lc_kmsg_open():
- * their count, the first lines into out. Closes fd.
- */
 /* Write val to path (a sysfs, procfs or cgroup file): 0 or -errno. */
 int lc_write_text(const char *path, const char *val);
+/* Read path into buf, NUL-terminated (at most len - 1 bytes): its length or -errno. */
+ssize_t lc_read_text(const char *path, char *buf, size_t len);
 /* Copy from to a new file to of mode (mode set exactly, setuid too): 0 or -errno. */
 int lc_copy_file(const char *from, const char *to, mode_t mode);
 /* Whether the kernel has filesystem type fs (/proc/filesystems). */
 bool lc_has_fs(const char *fs);
+
+/*
+ * Kernel reports (WARNING, BUG, KASAN, ...) logged since lc_kmsg_open():
+ * their count, the first lines into out. Closes fd.
+ */
 int lc_kmsg_open(void);
 int lc_kmsg_trouble(int fd, char *out, size_t len);
 
