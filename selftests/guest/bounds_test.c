@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -93,13 +94,14 @@ static int set_param(const char *name, const char *val)
 	return ret;
 }
 
+/* A module parameter's value, ULLONG_MAX if it cannot be read. */
 static unsigned long long get_param(const char *name)
 {
 	char path[256], buf[64];
 
 	snprintf(path, sizeof(path), PARAMS "%s", name);
 	if (read_text(path, buf, sizeof(buf)))
-		return 0;
+		return ULLONG_MAX;
 	return strtoull(buf, NULL, 0);
 }
 
@@ -260,13 +262,15 @@ TEST(params_bounded)
 		{ "max_bytes", "4096", "99999999999999", "1048576" },
 		{ "max_queued", "0", "999999999999999", "2097152" },
 		{ "hold_timeout_ms", NULL, "60001", "1500" },
+		{ "allow_gid", NULL, "4294967296", "4242" },
+		{ "ptrace_policy", NULL, "2", "1" },
 	};
 
 	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
 		unsigned long long old = get_param(p[i].name);
 		char buf[32];
 
-		ASSERT_LT(0, old) TH_LOG("%s unreadable", p[i].name);
+		ASSERT_NE(ULLONG_MAX, old) TH_LOG("%s unreadable", p[i].name);
 		if (p[i].low)
 			EXPECT_EQ(ERANGE, set_param(p[i].name, p[i].low));
 		EXPECT_EQ(ERANGE, set_param(p[i].name, p[i].high));
