@@ -36,6 +36,7 @@ struct capture_opts {
 	uint32_t mode;
 	unsigned long long max_bytes;
 	bool no_pfn;
+	bool pte_facts;
 	bool embed;
 };
 
@@ -69,7 +70,8 @@ static int capture_pid(const struct capture_opts *o)
 	}
 	if (gs_device_info(fd, &info, err, sizeof(err)))
 		goto out_close;
-	cap.flags = o->no_pfn ? GOSNAP_CAPTURE_NO_PFN : 0;
+	cap.flags = (o->no_pfn ? GOSNAP_CAPTURE_NO_PFN : 0) |
+		    (o->pte_facts ? GOSNAP_CAPTURE_PTE_FACTS : 0);
 	cap.pid = o->pid;
 	cap.mode = o->mode;
 	cap.max_bytes = o->max_bytes;
@@ -98,6 +100,7 @@ static int capture_pid(const struct capture_opts *o)
 	gs_meta_add(&meta, "capture.mode", gs_mode_name(o->mode));
 	gs_meta_addf(&meta, "capture.max_bytes", "%llu", o->max_bytes);
 	gs_meta_add(&meta, "capture.no_pfn", o->no_pfn ? "1" : "0");
+	gs_meta_add(&meta, "capture.facts", o->pte_facts ? "pte" : "page");
 	gs_meta_add(&meta, "capture.embed", o->embed ? "1" : "0");
 	snap.data = st.buf;
 	snap.size = (size_t)len;
@@ -155,6 +158,10 @@ static void capture_usage(FILE *out)
 		"                     (its prologue found the stack short, or the\n"
 		"                     goroutine asked to yield) as another hit\n"
 		"  --no-pfn           do not report physical frame numbers\n"
+		"  --facts pte|page   what is told of each page: page (the default) as\n"
+		"                     pagemap and kpageflags tell it; pte only what its\n"
+		"                     page-table entry says (no anon/file, THP, exclusive,\n"
+		"                     page dirty, swap cache, mapcount), for a faster walk\n"
 		"  --embed            store the executable's sections that decoding needs\n"
 		"                     (symbols, pclntab, DWARF, data) in each file, so it\n"
 		"                     can be decoded where the executable is not\n"
@@ -183,6 +190,7 @@ int cmd_capture(int argc, char **argv)
 		{ "mode",	required_argument,	NULL, 'm' },
 		{ "max-bytes",	required_argument,	NULL, 'M' },
 		{ "no-pfn",	no_argument,		NULL, 'N' },
+		{ "facts",	required_argument,	NULL, 'F' },
 		{ "embed",	no_argument,		NULL, 'B' },
 		{ "device",	required_argument,	NULL, 'D' },
 		{ "at",		required_argument,	NULL, 'A' },
@@ -240,6 +248,14 @@ int cmd_capture(int argc, char **argv)
 			break;
 		case 'N':
 			o.no_pfn = true;
+			break;
+		case 'F':
+			if (strcmp(optarg, "pte") && strcmp(optarg, "page")) {
+				output_begin();
+				p_err("capture: --facts '%s': use pte or page", optarg);
+				return EXIT_USAGE;
+			}
+			o.pte_facts = !strcmp(optarg, "pte");
 			break;
 		case 'B':
 			o.embed = true;
@@ -324,6 +340,7 @@ int cmd_capture(int argc, char **argv)
 		po.device = o.device;
 		po.max_bytes = o.max_bytes;
 		po.no_pfn = o.no_pfn;
+		po.pte_facts = o.pte_facts;
 		po.embed = o.embed;
 		if (mode_set)
 			po.mode = o.mode;

@@ -230,7 +230,10 @@ static void sum_cells(struct row *r, const struct gs_sum *s, bool exact)
 	fmt_size(s->thp, exact, r->cell[COL_THP], sizeof(r->cell[0]));
 	fmt_size(s->zero, exact, r->cell[COL_ZERO], sizeof(r->cell[0]));
 	fmt_size(s->pte_dirty, exact, r->cell[COL_PTE_DIRTY], sizeof(r->cell[0]));
-	fmt_size(s->page_dirty, exact, r->cell[COL_PAGE_DIRTY], sizeof(r->cell[0]));
+	if (s->page_facts)
+		fmt_size(s->page_dirty, exact, r->cell[COL_PAGE_DIRTY], sizeof(r->cell[0]));
+	else	/* pte facts: not known */
+		snprintf(r->cell[COL_PAGE_DIRTY], sizeof(r->cell[0]), "-");
 }
 
 static void print_row(const struct row *r, const int *width)
@@ -378,6 +381,10 @@ static void show_header_plain(const struct show_model *m,
 	}
 	printf("  %-12s %s\n", "pfns",
 	       h->flags & GOSNAP_SF_PFN ? "reported" : "not reported");
+	printf("  %-12s %s\n", "facts",
+	       h->flags & GOSNAP_SF_PTE_FACTS ?
+	       "pte (what page-table entries say; anon/file, THP, exclusive, page dirty, "
+	       "swap cache and mapcount are not known)" : "page (pagemap and kpageflags)");
 	printf("  %-12s %s", "truncated", h->flags & GOSNAP_SF_TRUNCATED ? "yes" : "no");
 	if (cap && (h->flags & GOSNAP_SF_TRUNCATED))
 		printf(" (max bytes %" PRIu64 ", %" PRIu64 " bytes of memory not copied)",
@@ -473,7 +480,12 @@ static void json_sum(struct json_writer *w, const struct gs_sum *s)
 	jw_kv_u64(w, "thp_bytes", s->thp);
 	jw_kv_u64(w, "zero_bytes", s->zero);
 	jw_kv_u64(w, "pte_dirty_bytes", s->pte_dirty);
-	jw_kv_u64(w, "page_dirty_bytes", s->page_dirty);
+	if (s->page_facts) {
+		jw_kv_u64(w, "page_dirty_bytes", s->page_dirty);
+	} else {
+		jw_key(w, "page_dirty_bytes");	/* pte facts: not known */
+		jw_null(w);
+	}
 }
 
 static void json_runs(struct json_writer *w, const struct gs_vma *v,
@@ -635,6 +647,7 @@ static void json_snapshot(struct json_writer *w, const struct gs_snapshot *s,
 	jw_kv_bool(w, "pfns_reported", h->flags & GOSNAP_SF_PFN);
 	jw_kv_bool(w, "truncated", h->flags & GOSNAP_SF_TRUNCATED);
 	jw_kv_bool(w, "mm_changed", h->flags & GOSNAP_SF_MM_CHANGED);
+	jw_kv_string(w, "facts", h->flags & GOSNAP_SF_PTE_FACTS ? "pte" : "page");
 	jw_kv_u64(w, "stream_bytes", s->size);
 	jw_kv_u64(w, "unknown_records", s->nr_unknown);
 	json_task(w, s);

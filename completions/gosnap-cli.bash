@@ -58,6 +58,10 @@ _gosnap_cli() {
 		mapfile -t COMPREPLY < <(compgen -W "pages meta full" -- "$cur")
 		return
 		;;
+	--facts)
+		mapfile -t COMPREPLY < <(compgen -W "pte page" -- "$cur")
+		return
+		;;
 	esac
 	if [[ $cur == -* ]]; then
 		w=$("$cli" "$cmd" --help 2>&1 | grep -oE -- '--[a-z][a-z-]*' | sort -u)

@@ -36,8 +36,9 @@ struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx)
 	u64 t0, t1;
 	int err;
 
-	sb = gosnap_sbuf_new(cx->max_bytes,
-			     cx->sflags | (cx->show_pfn ? GOSNAP_SF_PFN : 0));
+	sb = gosnap_sbuf_new(cx->max_bytes, cx->sflags |
+			     (cx->walk.show_pfn ? GOSNAP_SF_PFN : 0) |
+			     (cx->walk.pte_facts ? GOSNAP_SF_PTE_FACTS : 0));
 	if (!sb)
 		return ERR_PTR(-ENOMEM);
 	rc = sb->capture;
@@ -61,8 +62,7 @@ struct gosnap_sbuf *gosnap_capture(struct gosnap_capture_ctx *cx)
 					  cx->sflags & GOSNAP_SF_STOP_WORLD);
 	t0 = ktime_get_ns();
 	if (!err)
-		err = gosnap_emit_vmas(sb, cx->mm, cx->show_pfn,
-				       cx->show_pageflags, &st);
+		err = gosnap_emit_vmas(sb, cx->mm, &cx->walk, &st);
 	t1 = ktime_get_ns();
 	rc->walk_ns = t1 - t0;
 	if (!err && cx->mode != GOSNAP_MODE_PAGES)

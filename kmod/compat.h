@@ -178,6 +178,16 @@ static inline bool gosnap_page_dirty(struct page *page)
 }
 
 /*
+ * From 6.10 kpageflags reads PG_dirty of the folio, so every subpage of a
+ * huge page answers as its head; before, it is each subpage's own bit.
+ * (THP is the compound page's in both.)
+ */
+static inline bool gosnap_subpage_flags_are_folios(void)
+{
+	return LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0);
+}
+
+/*
  * "Is a THP" as kpageflags says: up to 6.9 any transparent compound page
  * whose head is on an LRU or anonymous; from 6.10 any large rmappable
  * folio (mTHP included). The huge zero page is handled by the caller.

@@ -159,8 +159,15 @@ struct gosnap_walk_stats {
 	u64	swapped;
 };
 
+/* What the walk reports of each page beyond its presence. */
+struct gosnap_walk_opts {
+	bool	show_pfn;	/* PFNs and swap entries */
+	bool	show_pageflags;	/* kpageflags-level facts: CAP_SYS_ADMIN */
+	bool	pte_facts;	/* only what the entries say: no struct page read */
+};
+
 int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
-		     bool show_pfn, bool show_pageflags,
+		     const struct gosnap_walk_opts *opts,
 		     struct gosnap_walk_stats *st);
 
 /* ---- capture.c: one whole snapshot ------------------------------------ */
@@ -172,8 +179,7 @@ struct gosnap_capture_ctx {
 	u32			trigger;	/* GOSNAP_TRIG_* */
 	u32			mode;		/* enum gosnap_mode */
 	u32			sflags;		/* GOSNAP_SF_* to set */
-	bool			show_pfn;
-	bool			show_pageflags;	/* kpageflags-level facts: CAP_SYS_ADMIN */
+	struct gosnap_walk_opts	walk;
 	size_t			max_bytes;
 	/* probe hits only */
 	struct pt_regs		*regs;		/* of the hitting thread (current) */

@@ -103,8 +103,9 @@ static int gosnap_ioc_capture(struct gosnap_session *s, void __user *uarg)
 	cx.view = &s->view;
 	cx.trigger = GOSNAP_TRIG_PID;
 	cx.mode = in.mode;
-	cx.show_pfn = s->view.may_pfn && !(in.flags & GOSNAP_CAPTURE_NO_PFN);
-	cx.show_pageflags = s->view.may_pfn;
+	cx.walk.show_pfn = s->view.may_pfn && !(in.flags & GOSNAP_CAPTURE_NO_PFN);
+	cx.walk.show_pageflags = s->view.may_pfn;
+	cx.walk.pte_facts = in.flags & GOSNAP_CAPTURE_PTE_FACTS;
 
 	err = gosnap_may_capture(&s->view, cx.task, cx.mode, false);
 	sb = err ? ERR_PTR(err) : gosnap_capture(&cx);

@@ -428,9 +428,10 @@ static bool gosnap_hit(struct gosnap_uprobe *up, struct pt_regs *regs, u64 hit)
 	cx.trigger = GOSNAP_TRIG_PROBE;
 	cx.mode = ps->mode;
 	cx.sflags = GOSNAP_SF_PROBE;
-	cx.show_pfn = ps->show_pfn;
 	cx.view = &s->view;
-	cx.show_pageflags = s->view.may_pfn;
+	cx.walk.show_pfn = ps->show_pfn;
+	cx.walk.show_pageflags = s->view.may_pfn;
+	cx.walk.pte_facts = ps->flags & GOSNAP_TARGET_PTE_FACTS;
 	cx.max_bytes = ps->max_bytes;
 	cx.regs = regs;
 	cx.probe_id = up->id;

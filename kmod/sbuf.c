@@ -4,6 +4,10 @@
  * inside one chunk, the whole bounded by a byte limit fixed at creation.
  * Records that do not fit are refused and the snapshot is marked truncated;
  * the closing END record always fits, because it is kept out of the limit.
+ *
+ * A chunk's bytes past its used ones are zero (allocated zeroed, and
+ * cleared again when a record is trimmed), so a new record comes zeroed
+ * without clearing it twice.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -12,15 +16,23 @@
 #include <linux/timekeeping.h>
 #include "gosnap.h"
 
-#define GOSNAP_CHUNK_SIZE	(256 * 1024)
+/*
+ * Chunks grow with the snapshot: each new one as big as what is written so
+ * far, from the first's size up to the largest's. A small snapshot then
+ * costs a few pages (which the allocator clears with init_on_alloc, as
+ * Debian's kernels do) and a large one few chunks.
+ */
+#define GOSNAP_CHUNK_FIRST	(16 * 1024)
+#define GOSNAP_CHUNK_MAX	(256 * 1024)
 
-static struct gosnap_chunk *gosnap_chunk_new(size_t need)
+static struct gosnap_chunk *gosnap_chunk_new(size_t need, size_t written)
 {
-	size_t cap = max_t(size_t, GOSNAP_CHUNK_SIZE,
+	size_t grow = clamp_t(size_t, written, GOSNAP_CHUNK_FIRST, GOSNAP_CHUNK_MAX);
+	size_t cap = max_t(size_t, grow,
 			   round_up(need + sizeof(struct gosnap_chunk), PAGE_SIZE));
 	struct gosnap_chunk *c;
 
-	c = kvmalloc(cap, GFP_KERNEL_ACCOUNT);
+	c = kvzalloc(cap, GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return NULL;
 	c->used = 0;
@@ -44,13 +56,12 @@ static void *gosnap_sbuf_room(struct gosnap_sbuf *sb, size_t len, bool closing)
 	if (!c || c->cap - c->used < len + keep) {
 		if (WARN_ON_ONCE(closing))
 			return NULL;
-		c = gosnap_chunk_new(len + keep);
+		c = gosnap_chunk_new(len + keep, sb->size);
 		if (!c)
 			return NULL;
 		list_add_tail(&c->node, &sb->chunks);
 	}
-	p = c->data + c->used;
-	memset(p, 0, len);
+	p = c->data + c->used;	/* zero: see the top of this file */
 	c->used += len;
 	sb->size += len;
 	return p;
@@ -173,6 +184,7 @@ void gosnap_sbuf_trim_last(struct gosnap_sbuf *sb, struct gosnap_rec *r,
 		return;
 	cut = r->size - size;
 	c->used -= cut;
+	memset(c->data + c->used, 0, cut);	/* keep the room past used zero */
 	sb->size -= cut;
 	r->size = size;
 }

@@ -17,6 +17,12 @@
  * under a spinlock go to a preallocated scratch array and are written out
  * after the lock is dropped.
  *
+ * Cost: with pte_facts (GOSNAP_SF_PTE_FACTS) no struct page is read for a
+ * 4 KiB page, and an entry that maps the next frame with the same bits as
+ * the one before it only lengthens the run. Otherwise each page costs its
+ * struct page's flags and mapcount, as pagemap + kpageflags would. A huge
+ * page's subpages are added in stretches of equal flags, not one by one.
+ *
  * Bounds: the target decides how many runs its page tables hold, so the
  * walkers return to gosnap_walk_vma() before the scratch array can fill
  * (after any entry that may add runs: a PTE table, a PMD or PUD leaf), and
@@ -33,6 +39,7 @@
  * runs and come back, which the bounds above need.
  */
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/huge_mm.h>
 #include <linux/hugetlb.h>
 #include <linux/pgtable.h>
@@ -44,9 +51,41 @@
 #include "gosnap.h"
 #include "compat.h"
 
-/* Scratch runs: flushed whenever fewer than one PTE table's worth is left. */
-#define GOSNAP_SCRATCH_RUNS	2048
+/*
+ * Scratch runs: flushed whenever fewer than one PTE table's worth is left,
+ * so two tables' worth is enough (32 KiB: an order-3 page).
+ */
+#define GOSNAP_SCRATCH_RUNS	(2 * PTRS_PER_PTE)
 #define GOSNAP_RUNS_PER_REC	4096
+/*
+ * The scratch a walk needs: its runs and a path. One set is kept in the
+ * module for the walk that finds it free (most captures; a new one would
+ * cost an allocation the kernel clears, with init_on_alloc, longer than a
+ * small process takes to walk); a walk that finds it taken allocates.
+ */
+struct gosnap_walk_scratch {
+	struct gosnap_page_run	runs[GOSNAP_SCRATCH_RUNS];
+	char			path[PATH_MAX];
+};
+
+static struct gosnap_walk_scratch gosnap_scratch;
+static DEFINE_MUTEX(gosnap_scratch_lock);	/* owns gosnap_scratch */
+
+static struct gosnap_walk_scratch *gosnap_scratch_get(void)
+{
+	if (mutex_trylock(&gosnap_scratch_lock))
+		return &gosnap_scratch;
+	return kvmalloc(sizeof(struct gosnap_walk_scratch), GFP_KERNEL);
+}
+
+static void gosnap_scratch_put(struct gosnap_walk_scratch *s)
+{
+	if (s == &gosnap_scratch)
+		mutex_unlock(&gosnap_scratch_lock);
+	else
+		kvfree(s);
+}
+
 /* Populated PMDs walked between two looks at the clock and the lock. */
 #define GOSNAP_WALK_BATCH	64
 /* Longest mmap_lock is held in one go. */
@@ -60,11 +99,13 @@ struct gosnap_walk {
 	u32			vma_pgflags;	/* flags every page of this VMA gets */
 	bool			show_pfn;
 	bool			show_pageflags;	/* else as pagemap alone tells */
+	bool			pte_facts;	/* read no struct page of a 4 KiB page */
 	struct gosnap_rec_vma	*rv;		/* the VMA's record, clipped if it changes */
 	struct gosnap_page_run	cur;		/* run being extended (npages 0: none) */
 	struct gosnap_page_run	*runs;		/* finished runs, not yet written */
 	unsigned int		nr_runs;
 	bool			overflow;	/* a run was lost: a bug, see run_finish */
+	bool			relocked;	/* mmap_lock was dropped: VMA iterator stale */
 	unsigned int		batch;		/* populated PMDs since the last pause */
 	u64			locked_ns;	/* when mmap_lock was taken */
 	spinlock_t		*ptl;		/* the PTE or pmd lock held, if any */
@@ -204,9 +245,18 @@ static u32 gosnap_page_flags(struct page *page, bool migration, u32 *mapcount)
 	return flags;
 }
 
-/* A present PTE. Called under the PTE lock. */
+/* PG_dirty of one subpage of a PMD-mapped huge page, as kpageflags reads it. */
+static u32 gosnap_subpage_dirty(struct page *page)
+{
+	return gosnap_page_dirty(page) ? GOSNAP_PG_PAGE_DIRTY : 0;
+}
+
+/*
+ * A present PTE, and the @n - 1 after it when they map the frames after
+ * its own with the same bits (pte_facts only). Called under the PTE lock.
+ */
 static void gosnap_pte_present(struct gosnap_walk *w, unsigned long addr,
-			       pte_t pte)
+			       pte_t pte, unsigned long n)
 {
 	unsigned long pfn = pte_pfn(pte);
 	u32 flags = GOSNAP_PG_PRESENT | GOSNAP_PG_PFN;
@@ -228,12 +278,16 @@ static void gosnap_pte_present(struct gosnap_walk *w, unsigned long addr,
 	/* vm_normal_page() is not exported; on x86 this is what it decides. */
 	if (is_zero_pfn(pfn))
 		flags |= GOSNAP_PG_ZERO;
-	else if (pte_special(pte) || !pfn_valid(pfn))
+	else if (pte_special(pte))
+		flags |= GOSNAP_PG_SPECIAL;
+	else if (w->pte_facts)
+		;	/* the entry's facts only: pfn_valid() is the page's */
+	else if (!pfn_valid(pfn))
 		flags |= GOSNAP_PG_SPECIAL;
 	else
 		flags |= gosnap_page_flags(pfn_to_page(pfn), false, &mapcount);
 
-	gosnap_add_pages(w, addr, 1, flags, pfn, mapcount, 0);
+	gosnap_add_pages(w, addr, n, flags, pfn, mapcount, 0);
 }
 
 /* A non-present, non-none PTE: swap, migration, marker... PTE lock held. */
@@ -255,7 +309,7 @@ static void gosnap_pte_swap(struct gosnap_walk *w, unsigned long addr,
 		flags |= GOSNAP_PG_MARKER;
 	if (e.migration)
 		flags |= GOSNAP_PG_MIGRATION;
-	if (e.has_pfn && e.page) {
+	if (e.has_pfn && e.page && !w->pte_facts) {
 		u32 pf = gosnap_page_flags(e.page, e.migration, &mapcount);
 
 		if (!GOSNAP_PAGEMAP_EXCL_SWAP)
@@ -267,6 +321,28 @@ static void gosnap_pte_swap(struct gosnap_walk *w, unsigned long addr,
 }
 
 /* ---- the levels ------------------------------------------------------------ */
+
+/*
+ * With pte_facts, entries that each map the frame after the one before,
+ * with the same bits, have the same flags: how many of the @left entries
+ * from @pte do, @pte's own included. The zero page has flags of its own
+ * (they come from its frame), so a stretch stops before it. PTE lock held.
+ */
+static unsigned long gosnap_pte_stretch(pte_t *pte, unsigned long left)
+{
+	pte_t first = ptep_get(pte);
+	u64 want = pte_val(first) + PAGE_SIZE;
+	unsigned long k, pfn = pte_pfn(first), zero = page_to_pfn(ZERO_PAGE(0));
+
+	if (pfn == zero)
+		return 1;
+	for (k = 1; k < left; k++, want += PAGE_SIZE)
+		if (pte_val(ptep_get(pte + k)) != want)
+			break;
+	if (zero > pfn && zero - pfn < k)
+		k = zero - pfn;		/* the zero page ends it */
+	return k;
+}
 
 /*
  * Returns false, having walked nothing, when the pmd is no longer a PTE
@@ -302,10 +378,17 @@ again:
 
 		if (pte_none(e))
 			continue;
-		if (pte_present(e))
-			gosnap_pte_present(w, addr, e);
-		else
+		if (pte_present(e) && w->pte_facts) {
+			unsigned long k = gosnap_pte_stretch(pte, (end - addr) >> PAGE_SHIFT);
+
+			gosnap_pte_present(w, addr, e, k);
+			pte += k - 1;
+			addr += (k - 1) << PAGE_SHIFT;
+		} else if (pte_present(e)) {
+			gosnap_pte_present(w, addr, e, 1);
+		} else {
 			gosnap_pte_swap(w, addr, e);
+		}
 	}
 	w->ptl = NULL;
 	spin_unlock(ptl);
@@ -352,9 +435,15 @@ static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
 	 */
 	page = pfn_to_page(pfn);
 	if (vma_is_anonymous(w->vma) && !PageAnon(page)) {
-		flags |= GOSNAP_PG_ZERO | GOSNAP_PG_THP;
-		if (GOSNAP_PAGEMAP_HUGE_ZERO_FILE)
+		flags |= GOSNAP_PG_ZERO;
+		if (!w->pte_facts)
+			flags |= GOSNAP_PG_THP;
+		if (GOSNAP_PAGEMAP_HUGE_ZERO_FILE && !w->pte_facts)
 			flags |= GOSNAP_PG_FILE;
+		gosnap_add_pages(w, addr, n, flags, pfn, 0, 0);
+		return;
+	}
+	if (w->pte_facts) {
 		gosnap_add_pages(w, addr, n, flags, pfn, 0, 0);
 		return;
 	}
@@ -364,16 +453,26 @@ static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
 	 * every subpage that answer; do the same.
 	 */
 	flags |= gosnap_page_flags(pmd_page(pmd), false, &mapcount);
-	flags &= ~(GOSNAP_PG_PAGE_DIRTY | GOSNAP_PG_THP);
-	/* the page's own flags, per subpage, as kpageflags reads them */
-	for (; n; n--, addr += PAGE_SIZE, pfn++, page++) {
-		u32 f = flags;
+	/* kpageflags' THP is the compound page's: every subpage has the head's */
+	flags &= ~GOSNAP_PG_PAGE_DIRTY;
+	/*
+	 * PG_dirty is each subpage's own up to 6.9 (the folio's after): a
+	 * stretch of subpages that agree on it is added at once.
+	 */
+	while (n) {
+		u32 f = flags | gosnap_subpage_dirty(page);
+		unsigned long k = 1;
 
-		if (gosnap_page_dirty(page))
-			f |= GOSNAP_PG_PAGE_DIRTY;
-		if (gosnap_page_thp(page))
-			f |= GOSNAP_PG_THP;
-		gosnap_add_pages(w, addr, 1, f, pfn, mapcount, 0);
+		if (gosnap_subpage_flags_are_folios())
+			k = n;
+		else
+			while (k < n && (flags | gosnap_subpage_dirty(page + k)) == f)
+				k++;
+		gosnap_add_pages(w, addr, k, f, pfn, mapcount, 0);
+		n -= k;
+		addr += k << PAGE_SHIFT;
+		pfn += k;
+		page += k;
 	}
 }
 
@@ -612,6 +711,7 @@ static int gosnap_walk_pause(struct gosnap_walk *w, unsigned long addr,
 		return 0;
 	}
 	mmap_read_unlock(w->mm);
+	w->relocked = true;
 	cond_resched();
 	if (mmap_read_lock_killable(w->mm))
 		return -EINTR;
@@ -666,9 +766,7 @@ static int gosnap_walk_vma(struct gosnap_walk *w, unsigned long addr,
  * gosnap_emit_vmas - VMA and PAGES records for every mapping of @mm
  * @sb:       the snapshot
  * @mm:       the address space, with a reference held by the caller
- * @show_pfn: report PFNs and swap entries
- * @show_pageflags: report what only kpageflags tells (PG_dirty, swap cache,
- *            mapcount); else 0
+ * @opts:     what to report of each page (struct gosnap_walk_opts)
  * @st:       counters, filled in
  *
  * Locking: takes mmap_read_lock(@mm) (killable), dropping it now and then
@@ -679,46 +777,48 @@ static int gosnap_walk_vma(struct gosnap_walk *w, unsigned long addr,
  * kept), -EINTR on a fatal signal, or another -errno.
  */
 int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
-		     bool show_pfn, bool show_pageflags,
+		     const struct gosnap_walk_opts *opts,
 		     struct gosnap_walk_stats *st)
 {
 	VMA_ITERATOR(vmi, mm, 0);
 	struct gosnap_walk w = {
-		.sb = sb, .mm = mm, .show_pfn = show_pfn,
-		.show_pageflags = show_pageflags, .st = st,
+		.sb = sb, .mm = mm, .show_pfn = opts->show_pfn,
+		.show_pageflags = opts->show_pageflags,
+		.pte_facts = opts->pte_facts, .st = st,
 	};
+	struct gosnap_walk_scratch *scratch;
 	unsigned long addr = 0;
 	char *pathbuf;
-	int err = -ENOMEM;
+	int err;
 
-	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!pathbuf)
+	scratch = gosnap_scratch_get();
+	if (!scratch)
 		return -ENOMEM;
-	w.runs = kvmalloc_array(GOSNAP_SCRATCH_RUNS, sizeof(*w.runs), GFP_KERNEL);
-	if (!w.runs)
-		goto free_path;
+	w.runs = scratch->runs;
+	pathbuf = scratch->path;
 
 	err = mmap_read_lock_killable(mm);
 	if (err)
-		goto free_runs;
+		goto put_scratch;
 	w.locked_ns = ktime_get_ns();
 	for_each_vma(vmi, w.vma) {
 		err = gosnap_emit_vma(&w, max(addr, w.vma->vm_start), pathbuf);
 		if (!err)
 			err = gosnap_walk_vma(&w, max(addr, w.vma->vm_start), &addr);
 		if (err == -EINTR)
-			goto free_runs;		/* the lock is already dropped */
+			goto put_scratch;	/* the lock is already dropped */
 		if (err)
 			break;
 		st->nr_vmas++;
 		w.vma_index++;
-		/* mmap_lock may have been dropped: look the tree up afresh */
-		vma_iter_init(&vmi, mm, addr);
+		/* mmap_lock was dropped: the tree may have changed, look it up afresh */
+		if (w.relocked) {
+			vma_iter_init(&vmi, mm, addr);
+			w.relocked = false;
+		}
 	}
 	mmap_read_unlock(mm);
-free_runs:
-	kvfree(w.runs);
-free_path:
-	kfree(pathbuf);
+put_scratch:
+	gosnap_scratch_put(scratch);
 	return err;
 }

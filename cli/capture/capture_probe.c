@@ -359,6 +359,7 @@ static int arm(int fd, pid_t pid, bool exec_mode, bool is_go,
 		  (o->stop_world ? GOSNAP_TARGET_STOP_WORLD : 0) |
 		  (o->hold ? GOSNAP_TARGET_HOLD : 0) |
 		  (o->no_pfn ? GOSNAP_TARGET_NO_PFN : 0) |
+		  (o->pte_facts ? GOSNAP_TARGET_PTE_FACTS : 0) |
 		  (o->every_entry || !is_go ? GOSNAP_TARGET_EVERY_ENTRY : 0);
 	if (g_stack_off >= 0) {
 		t.flags |= GOSNAP_TARGET_STACK_BOUNDS;

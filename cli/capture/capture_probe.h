@@ -24,6 +24,7 @@ struct probe_opts {
 	uint32_t	mode;
 	unsigned long long max_bytes;
 	bool		no_pfn;
+	bool		pte_facts;	/* GOSNAP_TARGET_PTE_FACTS */
 	bool		embed;		/* --embed: an EMBED chunk in every file */
 	bool		stop_world;
 	bool		every_entry;	/* count prologue re-entries as hits */

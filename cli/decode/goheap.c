@@ -781,6 +781,7 @@ static void join_residency(struct dec *d)
 	struct gh_truth *t = &h->truth;
 	uint64_t ps = h->os_page, i, k;
 
+	h->thp_is_pmd = d->snap->hdr && (d->snap->hdr->flags & GOSNAP_SF_PTE_FACTS);
 	for (i = 0; i < h->nr_arenas; i++) {
 		struct gh_arena *a = &h->arenas[i];
 

@@ -144,6 +144,7 @@ struct goheap {
 	uint32_t	sweepgen;	/* mheap_.sweepgen */
 	uint8_t		state_inuse, state_manual, state_dead;
 	bool		page_caches_read;	/* every P's pcache was read */
+	bool		thp_is_pmd;	/* pte facts: THP bytes are PMD-mapped ones */
 
 	struct gh_arena	*arenas;	/* ascending by base */
 	size_t		nr_arenas;

@@ -26,12 +26,13 @@ static size_t first_run_after(const struct gs_vma *v, uint64_t addr,
 	return lo;
 }
 
+/* thp: GOSNAP_PG_THP, or with pte facts (no THP flag) GOSNAP_PG_PMD */
 static void count_run(const struct gosnap_page_run *r, uint64_t n,
-		      struct gh_res *out)
+		      uint32_t thp, struct gh_res *out)
 {
 	if (r->flags & GOSNAP_PG_PRESENT) {
 		out->resident += n;
-		if (r->flags & GOSNAP_PG_THP)
+		if (r->flags & thp)
 			out->thp += n;
 	} else if (r->flags & (GOSNAP_PG_SWAP | GOSNAP_PG_MIGRATION)) {
 		out->swapped += n;
@@ -60,6 +61,8 @@ void gh_res_range(const struct gs_snapshot *snap, uint64_t start, uint64_t end,
 		  struct gh_res *out)
 {
 	uint64_t ps = snap->hdr ? snap->hdr->page_size : 4096;
+	uint32_t thp = snap->hdr && (snap->hdr->flags & GOSNAP_SF_PTE_FACTS) ?
+		       GOSNAP_PG_PMD : GOSNAP_PG_THP;
 	uint64_t addr = start;
 
 	if (!ps || end <= start)
@@ -90,7 +93,7 @@ void gh_res_range(const struct gs_snapshot *snap, uint64_t start, uint64_t end,
 			if (rs > cur)
 				out->untouched += (rs - cur) / ps;
 			if (re > rs)
-				count_run(r, (re - rs) / ps, out);
+				count_run(r, (re - rs) / ps, thp, out);
 			cur = re > cur ? re : cur;
 		}
 		if (vend > cur)

@@ -68,6 +68,7 @@ static void truth_json(struct json_writer *w, const struct goheap *h)
 	jw_kv_u64(w, "unused_resident_bytes", t->resident_by_kind[GH_PG_UNUSED]);
 	jw_kv_u64(w, "unknown_bytes", t->bytes_by_kind[GH_PG_UNKNOWN]);
 	jw_kv_u64(w, "thp_bytes", t->thp);
+	jw_kv_string(w, "thp_bytes_of", h->thp_is_pmd ? "pmd_mapped" : "thp_pages");
 	jw_kv_u64(w, "swapped_bytes", t->swapped);
 	jw_end_object(w);
 }

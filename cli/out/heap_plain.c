@@ -78,7 +78,9 @@ static void print_summary(const struct goheap *h, const struct heap_out_opts *o,
 			"released as random heap-base padding", t->padding_bytes);
 	fprintf(out, "  %-48s %15" PRIu64 "\n", "arena bytes not yet used (resident)",
 		t->resident_by_kind[GH_PG_UNUSED]);
-	fprintf(out, "  %-48s %15" PRIu64 "\n", "heap bytes backed by THP", t->thp);
+	fprintf(out, "  %-48s %15" PRIu64 "\n", h->thp_is_pmd ?
+		"heap bytes mapped by PMDs (pte facts: THP unknown)" :
+		"heap bytes backed by THP", t->thp);
 	fprintf(out, "  %-48s %15" PRIu64 "\n", "heap bytes swapped", t->swapped);
 	if (t->resident_by_kind[GH_PG_UNKNOWN] || t->bytes_by_kind[GH_PG_UNKNOWN])
 		fprintf(out, "  %-48s %15" PRIu64 "\n", "bytes of pages not decoded",

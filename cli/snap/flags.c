@@ -60,6 +60,7 @@ static const char *const stream_flag_names[32] = {
 	BIT(GOSNAP_SF_PROBE)		= "probe",
 	BIT(GOSNAP_SF_STOP_WORLD)	= "stop_world",
 	BIT(GOSNAP_SF_MM_CHANGED)	= "mm_changed",
+	BIT(GOSNAP_SF_PTE_FACTS)	= "pte_facts",
 };
 
 const struct gs_flag_names gs_page_flags = TABLE(page_flag_names);

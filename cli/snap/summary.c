@@ -15,12 +15,16 @@ void gs_sum_vma(const struct gs_snapshot *snap, const struct gs_vma *v,
 		struct gs_sum *out)
 {
 	uint64_t ps = snap->hdr->page_size;
+	bool pte_facts = snap->hdr->flags & GOSNAP_SF_PTE_FACTS;
+	/* pte facts: an anonymous VMA's pages are its own */
+	uint32_t anon = pte_facts && (v->rec->flags & GOSNAP_VMA_ANON) ? GOSNAP_PG_ANON : 0;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
+	out->page_facts = !pte_facts;
 	out->size = v->rec->end - v->rec->start;
 	for (i = 0; i < v->nr_runs; i++) {
-		uint32_t f = v->runs[i].flags;
+		uint32_t f = v->runs[i].flags | anon;
 		uint64_t bytes = (uint64_t)v->runs[i].npages * ps;
 
 		if (gs_run_resident(f))
@@ -53,4 +57,5 @@ void gs_sum_add(struct gs_sum *to, const struct gs_sum *from)
 	to->zero += from->zero;
 	to->pte_dirty += from->pte_dirty;
 	to->page_dirty += from->page_dirty;
+	to->page_facts = from->page_facts;	/* one snapshot: all alike */
 }

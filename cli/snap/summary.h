@@ -19,6 +19,7 @@ struct gs_sum {
 	uint64_t zero;		/* mapped to the zero page (small or huge) */
 	uint64_t pte_dirty;	/* the page table entry's dirty bit set */
 	uint64_t page_dirty;	/* the page's own PG_dirty set */
+	bool page_facts;	/* page_dirty is known (not GOSNAP_SF_PTE_FACTS) */
 };
 
 /*

@@ -19,17 +19,21 @@ bare() {
 	exec 4<&-
 }
 
-# modwalk TARGET PID: gosnap-cli capture --pid, end to end and the
-# module's own walk time (the snapshot's walk_ns, as show prints it).
+# modwalk TARGET PID [pte]: gosnap-cli capture --pid, end to end and the
+# module's own walk time (the snapshot's walk_ns, as show prints it); with
+# "pte", of a capture --facts pte (results named pte_* for pages_*).
 modwalk() {
+	facts="${3:-page}" name=pages
+	[ "$facts" = page ] || name=pte
 	t0=$(/gosnap/stamp)
-	gosnap-cli capture --pid "$2" -o /tmp/p.gsnap >/tmp/cap.out
+	gosnap-cli capture --pid "$2" --facts "$facts" -o /tmp/p.gsnap >/tmp/cap.out
 	t1=$(/gosnap/stamp)
-	echo "RESULT $1 pages_cli_us $((t1 - t0))"
-	gosnap-cli show /tmp/p.gsnap | awk -v t="$1" '$1 == "hold" {
-		printf "RESULT %s pages_walk_ns %d\n", t, $5 * 1000000 }'
-	echo "RESULT $1 pages_bytes $(wc -c </tmp/p.gsnap)"
-	sed -n "s/.* rss \([0-9]*\) KiB.*/RESULT $1 gosnap_rss_kb \1/p" /tmp/cap.out
+	echo "RESULT $1 ${name}_cli_us $((t1 - t0))"
+	gosnap-cli show /tmp/p.gsnap | awk -v t="$1" -v n="$name" '$1 == "hold" {
+		printf "RESULT %s %s_walk_ns %d\n", t, n, $5 * 1000000 }'
+	echo "RESULT $1 ${name}_bytes $(wc -c </tmp/p.gsnap)"
+	[ "$facts" != page ] ||
+		sed -n "s/.* rss \([0-9]*\) KiB.*/RESULT $1 gosnap_rss_kb \1/p" /tmp/cap.out
 }
 
 # scan TARGET PID [PREFIX]: pagemap + kpageflags from user space.
@@ -52,6 +56,7 @@ pagestate() {
 		n=$((n + 1))
 		bare "$1" "$2"
 		modwalk "$1" "$2"
+		modwalk "$1" "$2" pte
 		scan "$1" "$2"
 	done
 }

@@ -74,16 +74,20 @@ def table(kernel, runs, boots, w):
       % (kernel, runs))
     w("times in ms, and in brackets as a ratio to the bare walk of the same process\n"
       "(barewalk.ko: every page table read, present pages counted, nothing else)\n\n")
-    hdr = "%-50s %9s %9s %17s %17s %17s %8s %9s\n"
-    w(hdr % ("target", "resident", "bare", "module walk", "capture --pid", "pagemap scan",
-             "scan/", "snapshot"))
-    w(hdr % ("", "MiB", "ms", "ms (x bare)", "ms (x bare)", "ms (x bare)", "walk", "B/page"))
+    w("module walk: page facts (the default, as pagemap + kpageflags tell); pte: --facts pte\n\n")
+    hdr = "%-50s %9s %9s %17s %17s %17s %17s %8s %9s\n"
+    w(hdr % ("target", "resident", "bare", "module walk", "walk, pte facts", "capture --pid",
+             "pagemap scan", "scan/", "snapshot"))
+    w(hdr % ("", "MiB", "ms", "ms (x bare)", "ms (x bare)", "ms (x bare)", "ms (x bare)",
+             "walk", "B/page"))
     for thp, t, m in rows(boots):
         bare = m.get("bare_ns")
         bare_us = bare / 1000 if bare is not None else None
         walk = m.get("pages_walk_ns")
         walk_us = walk / 1000 if walk is not None else None
         cli, scan = m.get("pages_cli_us"), m.get("pagemap_us")
+        pte = m.get("pte_walk_ns")
+        pte_us = pte / 1000 if pte is not None else None
         res_kb = m.get("bare_present_kb")
         bpp = "-"
         if res_kb and m.get("pages_bytes") is not None:
@@ -92,7 +96,7 @@ def table(kernel, runs, boots, w):
         def cell(us):
             return "%s (%s)" % (ms(us), ratio(us, bare_us))
         w(hdr % (label(t, thp), "%.1f" % (res_kb / 1024) if res_kb else "-", ms(bare_us),
-                 cell(walk_us), cell(cli), cell(scan),
+                 cell(walk_us), cell(pte_us), cell(cli), cell(scan),
                  ratio(scan, walk_us), bpp))
     go = [(thp, t, m) for thp, t, m in rows(boots) if t.startswith("go")]
     if go:
@@ -130,6 +134,7 @@ def table(kernel, runs, boots, w):
 
 METHODS = [("bare_ns", 1e-6, "bare walk (barewalk.ko)", "#222222"),
            ("pages_walk_ns", 1e-6, "module walk (walk_ns)", "#1f77b4"),
+           ("pte_walk_ns", 1e-6, "module walk, --facts pte", "#9467bd"),
            ("pages_cli_us", 1e-3, "capture --pid, end to end", "#2ca02c"),
            ("pagemap_us", 1e-3, "pagemap + kpageflags scan", "#d62728")]
 FAMILIES = [("go", "never", "Go heaps", "", "circle"),

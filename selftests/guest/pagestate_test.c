@@ -167,7 +167,7 @@ static void log_stats(struct __test_metadata *_metadata,
  * At least @min_vmas VMAs must have been compared.
  */
 static void compare_twice(struct __test_metadata *_metadata, struct target *t,
-			  struct pagecmp_stats *st, uint64_t min_vmas)
+			  uint32_t flags, struct pagecmp_stats *st, uint64_t min_vmas)
 {
 	char err[512];
 	int ret;
@@ -182,7 +182,7 @@ static void compare_twice(struct __test_metadata *_metadata, struct target *t,
 	       "background activity (khugepaged, reclaim, writeback) changed "
 	       "the pages between the capture and reading pagemap",
 	       st->mismatches);
-	ret = target_capture(t, err, sizeof(err));
+	ret = target_capture_flags(t, flags, err, sizeof(err));
 	ASSERT_EQ(0, ret) TH_LOG("re-capture: %s", err);
 	ret = pagecmp_run(t->child.pid, &t->snap, t->vmas, t->nr_vmas,
 			  MAX_LOGGED, st);
@@ -366,7 +366,7 @@ TEST_F_TIMEOUT(layout, every_page_matches_pagemap, 900)
 	SETUP_DONE(self);
 	ASSERT_TRUE(self->t.snap.hdr->flags & GOSNAP_SF_PFN)
 		TH_LOG("captured as root without NO_PFN, yet no PFNs reported");
-	compare_twice(_metadata, &self->t, &st, LAYOUT_MIN_VMAS);
+	compare_twice(_metadata, &self->t, 0, &st, LAYOUT_MIN_VMAS);
 	EXPECT_EQ(0, st.mismatches);
 	/* The 64 GiB reserve alone is 16 Mi pages: all of it was compared. */
 	reserve = target_region(&self->t, "reserve");
@@ -376,6 +376,30 @@ TEST_F_TIMEOUT(layout, every_page_matches_pagemap, 900)
 	EXPECT_LT(0, st.zero);
 	EXPECT_LT(0, st.file);
 	EXPECT_LT(0, st.anon);
+}
+
+/*
+ * GOSNAP_CAPTURE_PTE_FACTS: every page as pagemap tells it, but for its
+ * file and exclusive bits (the page's, not the entry's); zero pages and
+ * PMD mappings as kpageflags tells them; and no fact of the page at all.
+ */
+TEST_F_TIMEOUT(layout, pte_facts_match_pagemap, 900)
+{
+	struct pagecmp_stats st;
+	char err[512];
+
+	SETUP_DONE(self);
+	ASSERT_EQ(0, target_capture_flags(&self->t, GOSNAP_CAPTURE_PTE_FACTS,
+					  err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_TRUE(self->t.snap.hdr->flags & GOSNAP_SF_PTE_FACTS);
+	ASSERT_TRUE(self->t.snap.hdr->flags & GOSNAP_SF_PFN);
+	compare_twice(_metadata, &self->t, GOSNAP_CAPTURE_PTE_FACTS, &st,
+		      LAYOUT_MIN_VMAS);
+	EXPECT_EQ(0, st.mismatches);
+	EXPECT_LT(0, st.present);
+	EXPECT_LT(0, st.zero);
+	if (self->thp)
+		EXPECT_LT(0, st.pmd_mapped);
 }
 
 struct region_expect {
@@ -796,7 +820,7 @@ TEST_F_TIMEOUT(swap, swapped_pages_match_pagemap, 900)
 	SETUP_DONE(self);
 	ASSERT_NE(NULL, r);
 	/* Every page of the process first, the swapped ones among them. */
-	compare_twice(_metadata, &self->t, &st, SWAP_MIN_VMAS);
+	compare_twice(_metadata, &self->t, 0, &st, SWAP_MIN_VMAS);
 	EXPECT_EQ(0, st.mismatches);
 
 	ASSERT_EQ(0, oracle_read(&self->t, r, &o));

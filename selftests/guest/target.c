@@ -85,11 +85,16 @@ static void drop_capture(struct target *t)
 
 int target_capture(struct target *t, char *err, size_t errlen)
 {
+	return target_capture_flags(t, 0, err, errlen);
+}
+
+int target_capture_flags(struct target *t, uint32_t flags, char *err, size_t errlen)
+{
 	char perr[256];
 	int ret;
 
 	drop_capture(t);
-	ret = gosnap_capture_pid(t->child.pid, 0, &t->buf, &t->len, err, errlen);
+	ret = gosnap_capture_pid(t->child.pid, flags, &t->buf, &t->len, err, errlen);
 	if (ret)
 		return ret;
 	/* The kernel's VMA list right away, before anything can move. */

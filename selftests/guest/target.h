@@ -51,6 +51,8 @@ int target_next(struct target *t, const char *want, int timeout_ms,
  * previous capture. 0, or -errno with err filled.
  */
 int target_capture(struct target *t, char *err, size_t errlen);
+/* The same with GOSNAP_CAPTURE_* flags. */
+int target_capture_flags(struct target *t, uint32_t flags, char *err, size_t errlen);
 
 /* The region announced as name, or NULL. */
 const struct region *target_region(const struct target *t, const char *name);

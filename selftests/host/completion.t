@@ -5,7 +5,7 @@
 # pty (issue 16, acceptance 7). Readline itself completes, after a TAB:
 #   - `gosnap-cli cap` to `capture` (a command, from `gosnap-cli --help`);
 #   - `gosnap-cli capture --mo` to `--mode` (an option, from its --help);
-#   - `gosnap-cli capture --mode f` to `full` (the modes);
+#   - `gosnap-cli capture --mode f` to `full` (the modes), `--facts pt` to `pte`;
 #   - `gosnap-cli capture --pid PID --at main.ma` to `main.main`, a
 #     function of the running Go program (the idle target, built by Go
 #     1.19), from `gosnap-cli symbols /proc/PID/exe`;
@@ -74,6 +74,7 @@ def main():
             ("gosnap-cli cap", "ture", "a command: cap<TAB> -> capture"),
             ("gosnap-cli capture --mo", "de", "an option: --mo<TAB> -> --mode"),
             ("gosnap-cli capture --mode f", "ull", "a mode: --mode f<TAB> -> full"),
+            ("gosnap-cli capture --facts pt", "e", "a fact level: --facts pt<TAB> -> pte"),
             ("gosnap-cli capture --pid %d --at main.ma" % target.pid, "in",
              "a function of the running program: --at main.ma<TAB> -> main.main"),
             ("gosnap-cli zzz", None, "no command: zzz<TAB> inserts nothing"),

@@ -61,7 +61,8 @@ struct gosnap_capture {
 };
 
 #define GOSNAP_CAPTURE_NO_PFN	(1U << 0)	/* never report PFNs */
-#define GOSNAP_CAPTURE_FLAGS	(GOSNAP_CAPTURE_NO_PFN)
+#define GOSNAP_CAPTURE_PTE_FACTS (1U << 1)	/* only what page-table entries say */
+#define GOSNAP_CAPTURE_FLAGS	(GOSNAP_CAPTURE_NO_PFN | GOSNAP_CAPTURE_PTE_FACTS)
 
 /*
  * Probe captures (GOSNAP_IOC_TARGET, _PROBE, _ARM, _DISARM, _RELEASE).
@@ -90,9 +91,11 @@ struct gosnap_target {
 #define GOSNAP_TARGET_NO_PFN	 (1U << 3) /* never report PFNs */
 #define GOSNAP_TARGET_EVERY_ENTRY (1U << 4) /* count a Go prologue's re-entry as a hit */
 #define GOSNAP_TARGET_STACK_BOUNDS (1U << 5) /* the running stack's bounds are in memory */
+#define GOSNAP_TARGET_PTE_FACTS	 (1U << 6) /* only what page-table entries say */
 #define GOSNAP_TARGET_FLAGS	 (GOSNAP_TARGET_EXEC | GOSNAP_TARGET_STOP_WORLD | \
 				  GOSNAP_TARGET_HOLD | GOSNAP_TARGET_NO_PFN | \
-				  GOSNAP_TARGET_EVERY_ENTRY | GOSNAP_TARGET_STACK_BOUNDS)
+				  GOSNAP_TARGET_EVERY_ENTRY | GOSNAP_TARGET_STACK_BOUNDS | \
+				  GOSNAP_TARGET_PTE_FACTS)
 
 /*
  * GOSNAP_TARGET_STACK_BOUNDS: memory modes copy the hitting thread's stack
@@ -204,6 +207,11 @@ struct gosnap_stream_hdr {
 #define GOSNAP_SF_STOP_WORLD	(1U << 3)	/* every other thread was stopped */
 #define GOSNAP_SF_MM_CHANGED	(1U << 4)	/* mappings changed during the walk:
 						 * see GOSNAP_VMA_CHANGED
+						 */
+#define GOSNAP_SF_PTE_FACTS	(1U << 5)	/* pages carry only what their entries
+						 * say: no ANON, FILE, THP, EXCLUSIVE,
+						 * PAGE_DIRTY, SWAPCACHE or mapcount;
+						 * SPECIAL only from the entry's bit
 						 */
 
 struct gosnap_rec {
