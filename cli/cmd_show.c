@@ -480,12 +480,8 @@ static void json_sum(struct json_writer *w, const struct gs_sum *s)
 	jw_kv_u64(w, "thp_bytes", s->thp);
 	jw_kv_u64(w, "zero_bytes", s->zero);
 	jw_kv_u64(w, "pte_dirty_bytes", s->pte_dirty);
-	if (s->page_facts) {
-		jw_kv_u64(w, "page_dirty_bytes", s->page_dirty);
-	} else {
-		jw_key(w, "page_dirty_bytes");	/* pte facts: not known */
-		jw_null(w);
-	}
+	/* pte facts: not known */
+	jw_kv_u64_if(w, "page_dirty_bytes", s->page_facts, s->page_dirty);
 }
 
 static void json_runs(struct json_writer *w, const struct gs_vma *v,
