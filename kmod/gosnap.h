@@ -45,6 +45,7 @@ struct gosnap_sbuf {
 	size_t			limit;		/* bytes allowed, closing records excluded */
 	u32			nr_records;
 	bool			truncated;	/* a record did not fit in limit */
+	size_t			reserved;	/* room given by gosnap_sbuf_reserve() */
 	struct gosnap_stream_hdr *hdr;		/* in the first chunk */
 	struct gosnap_rec_capture *capture;	/* in the first chunk */
 	/* read cursor, used only by the session's reader */
@@ -61,6 +62,10 @@ struct gosnap_sbuf *gosnap_sbuf_new(size_t limit, u32 flags);
 struct gosnap_rec *gosnap_sbuf_next(struct gosnap_sbuf *sb,
 				    struct gosnap_sbuf_iter *it);
 void *gosnap_sbuf_record(struct gosnap_sbuf *sb, u32 type, size_t size);
+void *gosnap_sbuf_reserve(struct gosnap_sbuf *sb, size_t min, size_t max,
+			  size_t *room);
+void gosnap_sbuf_commit(struct gosnap_sbuf *sb, void *rec, u32 type,
+			size_t size);
 int gosnap_sbuf_close(struct gosnap_sbuf *sb);
 void gosnap_sbuf_trim_last(struct gosnap_sbuf *sb, struct gosnap_rec *r,
 			   size_t size);

@@ -141,6 +141,77 @@ void *gosnap_sbuf_record(struct gosnap_sbuf *sb, u32 type, size_t size)
 }
 
 /**
+ * gosnap_sbuf_reserve - room for a record to be written in place
+ * @sb:   the snapshot
+ * @min:  bytes the caller needs at least, header included
+ * @max:  bytes it could use
+ * @room: out: the bytes it may write, from @min to @max (multiples of 8)
+ *
+ * For a writer that cannot allocate while it fills the record (the walk,
+ * under page-table locks). The room is zero and not yet part of the
+ * stream; nothing else may be added to @sb until gosnap_sbuf_commit().
+ *
+ * Return: where the record goes; ERR_PTR(-ENOSPC) when @min would pass the
+ * snapshot's limit (the snapshot is then marked truncated), ERR_PTR(-ENOMEM)
+ * when memory ran out. May sleep.
+ */
+void *gosnap_sbuf_reserve(struct gosnap_sbuf *sb, size_t min, size_t max,
+			  size_t *room)
+{
+	const size_t keep = sizeof(struct gosnap_rec_end);
+	struct gosnap_chunk *c;
+	size_t free;
+
+	min = round_up(min, 8);
+	if (min > U32_MAX || sb->size + min > sb->limit) {
+		sb->truncated = true;
+		return ERR_PTR(-ENOSPC);
+	}
+	c = list_last_entry(&sb->chunks, struct gosnap_chunk, node);
+	if (c->cap - c->used < min + keep) {
+		c = gosnap_chunk_new(min + keep, sb->size);
+		if (!c)
+			return ERR_PTR(-ENOMEM);
+		list_add_tail(&c->node, &sb->chunks);
+	}
+	free = min3(c->cap - c->used - keep, sb->limit - sb->size,
+		    (size_t)U32_MAX);
+	*room = round_down(min(free, max), 8);
+	if (*room < min)	/* max below min: the caller's bug */
+		*room = min;
+	sb->reserved = *room;
+	return c->data + c->used;
+}
+
+/**
+ * gosnap_sbuf_commit - add the record written in reserved room
+ * @sb:   the snapshot
+ * @rec:  what gosnap_sbuf_reserve() returned
+ * @type: GOSNAP_REC_*
+ * @size: bytes written, header included; at most the room reserved
+ *
+ * Bytes of the room past @size must not have been written: they stay the
+ * zero that the next record starts from.
+ */
+void gosnap_sbuf_commit(struct gosnap_sbuf *sb, void *rec, u32 type,
+			size_t size)
+{
+	struct gosnap_chunk *c = list_last_entry(&sb->chunks,
+						 struct gosnap_chunk, node);
+	struct gosnap_rec *r = rec;
+
+	size = round_up(size, 8);
+	if (WARN_ON_ONCE(rec != c->data + c->used || size > sb->reserved))
+		return;
+	r->type = type;
+	r->size = size;
+	c->used += size;
+	sb->size += size;
+	sb->nr_records++;
+	sb->reserved = 0;
+}
+
+/**
  * gosnap_sbuf_next - iterate over the records written so far
  * @sb: the snapshot
  * @it: cursor, zeroed to start

@@ -14,8 +14,9 @@
  * (retracted by khugepaged under the i_mmap lock, freed after an RCU grace
  * period), so each one is mapped inside rcu_read_lock(), its pmd re-checked
  * under the PTE lock. PMD leaves are read under the pmd lock. Runs found
- * under a spinlock go to a preallocated scratch array and are written out
- * after the lock is dropped.
+ * under a spinlock are written in place, into a PAGES record whose room
+ * was reserved in the snapshot before (gosnap_sbuf_reserve()): nothing is
+ * allocated under a lock, and nothing is copied twice.
  *
  * Cost: with pte_facts (GOSNAP_SF_PTE_FACTS) no struct page is read for a
  * 4 KiB page, and an entry that maps the next frame with the same bits as
@@ -23,11 +24,12 @@
  * struct page's flags and mapcount, as pagemap + kpageflags would. A huge
  * page's subpages are added in stretches of equal flags, not one by one.
  *
- * Bounds: the target decides how many runs its page tables hold, so the
- * walkers return to gosnap_walk_vma() before the scratch array can fill
- * (after any entry that may add runs: a PTE table, a PMD or PUD leaf), and
- * also every GOSNAP_WALK_BATCH populated PMDs. There the runs are flushed,
- * the walk reschedules, gives way to a fatal signal, and drops mmap_lock
+ * Bounds: the target decides how many runs its page tables hold, so a
+ * walker that finds the reserved room full stops at the entry it reached
+ * (inside a PTE table or a huge page too) and returns to gosnap_walk_vma(),
+ * as they all do every GOSNAP_WALK_BATCH populated PMDs. There the record
+ * is added to the stream and new room reserved; the walk reschedules,
+ * gives way to a fatal signal, and drops mmap_lock
  * when a writer waits or it was held GOSNAP_LOCK_SLICE_NS: a capture never
  * blocks the target's mmap()/munmap() (and, behind a queued writer, its
  * page faults) for long. When the VMA being walked changed meanwhile, its
@@ -51,20 +53,16 @@
 #include "gosnap.h"
 #include "compat.h"
 
-/*
- * Scratch runs: flushed whenever fewer than one PTE table's worth is left,
- * so two tables' worth is enough (32 KiB: an order-3 page).
- */
-#define GOSNAP_SCRATCH_RUNS	(2 * PTRS_PER_PTE)
+/* Most runs in one PAGES record */
 #define GOSNAP_RUNS_PER_REC	4096
+
 /*
- * The scratch a walk needs: its runs and a path. One set is kept in the
- * module for the walk that finds it free (most captures; a new one would
- * cost an allocation the kernel clears, with init_on_alloc, longer than a
- * small process takes to walk); a walk that finds it taken allocates.
+ * The scratch a walk needs: a path. One is kept in the module for the walk
+ * that finds it free (most captures; a new one would cost an allocation
+ * the kernel clears, with init_on_alloc); a walk that finds it taken
+ * allocates.
  */
 struct gosnap_walk_scratch {
-	struct gosnap_page_run	runs[GOSNAP_SCRATCH_RUNS];
 	char			path[PATH_MAX];
 };
 
@@ -102,8 +100,10 @@ struct gosnap_walk {
 	bool			pte_facts;	/* read no struct page of a 4 KiB page */
 	struct gosnap_rec_vma	*rv;		/* the VMA's record, clipped if it changes */
 	struct gosnap_page_run	cur;		/* run being extended (npages 0: none) */
-	struct gosnap_page_run	*runs;		/* finished runs, not yet written */
-	unsigned int		nr_runs;
+	struct gosnap_rec_pages	*rp;		/* reserved, not yet added; or NULL */
+	unsigned int		nr_runs;	/* finished runs written in rp */
+	unsigned int		cap_runs;	/* runs rp has room for */
+	unsigned long		stop;		/* where a walker stopped, room full; or 0 */
 	bool			overflow;	/* a run was lost: a bug, see run_finish */
 	bool			relocked;	/* mmap_lock was dropped: VMA iterator stale */
 	unsigned int		batch;		/* populated PMDs since the last pause */
@@ -119,16 +119,23 @@ static void gosnap_walk_mark_changed(struct gosnap_walk *w)
 	w->sb->hdr->flags |= GOSNAP_SF_MM_CHANGED;
 }
 
-/*
- * Must the walkers return to gosnap_walk_vma() before the next entry? One
- * PTE table or PMD leaf adds at most PTRS_PER_PTE runs, plus the one being
- * extended.
- */
+/* Must the walkers return to gosnap_walk_vma() before the next pmd? */
 static bool gosnap_walk_must_pause(struct gosnap_walk *w)
 {
-	if (w->nr_runs > GOSNAP_SCRATCH_RUNS - PTRS_PER_PTE - 1)
-		return true;
 	return ++w->batch >= GOSNAP_WALK_BATCH || need_resched();
+}
+
+/*
+ * May the walker add pages at @addr? Adding pages finishes at most one
+ * run, and one slot is kept for the run still being extended when the VMA
+ * ends. If not, it records where it stopped and returns.
+ */
+static bool gosnap_walk_room(struct gosnap_walk *w, unsigned long addr)
+{
+	if (w->nr_runs + 1 < w->cap_runs)
+		return true;
+	w->stop = addr;
+	return false;
 }
 
 /* ---- runs ---------------------------------------------------------------- */
@@ -153,13 +160,13 @@ static void gosnap_run_finish(struct gosnap_walk *w)
 {
 	if (!w->cur.npages)
 		return;
-	/* gosnap_walk_must_pause() keeps room: reaching this is a bug */
-	if (WARN_ON_ONCE(w->nr_runs >= GOSNAP_SCRATCH_RUNS)) {
+	/* gosnap_walk_room() keeps room: reaching this is a bug */
+	if (WARN_ON_ONCE(w->nr_runs >= w->cap_runs)) {
 		w->overflow = true;
 		w->cur.npages = 0;
 		return;
 	}
-	w->runs[w->nr_runs++] = w->cur;
+	w->rp->runs[w->nr_runs++] = w->cur;
 	w->cur.npages = 0;
 }
 
@@ -197,27 +204,43 @@ static void gosnap_add_pages(struct gosnap_walk *w, unsigned long addr,
 	w->cur.swap_type = swap_type;
 }
 
-/* Write the finished runs out as PAGES records. May sleep. */
-static int gosnap_flush_runs(struct gosnap_walk *w)
+/* Add the reserved record to the stream with the runs written in it. */
+static void gosnap_runs_close(struct gosnap_walk *w)
 {
-	unsigned int done = 0;
+	struct gosnap_rec_pages *rp = w->rp;
 
-	while (done < w->nr_runs) {
-		unsigned int n = min_t(unsigned int, w->nr_runs - done,
-				       GOSNAP_RUNS_PER_REC);
-		struct gosnap_rec_pages *rp;
-
-		rp = gosnap_sbuf_record(w->sb, GOSNAP_REC_PAGES,
-					struct_size(rp, runs, n));
-		if (IS_ERR(rp))
-			return PTR_ERR(rp);
-		rp->vma_index = w->vma_index;
-		rp->nr_runs = n;
-		memcpy(rp->runs, w->runs + done, n * sizeof(*rp->runs));
-		done += n;
-	}
+	if (!rp)
+		return;
+	w->rp = NULL;
+	if (!w->nr_runs)
+		return;		/* nothing written: the room stays zero */
+	rp->vma_index = w->vma_index;
+	rp->nr_runs = w->nr_runs;
+	gosnap_sbuf_commit(w->sb, rp, GOSNAP_REC_PAGES,
+			   struct_size(rp, runs, w->nr_runs));
 	w->st->nr_runs += w->nr_runs;
 	w->nr_runs = 0;
+}
+
+/*
+ * Room for at least two more runs (one for an entry, one kept for the run
+ * being extended), as much as the snapshot's current chunk has up to one
+ * record's worth. May sleep.
+ */
+static int gosnap_runs_open(struct gosnap_walk *w)
+{
+	struct gosnap_rec_pages *rp = NULL;
+	size_t room;
+
+	if (w->rp && w->nr_runs + 2 <= w->cap_runs)
+		return 0;
+	gosnap_runs_close(w);
+	rp = gosnap_sbuf_reserve(w->sb, struct_size(rp, runs, 2),
+				 struct_size(rp, runs, GOSNAP_RUNS_PER_REC), &room);
+	if (IS_ERR(rp))
+		return PTR_ERR(rp);
+	w->rp = rp;
+	w->cap_runs = (room - sizeof(*rp)) / sizeof(rp->runs[0]);
 	return 0;
 }
 
@@ -378,6 +401,8 @@ again:
 
 		if (pte_none(e))
 			continue;
+		if (!gosnap_walk_room(w, addr))
+			break;
 		if (pte_present(e) && w->pte_facts) {
 			unsigned long k = gosnap_pte_stretch(pte, (end - addr) >> PAGE_SHIFT);
 
@@ -412,6 +437,8 @@ static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
 
 	lockdep_assert_held(w->ptl);
 
+	if (!gosnap_walk_room(w, addr))
+		return;
 	if (pmd_dirty(pmd))
 		flags |= GOSNAP_PG_PTE_DIRTY;
 	if (pmd_young(pmd))
@@ -459,7 +486,7 @@ static void gosnap_walk_pmd_leaf(struct gosnap_walk *w, pmd_t pmd,
 	 * PG_dirty is each subpage's own up to 6.9 (the folio's after): a
 	 * stretch of subpages that agree on it is added at once.
 	 */
-	while (n) {
+	while (n && gosnap_walk_room(w, addr)) {
 		u32 f = flags | gosnap_subpage_dirty(page);
 		unsigned long k = 1;
 
@@ -510,7 +537,8 @@ static bool gosnap_walk_pmd(struct gosnap_walk *w, pmd_t *pmdp,
 
 /*
  * Returns the address reached: end, or earlier when the walk must pause
- * (see gosnap_walk_must_pause()); the caller comes back there.
+ * (see gosnap_walk_must_pause()) or stopped, room full (w->stop); the
+ * caller comes back there.
  */
 static unsigned long gosnap_walk_pmd_range(struct gosnap_walk *w, pud_t *pudp,
 					   unsigned long addr, unsigned long end)
@@ -529,6 +557,8 @@ static unsigned long gosnap_walk_pmd_range(struct gosnap_walk *w, pud_t *pudp,
 				gosnap_walk_mark_changed(w);
 				break;
 			}
+		if (w->stop)
+			return w->stop;
 		if (next != end && gosnap_walk_must_pause(w))
 			return next;
 	} while (pmdp++, addr = next, addr != end);
@@ -578,6 +608,8 @@ static unsigned long gosnap_walk_range(struct gosnap_walk *w,
 				if (pud_none(pv))
 					continue;
 				if (pud_leaf(pv)) {
+					if (!gosnap_walk_room(w, addr))
+						return addr;
 					gosnap_walk_pud_leaf(w, pv, addr, pud_next);
 				} else if (!pud_bad(pv)) {
 					addr = gosnap_walk_pmd_range(w, pud, addr,
@@ -741,23 +773,32 @@ static int gosnap_walk_vma(struct gosnap_walk *w, unsigned long addr,
 	if (w->vma->vm_flags & VM_PFNMAP || is_vm_hugetlb_page(w->vma))
 		return 0;
 	for (;;) {
-		addr = gosnap_walk_range(w, addr, end);
-		if (addr >= end)
-			gosnap_run_finish(w);
-		if (w->overflow)
-			return -EOVERFLOW;
-		err = gosnap_flush_runs(w);
-		if (err || addr >= end)
-			return err;
-		err = gosnap_walk_pause(w, addr, &changed);
+		err = gosnap_runs_open(w);
 		if (err)
 			return err;
+		w->stop = 0;
+		addr = gosnap_walk_range(w, addr, end);
+		if (w->overflow) {
+			gosnap_runs_close(w);
+			return -EOVERFLOW;
+		}
+		if (addr >= end) {
+			gosnap_run_finish(w);
+			gosnap_runs_close(w);
+			return 0;
+		}
+		err = gosnap_walk_pause(w, addr, &changed);
+		if (err) {
+			gosnap_runs_close(w);
+			return err;
+		}
 		if (changed) {
 			gosnap_run_finish(w);
+			gosnap_runs_close(w);
 			w->rv->end = addr;
 			gosnap_walk_mark_changed(w);
 			*resume = addr;
-			return gosnap_flush_runs(w);
+			return 0;
 		}
 	}
 }
@@ -794,7 +835,6 @@ int gosnap_emit_vmas(struct gosnap_sbuf *sb, struct mm_struct *mm,
 	scratch = gosnap_scratch_get();
 	if (!scratch)
 		return -ENOMEM;
-	w.runs = scratch->runs;
 	pathbuf = scratch->path;
 
 	err = mmap_read_lock_killable(mm);
