@@ -17,12 +17,7 @@ mkfifo /tmp/in
 exec 3<>/tmp/in
 /gosnap/idle -mib "$mib" <&3 >/tmp/idle.out 2>&1 &
 bg=$!
-i=0
-while ! grep -q '^pid ' /tmp/idle.out; do
-	i=$((i + 1))
-	[ "$i" -lt 600 ] || { cat /tmp/idle.out; echo "guard: the target did not start"; exit 1; }
-	sleep 0.1
-done
+wait_line /tmp/idle.out '^pid '
 pid=$(awk '/^pid / { print $2 }' /tmp/idle.out)
 pagestate warmup "$pid" 1 >/dev/null
 pagestate "go$mib" "$pid" "$runs"

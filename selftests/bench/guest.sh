@@ -35,16 +35,6 @@ echo "RESULT vm thp $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_huge
 mkfifo /tmp/in
 exec 3<>/tmp/in
 
-# wait_line FILE PATTERN: until FILE has a line matching PATTERN (60 s).
-wait_line() {
-	i=0
-	while ! grep -q "$2" "$1"; do
-		i=$((i + 1))
-		[ "$i" -lt 600 ] || { cat "$1"; echo "bench: no '$2' in $1"; exit 1; }
-		sleep 0.1
-	done
-}
-
 # "hold X ms (walk Y ms, copy Z ms)" of a snapshot: the hold, in us.
 hold_us() { gosnap-cli show "$1" | awk '$1 == "hold" { printf "%d\n", $2 * 1000 }'; }
 
@@ -87,10 +77,10 @@ gcore() {
 
 for mib in $go_mibs; do
 	t="go$mib"
-	/gosnap/idle -mib "$mib" -tick 10 <&3 >/tmp/idle.out 2>&1 &
+	/gosnap/idle -mib "$mib" -tick 10 <&3 >/tmp/idle-$mib.out 2>&1 &
 	bg=$!
-	wait_line /tmp/idle.out '^pid '
-	pid=$(awk '/^pid / { print $2 }' /tmp/idle.out)
+	wait_line /tmp/idle-$mib.out '^pid '
+	pid=$(awk '/^pid / { print $2 }' /tmp/idle-$mib.out)
 	pagestate warmup "$pid" 1 >/dev/null	# first runs pay for cold caches
 	pagestate "$t" "$pid" "$runs"
 	r=0
@@ -112,13 +102,15 @@ done
 for kind in reserve bare; do
 	flag=""
 	[ "$kind" = reserve ] || flag=-n
-	/gosnap/reserve $flag <&3 >/tmp/res.out 2>&1 &
+	# a file of its own: the last target's "pid" line must not be read
+	out=/tmp/res-$kind.out
+	/gosnap/reserve $flag <&3 >"$out" 2>&1 &
 	bg=$!
-	wait_line /tmp/res.out '^pid '
-	pid=$(awk '/^pid / { print $2 }' /tmp/res.out)
+	wait_line "$out" '^pid '
+	pid=$(awk '/^pid / { print $2 }' "$out")
 	for mib in $c_mibs; do
 		echo "$mib" >&3
-		wait_line /tmp/res.out "^touched $mib\$"
+		wait_line "$out" "^touched $mib\$"
 		t="c$mib"
 		[ "$kind" = reserve ] || t="c$mib-bare"
 		pagestate warmup "$pid" 1 >/dev/null
@@ -127,4 +119,40 @@ for kind in reserve bare; do
 	kill "$pid"
 	wait "$bg" 2>/dev/null || true
 done
+
+# perhit N: hitloop calls lc_probe N times, first alone, then with a probe
+# armed there that never captures (--hits past N): what an armed probe
+# costs each call it sees. Armed once lc_probe's first byte reads int3.
+perhit() {
+	n="$1"
+	for armed in no yes; do
+		out=/tmp/hl-$armed.out
+		/gosnap/hitloop loop "$n" 0 <&3 >"$out" 2>&1 &
+		bg=$!
+		wait_line "$out" '^ready'
+		if [ "$armed" = yes ]; then
+			addr=$(awk '/^probe / { print $2 }' "$out")
+			rm -rf /tmp/ph
+			gosnap-cli capture --pid "$bg" --at lc_probe --hits $((n + 1)) \
+				-o /tmp/ph >/tmp/ph.out 2>&1 &
+			cli=$!
+			i=0
+			while [ "$(dd if=/proc/$bg/mem bs=1 skip=$((addr)) count=1 2>/dev/null |
+				od -An -tx1 | tr -d ' ')" != cc ]; do
+				i=$((i + 1))
+				[ "$i" -lt 600 ] || { cat /tmp/ph.out; echo "bench: the probe was not armed"; exit 1; }
+				sleep 0.1
+			done
+		fi
+		printf g >&3
+		wait_line "$out" '^done '
+		echo "RESULT hits calls $n"
+		echo "RESULT hits ${armed}_probe_us $(sed -n 's/.*total_us=\([0-9]*\).*/\1/p' "$out")"
+		[ "$armed" = no ] || { kill -INT "$cli"; wait "$cli" 2>/dev/null || true; }
+		kill "$bg"
+		wait "$bg" 2>/dev/null || true
+	done
+}
+[ -z "$go_mibs" ] || perhit 1000000
+
 echo "RESULT vm done 1"

@@ -2,10 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # measure.sh: the page-state measurements of the benchmark, sourced by the
-# guest scripts (busybox sh) guest.sh and guard.sh. Each prints
+# guest scripts (busybox sh) guest.sh, guard.sh and profile.sh. Each prints
 # "RESULT TARGET NAME VALUE" lines; TARGET names the process measured.
 # Needs /dev/barewalk (barewalk.ko), gosnap.ko, and /gosnap/stamp,
 # /gosnap/pagemap_scan.
+
+# wait_line FILE PATTERN: until FILE has a line matching PATTERN (60 s).
+wait_line() {
+	i=0
+	while ! grep -q "$2" "$1"; do
+		i=$((i + 1))
+		[ "$i" -lt 600 ] || { cat "$1"; echo "bench: no '$2' in $1"; exit 1; }
+		sleep 0.1
+	done
+}
 
 # bare TARGET PID: one walk by barewalk (selftests/bench/barewalk).
 bare() {

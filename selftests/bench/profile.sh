@@ -9,6 +9,8 @@ set -eu
 
 mib="$1" n="$2" thp="$3" facts="${4:-page}"
 insmod /gosnap/gosnap.ko
+# shellcheck source=selftests/bench/measure.sh
+. /gosnap/measure.sh
 mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
 echo 0 >/proc/sys/kernel/kptr_restrict
 echo -1 >/proc/sys/kernel/perf_event_paranoid
@@ -18,21 +20,11 @@ exec 3<>/tmp/in
 if [ "$thp" = always ]; then
 	/gosnap/reserve <&3 >/tmp/t.out 2>&1 &
 	echo "$mib" >&3
-	i=0
-	while ! grep -q '^touched ' /tmp/t.out; do
-		i=$((i + 1))
-		[ "$i" -lt 600 ] || { cat /tmp/t.out; echo "profile: the target did not touch"; exit 1; }
-		sleep 0.1
-	done
+	wait_line /tmp/t.out '^touched '
 else
 	/gosnap/idle -mib "$mib" <&3 >/tmp/t.out 2>&1 &
 fi
-i=0
-while ! grep -q '^pid ' /tmp/t.out; do
-	i=$((i + 1))
-	[ "$i" -lt 600 ] || { cat /tmp/t.out; echo "profile: the target did not start"; exit 1; }
-	sleep 0.1
-done
+wait_line /tmp/t.out '^pid '
 pid=$(awk '/^pid / { print $2 }' /tmp/t.out)
 echo "RESULT rss_kb $(awk '/^VmRSS/ { print $2 }' /proc/"$pid"/status)"
 gosnap-cli capture --pid "$pid" -o /tmp/p.gsnap >/dev/null

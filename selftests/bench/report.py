@@ -63,7 +63,7 @@ def rows(boots):
     """[(thp, target, medians dict)] in table order."""
     out = []
     for thp, v in boots:
-        for t in sorted((t for t in v if t != "vm"), key=order):
+        for t in sorted((t for t in v if t not in ("vm", "hits")), key=order):
             m = {k: median([x for x in xs if isinstance(x, float)]) for k, xs in v[t].items()}
             out.append((thp, t, m))
     return out
@@ -130,6 +130,16 @@ def table(kernel, runs, boots, w):
         bad = [t for _, t, m in go if m.get("heap_status")]
         if bad:
             w("heap --json exited non-zero on: %s\n" % " ".join(bad))
+    for thp, v in boots:
+        h = v.get("hits")
+        if not h or not h.get("calls") or not h.get("no_probe_us") or not h.get("yes_probe_us"):
+            continue
+        calls = median(h["calls"])
+        plain, armed = median(h["no_probe_us"]), median(h["yes_probe_us"])
+        w("\nan armed probe that never captures (hitloop calling lc_probe %d times; "
+          "--hits past the last):\n  alone %s ms, armed %s ms: %.2f us per call more "
+          "(%.2f us per call alone)\n" % (calls, ms(plain), ms(armed),
+                                          (armed - plain) / calls, plain / calls))
 
 
 METHODS = [("bare_ns", 1e-6, "bare walk (barewalk.ko)", "#222222"),

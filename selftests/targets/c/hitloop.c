@@ -4,9 +4,9 @@
  * lifecycle tests probe. It prints "probe ADDR" (hex) and "ready", then
  * waits for one byte on stdin ("go") before each phase, and exits on EOF.
  *
- *   hitloop loop N MS [MIB] go: N calls, MS ms apart; "done N max_us=M"
- *                          (first MIB MiB of heap written: big full-mode
- *                          snapshots)
+ *   hitloop loop N MS [MIB] go: N calls, MS ms apart; "done N max_us=M
+ *                          total_us=T" (first MIB MiB of heap written:
+ *                          big full-mode snapshots)
  *   hitloop threads N R    N threads + one idle thread; R rounds, each
  *                          round on a go: every thread calls lc_probe at
  *                          once, then prints "back TID MS"; "round K"
@@ -189,7 +189,7 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "loop") && (argc == 4 || argc == 5)) {
 		int i, n = atoi(argv[2]), ms = atoi(argv[3]);
 		size_t mib = argc == 5 ? strtoul(argv[4], NULL, 0) : 0;
-		long long max = 0;
+		long long max = 0, start;
 
 		if (mib) {
 			char *heap = malloc(mib << 20);
@@ -201,6 +201,7 @@ int main(int argc, char **argv)
 
 		dprintf(1, "ready\n");
 		wait_go();
+		start = now_us();
 		for (i = 0; i < n; i++) {
 			long long t0 = now_us(), d;
 
@@ -211,7 +212,7 @@ int main(int argc, char **argv)
 			if (ms)
 				sleep_ms(ms);
 		}
-		dprintf(1, "done %d max_us=%lld\n", n, max);
+		dprintf(1, "done %d max_us=%lld total_us=%lld\n", n, max, now_us() - start);
 		wait_eof();
 	} else if (!strcmp(mode, "threads") && argc == 4) {
 		run_threads(atoi(argv[2]), atoi(argv[3]));
