@@ -57,10 +57,14 @@ scan() {
 }
 
 # pagestate TARGET PID N: the three, interleaved, N times on one process,
-# so that a burst of noise from outside the VM hits all of them alike.
+# so that a burst of noise from outside the VM hits all of them alike;
+# and the snapshot's size without PFNs (runs then break only where a
+# page's state does, not where its frame is not the next one's).
 pagestate() {
 	echo "RESULT $1 rss_kb $(awk '/^VmRSS/ { print $2 }' /proc/"$2"/status)"
 	echo "RESULT $1 vmas $(wc -l </proc/"$2"/maps)"
+	gosnap-cli capture --pid "$2" --no-pfn -o /tmp/np.gsnap >/dev/null
+	echo "RESULT $1 nopfn_bytes $(wc -c </tmp/np.gsnap)"
 	n=0
 	while [ "$n" -lt "$3" ]; do
 		n=$((n + 1))
