@@ -77,10 +77,11 @@ gcore() {
 
 for mib in $go_mibs; do
 	t="go$mib"
-	/gosnap/idle -mib "$mib" -tick 10 <&3 >/tmp/idle-$mib.out 2>&1 &
+	out="/tmp/idle-$mib.out"
+	/gosnap/idle -mib "$mib" -tick 10 <&3 >"$out" 2>&1 &
 	bg=$!
-	wait_line /tmp/idle-$mib.out '^pid '
-	pid=$(awk '/^pid / { print $2 }' /tmp/idle-$mib.out)
+	wait_line "$out" '^pid '
+	pid=$(awk '/^pid / { print $2 }' "$out")
 	pagestate warmup "$pid" 1 >/dev/null	# first runs pay for cold caches
 	pagestate "$t" "$pid" "$runs"
 	r=0

@@ -15,9 +15,10 @@
 #   selftests/bench/walk-guard.t [--kernel VER] [--runs N] [--mib N]
 #
 # make check runs it on every kernel (vm-tests/15-walk-guard.t), make
-# bench after its figures. Medians beside two other VMs on a 2-core host
-# put the pte-facts walk at 2.6 to 3.1 times the bare walk (2.4 on a
-# quieter host): too close to 3 to judge by; the fastest runs are not.
+# bench after its figures. The fastest runs, not the medians: a VM beside
+# it only adds time, to one method's run more than another's. Beside
+# other VMs on a 2-core host the pte-facts walk measured 2.5 times the
+# bare walk (docs/performance.md).
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
