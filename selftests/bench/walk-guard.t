@@ -14,6 +14,9 @@
 #
 #   selftests/bench/walk-guard.t [--kernel VER] [--runs N] [--mib N]
 #
+# On a debug kernel (6.1-debug) the within-3x point is a skip: KASAN and
+# lockdep weigh on the two walks unequally; the rest still runs there.
+#
 # make check runs it on every kernel (vm-tests/15-walk-guard.t), make
 # bench after its figures. The fastest runs, not the medians: a VM beside
 # it only adds time, to one method's run more than another's. Beside
@@ -103,8 +106,16 @@ echo "# GUARD $kernel pte facts: scan/walk ${pte_faster}x walk/bare ${pte_within
 echo "# GUARD $kernel page facts: scan/walk ${page_faster}x walk/bare ${page_within}x"
 check "walk with pte facts at least 5x faster than the pagemap scan (${pte_faster}x) on $kernel" \
 	awk -v r="$pte_faster" 'BEGIN { exit !(r >= 5) }'
-check "walk with pte facts within 3x of the bare walk (${pte_within}x) on $kernel" \
-	awk -v r="$pte_within" 'BEGIN { exit !(r > 0 && r <= 3) }'
+if [[ "$kernel" == *-debug ]]; then
+	# KASAN checks every access and lockdep every lock: the module's walk
+	# does more of both per page than the bare one, so the ratio says how
+	# instrumented each is, not how fast. The run above still walks under
+	# the detectors (vm/run fails on any report).
+	ok "walk with pte facts within 3x of the bare walk (${pte_within}x) on $kernel # SKIP timing is judged on the stock kernels"
+else
+	check "walk with pte facts within 3x of the bare walk (${pte_within}x) on $kernel" \
+		awk -v r="$pte_within" 'BEGIN { exit !(r > 0 && r <= 3) }'
+fi
 check "walk with page facts faster than the pagemap scan (${page_faster}x) on $kernel" \
 	awk -v r="$page_faster" 'BEGIN { exit !(r > 1) }'
 tap_finish
