@@ -346,19 +346,33 @@ static void gosnap_pte_swap(struct gosnap_walk *w, unsigned long addr,
 /* ---- the levels ------------------------------------------------------------ */
 
 /*
- * With pte_facts, entries that each map the frame after the one before,
- * with the same bits, have the same flags: how many of the @left entries
- * from @pte do, @pte's own included. The zero page has flags of its own
- * (they come from its frame), so a stretch stops before it. PTE lock held.
+ * With pte_facts, entries with the same bits have the same flags: how many
+ * of the @left entries from @pte do, @pte's own included. With PFNs shown
+ * (@by_frame) each must also map the frame after the one before, as a
+ * run's frames do; without, any frame will do, so the stretch follows the
+ * page state, not where the allocator put the pages. The zero page has
+ * flags of its own (they come from its frame), so a stretch stops before
+ * it. PTE lock held.
  */
-static unsigned long gosnap_pte_stretch(pte_t *pte, unsigned long left)
+static unsigned long gosnap_pte_stretch(pte_t *pte, unsigned long left,
+					bool by_frame)
 {
 	pte_t first = ptep_get(pte);
 	u64 want = pte_val(first) + PAGE_SIZE;
 	unsigned long k, pfn = pte_pfn(first), zero = page_to_pfn(ZERO_PAGE(0));
+	pteval_t flags = pte_flags(first);
 
 	if (pfn == zero)
 		return 1;
+	if (!by_frame) {
+		for (k = 1; k < left; k++) {
+			pte_t e = ptep_get(pte + k);
+
+			if (pte_flags(e) != flags || pte_pfn(e) == zero)
+				break;
+		}
+		return k;
+	}
 	for (k = 1; k < left; k++, want += PAGE_SIZE)
 		if (pte_val(ptep_get(pte + k)) != want)
 			break;
@@ -404,7 +418,8 @@ again:
 		if (!gosnap_walk_room(w, addr))
 			break;
 		if (pte_present(e) && w->pte_facts) {
-			unsigned long k = gosnap_pte_stretch(pte, (end - addr) >> PAGE_SHIFT);
+			unsigned long k = gosnap_pte_stretch(pte, (end - addr) >> PAGE_SHIFT,
+							     w->show_pfn);
 
 			gosnap_pte_present(w, addr, e, k);
 			pte += k - 1;

@@ -29,20 +29,25 @@ bare() {
 	exec 4<&-
 }
 
-# modwalk TARGET PID [pte]: gosnap-cli capture --pid, end to end and the
-# module's own walk time (the snapshot's walk_ns, as show prints it); with
-# "pte", of a capture --facts pte (results named pte_* for pages_*).
+# modwalk TARGET PID [pte|ptenp]: gosnap-cli capture --pid, end to end
+# and the module's own walk time (the snapshot's walk_ns, as show prints
+# it); with "pte", of a capture --facts pte (results named pte_* for
+# pages_*), with "ptenp" of one also --no-pfn (ptenp_*).
 modwalk() {
-	facts="${3:-page}" name=pages
-	[ "$facts" = page ] || name=pte
+	facts=page name=pages nopfn=""
+	case "${3:-page}" in
+	pte) facts=pte name=pte ;;
+	ptenp) facts=pte name=ptenp nopfn=--no-pfn ;;
+	esac
 	t0=$(/gosnap/stamp)
-	gosnap-cli capture --pid "$2" --facts "$facts" -o /tmp/p.gsnap >/tmp/cap.out
+	# shellcheck disable=SC2086 # $nopfn: no word or one
+	gosnap-cli capture --pid "$2" --facts "$facts" $nopfn -o /tmp/p.gsnap >/tmp/cap.out
 	t1=$(/gosnap/stamp)
 	echo "RESULT $1 ${name}_cli_us $((t1 - t0))"
 	gosnap-cli show /tmp/p.gsnap | awk -v t="$1" -v n="$name" '$1 == "hold" {
 		printf "RESULT %s %s_walk_ns %d\n", t, n, $5 * 1000000 }'
 	echo "RESULT $1 ${name}_bytes $(wc -c </tmp/p.gsnap)"
-	[ "$facts" != page ] ||
+	[ "$name" != pages ] ||
 		sed -n "s/.* rss \([0-9]*\) KiB.*/RESULT $1 gosnap_rss_kb \1/p" /tmp/cap.out
 }
 
@@ -71,6 +76,7 @@ pagestate() {
 		bare "$1" "$2"
 		modwalk "$1" "$2"
 		modwalk "$1" "$2" pte
+		modwalk "$1" "$2" ptenp
 		scan "$1" "$2"
 	done
 }

@@ -75,11 +75,11 @@ def table(kernel, runs, boots, w):
     w("times in ms, and in brackets as a ratio to the bare walk of the same process\n"
       "(barewalk.ko: every page table read, present pages counted, nothing else)\n\n")
     w("module walk: page facts (the default, as pagemap + kpageflags tell); pte: --facts pte\n\n")
-    hdr = "%-50s %9s %9s %17s %17s %17s %17s %8s %9s %9s\n"
-    w(hdr % ("target", "resident", "bare", "module walk", "walk, pte facts", "capture --pid",
-             "pagemap scan", "scan/", "snapshot", "no PFNs"))
+    hdr = "%-50s %9s %9s %17s %17s %17s %17s %17s %8s %9s %9s\n"
+    w(hdr % ("target", "resident", "bare", "module walk", "walk, pte facts", "pte, no PFNs",
+             "capture --pid", "pagemap scan", "scan/", "snapshot", "no PFNs"))
     w(hdr % ("", "MiB", "ms", "ms (x bare)", "ms (x bare)", "ms (x bare)", "ms (x bare)",
-             "walk", "B/page", "B/page"))
+             "ms (x bare)", "walk", "B/page", "B/page"))
     for thp, t, m in rows(boots):
         bare = m.get("bare_ns")
         bare_us = bare / 1000 if bare is not None else None
@@ -88,6 +88,8 @@ def table(kernel, runs, boots, w):
         cli, scan = m.get("pages_cli_us"), m.get("pagemap_us")
         pte = m.get("pte_walk_ns")
         pte_us = pte / 1000 if pte is not None else None
+        np_ = m.get("ptenp_walk_ns")
+        np_us = np_ / 1000 if np_ is not None else None
         res_kb = m.get("bare_present_kb")
         bpp = nopfn = "-"
         if res_kb and m.get("pages_bytes") is not None:
@@ -98,7 +100,7 @@ def table(kernel, runs, boots, w):
         def cell(us):
             return "%s (%s)" % (ms(us), ratio(us, bare_us))
         w(hdr % (label(t, thp), "%.1f" % (res_kb / 1024) if res_kb else "-", ms(bare_us),
-                 cell(walk_us), cell(pte_us), cell(cli), cell(scan),
+                 cell(walk_us), cell(pte_us), cell(np_us), cell(cli), cell(scan),
                  ratio(scan, walk_us), bpp, nopfn))
     go = [(thp, t, m) for thp, t, m in rows(boots) if t.startswith("go")]
     if go:

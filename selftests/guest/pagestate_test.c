@@ -402,6 +402,30 @@ TEST_F_TIMEOUT(layout, pte_facts_match_pagemap, 900)
 		EXPECT_LT(0, st.pmd_mapped);
 }
 
+/*
+ * The same without PFNs: a stretch then follows the entries' bits across
+ * any frames (one run for many scattered pages), yet still stops at the
+ * zero page; every page as pagemap tells it, no frame given.
+ */
+TEST_F_TIMEOUT(layout, pte_facts_no_pfn_match_pagemap, 900)
+{
+	const uint32_t flags = GOSNAP_CAPTURE_PTE_FACTS | GOSNAP_CAPTURE_NO_PFN;
+	struct pagecmp_stats st;
+	char err[512];
+
+	SETUP_DONE(self);
+	ASSERT_EQ(0, target_capture_flags(&self->t, flags, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_TRUE(self->t.snap.hdr->flags & GOSNAP_SF_PTE_FACTS);
+	ASSERT_FALSE(self->t.snap.hdr->flags & GOSNAP_SF_PFN);
+	compare_twice(_metadata, &self->t, flags, &st, LAYOUT_MIN_VMAS);
+	EXPECT_EQ(0, st.mismatches);
+	EXPECT_LT(0, st.present);
+	EXPECT_LT(0, st.zero);
+	if (self->thp)
+		EXPECT_LT(0, st.pmd_mapped);
+}
+
 struct region_expect {
 	const char *name;
 	const char *what;
