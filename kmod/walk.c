@@ -103,7 +103,8 @@ struct gosnap_walk {
 	struct gosnap_rec_pages	*rp;		/* reserved, not yet added; or NULL */
 	unsigned int		nr_runs;	/* finished runs written in rp */
 	unsigned int		cap_runs;	/* runs rp has room for */
-	unsigned long		stop;		/* where a walker stopped, room full; or 0 */
+	unsigned long		stop;		/* where a walker stopped, if stopped */
+	bool			stopped;	/* a walker found the room full */
 	bool			overflow;	/* a run was lost: a bug, see run_finish */
 	bool			relocked;	/* mmap_lock was dropped: VMA iterator stale */
 	unsigned int		batch;		/* populated PMDs since the last pause */
@@ -135,6 +136,7 @@ static bool gosnap_walk_room(struct gosnap_walk *w, unsigned long addr)
 	if (w->nr_runs + 1 < w->cap_runs)
 		return true;
 	w->stop = addr;
+	w->stopped = true;
 	return false;
 }
 
@@ -572,7 +574,7 @@ static unsigned long gosnap_walk_pmd_range(struct gosnap_walk *w, pud_t *pudp,
 				gosnap_walk_mark_changed(w);
 				break;
 			}
-		if (w->stop)
+		if (w->stopped)
 			return w->stop;
 		if (next != end && gosnap_walk_must_pause(w))
 			return next;
@@ -791,7 +793,7 @@ static int gosnap_walk_vma(struct gosnap_walk *w, unsigned long addr,
 		err = gosnap_runs_open(w);
 		if (err)
 			return err;
-		w->stop = 0;
+		w->stopped = false;
 		addr = gosnap_walk_range(w, addr, end);
 		if (w->overflow) {
 			gosnap_runs_close(w);
