@@ -41,25 +41,43 @@ static struct gosnap_chunk *gosnap_chunk_new(size_t need, size_t written)
 }
 
 /*
- * Room for len contiguous bytes at the end of the stream, or NULL (-ENOMEM).
  * Every chunk keeps room for the END record behind what it holds, so that
- * closing a snapshot never needs memory (@closing: that room is used now).
+ * closing a snapshot never needs memory.
  */
-static void *gosnap_sbuf_room(struct gosnap_sbuf *sb, size_t len, bool closing)
+#define GOSNAP_END_ROOM		sizeof(struct gosnap_rec_end)
+
+/* The last chunk if @len bytes and the END record's room fit, else a new one. */
+static struct gosnap_chunk *gosnap_sbuf_tail(struct gosnap_sbuf *sb, size_t len)
 {
-	const size_t keep = closing ? 0 : sizeof(struct gosnap_rec_end);
 	struct gosnap_chunk *c = NULL;
-	void *p;
 
 	if (!list_empty(&sb->chunks))
 		c = list_last_entry(&sb->chunks, struct gosnap_chunk, node);
-	if (!c || c->cap - c->used < len + keep) {
-		if (WARN_ON_ONCE(closing))
+	if (c && c->cap - c->used >= len + GOSNAP_END_ROOM)
+		return c;
+	c = gosnap_chunk_new(len + GOSNAP_END_ROOM, sb->size);
+	if (c)
+		list_add_tail(&c->node, &sb->chunks);
+	return c;
+}
+
+/*
+ * Room for len contiguous bytes at the end of the stream, or NULL (-ENOMEM).
+ * @closing: the END record, into the room every chunk kept for it.
+ */
+static void *gosnap_sbuf_room(struct gosnap_sbuf *sb, size_t len, bool closing)
+{
+	struct gosnap_chunk *c;
+	void *p;
+
+	if (closing) {
+		c = list_last_entry(&sb->chunks, struct gosnap_chunk, node);
+		if (WARN_ON_ONCE(c->cap - c->used < len))
 			return NULL;
-		c = gosnap_chunk_new(len + keep, sb->size);
+	} else {
+		c = gosnap_sbuf_tail(sb, len);
 		if (!c)
 			return NULL;
-		list_add_tail(&c->node, &sb->chunks);
 	}
 	p = c->data + c->used;	/* zero: see the top of this file */
 	c->used += len;
@@ -124,19 +142,11 @@ free_sb:
  */
 void *gosnap_sbuf_record(struct gosnap_sbuf *sb, u32 type, size_t size)
 {
-	struct gosnap_rec *r;
+	size_t room;
+	void *r = gosnap_sbuf_reserve(sb, size, size, &room);
 
-	size = round_up(size, 8);
-	if (size > U32_MAX || sb->size + size > sb->limit) {
-		sb->truncated = true;
-		return ERR_PTR(-ENOSPC);
-	}
-	r = gosnap_sbuf_room(sb, size, false);
-	if (!r)
-		return ERR_PTR(-ENOMEM);
-	r->type = type;
-	r->size = size;
-	sb->nr_records++;
+	if (!IS_ERR(r))
+		gosnap_sbuf_commit(sb, r, type, size);
 	return r;
 }
 
@@ -158,7 +168,6 @@ void *gosnap_sbuf_record(struct gosnap_sbuf *sb, u32 type, size_t size)
 void *gosnap_sbuf_reserve(struct gosnap_sbuf *sb, size_t min, size_t max,
 			  size_t *room)
 {
-	const size_t keep = sizeof(struct gosnap_rec_end);
 	struct gosnap_chunk *c;
 	size_t free;
 
@@ -167,18 +176,13 @@ void *gosnap_sbuf_reserve(struct gosnap_sbuf *sb, size_t min, size_t max,
 		sb->truncated = true;
 		return ERR_PTR(-ENOSPC);
 	}
-	c = list_last_entry(&sb->chunks, struct gosnap_chunk, node);
-	if (c->cap - c->used < min + keep) {
-		c = gosnap_chunk_new(min + keep, sb->size);
-		if (!c)
-			return ERR_PTR(-ENOMEM);
-		list_add_tail(&c->node, &sb->chunks);
-	}
-	free = min3(c->cap - c->used - keep, sb->limit - sb->size,
+	c = gosnap_sbuf_tail(sb, min);
+	if (!c)
+		return ERR_PTR(-ENOMEM);
+	/* both at least min: the chunk was chosen for it, the limit checked */
+	free = min3(c->cap - c->used - GOSNAP_END_ROOM, sb->limit - sb->size,
 		    (size_t)U32_MAX);
-	*room = round_down(min(free, max), 8);
-	if (*room < min)	/* max below min: the caller's bug */
-		*room = min;
+	*room = max(round_down(min(free, max), 8), min);
 	sb->reserved = *room;
 	return c->data + c->used;
 }
