@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest.sh RUNS "GO_MIBS" "C_MIBS" GCORE_MAX: the benchmark inside the
+# guest.sh RUNS "GO_MIBS" "C_MIBS" GCORE_MAX FULL_MAX: the benchmark inside the
 # test VM (busybox sh). Prints "RESULT TARGET NAME VALUE" lines for
 # selftests/bench/run; TARGET is goN (a Go heap of N MiB), cN (the sparse
 # C target, N MiB touched in a 64 GiB PROT_NONE reservation) or cN-bare
@@ -14,8 +14,12 @@
 #               snapshot bytes;
 # and for the Go heaps, on the same process:
 #   freeze      frozen at main.tick with every thread stopped
-#               (--stop-world), memory copied (meta, full): how long the
-#               target was held, as the module measured it;
+#               (--stop-world), in each mode (pages, meta, full): how long
+#               the target was held, as the module measured it; full only
+#               for heaps of at most FULL_MAX MiB (its snapshot is the
+#               heap's size twice in the guest's RAM: the module's copy and
+#               the file in /tmp; the module's max_bytes is raised to its
+#               ceiling, 4 GiB, so that none ends early);
 #   decode      gosnap-cli heap --json on the meta snapshot: wall time and
 #               peak memory (/gosnap/rusage);
 #   gcore       gdb-minimal attach, gcore, detach, once, last (it maps the
@@ -24,8 +28,8 @@
 #               the guest's /tmp, in RAM).
 set -eu
 
-runs="$1" go_mibs="$2" c_mibs="$3" gcore_max="$4"
-insmod /gosnap/gosnap.ko
+runs="$1" go_mibs="$2" c_mibs="$3" gcore_max="$4" full_max="$5"
+insmod /gosnap/gosnap.ko max_bytes=$((4 << 30))
 insmod /gosnap/barewalk.ko
 # shellcheck source=selftests/bench/measure.sh
 . /gosnap/measure.sh
@@ -39,14 +43,18 @@ exec 3<>/tmp/in
 hold_us() { gosnap-cli show "$1" | awk '$1 == "hold" { printf "%d\n", $2 * 1000 }'; }
 
 freeze() {
-	t="$1" pid="$2"
-	for mode in meta full; do
+	t="$1" pid="$2" modes="pages meta"
+	[ "$3" -gt "$full_max" ] || modes="$modes full"
+	for mode in $modes; do
 		rm -rf /tmp/f
 		timeout 300 gosnap-cli capture --pid "$pid" --at main.tick --max-snapshots 1 \
 			--stop-world --mode "$mode" -o /tmp/f >/dev/null 2>/tmp/cap.err
 		snap=$(find /tmp/f -name '*.gsnap' | head -n 1)
 		echo "RESULT $t hold_${mode}_us $(hold_us "$snap")"
 		echo "RESULT $t hold_${mode}_bytes $(wc -c <"$snap")"
+		# a snapshot that ended early was held for less than the mode's work
+		! gosnap-cli show "$snap" | grep -q '^  truncated *yes' ||
+			echo "RESULT $t hold_${mode}_truncated 1"
 		if [ "$mode" = meta ]; then
 			/gosnap/rusage gosnap-cli heap "$snap" --json 2>/tmp/ru ||
 				true
@@ -87,7 +95,7 @@ for mib in $go_mibs; do
 	r=0
 	while [ "$r" -lt "$runs" ]; do
 		r=$((r + 1))
-		freeze "$t" "$pid"
+		freeze "$t" "$pid" "$mib"
 	done
 	scan "$t" "$pid" after_gosnap
 	if [ "$mib" -le "$gcore_max" ]; then

@@ -51,14 +51,20 @@ modwalk() {
 		sed -n "s/.* rss \([0-9]*\) KiB.*/RESULT $1 gosnap_rss_kb \1/p" /tmp/cap.out
 }
 
-# scan TARGET PID [PREFIX]: pagemap + kpageflags from user space.
+# scan TARGET PID [PREFIX]: pagemap + kpageflags from user space: its own
+# time (from opening the maps to the last read) and, timed as modwalk times
+# the capture, end to end (PREFIX_cli_us: the program's start included).
 scan() {
-	/gosnap/pagemap_scan "$2" | awk -v t="$1" -v p="${3:-pagemap}" '{
+	t0=$(/gosnap/stamp)
+	/gosnap/pagemap_scan "$2" >/tmp/scan.out
+	t1=$(/gosnap/stamp)
+	echo "RESULT $1 ${3:-pagemap}_cli_us $((t1 - t0))"
+	awk -v t="$1" -v p="${3:-pagemap}" '{
 		for (i = 1; i < NF; i += 2) v[$i] = $(i + 1)
 		print "RESULT " t " " p "_us", v["us"]
 		print "RESULT " t " " p "_present_kb", v["present"] * 4
 		print "RESULT " t " " p "_zero_kb", v["zero"] * 4
-	}'
+	}' /tmp/scan.out
 }
 
 # pagestate TARGET PID N: the three, interleaved, N times on one process,

@@ -56,7 +56,8 @@ def ms(us):
 def ratio(x, base):
     if x is None or not base:
         return "-"
-    return "%.1fx" % (x / base) if x / base < 100 else "%.0fx" % (x / base)
+    r = x / base
+    return "%.2fx" % r if r < 0.995 else "%.1fx" % r if r < 99.95 else "%.0fx" % r
 
 
 def rows(boots):
@@ -74,18 +75,25 @@ def table(kernel, runs, boots, w):
       % (kernel, runs))
     w("times in ms, and in brackets as a ratio to the bare walk of the same process\n"
       "(barewalk.ko: every page table read, present pages counted, nothing else)\n\n")
-    w("module walk: page facts (the default, as pagemap + kpageflags tell); pte: --facts pte\n\n")
-    hdr = "%-50s %9s %9s %17s %17s %17s %17s %17s %8s %9s %9s\n"
+    w("module walk: page facts (as pagemap + kpageflags tell); pte: --facts pte;\n"
+      "pagemap scan: its own time, from opening the maps to the last read;\n"
+      "end to end: a program's start to its exit (capture --pid: open, walk, read,\n"
+      "write the file), with each fact level, and the scan;\n"
+      "scan/: the scan's time over the page-facts walk's, and end to end over each capture's\n\n")
+    hdr = "%-50s %9s %9s %17s %17s %17s %17s %17s %17s %17s %7s %7s %7s %9s %9s\n"
     w(hdr % ("target", "resident", "bare", "module walk", "walk, pte facts", "pte, no PFNs",
-             "capture --pid", "pagemap scan", "scan/", "snapshot", "no PFNs"))
+             "pagemap scan", "capture, page", "capture, pte", "scan", "scan/", "scan/",
+             "scan/", "snapshot", "no PFNs"))
     w(hdr % ("", "MiB", "ms", "ms (x bare)", "ms (x bare)", "ms (x bare)", "ms (x bare)",
-             "ms (x bare)", "walk", "B/page", "B/page"))
+             "end to end", "end to end", "end to end", "walk", "cap pg", "cap pte",
+             "B/page", "B/page"))
     for thp, t, m in rows(boots):
         bare = m.get("bare_ns")
         bare_us = bare / 1000 if bare is not None else None
         walk = m.get("pages_walk_ns")
         walk_us = walk / 1000 if walk is not None else None
         cli, scan = m.get("pages_cli_us"), m.get("pagemap_us")
+        cli_pte, scan_e2e = m.get("pte_cli_us"), m.get("pagemap_cli_us")
         pte = m.get("pte_walk_ns")
         pte_us = pte / 1000 if pte is not None else None
         np_ = m.get("ptenp_walk_ns")
@@ -100,28 +108,41 @@ def table(kernel, runs, boots, w):
         def cell(us):
             return "%s (%s)" % (ms(us), ratio(us, bare_us))
         w(hdr % (label(t, thp), "%.1f" % (res_kb / 1024) if res_kb else "-", ms(bare_us),
-                 cell(walk_us), cell(pte_us), cell(np_us), cell(cli), cell(scan),
-                 ratio(scan, walk_us), bpp, nopfn))
+                 cell(walk_us), cell(pte_us), cell(np_us), cell(scan), ms(cli), ms(cli_pte),
+                 ms(scan_e2e), ratio(scan, walk_us), ratio(scan_e2e, cli),
+                 ratio(scan_e2e, cli_pte), bpp, nopfn))
     go = [(thp, t, m) for thp, t, m in rows(boots) if t.startswith("go")]
     if go:
         w("\nGo heaps, frozen at main.tick, every thread stopped (held time), and decoding\n")
-        hdr2 = "%-50s %17s %17s %17s %17s %10s\n"
-        w(hdr2 % ("target", "meta held", "full held", "gcore", "heap --json", "heap peak"))
-        w(hdr2 % ("", "ms (x bare)", "ms (x bare)", "ms (x bare)", "ms (x bare)", "MiB"))
+        w("(* a snapshot that ended early at the module's max_bytes: held for less than "
+          "the mode's work)\n")
+        hdr2 = "%-50s %18s %18s %18s %18s %17s %10s\n"
+        w(hdr2 % ("target", "pages held", "meta held", "full held", "gcore", "heap --json",
+                  "heap peak"))
+        w(hdr2 % ("", "ms (x bare)", "ms (x bare)", "ms (x bare)", "ms (x bare)",
+                  "ms (x bare)", "MiB"))
         for thp, t, m in go:
             bare_us = m["bare_ns"] / 1000 if m.get("bare_ns") else None
 
             def cell(k):
                 return "%s (%s)" % (ms(m.get(k)), ratio(m.get(k), bare_us))
+
+            def held(mode):
+                k = "hold_%s_us" % mode
+                if m.get(k) is None:
+                    return "- (not run)"
+                return cell(k) + ("*" if m.get("hold_%s_truncated" % mode) else "")
             peak = m.get("heap_maxrss_kb")
-            w(hdr2 % (label(t, thp), cell("hold_meta_us"), cell("hold_full_us"),
+            w(hdr2 % (label(t, thp), held("pages"), held("meta"), held("full"),
                       cell("gcore_us") if m.get("gcore_us") else "- (not run)",
                       cell("heap_us"), "%.1f" % (peak / 1024) if peak else "-"))
+
+        def mb(m, k):
+            return "-" if m.get(k) is None else "%.*f" % (1 if m[k] >= 1e6 else 3, m[k] / 1e6)
         w("\nsnapshot sizes (MB): " + ", ".join(
-            "%s meta %.1f full %.1f%s" % (t, (m.get("hold_meta_bytes") or 0) / 1e6,
-                                         (m.get("hold_full_bytes") or 0) / 1e6,
-                                         " gcore %.1f" % (m["gcore_bytes"] / 1e6)
-                                         if m.get("gcore_bytes") else "")
+            "%s pages %s meta %s full %s gcore %s" % (
+                t, mb(m, "hold_pages_bytes"), mb(m, "hold_meta_bytes"),
+                mb(m, "hold_full_bytes"), mb(m, "gcore_bytes"))
             for _, t, m in go) + "\n")
         w("left behind in the target (pagemap: present MiB, of which zero page): " + ", ".join(
             "%s after gosnap %.1f (%.1f)%s" % (
@@ -150,7 +171,9 @@ METHODS = [("bare_ns", 1e-6, "bare walk (barewalk.ko)", "#222222"),
            ("pages_walk_ns", 1e-6, "module walk (walk_ns)", "#1f77b4"),
            ("pte_walk_ns", 1e-6, "module walk, --facts pte", "#9467bd"),
            ("pages_cli_us", 1e-3, "capture --pid, end to end", "#2ca02c"),
-           ("pagemap_us", 1e-3, "pagemap + kpageflags scan", "#d62728")]
+           ("pte_cli_us", 1e-3, "capture --pid --facts pte", "#8c564b"),
+           ("pagemap_us", 1e-3, "pagemap + kpageflags scan", "#d62728"),
+           ("pagemap_cli_us", 1e-3, "the scan, end to end", "#ff9896")]
 FAMILIES = [("go", "never", "Go heaps", "", "circle"),
             ("c", "never", "C, 64 GiB PROT_NONE, THP never", "6,4", "square"),
             ("c", "always", "C, 64 GiB PROT_NONE, THP always", "2,3", "triangle")]

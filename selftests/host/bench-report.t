@@ -8,7 +8,9 @@
 # Chromium and the PNG read back (selftests/heap/png-colours): the size
 # asked for, no colour covering the whole picture, and pixels of each
 # method's colour (bare walk, module walk, capture --pid, pagemap scan).
-# The table must give every time as a ratio to the bare walk.
+# The table must give every time as a ratio to the bare walk, each capture
+# end to end against the scan end to end, and mark a held time whose
+# snapshot ended early.
 set -euo pipefail
 
 TOP="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -34,10 +36,15 @@ fixture() {
 			echo "RESULT $t pages_walk_ns $((walk + i))"
 			echo "RESULT $t pages_cli_us $((cli + i))"
 			echo "RESULT $t pagemap_us $((scan + i))"
+			echo "RESULT $t pte_cli_us $((cli / 2 + i))"
+			echo "RESULT $t pagemap_cli_us $((scan + 30000 + i))"
 			echo "RESULT $t pages_bytes 4096"
 		done
 		if [[ $t == go* ]]; then
+			echo "RESULT $t hold_pages_us 20000"
 			echo "RESULT $t hold_meta_us 90000"
+			echo "RESULT $t hold_full_us 900000"
+			[[ $t != go512 ]] || echo "RESULT $t hold_full_truncated 1"
 			echo "RESULT $t heap_us 300000"
 			echo "RESULT $t heap_maxrss_kb 20000"
 		fi
@@ -64,6 +71,22 @@ if grep -q 'Go heap 64 MiB .* 3.60 (18.0x) .* 19.0 (95.0x)' "$W/table"; then
 else
 	diag <"$W/table"
 	not_ok "the table gives the module walk and the scan as ratios to the bare walk"
+fi
+
+# go512 end to end: scan 180 ms over capture 300 ms (page facts) and 150 ms (pte)
+if grep -q 'Go heap 512 MiB .* 300.0  *150.0  *180.0  .* 0.60x  *1.2x ' "$W/table"; then
+	ok "the table gives each capture end to end against the scan end to end"
+else
+	diag <"$W/table"
+	not_ok "the table gives each capture end to end against the scan end to end"
+fi
+# held: pages 20 ms = 13.3x go512's bare 1.5 ms; its full snapshot ended early
+if grep -q 'Go heap 512 MiB  *20.0 (13.3x) .* 900.0 (600x)\* ' "$W/table" &&
+	grep -q 'Go heap 64 MiB  *20.0 (100x) .* 900.0 (4500x) ' "$W/table"; then
+	ok "the held times are given for pages, meta and full, a truncated one marked"
+else
+	diag <"$W/table"
+	not_ok "the held times are given for pages, meta and full, a truncated one marked"
 fi
 
 # render NAME SVG: Chromium draws it; not blank, every method's colour in it.
