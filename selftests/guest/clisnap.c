@@ -65,18 +65,23 @@ double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* gosnap-cli capture --pid PID -o FILE [extra...]; parse what it wrote. */
+/*
+ * gosnap-cli capture --pid PID -o FILE --facts page [extra...]; parse what
+ * it wrote. Page facts, not the CLI's default: the tests compare them with
+ * kpageflags.
+ */
 int cli_capture_pid(pid_t target, const char *const extra[],
 		    struct snap *sn, char *err, size_t errlen)
 {
 	const char file[] = "/tmp/scale.gsnap";
 	char pid[16], out[4096];
-	char *argv[16] = { "gosnap-cli", "capture", "--pid", pid, "-o", (char *)file };
-	int n = 6, status;
+	char *argv[18] = { "gosnap-cli", "capture", "--pid", pid, "-o", (char *)file,
+			   "--facts", "page" };
+	int n = 8, status;
 	double t0;
 
 	snprintf(pid, sizeof(pid), "%d", (int)target);
-	for (int i = 0; extra && extra[i] && n < 15; i++)
+	for (int i = 0; extra && extra[i] && n < 17; i++)
 		argv[n++] = (char *)extra[i];
 	unlink(file);
 	t0 = now_s();
@@ -91,8 +96,8 @@ int cli_capture_pid(pid_t target, const char *const extra[],
 }
 
 /*
- * gosnap-cli capture --at SYM --pid PID --max-snapshots 1 [extra...]; kick
- * tells the target to start (and then stop) reaching SYM.
+ * gosnap-cli capture --at SYM --pid PID --max-snapshots 1 --facts page
+ * [extra...]; kick tells the target to start (and then stop) reaching SYM.
  */
 int cli_capture_probe(pid_t target, const char *sym,
 		      const char *const extra[], cli_kick_fn kick, void *arg,
@@ -100,16 +105,16 @@ int cli_capture_probe(pid_t target, const char *sym,
 {
 	const char dir[] = "/tmp/scale-probe";
 	char pid[16], path[512], log[4096] = "";
-	char *argv[20] = { "gosnap-cli", "capture", "--at", (char *)sym, "--pid", pid,
-			   "--max-snapshots", "1", "-o", (char *)dir };
-	int n = 10, status = 0, ret, fd;
+	char *argv[22] = { "gosnap-cli", "capture", "--at", (char *)sym, "--pid", pid,
+			   "--max-snapshots", "1", "-o", (char *)dir, "--facts", "page" };
+	int n = 12, status = 0, ret, fd;
 	double t0, deadline;
 	struct dirent *de;
 	pid_t cli;
 	DIR *d;
 
 	snprintf(pid, sizeof(pid), "%d", (int)target);
-	for (int i = 0; extra && extra[i] && n < 19; i++)
+	for (int i = 0; extra && extra[i] && n < 21; i++)
 		argv[n++] = (char *)extra[i];
 	/* A fresh, empty directory. */
 	d = opendir(dir);

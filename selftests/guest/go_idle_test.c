@@ -6,7 +6,7 @@
  * `gosnap-cli show --json` reports equals the Rss the kernel reports in
  * /proc/PID/smaps, read right before and right after the capture (and
  * equal then: the program is idle; the test waits for its Rss to settle
- * first).
+ * first). The capture has the CLI's default facts, pte.
  *
  * Run as root in the test VM with gosnap.ko loaded, gosnap-cli on PATH
  * and the Go program installed as "idle" beside this test.
@@ -263,6 +263,21 @@ TEST_F_TIMEOUT(go_idle, resident_equals_smaps_rss, 300)
 	}
 	EXPECT_EQ((long long)(rss_bytes / 1024), self->rss_before_kb);
 	EXPECT_EQ((long long)(rss_bytes / 1024), self->rss_after_kb);
+}
+
+/*
+ * capture asks for pte facts unless told otherwise (the resident total
+ * above is then told by the page-table entries alone); the module's own
+ * default, with no flag, is page facts (pagestate_test).
+ */
+TEST_F_TIMEOUT(go_idle, default_facts_are_pte, 300)
+{
+	const char *p;
+
+	ASSERT_STREQ("", self->error);
+	p = json_value(self->json, "facts");
+	ASSERT_NE(NULL, p) TH_LOG("no \"facts\" in the JSON");
+	EXPECT_EQ(0, strncmp(p, "\"pte\"", 5)) TH_LOG("facts: %.10s", p);
 }
 
 TEST_HARNESS_MAIN

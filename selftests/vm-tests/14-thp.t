@@ -37,7 +37,7 @@ until grep -q "^ready" /out/target.out 2>/dev/null; do
 	sleep 0.05
 done
 cat /proc/$pid/smaps >/out/smaps.before
-gosnap-cli capture --pid $pid -o /out/s.gsnap >/out/capture.log 2>&1
+gosnap-cli capture --pid $pid --facts page -o /out/s.gsnap >/out/capture.log 2>&1
 echo $? >/out/capture.rc
 cat /proc/$pid/smaps >/out/smaps.after
 gosnap-cli -j show --pages /out/s.gsnap >/out/show.json 2>/out/show.err
