@@ -354,7 +354,9 @@ static void gosnap_pte_swap(struct gosnap_walk *w, unsigned long addr,
  * run's frames do; without, any frame will do, so the stretch follows the
  * page state, not where the allocator put the pages. The zero page has
  * flags of its own (they come from its frame), so a stretch stops before
- * it. PTE lock held.
+ * it; but the zero page is never mapped writable (a write to it faults and
+ * copies), so a stretch of writable entries needs no look at their frames.
+ * PTE lock held.
  */
 static unsigned long gosnap_pte_stretch(pte_t *pte, unsigned long left,
 					bool by_frame)
@@ -366,6 +368,12 @@ static unsigned long gosnap_pte_stretch(pte_t *pte, unsigned long left,
 
 	if (pfn == zero)
 		return 1;
+	if (!by_frame && pte_write(first)) {
+		for (k = 1; k < left; k++)
+			if (pte_flags(ptep_get(pte + k)) != flags)
+				break;
+		return k;
+	}
 	if (!by_frame) {
 		for (k = 1; k < left; k++) {
 			pte_t e = ptep_get(pte + k);
