@@ -17,8 +17,8 @@
 #               (--stop-world), in each mode (pages, meta, full): how long
 #               the target was held, as the module measured it; full only
 #               for heaps of at most FULL_MAX MiB (its snapshot is the
-#               heap's size twice in the guest's RAM: the module's copy and
-#               the file in /tmp; the module's max_bytes is raised to its
+#               heap's size three times in the guest's RAM: the module's
+#               copy, the CLI's and the file in /tmp; max_bytes is raised to its
 #               ceiling, 4 GiB, so that none ends early);
 #   decode      gosnap-cli heap --json on the meta snapshot: wall time and
 #               peak memory (/gosnap/rusage);
