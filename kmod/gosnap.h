@@ -38,6 +38,18 @@ struct gosnap_chunk {
 	u8			data[];
 };
 
+/*
+ * The largest chunk a growing snapshot asks for (a larger record gets one
+ * of its own size), a power of two as the allocator hands them out.
+ */
+#define GOSNAP_CHUNK_MAX	(256 * 1024)
+
+/*
+ * Every chunk keeps room for the END record behind what it holds, so that
+ * closing a snapshot never needs memory.
+ */
+#define GOSNAP_END_ROOM		sizeof(struct gosnap_rec_end)
+
 struct gosnap_sbuf {
 	struct list_head	chunks;		/* struct gosnap_chunk, in order */
 	struct list_head	node;		/* in gosnap_session.ready */
@@ -67,8 +79,6 @@ void *gosnap_sbuf_reserve(struct gosnap_sbuf *sb, size_t min, size_t max,
 void gosnap_sbuf_commit(struct gosnap_sbuf *sb, void *rec, u32 type,
 			size_t size);
 int gosnap_sbuf_close(struct gosnap_sbuf *sb);
-void gosnap_sbuf_trim_last(struct gosnap_sbuf *sb, struct gosnap_rec *r,
-			   size_t size);
 void gosnap_sbuf_free(struct gosnap_sbuf *sb);
 ssize_t gosnap_sbuf_read(struct gosnap_sbuf *sb, char __user *buf, size_t len);
 bool gosnap_sbuf_drained(const struct gosnap_sbuf *sb);

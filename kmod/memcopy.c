@@ -30,7 +30,13 @@
 #include "gosnap.h"
 #include "compat.h"
 
-#define GOSNAP_MEM_REC_MAX	(256 * 1024)
+/*
+ * Data a MEM record holds at most: with its header, the chunk's and the
+ * END record's room, it fits a largest chunk. (Records of 256 KiB of data
+ * once needed chunks a page past 256 KiB, which kmalloc rounds up to
+ * 512 KiB: a full capture took twice its size in kernel memory.)
+ */
+#define GOSNAP_MEM_REC_MAX	(GOSNAP_CHUNK_MAX - PAGE_SIZE)
 #define GOSNAP_ARENA_BYTES	(64UL << 20)
 #define GOSNAP_MAX_RANGES	1024
 
@@ -187,31 +193,43 @@ static int gosnap_pick_ranges(struct mm_struct *mm, u32 mode, unsigned long sp,
 	return 0;
 }
 
-/* Copy [start, end) of range @r, in records of up to 256 KiB. */
+/*
+ * Copy [start, end) of range @r, in records of up to GOSNAP_MEM_REC_MAX,
+ * each as large as the room left in the snapshot's last chunk (a page at
+ * least), so that chunks fill: a record that did not fit the rest of one
+ * left it empty, and a full capture took up to half as much again.
+ */
 static int gosnap_copy_present(struct gosnap_sbuf *sb, const struct gosnap_range *r,
 			       unsigned long start, unsigned long end,
 			       struct gosnap_rec_capture *rc)
 {
 	unsigned long addr = start;
 
+	BUILD_BUG_ON(sizeof(struct gosnap_chunk) + sizeof(struct gosnap_rec_mem) +
+		     GOSNAP_END_ROOM > PAGE_SIZE);
 	while (addr < end) {
 		size_t want = min_t(size_t, end - addr, GOSNAP_MEM_REC_MAX);
 		struct gosnap_rec_mem *m;
-		size_t got = 0;
+		size_t room, got = 0;
 
-		m = gosnap_sbuf_record(sb, GOSNAP_REC_MEM, sizeof(*m) + want);
+		m = gosnap_sbuf_reserve(sb, sizeof(*m) + PAGE_SIZE, sizeof(*m) + want,
+					&room);
 		if (IS_ERR(m)) {
 			rc->mem_skipped += end - addr;
 			return PTR_ERR(m);
 		}
+		want = min(want, (room - sizeof(*m)) & PAGE_MASK);
 		while (got < want &&
 		       !copy_from_user_nofault(m->data + got,
 					       (void __user *)(addr + got), PAGE_SIZE))
 			got += PAGE_SIZE;
+		/* a failed copy may have written part of its page: room stays zero */
+		if (got < want)
+			memset(m->data + got, 0, PAGE_SIZE);
 		m->addr = addr;
 		m->len = got;
 		m->why = r->why;
-		gosnap_sbuf_trim_last(sb, &m->hdr, sizeof(*m) + got);
+		gosnap_sbuf_commit(sb, m, GOSNAP_REC_MEM, sizeof(*m) + got);
 		rc->mem_bytes += got;
 		/* a page gone since the walk: skip it */
 		addr += got + (got < want ? PAGE_SIZE : 0);

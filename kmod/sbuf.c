@@ -5,9 +5,9 @@
  * Records that do not fit are refused and the snapshot is marked truncated;
  * the closing END record always fits, because it is kept out of the limit.
  *
- * A chunk's bytes past its used ones are zero (allocated zeroed, and
- * cleared again when a record is trimmed), so a new record comes zeroed
- * without clearing it twice.
+ * A chunk's bytes past its used ones are zero (allocated zeroed, and kept
+ * so by whoever writes into reserved room and commits less), so a new
+ * record comes zeroed without clearing it twice.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -23,7 +23,6 @@
  * Debian's kernels do) and a large one few chunks.
  */
 #define GOSNAP_CHUNK_FIRST	(16 * 1024)
-#define GOSNAP_CHUNK_MAX	(256 * 1024)
 
 static struct gosnap_chunk *gosnap_chunk_new(size_t need, size_t written)
 {
@@ -39,12 +38,6 @@ static struct gosnap_chunk *gosnap_chunk_new(size_t need, size_t written)
 	c->cap = cap - sizeof(*c);
 	return c;
 }
-
-/*
- * Every chunk keeps room for the END record behind what it holds, so that
- * closing a snapshot never needs memory.
- */
-#define GOSNAP_END_ROOM		sizeof(struct gosnap_rec_end)
 
 /* The last chunk if @len bytes and the END record's room fit, else a new one. */
 static struct gosnap_chunk *gosnap_sbuf_tail(struct gosnap_sbuf *sb, size_t len)
@@ -244,24 +237,6 @@ struct gosnap_rec *gosnap_sbuf_next(struct gosnap_sbuf *sb,
 	r = (struct gosnap_rec *)(it->chunk->data + it->off);
 	it->off += r->size;
 	return r;
-}
-
-/* Shrink the record just added (the stream's last bytes) to @size. */
-void gosnap_sbuf_trim_last(struct gosnap_sbuf *sb, struct gosnap_rec *r,
-			   size_t size)
-{
-	struct gosnap_chunk *c = list_last_entry(&sb->chunks,
-						 struct gosnap_chunk, node);
-	size_t cut;
-
-	size = round_up(size, 8);
-	if (WARN_ON_ONCE((u8 *)r + r->size != c->data + c->used || size > r->size))
-		return;
-	cut = r->size - size;
-	c->used -= cut;
-	memset(c->data + c->used, 0, cut);	/* keep the room past used zero */
-	sb->size -= cut;
-	r->size = size;
 }
 
 /* Append END (its room is always kept) and settle the header. */

@@ -693,4 +693,53 @@ TEST_F(ticker, probe_snapshot_not_charged_to_target)
 	rmdir(CG_T);
 }
 
+#define CG_O	CG "/gosnap-bounds-opener"
+
+/*
+ * A full snapshot costs about its own size in kernel memory: the opener's
+ * cgroup, which pays for it, grows by no more than the snapshot's length
+ * and a little while it waits in the queue. MEM records of 256 KiB of
+ * data once needed chunks a page past 256 KiB, which kmalloc rounds up
+ * to 512 KiB: twice the snapshot.
+ */
+TEST_F(ticker, full_snapshot_costs_its_size)
+{
+	unsigned long long before, queued, grew;
+	struct pollfd pfd;
+	char buf[64];
+	long len;
+	int fd;
+
+	if (access(CG "/cgroup.controllers", F_OK) &&
+	    mount("none", CG, "cgroup2", 0, NULL))
+		SKIP(return, "no cgroup2 on this kernel (%s)", strerror(errno));
+	if (lc_write_text(CG "/cgroup.subtree_control", "+memory"))
+		SKIP(return, "no memory controller on this kernel");
+	memset(self->buf, 0, self->cap);	/* charged where it was, not below */
+	rmdir(CG_O);
+	ASSERT_EQ(0, mkdir(CG_O, 0755));
+	snprintf(buf, sizeof(buf), "%d", (int)getpid());
+	ASSERT_EQ(0, lc_write_text(CG_O "/cgroup.procs", buf));
+	fd = open(GOSNAP_DEVICE, O_RDWR | O_CLOEXEC);	/* its session pays in CG_O */
+	ASSERT_LE(0, fd);
+	before = cg_read_ull(CG_O "/memory.current", NULL);
+
+	ASSERT_EQ(0, arm_tick(fd, self->c.pid, self->tick_addr, 0, GOSNAP_MODE_FULL, 1));
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, TIMEOUT_MS));
+	queued = cg_read_ull(CG_O "/memory.current", NULL);
+	len = read_snapshot(fd, self->buf, self->cap, TIMEOUT_MS);
+	ASSERT_LT(0, len);
+	grew = queued - before;
+	TH_LOG("snapshot %ld bytes; the opener's cgroup grew %llu bytes (%.2f times) while it was queued",
+	       len, grew, (double)grew / (double)len);
+	/* the target's 4 MiB are in it, and the charge is really the opener's */
+	EXPECT_LE(4 << 20, len);
+	EXPECT_LE((unsigned long long)len / 2, grew);
+	EXPECT_GE((unsigned long long)len + len / 8 + (512 << 10), grew);
+	close(fd);
+	lc_write_text(CG "/cgroup.procs", buf);
+	rmdir(CG_O);
+}
+
 TEST_HARNESS_MAIN
