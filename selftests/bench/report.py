@@ -168,10 +168,10 @@ def table(kernel, runs, boots, w):
 
 
 METHODS = [("bare_ns", 1e-6, "bare walk (barewalk.ko)", "#222222"),
-           ("pages_walk_ns", 1e-6, "module walk (walk_ns)", "#1f77b4"),
-           ("pte_walk_ns", 1e-6, "module walk, --facts pte", "#9467bd"),
-           ("pages_cli_us", 1e-3, "capture --pid, end to end", "#2ca02c"),
-           ("pte_cli_us", 1e-3, "capture --pid --facts pte", "#8c564b"),
+           ("pages_walk_ns", 1e-6, "module walk, page facts", "#1f77b4"),
+           ("pte_walk_ns", 1e-6, "module walk, pte facts", "#9467bd"),
+           ("pages_cli_us", 1e-3, "capture --pid --facts page", "#2ca02c"),
+           ("pte_cli_us", 1e-3, "capture --pid (pte facts)", "#8c564b"),
            ("pagemap_us", 1e-3, "pagemap + kpageflags scan", "#d62728"),
            ("pagemap_cli_us", 1e-3, "the scan, end to end", "#ff9896")]
 FAMILIES = [("go", "never", "Go heaps", "", "circle"),
