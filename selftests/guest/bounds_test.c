@@ -641,6 +641,21 @@ static unsigned long long cg_read_ull(const char *path, const char *key)
 	return p ? strtoull(p + strlen(key), NULL, 0) : ~0ULL;
 }
 
+/* cgroup2 at CG, the memory controller given to its children: NULL, or why not */
+static const char *cg_memory_ready(void)
+{
+	static char why[128];
+
+	if (access(CG "/cgroup.controllers", F_OK) &&
+	    mount("none", CG, "cgroup2", 0, NULL)) {
+		snprintf(why, sizeof(why), "no cgroup2 on this kernel (%s)", strerror(errno));
+		return why;
+	}
+	if (lc_write_text(CG "/cgroup.subtree_control", "+memory"))
+		return "no memory controller on this kernel";
+	return NULL;
+}
+
 /*
  * A full-mode probe snapshot of a target in a tight memory cgroup: it is
  * built in the target's thread but must be charged to whoever opened the
@@ -651,15 +666,14 @@ TEST_F(ticker, probe_snapshot_not_charged_to_target)
 {
 	unsigned long long before, peak;
 	const struct gosnap_rec_capture *rc;
+	const char *why;
 	struct gs_snapshot s;
 	char buf[64], err[256];
 	long len;
 
-	if (access(CG "/cgroup.controllers", F_OK) &&
-	    mount("none", CG, "cgroup2", 0, NULL))
-		SKIP(return, "no cgroup2 on this kernel (%s)", strerror(errno));
-	if (lc_write_text(CG "/cgroup.subtree_control", "+memory"))
-		SKIP(return, "no memory controller on this kernel");
+	why = cg_memory_ready();
+	if (why)
+		SKIP(return, "%s", why);
 	rmdir(CG_T);
 	ASSERT_EQ(0, mkdir(CG_T, 0755));
 	snprintf(buf, sizeof(buf), "%d", (int)self->c.pid);
@@ -705,16 +719,15 @@ TEST_F(ticker, probe_snapshot_not_charged_to_target)
 TEST_F(ticker, full_snapshot_costs_its_size)
 {
 	unsigned long long before, queued, grew;
+	const char *why;
 	struct pollfd pfd;
 	char buf[64];
 	long len;
 	int fd;
 
-	if (access(CG "/cgroup.controllers", F_OK) &&
-	    mount("none", CG, "cgroup2", 0, NULL))
-		SKIP(return, "no cgroup2 on this kernel (%s)", strerror(errno));
-	if (lc_write_text(CG "/cgroup.subtree_control", "+memory"))
-		SKIP(return, "no memory controller on this kernel");
+	why = cg_memory_ready();
+	if (why)
+		SKIP(return, "%s", why);
 	memset(self->buf, 0, self->cap);	/* charged where it was, not below */
 	rmdir(CG_O);
 	ASSERT_EQ(0, mkdir(CG_O, 0755));
@@ -736,7 +749,8 @@ TEST_F(ticker, full_snapshot_costs_its_size)
 	/* the target's 4 MiB are in it, and the charge is really the opener's */
 	EXPECT_LE(4 << 20, len);
 	EXPECT_LE((unsigned long long)len / 2, grew);
-	EXPECT_GE((unsigned long long)len + len / 8 + (512 << 10), grew);
+	/* slack: memcg charges in per-CPU batches of 64 pages */
+	EXPECT_GE((unsigned long long)len + len / 4 + (1 << 20), grew);
 	close(fd);
 	lc_write_text(CG "/cgroup.procs", buf);
 	rmdir(CG_O);
