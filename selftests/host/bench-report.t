@@ -4,7 +4,7 @@
 # bench-report.t: make bench's curves are a picture, not a blank page.
 # selftests/bench/report.py tabulates and draws a small made-up guest
 # output (two Go heaps, a C target in two THP modes); the SVG it writes,
-# and the committed docs/bench-report.svg, are rendered by headless
+# and the committed docs/bench-report.svg and docs/bench-report-7.3.svg, are rendered by headless
 # Chromium and the PNG read back (selftests/heap/png-colours): the size
 # asked for, no colour covering the whole picture, and pixels of each
 # method's colour (bare walk, module walk, capture --pid, pagemap scan).
@@ -118,5 +118,10 @@ if [[ -e "$TOP/docs/bench-report.svg" ]]; then
 	render docs-bench-report "$TOP/docs/bench-report.svg"
 else
 	not_ok "docs/bench-report.svg exists (make bench, then copy build/bench/report.svg)"
+fi
+if [[ -e "$TOP/docs/bench-report-7.3.svg" ]]; then
+	render docs-bench-report-7.3 "$TOP/docs/bench-report-7.3.svg"
+else
+	not_ok "docs/bench-report-7.3.svg exists (make bench, then copy build/bench/report-7.3.svg)"
 fi
 tap_finish_named bench-report
