@@ -162,7 +162,7 @@ static void capture_usage(FILE *out)
 		"                     its page-table entry says; page also what pagemap\n"
 		"                     and kpageflags tell (anon/file, THP, exclusive, page\n"
 		"                     dirty, swap cache, mapcount), for a walk that reads\n"
-		"                     every page's struct page: 15 to 75 times slower\n"
+		"                     every page's struct page: 5 to 40 times slower\n"
 		"  --embed            store the executable's sections that decoding needs\n"
 		"                     (symbols, pclntab, DWARF, data) in each file, so it\n"
 		"                     can be decoded where the executable is not\n"
