@@ -31,6 +31,9 @@ static struct gosnap_chunk *gosnap_chunk_new(size_t need, size_t written)
 			   round_up(need + sizeof(struct gosnap_chunk), PAGE_SIZE));
 	struct gosnap_chunk *c;
 
+	/* kmalloc hands out its bucket's size: make all of it room */
+	if (cap <= KMALLOC_MAX_SIZE)
+		cap = kmalloc_size_roundup(cap);
 	c = kvzalloc(cap, GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return NULL;

@@ -368,17 +368,14 @@ static unsigned long gosnap_pte_stretch(pte_t *pte, unsigned long left,
 
 	if (pfn == zero)
 		return 1;
-	if (!by_frame && pte_write(first)) {
-		for (k = 1; k < left; k++)
-			if (pte_flags(ptep_get(pte + k)) != flags)
-				break;
-		return k;
-	}
 	if (!by_frame) {
+		bool may_reach_zero = !pte_write(first);
+
 		for (k = 1; k < left; k++) {
 			pte_t e = ptep_get(pte + k);
 
-			if (pte_flags(e) != flags || pte_pfn(e) == zero)
+			if (pte_flags(e) != flags ||
+			    (may_reach_zero && pte_pfn(e) == zero))
 				break;
 		}
 		return k;
