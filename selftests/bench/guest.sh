@@ -39,8 +39,6 @@ echo "RESULT vm thp $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_huge
 mkfifo /tmp/in
 exec 3<>/tmp/in
 
-# "hold X ms (walk Y ms, copy Z ms)" of a snapshot: the hold, in us.
-hold_us() { gosnap-cli show "$1" | awk '$1 == "hold" { printf "%d\n", $2 * 1000 }'; }
 
 freeze() {
 	t="$1" pid="$2" modes="pages meta"
@@ -50,11 +48,12 @@ freeze() {
 		timeout 300 gosnap-cli capture --pid "$pid" --at main.tick --max-snapshots 1 \
 			--stop-world --mode "$mode" -o /tmp/f >/dev/null 2>/tmp/cap.err
 		snap=$(find /tmp/f -name '*.gsnap' | head -n 1)
-		echo "RESULT $t hold_${mode}_us $(hold_us "$snap")"
+		# "hold X ms (walk Y ms, copy Z ms)", in us; and a snapshot that
+		# ended early, held for less than the mode's work
+		gosnap-cli show "$snap" | awk -v r="RESULT $t hold_$mode" '
+			$1 == "hold" { printf "%s_us %d\n", r, $2 * 1000 }
+			$1 == "truncated" && $2 == "yes" { print r "_truncated 1" }'
 		echo "RESULT $t hold_${mode}_bytes $(wc -c <"$snap")"
-		# a snapshot that ended early was held for less than the mode's work
-		! gosnap-cli show "$snap" | grep -q '^  truncated *yes' ||
-			echo "RESULT $t hold_${mode}_truncated 1"
 		if [ "$mode" = meta ]; then
 			/gosnap/rusage gosnap-cli heap "$snap" --json 2>/tmp/ru ||
 				true
